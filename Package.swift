@@ -1,0 +1,169 @@
+// swift-tools-version:6.2
+// SPDX-License-Identifier: Apache-2.0
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode plus explicit import visibility.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioEmbedded = Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+
+let package = Package(
+    name: "koinos-bridge-relay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bridge-relay", targets: ["BridgeRelayCLI"]),
+        .executable(name: "bridge-bench", targets: ["BridgeBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // L1: C system libraries (pkg-config). Imported only by `*+C<Lib>.swift` files.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        // L0: the domain. Imports nothing.
+        .target(name: "BridgeCore", swiftSettings: swiftSettings),
+
+        // L2: primitives.
+        .target(name: "ChainCrypto", dependencies: ["CSecp256k1", "CSodium", crypto], swiftSettings: swiftSettings),
+        .target(name: "JSONRPC", swiftSettings: swiftSettings),
+        .target(name: "Multiformats", dependencies: ["ChainCrypto", nio, crypto], swiftSettings: swiftSettings),
+
+        // L3: protocol libraries (never import Bridge*).
+        .target(name: "CurlTransport", dependencies: ["JSONRPC", "CCurl"], swiftSettings: swiftSettings),
+        .target(name: "Ethereum", dependencies: ["JSONRPC", "ChainCrypto"], swiftSettings: swiftSettings),
+        .target(name: "Koinos", dependencies: ["JSONRPC", "ChainCrypto"], swiftSettings: swiftSettings),
+        .target(name: "Libp2pMultistream", dependencies: ["Multiformats", nio], swiftSettings: swiftSettings),
+        .target(name: "Libp2pNoise", dependencies: ["Multiformats", "ChainCrypto", nio, crypto], swiftSettings: swiftSettings),
+        .target(name: "Libp2pYamux", dependencies: [nio], swiftSettings: swiftSettings),
+        .target(name: "Libp2pGossipsub", dependencies: ["Multiformats", nio, crypto], swiftSettings: swiftSettings),
+        .target(
+            name: "Libp2pHost",
+            dependencies: [
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub",
+                nio, nioPosix, lifecycle, logging, metrics,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // L4/L5: bridge logic and adapters.
+        .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
+        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats"], swiftSettings: swiftSettings),
+        .target(name: "BridgeStore", dependencies: ["BridgeCore", grdb], swiftSettings: swiftSettings),
+        .target(name: "BridgeAttestation", dependencies: ["BridgeCore", lifecycle, logging, metrics], swiftSettings: swiftSettings),
+        .target(
+            name: "BridgeEthereum",
+            dependencies: ["BridgeCore", "Ethereum", "JSONRPC", "BridgeStore", lifecycle, logging, metrics],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BridgeGossip",
+            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", lifecycle, logging, metrics],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BridgeKoinos",
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", lifecycle, logging, metrics],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BridgeHTTPAPI",
+            dependencies: ["BridgeCore", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            swiftSettings: swiftSettings
+        ),
+
+        // L6: composition root and executables.
+        .target(
+            name: "BridgeNode",
+            dependencies: [
+                "BridgeCore", "BridgeSigning", "BridgeKeystore", "BridgeStore", "BridgeAttestation",
+                "BridgeEthereum", "BridgeGossip", "BridgeKoinos", "BridgeHTTPAPI",
+                "Libp2pHost", "CurlTransport", "ChainCrypto",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                lifecycle, logging, metrics,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BridgeRelayCLI",
+            dependencies: [
+                "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
+                "Ethereum", "BridgeEthereum", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                logging, metrics, lifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
+        .executableTarget(
+            name: "BridgeBenchmarks",
+            dependencies: ["ChainCrypto", "CBenchFloor"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests.
+        .testTarget(name: "BridgeCoreTests", dependencies: ["BridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChainCryptoTests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeSigningTests", dependencies: ["BridgeSigning", "BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BridgeEthereumTests",
+            dependencies: ["BridgeEthereum", "BridgeCore", "BridgeStore", "Ethereum", "CurlTransport", "JSONRPC"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BridgeKoinosTests",
+            dependencies: ["BridgeKoinos", "BridgeCore", "BridgeSigning", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "Libp2pTests",
+            dependencies: [
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
+                "ChainCrypto", nio, nioPosix, nioEmbedded,
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BridgeAttestationTests",
+            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BridgeNodeTests",
+            dependencies: [
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
