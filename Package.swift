@@ -57,13 +57,17 @@ let package = Package(
         .target(name: "Libp2pMultistream", dependencies: ["Multiformats", nio], swiftSettings: swiftSettings),
         .target(name: "Libp2pNoise", dependencies: ["Multiformats", "ChainCrypto", nio, crypto], swiftSettings: swiftSettings),
         .target(name: "Libp2pYamux", dependencies: [nio], swiftSettings: swiftSettings),
-        .target(name: "Libp2pGossipsub", dependencies: ["Multiformats", nio, crypto], swiftSettings: swiftSettings),
         .target(
             name: "Libp2pHost",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux",
                 nio, nioPosix, lifecycle, logging, metrics,
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Libp2pGossipsub",
+            dependencies: ["Multiformats", "Libp2pHost", "ChainCrypto", nio, crypto, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
 
