@@ -156,6 +156,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "Libp2pGossipsubTests",
+            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BridgeAttestationTests",
             dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto"],
             swiftSettings: swiftSettings
