@@ -28,8 +28,12 @@ class KoinosMethods:
                                     self.read_contract),
             "chain.submit_transaction": (S.SUBMIT_TRANSACTION_REQUEST,
                                          S.SUBMIT_TRANSACTION_RESPONSE, self.submit_transaction),
+            "chain.get_fork_heads": (None, S.FORK_HEADS_RESPONSE, self.get_fork_heads),
             "mempool.get_pending_nonce": (S.PENDING_NONCE_REQUEST, S.NONCE_RESPONSE,
                                           self.get_pending_nonce),
+            "mempool.get_pending_transaction_count": (S.PENDING_COUNT_REQUEST,
+                                                      S.PENDING_COUNT_RESPONSE,
+                                                      self.get_pending_transaction_count),
             "block_store.get_blocks_by_height": (S.BLOCKS_BY_HEIGHT_REQUEST, S.BLOCK_ITEMS_RESPONSE,
                                                  self.get_blocks_by_height),
             "block_store.get_blocks_by_id": (S.BLOCKS_BY_ID_REQUEST, S.BLOCK_ITEMS_RESPONSE,
@@ -91,7 +95,19 @@ class KoinosMethods:
             raise ChainError(-1002, "missing expected field in transaction: id")
         return {"receipt": self.chain.submit_transaction(tx, bool(req.get("broadcast", False)))}
 
+    def get_fork_heads(self, _):
+        with self.chain.lock:
+            blocks = self.chain.blocks
+            lib = blocks.at_height(blocks.lib_height()) or blocks.genesis
+            return {"last_irreversible_block": blocks.topology(lib),
+                    "fork_heads": [blocks.topology(blocks.head())]}
+
     # -- mempool --
+    def get_pending_transaction_count(self, req):
+        with self.chain.lock:
+            payee = req.get("payee", b"")
+            return {"count": sum(1 for p in self.chain.pending if p["nonce_account"] == payee)}
+
     def get_pending_nonce(self, req):
         with self.chain.lock:
             pending = self.chain.pending_nonce(req.get("payee", b""))

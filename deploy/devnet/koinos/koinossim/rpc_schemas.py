@@ -45,3 +45,9 @@ TRANSACTION_ITEM = M("transaction_item", [
     F(2, "containing_blocks", "bytes", "hex", repeated=True)])
 TRANSACTIONS_RESPONSE = M("get_transactions_by_id_response", [
     F(1, "transactions", "msg", repeated=True, msg=TRANSACTION_ITEM)])
+FORK_HEADS_RESPONSE = M("get_fork_heads_response", [
+    F(1, "last_irreversible_block", "msg", msg=BLOCK_TOPOLOGY),
+    F(2, "fork_heads", "msg", repeated=True, msg=BLOCK_TOPOLOGY)])
+PENDING_COUNT_REQUEST = M("get_pending_transaction_count_request", [
+    F(1, "payee", "bytes", "b58"), F(2, "block_id", "bytes", "hex")])
+PENDING_COUNT_RESPONSE = M("get_pending_transaction_count_response", [F(1, "count", "u64")])

@@ -333,3 +333,29 @@ def test_list_entry_points(sim):
                                              encode_fields([(1, koin)])))["addresses"] == [koin]
     assert decode(P.REPEATED_ADDRESSES, read(sim, B.GET_SUPPORTED_WRAPPED_TOKENS,
                                              encode_fields([(1, weth)])))["addresses"] == [weth]
+
+
+def test_payout_failures_revert_with_the_contract_messages():
+    for profile in ("v1", "v2"):
+        s = make_sim(profile, ["--bridge-native-balance", "10"])
+        s.profile = profile
+        try:
+            expect_revert(lambda: complete(s, transfer(s)), "transfer of tokens failed"
+                          if profile == "v1" else "could not transfer tokens to the relayer")
+            if profile == "v2":
+                t = transfer(s, value=500, payment=10)
+                expect_revert(lambda: complete(s, t), "transfer of tokens failed")
+                t = transfer(s, token="WETH", value=500, payment=1000)
+                expect_revert(lambda: complete(s, t), "could not transfer tokens to the relayer")
+                koin = s.info["tokens"]["KOIN"]["id"]
+                t = transfer(s, value=10, payment=4)
+                complete(s, t)
+                s.produce()
+                assert (s.balance(koin, address(RELAYER)), s.balance(koin, address(RECIPIENT))) == (4, 6)
+        finally:
+            s.close()
+
+
+def test_v2_payment_above_value_underflows(v2):
+    t = transfer(v2, value=500, payment=1000)
+    expect_revert(lambda: complete(v2, t), "could not subtract 1000 from 500")

@@ -191,3 +191,13 @@ def test_read_contract_balance_of(sim):
     expect_error(lambda: sim.rpc("chain.read_contract", {
         "contract_id": address(OTHER), "entry_point": BALANCE_OF, "args": ""}),
         "contract does not exist", 1)
+
+
+def test_fork_heads_and_pending_count(sim):
+    sim.produce(7)
+    heads = sim.rpc("chain.get_fork_heads")
+    head = sim.rpc("chain.get_head_info")
+    assert heads["fork_heads"] == [head["head_topology"]]
+    assert int(heads["last_irreversible_block"]["height"]) == int(head["last_irreversible_block"])
+    sim.submit(build_tx(b64decode(CHAIN_82), [KEY], 1, []))
+    assert sim.rpc("mempool.get_pending_transaction_count", {"payee": ADDRESS_82}) == {"count": "1"}

@@ -7,7 +7,7 @@ Same checks, same order and same revert messages as the AssemblyScript contracts
 
 from .. import crypto
 from ..context import Contract, ExecutionContext, require
-from ..errors import Reversion
+from ..errors import ChainError, Reversion
 from ..schema import decode, encode
 from ..textenc import b58encode
 from . import bridge_proto as P
@@ -129,7 +129,9 @@ class BridgeContract(Contract):
         return P.COMPLETE_TRANSFER_HASH_V2, common
 
     def _pay_out(self, ctx: ExecutionContext, a: dict, token: bytes, wrapped: bool) -> None:
-        decimals = decode(UINT32_RESULT, ctx.call(token, DECIMALS, b""))["value"]
+        ok, result = self._token_call(ctx, token, DECIMALS, b"")
+        require(ok, "failed to retrieve token decimals")
+        decimals = decode(UINT32_RESULT, result)["value"]
         amount = a["value"]
         if decimals > 8:
             amount *= 10 ** (decimals - 8)
@@ -137,26 +139,41 @@ class BridgeContract(Contract):
             amount //= 10 ** (8 - decimals)
         if self.profile == "v1":
             if wrapped:
-                self._token_call(ctx, token, MINT, MINT_ARGUMENTS,
-                                 {"to": a["recipient"], "value": a["value"]})
+                require(self._mint(ctx, token, a["recipient"], a["value"]),
+                        "mint of new wrapped tokens failed")
             else:
-                self._transfer(ctx, token, a["recipient"], amount)
+                require(self._transfer(ctx, token, a["recipient"], amount), "transfer of tokens failed")
             return
         if wrapped:
-            self._token_call(ctx, token, MINT, MINT_ARGUMENTS, {"to": self.id, "value": a["value"]})
+            require(self._mint(ctx, token, self.id, a["value"]), "mint of new wrapped tokens failed")
         if a["relayer"]:
-            self._transfer(ctx, token, a["relayer"], a["payment"])
-            require(amount >= a["payment"], "SafeMath: subtraction overflow")
+            require(self._transfer(ctx, token, a["relayer"], a["payment"]),
+                    "could not transfer tokens to the relayer")
+            require(amount >= a["payment"], f"could not subtract {a['payment']} from {amount}")
             amount -= a["payment"]
-        self._transfer(ctx, token, a["recipient"], amount)
+        require(self._transfer(ctx, token, a["recipient"], amount),
+                "could not transfer tokens to the user" if wrapped else "transfer of tokens failed")
 
-    def _transfer(self, ctx, token: bytes, to: bytes, value: int) -> None:
-        self._token_call(ctx, token, TRANSFER, TRANSFER_ARGUMENTS,
-                         {"from": self.id, "to": to, "value": value})
+    def _transfer(self, ctx, token: bytes, to: bytes, value: int) -> bool:
+        args = encode(TRANSFER_ARGUMENTS, {"from": self.id, "to": to, "value": value})
+        return self._token_call(ctx, token, TRANSFER, args)[0]
+
+    def _mint(self, ctx, token: bytes, to: bytes, value: int) -> bool:
+        return self._token_call(ctx, token, MINT, encode(MINT_ARGUMENTS, {"to": to, "value": value}))[0]
 
     @staticmethod
-    def _token_call(ctx, token: bytes, entry: int, schema, args: dict) -> None:
-        ctx.call(token, entry, encode(schema, args))
+    def _token_call(ctx, token: bytes, entry: int, args: bytes) -> tuple[bool, bytes]:
+        """sdk-as `Token`: System.call returns a code; a reverted callee leaves no writes."""
+        saved = dict(ctx.storage.writes)
+        events = len(ctx.events)
+        try:
+            return True, ctx.call(token, entry, args)
+        except ChainError as err:
+            if err.code <= 0:
+                raise
+            ctx.storage.writes = saved
+            del ctx.events[events:]
+            return False, b""
 
     def verify_signatures(self, ctx, digest: bytes, signatures: list[bytes], count: int) -> None:
         require(len(signatures) >= P.quorum(self.profile, count), "quorum not met")
