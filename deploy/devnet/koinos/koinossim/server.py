@@ -96,6 +96,9 @@ class _UnknownMethod(ParamsError):
 def make_server(dispatcher: Dispatcher, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        wbufsize = 64 * 1024  # headers and body leave in one segment (flushed per response)
+        timeout = 60  # an idle keep-alive connection is closed after a minute
 
         def do_POST(self):  # noqa: N802 - http.server naming
             try:
@@ -127,6 +130,7 @@ def make_server(dispatcher: Dispatcher, port: int) -> ThreadingHTTPServer:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+            self.wfile.flush()
 
         def log_message(self, fmt, *args):
             log.debug("%s " + fmt, self.address_string(), *args)
