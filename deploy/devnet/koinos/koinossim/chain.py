@@ -177,6 +177,19 @@ class Chain:
                 raise ChainError(FAILURE, f"the simulator does not execute {kind} operations")
         raise ChainError(REVERSION, "unknown operation")
 
+    def drop_pending(self, account: bytes | None = None) -> int:
+        """Forget pending transactions (all, or those of one nonce account), like a mempool
+        expiring them; the pending state is rebuilt from head state and what remains."""
+        with self.lock:
+            kept = [p for p in self.pending if account is not None and p["nonce_account"] != account]
+            dropped = len(self.pending) - len(kept)
+            self.pending = kept
+            self.pending_store = Store()
+            self.pending_store.spaces = {k: dict(v) for k, v in self.head_store.spaces.items()}
+            for item in kept:
+                self.pending_store.apply(item["writes"])
+            return dropped
+
     # -- block production --
     def produce_block(self) -> dict:
         with self.lock:

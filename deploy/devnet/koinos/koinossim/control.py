@@ -46,6 +46,7 @@ class SimulatorMethods:
             "simulator.get_balance": self.get_balance,
             "simulator.set_balance": self.set_balance,
             "simulator.dump_state": self.dump_state,
+            "simulator.drop_pending": self.drop_pending,
             "simulator.info": self.info,
         }
         self.rpc_url = ""
@@ -109,6 +110,10 @@ class SimulatorMethods:
                 token.set_supply(overlay, supply)
                 overlay.commit()
         return {"balance": str(balance)}
+
+    def drop_pending(self, p: dict) -> dict:
+        account = _address(p, "account") if p.get("account") is not None else None
+        return {"dropped": self.chain.drop_pending(account)}
 
     def dump_state(self, p: dict) -> dict:
         chain, bridge = self.chain, self.sim.bridge

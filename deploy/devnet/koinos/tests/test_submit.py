@@ -201,3 +201,19 @@ def test_fork_heads_and_pending_count(sim):
     assert int(heads["last_irreversible_block"]["height"]) == int(head["last_irreversible_block"])
     sim.submit(build_tx(b64decode(CHAIN_82), [KEY], 1, []))
     assert sim.rpc("mempool.get_pending_transaction_count", {"payee": ADDRESS_82}) == {"count": "1"}
+
+
+def test_dropped_pending_transactions_never_land(sim):
+    chain_id = b64decode(CHAIN_82)
+    op = [call_op(KOIN_82, TRANSFER, token_transfer_args(ADDRESS_82, FROM_82, 5))]
+    first = build_tx(chain_id, [KEY], 1, op)
+    sim.submit(first)
+    assert sim.rpc("simulator.drop_pending", {"account": ADDRESS_82}) == {"dropped": 1}
+    assert sim.rpc("mempool.get_pending_nonce", {"payee": ADDRESS_82}) == {}
+    sim.produce()
+    assert sim.balance(KOIN_82, FROM_82) == 5000
+    assert sim.rpc("transaction_store.get_transactions_by_id", {"transaction_ids": [first["id"]]}) == {}
+    again = build_tx(chain_id, [KEY], 1, op, rc_limit=10_000_001)
+    sim.submit(again)
+    sim.produce()
+    assert sim.balance(KOIN_82, FROM_82) == 5005
