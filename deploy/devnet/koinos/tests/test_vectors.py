@@ -5,7 +5,6 @@ import hashlib
 
 import pytest
 
-import kit  # noqa: F401 - sets sys.path
 from koinossim import crypto, txcheck
 from koinossim.errors import ChainError
 from koinossim.protocol import BLOCK_HEADER, OPERATION, TRANSACTION, TRANSACTION_HEADER
