@@ -7,10 +7,19 @@ depth behind head.
 """
 
 from . import crypto
-from .protocol import BLOCK_HEADER, TRANSACTION
+from .protocol import BLOCK_HEADER, TRANSACTION_HEADER
 from .schema import encode
 
 ZERO_ID = crypto.SHA256_PREFIX + bytes(32)
+
+
+def transaction_merkle_root(transactions: list[dict]) -> bytes:
+    """Leaves per transaction: sha256(header), sha256(concatenated signatures) (koinos-chain)."""
+    leaves = []
+    for tx in transactions:
+        leaves.append(crypto.sha256(encode(TRANSACTION_HEADER, tx["header"])))
+        leaves.append(crypto.sha256(b"".join(tx.get("signatures", []))))
+    return crypto.merkle_root(leaves)
 
 
 class BlockStore:
@@ -45,8 +54,7 @@ class BlockStore:
             "previous": parent["block_id"], "height": parent["block_height"] + 1,
             "timestamp": max(now_ms, parent["block"]["header"]["timestamp"] + 1),
             "previous_state_merkle_root": parent["state_root"],
-            "transaction_merkle_root": crypto.merkle_root(
-                [crypto.sha256(encode(TRANSACTION, t)) for t in transactions]),
+            "transaction_merkle_root": transaction_merkle_root(transactions),
             "signer": self.producer,
         }
         block_id = crypto.multihash(encode(BLOCK_HEADER, header))

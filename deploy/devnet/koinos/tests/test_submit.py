@@ -217,3 +217,28 @@ def test_dropped_pending_transactions_never_land(sim):
     sim.submit(again)
     sim.produce()
     assert sim.balance(KOIN_82, FROM_82) == 5005
+
+
+def test_block_header_links_and_transaction_merkle_root(sim):
+    from koinossim.blocks import transaction_merkle_root
+    from koinossim.protocol import BLOCK, BLOCK_HEADER, TRANSACTION, TRANSACTION_HEADER
+    from koinossim.schema import encode, from_json
+    from koinossim.textenc import b58decode
+    tx = build_tx(b64decode(CHAIN_82), [KEY], 1, [])
+    sim.submit(tx)
+    made = sim.produce()
+    item = sim.rpc("block_store.get_blocks_by_id", {"block_ids": [made["id"]], "return_block": True})
+    block = from_json(BLOCK, item["block_items"][0]["block"])
+    header = block["header"]
+    assert "0x" + crypto.multihash(encode(BLOCK_HEADER, header)).hex() == made["id"]
+    parsed = from_json(TRANSACTION, tx)
+    assert header["transaction_merkle_root"] == crypto.merkle_root(
+        [crypto.sha256(encode(TRANSACTION_HEADER, parsed["header"])),
+         crypto.sha256(parsed["signatures"][0])])
+    assert header["transaction_merkle_root"] == transaction_merkle_root([parsed])
+    signer = crypto.recover_address(block["signature"], block["id"][2:])
+    assert signer == header["signer"] and len(b58decode(sim.info["bridge"])) == 25
+    previous = sim.rpc("block_store.get_blocks_by_height", {
+        "head_block_id": made["id"], "ancestor_start_height": str(int(made["height"]) - 1),
+        "num_blocks": 1})["block_items"][0]["block_id"]
+    assert "0x" + header["previous"].hex() == previous
