@@ -49,6 +49,7 @@ class Chain:
         self.pending_limit = pending_limit
         self.time_offset_ms = time_offset_ms
         self.blocks = BlockStore(producer_key, irreversible_depth, self.now_ms())
+        self.mempool_expiry_s = 120.0  # koinos-mempool drops unincluded transactions after 120 s
 
     # -- clock and head --
     def now_ms(self) -> int:
@@ -66,7 +67,27 @@ class Chain:
             overlay.commit()
 
     # -- account views --
+    def expire_pending(self) -> int:
+        """Drop transactions pending longer than the mempool keeps them, and the later ones of
+        the same account (their nonces can no longer apply)."""
+        with self.lock:
+            limit = time.monotonic() - self.mempool_expiry_s
+            stale = {p["nonce_account"] for p in self.pending if p["accepted_at"] < limit}
+            if not stale:
+                return 0
+            return self._rebuild_pending([p for p in self.pending if p["nonce_account"] not in stale])
+
+    def _rebuild_pending(self, kept: list[dict]) -> int:
+        dropped = len(self.pending) - len(kept)
+        self.pending = kept
+        self.pending_store = Store()
+        self.pending_store.spaces = {k: dict(v) for k, v in self.head_store.spaces.items()}
+        for item in kept:
+            self.pending_store.apply(item["writes"])
+        return dropped
+
     def pending_nonce(self, account: bytes) -> int | None:
+        self.expire_pending()
         nonces = [p["nonce"] for p in self.pending if p["nonce_account"] == account]
         return max(nonces) if nonces else None
 
@@ -91,6 +112,7 @@ class Chain:
     # -- submit_transaction --
     def submit_transaction(self, tx: dict, broadcast: bool) -> dict:
         with self.lock:
+            self.expire_pending()
             txcheck.validate_required(tx)
             header = tx["header"]
             payer, payee = header["payer"], header.get("payee", b"")
@@ -118,7 +140,8 @@ class Chain:
                 self.pending_store.apply(writes)
                 self.pending.append({"tx": tx, "receipt": receipt, "writes": writes,
                                      "payer": payer, "nonce_account": nonce_account,
-                                     "nonce": nonce, "rc_used": receipt["rc_used"]})
+                                     "nonce": nonce, "rc_used": receipt["rc_used"],
+                                     "accepted_at": time.monotonic()})
             return receipt
 
     def _mempool_checks(self, tx, payer, nonce_account, rc_limit, max_payer_rc) -> None:
@@ -181,18 +204,13 @@ class Chain:
         """Forget pending transactions (all, or those of one nonce account), like a mempool
         expiring them; the pending state is rebuilt from head state and what remains."""
         with self.lock:
-            kept = [p for p in self.pending if account is not None and p["nonce_account"] != account]
-            dropped = len(self.pending) - len(kept)
-            self.pending = kept
-            self.pending_store = Store()
-            self.pending_store.spaces = {k: dict(v) for k, v in self.head_store.spaces.items()}
-            for item in kept:
-                self.pending_store.apply(item["writes"])
-            return dropped
+            return self._rebuild_pending(
+                [p for p in self.pending if account is not None and p["nonce_account"] != account])
 
     # -- block production --
     def produce_block(self) -> dict:
         with self.lock:
+            self.expire_pending()
             included, self.pending = self.pending, []
             now = self.now_ms()
             for item in included:

@@ -41,6 +41,7 @@ class SimConfig:
     irreversible_depth: int = 5
     mana_regen_ms: int = 60_000
     pending_limit: int = 10
+    mempool_expiry_ms: int = 120_000
     state_file: str | None = None
     max_lifetime: float = 3600.0
     info_file: str | None = None
@@ -96,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--irreversible-depth", type=int, help="LIB = head - depth (default 5)")
     p.add_argument("--mana-regen-ms", type=int, help="time for mana to regenerate fully")
     p.add_argument("--pending-limit", type=int, help="pending transactions per account (10)")
+    p.add_argument("--mempool-expiry-ms", type=int,
+                   help="unincluded transactions are dropped after this (default 120000)")
     p.add_argument("--state-file", help="load state from / save state to this JSON file")
     p.add_argument("--max-lifetime", type=float, help="exit after this many seconds (0 = never)")
     p.add_argument("--info-file", help="also write the ready line to this file")
@@ -121,7 +124,7 @@ def load_config(argv: list[str]) -> SimConfig:
 def build_config(args: dict) -> SimConfig:
     cfg = SimConfig()
     for key in ("port", "bridge_chain_id", "block_interval_ms", "irreversible_depth",
-                "mana_regen_ms", "pending_limit", "max_lifetime", "state_file", "info_file",
+                "mana_regen_ms", "pending_limit", "mempool_expiry_ms", "max_lifetime", "state_file", "info_file",
                 "profile", "time_offset_ms"):
         if args.get(key) is not None:
             setattr(cfg, key, args[key])

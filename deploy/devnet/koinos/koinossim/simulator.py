@@ -17,6 +17,7 @@ class Simulator:
         self.chain = Chain(config.chain_id, crypto.sha256(b"koinsim block producer"),
                            config.irreversible_depth, config.mana_regen_ms, config.pending_limit,
                            config.time_offset_ms)
+        self.chain.mempool_expiry_s = config.mempool_expiry_ms / 1000.0
         self.bridge = BridgeContract(config.bridge_id, config.profile)
         self.tokens: dict[str, TokenContract] = {}
         self.chain.contracts[config.bridge_id] = self.bridge

@@ -242,3 +242,21 @@ def test_block_header_links_and_transaction_merkle_root(sim):
         "head_block_id": made["id"], "ancestor_start_height": str(int(made["height"]) - 1),
         "num_blocks": 1})["block_items"][0]["block_id"]
     assert "0x" + header["previous"].hex() == previous
+
+
+def test_mempool_expiry_drops_unincluded_transactions():
+    import time
+    s = Sim(["--chain-id", "0x" + b64decode(CHAIN_82).hex(), "--validators", address(key("v1")),
+             "--account", f"{ADDRESS_82}:60000000", "--mempool-expiry-ms", "200"])
+    try:
+        chain_id = b64decode(CHAIN_82)
+        s.submit(build_tx(chain_id, [KEY], 1, []))
+        s.submit(build_tx(chain_id, [KEY], 2, []))
+        assert s.rpc("mempool.get_pending_nonce", {"payee": ADDRESS_82}) == {"nonce": "KAI="}
+        time.sleep(0.3)
+        assert s.rpc("mempool.get_pending_nonce", {"payee": ADDRESS_82}) == {}
+        s.submit(build_tx(chain_id, [KEY], 1, [], rc_limit=10_000_002))
+        s.produce()
+        assert s.rpc("chain.get_account_nonce", {"account": ADDRESS_82}) == {"nonce": "KAE="}
+    finally:
+        s.close()
