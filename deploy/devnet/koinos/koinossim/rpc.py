@@ -105,6 +105,7 @@ class KoinosMethods:
     # -- mempool --
     def get_pending_transaction_count(self, req):
         with self.chain.lock:
+            self.chain.expire_pending()
             payee = req.get("payee", b"")
             return {"count": sum(1 for p in self.chain.pending if p["nonce_account"] == payee)}
 
