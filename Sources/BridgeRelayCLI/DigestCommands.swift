@@ -25,13 +25,13 @@ struct CompleteTransferDigest: ParsableCommand {
     @Option(name: .customLong("eth-tx"), help: "Ethereum transaction hash, 0x + 64 hex (required).") var ethTx: String?
     @Option(help: "Koinos token contract id, base58 (required).") var token: String?
     @Option(help: "Koinos recipient address, base58 (required).") var recipient: String?
-    @Option(help: "Normalised amount, decimal (required).") var amount: String?
+    @Option(parsing: .unconditional, help: "Normalised amount, decimal (required).") var amount: String?
     @Option(help: "Koinos bridge contract id, base58 (required).") var contract: String?
-    @Option(help: "Expiration in milliseconds (required).") var expiration: String?
+    @Option(parsing: .unconditional, help: "Expiration in milliseconds (required).") var expiration: String?
     @Option(help: "v2: Koinos relayer address, base58.") var relayer: String?
-    @Option(help: "v2: relayer payment, decimal.") var payment: String?
+    @Option(parsing: .unconditional, help: "v2: relayer payment, decimal.") var payment: String?
     @Option(help: "v2: metadata string.") var metadata: String?
-    @Option(help: "v2: destination chain id.") var chain: String?
+    @Option(parsing: .unconditional, help: "v2: destination chain id.") var chain: String?
 
     func run() throws {
         try reportingFailures {
@@ -65,16 +65,16 @@ struct EthCompleteTransferDigest: ParsableCommand {
 
     @Option(help: "Contract profile: v1 or v2 (required).") var profile: String?
     @Option(name: .customLong("koinos-tx"), help: "Koinos transaction id, 0x1220 + 64 hex (required).") var koinosTx: String?
-    @Option(name: .customLong("op-id"), help: "Operation id (event sequence), decimal (required).") var opID: String?
+    @Option(name: .customLong("op-id"), parsing: .unconditional, help: "Operation id (event sequence), decimal (required).") var opID: String?
     @Option(help: "Ethereum token address (required).") var token: String?
     @Option(help: "Ethereum recipient address (required).") var recipient: String?
-    @Option(help: "Amount, decimal (required).") var amount: String?
+    @Option(parsing: .unconditional, help: "Amount, decimal (required).") var amount: String?
     @Option(help: "Ethereum bridge contract address (required).") var bridge: String?
-    @Option(help: "Expiration in milliseconds (required).") var expiration: String?
+    @Option(parsing: .unconditional, help: "Expiration in milliseconds (required).") var expiration: String?
     @Option(help: "v2: Ethereum relayer address (default: the zero address).") var relayer: String?
-    @Option(help: "v2: relayer payment, decimal.") var payment: String?
+    @Option(parsing: .unconditional, help: "v2: relayer payment, decimal.") var payment: String?
     @Option(help: "v2: metadata string.") var metadata: String?
-    @Option(help: "v2: the bridge's uint32 chain id.") var chain: String?
+    @Option(parsing: .unconditional, help: "v2: the bridge's uint32 chain id.") var chain: String?
 
     func run() throws {
         try reportingFailures {

@@ -4,6 +4,10 @@ import BridgeKeystore
 import ChainCrypto
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Options shared by the commands that create a keystore.
 struct NewKeystoreOptions: ParsableArguments {
     @Option(help: "Path of the keystore file to create (required; never overwritten).") var keystore: String?
@@ -84,8 +88,8 @@ struct KeysShow: ParsableCommand {
 
 /// `bridge-relay keys import`: a new keystore around an existing validator key.
 ///
-/// The secret is read from stdin or `--secret-file`, never from the command line (argv is visible
-/// to every user through /proc).
+/// The secret is read from `--secret-file`, a no-echo prompt when stdin is a terminal, or stdin,
+/// never from the command line (argv is visible to every user through /proc).
 struct KeysImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Create a keystore from an existing validator key read from stdin or a file.")
@@ -105,6 +109,8 @@ struct KeysImport: ParsableCommand {
                     throw CLIFailure.badInput("cannot read secret file \(secretFile)")
                 }
                 raw = Array(data)
+            } else if isatty(STDIN_FILENO) == 1 {
+                raw = try TerminalPrompt.readHidden(prompt: wif ? "Validator key (WIF): " : "Validator key (hex): ")
             } else {
                 raw = Array(FileHandle.standardInput.readDataToEndOfFile().prefix(4096))
             }

@@ -124,6 +124,13 @@ struct DigestCommandTests {
         expectOneLineError(try CLIRunner.run(arguments), status: 2, mentioning: mentioning)
     }
 
+    @Test func parserUsageErrorsAreOneLineAndExitTwo() throws {
+        expectOneLineError(try CLIRunner.run(Self.vectorB + ["--amout", "1"]), status: 2, mentioning: "--amout")
+        expectOneLineError(try CLIRunner.run(["digest", "complete-transfer", "--profile"]), status: 2, mentioning: "--profile")
+        let help = try CLIRunner.run(["digest", "complete-transfer", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--eth-tx"))
+    }
+
     @Test func badRecoverInputExitsTwo() throws {
         let signatureB = "IL1HmPger6O1erHP12qiQoWo9mFkXiRuCKWfM-BhFXY0bUh_Ex4213UV3ftK4JwEOUMKjT8TZsWKZM_ojJYb4pE="
         expectOneLineError(
