@@ -28,6 +28,7 @@ MAX_VALIDATORS: constant(uint256) = 64
 MAX_SIGNATURES: constant(uint256) = 64
 MAX_TXID: constant(uint256) = 64
 MAX_NAME: constant(uint256) = 128
+MAX_INITIAL_TOKENS: constant(uint256) = 16
 MAX_METADATA: constant(uint256) = 512
 NORMALIZED_DECIMALS: constant(uint256) = 8
 
@@ -98,7 +99,9 @@ chainId: public(uint32)
 
 
 @deploy
-def __init__(initialValidators: DynArray[address, MAX_VALIDATORS], weth: address, bridgeChainId: uint32):
+def __init__(initialValidators: DynArray[address, MAX_VALIDATORS], weth: address, bridgeChainId: uint32, initialTokens: DynArray[address, MAX_INITIAL_TOKENS], initialWrappedTokens: DynArray[address, MAX_INITIAL_TOKENS]):
+    # initialTokens / initialWrappedTokens: tokens supported from the start, so a
+    # devnet can list its test tokens without holding the validators' keys.
     assert len(initialValidators) > 0, "no validators"
     for v: address in initialValidators:
         assert v != empty(address), "zero validator"
@@ -107,6 +110,11 @@ def __init__(initialValidators: DynArray[address, MAX_VALIDATORS], weth: address
         self.validators.append(v)
     self.WETHAddress = weth
     self.isSupportedToken[weth] = True
+    for t: address in initialTokens:
+        self.isSupportedToken[t] = True
+    for t: address in initialWrappedTokens:
+        assert not self.isSupportedToken[t], "token listed twice"
+        self.isSupportedWrappedToken[t] = True
     self.chainId = bridgeChainId
     self.nonce = 1
 

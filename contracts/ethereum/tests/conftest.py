@@ -111,7 +111,7 @@ def deployed(artifacts):
     accounts = w3.eth.accounts
     weth = _deploy(w3, artifacts["WETH"])
     validators = [_address(k) for k in VALIDATOR_KEYS]
-    bridge = _deploy(w3, artifacts["Bridge"], validators, weth.address, BRIDGE_CHAIN_ID)
+    bridge = _deploy(w3, artifacts["Bridge"], validators, weth.address, BRIDGE_CHAIN_ID, [], [])
     token = _deploy(w3, artifacts["TestToken"], "Test Token 18", "T18", 18)
     token6 = _deploy(w3, artifacts["TestToken"], "Test Token 6", "T6", 6)
     wrapped = _deploy(w3, artifacts["TestToken"], "Wrapped KOIN", "wKOIN", 8)

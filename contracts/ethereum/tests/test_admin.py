@@ -84,3 +84,15 @@ def test_remove_supported_token(env):
     env.admin("removeSupportedToken", bd.REMOVE_SUPPORTED_TOKEN, env.token.address)
     with pytest.raises(REVERTED, match="not supported"):
         env.transact(env.bridge.functions.transferTokens(env.token.address, 10**18, 0, "", "1R", "", 1))
+
+
+def test_constructor_token_lists(artifacts, env):
+    from conftest import _deploy
+
+    w3 = env.w3
+    b = _deploy(w3, artifacts["Bridge"], env.validators, env.weth.address, 9,
+                [env.token.address], [env.wrapped.address])
+    assert b.functions.isSupportedToken(env.token.address).call()
+    assert b.functions.isSupportedWrappedToken(env.wrapped.address).call()
+    assert not b.functions.isSupportedToken(env.wrapped.address).call()
+    assert b.functions.nonce().call() == 1 and b.functions.chainId().call() == 9
