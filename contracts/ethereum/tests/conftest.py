@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Fixtures: the contracts compiled once with vyper, deployed on a fresh
-eth-tester (py-evm) chain per test, and seven validator keys (quorum 5)."""
+"""Fixtures: the contracts compiled once with vyper and deployed once on eth-tester
+(py-evm); each test runs on a snapshot that is reverted afterwards."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,7 @@ CONTRACTS = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import bridge_digests as bd  # noqa: E402
-
-BRIDGE_CHAIN_ID = 2
-
-
-def _revert_errors():
-    from eth_tester.exceptions import TransactionFailed
-    from web3.exceptions import ContractLogicError
-
-    return (ContractLogicError, TransactionFailed)
-
-
-REVERTED = _revert_errors()
-VALIDATOR_KEYS = ["0x" + bd.keccak(f"validator-{i}".encode()).hex() for i in range(7)]
-
-
-def _address(key: str) -> str:
-    from eth_account import Account
-
-    return Account.from_key(key).address
+from contract_env import BRIDGE_CHAIN_ID, VALIDATOR_KEYS, Env, _address, _deploy  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -45,60 +26,6 @@ def artifacts():
         res = vyper.compile_code(src, output_formats=["abi", "bytecode"], contract_path=f"{name}.vy")
         out[name] = res
     return out
-
-
-@dataclass
-class Env:
-    w3: object
-    bridge: object
-    weth: object
-    token: object       # 18 decimals, native (supported) token
-    token6: object      # 6 decimals, native token
-    wrapped: object     # 8 decimals, bridged token minted by the bridge
-    v1: object
-    batcher: object
-    accounts: list
-    validator_keys: list
-    artifacts: dict
-
-    @property
-    def validators(self):
-        return [_address(k) for k in self.validator_keys]
-
-    def now_ms(self) -> int:
-        return self.w3.eth.get_block("latest")["timestamp"] * 1000
-
-    def later(self) -> int:
-        """An expiration one hour after the head block (ms)."""
-        return self.now_ms() + 3_600_000
-
-    def sign_all(self, digest: bytes, keys=None) -> list[bytes]:
-        return [bd.sign(digest, k) for k in (keys if keys is not None else self.validator_keys)]
-
-    def admin(self, fn_name: str, action: int, target, keys=None, expiration=None, sender=None):
-        """Call an add/remove admin function with signatures over the current nonce."""
-        expiration = expiration if expiration is not None else self.later()
-        digest = bd.admin_digest(action, target, self.bridge.functions.nonce().call(),
-                                 self.bridge.address, expiration, BRIDGE_CHAIN_ID)
-        sigs = self.sign_all(digest, keys if keys is not None else self.validator_keys[:5])
-        fn = getattr(self.bridge.functions, fn_name)(sigs, target, expiration)
-        return self.transact(fn, sender)
-
-    def transact(self, fn, sender=None, value=0):
-        """Simulate first (a revert raises ContractLogicError with its reason), then send."""
-        tx = {"from": sender or self.accounts[0], "value": value}
-        fn.call(tx)
-        txh = fn.transact(dict(tx, gas=5_000_000))
-        receipt = self.w3.eth.get_transaction_receipt(txh)
-        assert receipt["status"] == 1, receipt
-        return receipt
-
-
-def _deploy(w3, art, *args):
-    c = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
-    txh = c.constructor(*args).transact({"from": w3.eth.accounts[0], "gas": 8_000_000})
-    addr = w3.eth.get_transaction_receipt(txh)["contractAddress"]
-    return w3.eth.contract(address=addr, abi=art["abi"])
 
 
 @pytest.fixture(scope="session")
@@ -140,13 +67,3 @@ def env(deployed):
     tester.revert_to_snapshot(snapshot)
 
 
-def lock_events(env, receipt):
-    from web3.logs import DISCARD
-
-    return env.bridge.events.TokensLockedEvent().process_receipt(receipt, errors=DISCARD)
-
-
-def time_travel(env, seconds: int):
-    """Move chain time forward by mining a block with a later timestamp."""
-    env.w3.provider.ethereum_tester.time_travel(
-        env.w3.eth.get_block("latest")["timestamp"] + seconds)

@@ -2,7 +2,7 @@
 """Quorum-signed admin actions with the shared nonce (starts at 1) and expiration."""
 import bridge_digests as bd
 import pytest
-from conftest import BRIDGE_CHAIN_ID, REVERTED, _address
+from contract_env import BRIDGE_CHAIN_ID, REVERTED, _address
 
 NEW_KEY = "0x" + "99" * 32
 
@@ -87,7 +87,7 @@ def test_remove_supported_token(env):
 
 
 def test_constructor_token_lists(artifacts, env):
-    from conftest import _deploy
+    from contract_env import _deploy
 
     w3 = env.w3
     b = _deploy(w3, artifacts["Bridge"], env.validators, env.weth.address, 9,

@@ -2,7 +2,7 @@
 """completeTransfer: quorum of real EIP-191 signatures accepted; every bad case reverts."""
 import bridge_digests as bd
 import pytest
-from conftest import BRIDGE_CHAIN_ID, REVERTED
+from contract_env import BRIDGE_CHAIN_ID, REVERTED
 from web3.logs import DISCARD
 
 TX_ID = bytes.fromhex("1220" + "ab" * 32)  # a Koinos transaction id (34-byte multihash)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Lock functions: v2 event contents, 8-decimal normalisation, WETH wrapping, batching."""
 import pytest
-from conftest import REVERTED, lock_events
+from contract_env import REVERTED, lock_events
 
 
 def test_erc20_lock_event_fields_and_blocktime(env):
