@@ -7,6 +7,7 @@ from .wire import invalid, quantity
 
 DEFAULT_RECIPIENT = "1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"  # a valid Koinos address
 MAX_COUNT = 64
+LOCK_GAS = 12_000_000
 MAX_STRING = 128
 MAX_METADATA = 512
 V2_ARGS = ["uint256", "string", "string", "string", "uint32"]
@@ -105,7 +106,10 @@ class LockApi:
         return result
 
     def _lock_result(self, tx: dict, contract: str, topic: str) -> dict:
-        txh = self.send(tx)
+        # One simulation for a clear revert reason, then a fixed gas limit: a binary-search
+        # gas estimate would run the transaction ~15 times.
+        self._reverts(lambda: self.chain.et.call(dict(tx, gas=LOCK_GAS), "latest"))
+        txh = self.send(dict(tx, gas=LOCK_GAS))
         receipt = self.chain.receipt_json(bytes.fromhex(txh[2:]), self.logs.block_logs)
         if receipt is None:  # automine is off: the transaction waits for evm_mine
             return {"tx_hash": txh, "pending": True, "block_number": None, "block_hash": None,

@@ -58,6 +58,11 @@ class Handler(BaseHTTPRequestHandler):
     node = None
     verbose = False
 
+    def setup(self):
+        super().setup()
+        # one small response per request: without this, Nagle + delayed ACK add ~40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, fmt, *args):
         if self.verbose:
             sys.stderr.write("%s - %s\n" % (self.address_string(), fmt % args))

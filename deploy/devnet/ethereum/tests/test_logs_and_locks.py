@@ -64,3 +64,20 @@ def test_bad_filters(devnet):
         resp = devnet.request("eth_getLogs", f)
         assert resp["error"]["code"] == -32602, (f, resp)
     assert devnet("eth_getLogs", {"fromBlock": hex(int(head, 16) + 10)}) == []
+
+
+def test_lock_client_script(devnet):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "lock.py"
+    r = subprocess.run([sys.executable, str(script), "--rpc", devnet.ready["rpc"], "--count", "2",
+                        "--recipient", "1Cli", "--repeat", "2"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    results = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(results) == 2 and all(len(x["log_indexes"]) == 2 for x in results)
+    bad = subprocess.run([sys.executable, str(script), "--rpc", devnet.ready["rpc"], "--payment", str(10**30)],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "payment exceeds amount" in bad.stderr

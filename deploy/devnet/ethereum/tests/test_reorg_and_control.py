@@ -11,7 +11,7 @@ def test_reorg_replaces_the_block_and_drops_the_old_log(devnet):
     second = devnet("devnet_lock", {"recipient": "1Second"})
     assert second["block_number"] == n and second["block_hash"] != lock["block_hash"]
     assert devnet("eth_getBlockByNumber", hex(n), False)["hash"] == second["block_hash"]
-    logs = devnet("eth_getLogs", {"fromBlock": hex(n - 1), "toBlock": "latest", "topics": [V2_TOPIC]})
+    logs = devnet("eth_getLogs", {"fromBlock": hex(n), "toBlock": "latest", "topics": [V2_TOPIC]})
     assert [lg["transactionHash"] for lg in logs] == [second["tx_hash"]]
     assert devnet("eth_getTransactionReceipt", lock["tx_hash"]) is None
     assert devnet("eth_getTransactionByHash", lock["tx_hash"]) is None
