@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .wire import invalid, quantity
 
-MAX_MINE = 1_000_000
+MAX_MINE = 200_000  # ~3 minutes of mining at most per call
 
 
 def _opts(p) -> dict:

@@ -55,6 +55,7 @@ def process_body(node, raw: bytes):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
     server_version = "bridge-eth-devnet/1"
+    timeout = 120  # an idle or stalled connection is closed, its thread freed
     node = None
     verbose = False
 
@@ -86,6 +87,9 @@ class Handler(BaseHTTPRequestHandler):
                         _error(None, RpcError(INVALID_REQUEST, "bad or too large Content-Length")))
             return
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client went away mid-body
+            self.close_connection = True
+            return
         self._reply(200, process_body(self.node, raw))
 
     def do_GET(self):  # liveness probe
@@ -94,11 +98,19 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(200, {"ok": True, "head": head})
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    verbose = False
+
+    def handle_error(self, request, client_address):
+        # a client that resets or times out must not print tracebacks (or stop anything)
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+
 def make_server(node, host: str, port: int, verbose: bool = False) -> ThreadingHTTPServer:
     handler = type("BoundHandler", (Handler,), {"node": node, "verbose": verbose})
-    cls = ThreadingHTTPServer
+    cls = type("BoundServer", (Server,), {"verbose": verbose})
     if ":" in host:
-        cls = type("Server6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
-    srv = cls((host, port), handler)
-    srv.daemon_threads = True
-    return srv
+        cls = type("Server6", (cls,), {"address_family": socket.AF_INET6})
+    return cls((host, port), handler)
