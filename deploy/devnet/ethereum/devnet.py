@@ -87,7 +87,9 @@ def main(argv=None) -> int:
 
     t0 = time.monotonic()
     node = Node(a.chain_id, a.finality_depth, a.safe_depth, a.max_log_range, a.max_logs, a.verbose)
-    info = node.deploy(validators, a.bridge_chain_id)
+    info = node.deploy(validators, a.bridge_chain_id)  # deploys with automine
+    node.block_time_ms = a.block_time_ms
+    node.chain.automine = a.block_time_ms == 0  # with a block clock, transactions wait for a block
     srv = make_server(node, a.host, a.port, a.verbose)
     host, port = srv.server_address[:2]
     rpc = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

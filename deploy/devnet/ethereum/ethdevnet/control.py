@@ -22,7 +22,7 @@ class ControlApi:
         if n < 0 or n > MAX_MINE:
             raise invalid(f"block count must be 0..{MAX_MINE}")
         if n:
-            self.chain.et.mine_blocks(n)  # also includes pending transactions when automine is off
+            self.chain.et.mine_blocks(n)  # the first block takes the pending transactions
 
     def rpc_evm_mine(self, p):
         """evm_mine [count] or [{"blocks": count}] -> new head (hex). Default 1 block."""
@@ -50,11 +50,7 @@ class ControlApi:
     def rpc_evm_setAutomine(self, p):
         if not p or not isinstance(p[0], bool):
             raise invalid("evm_setAutomine takes one boolean")
-        if p[0]:
-            if not self.chain.et.auto_mine_transactions:
-                self.chain.et.enable_auto_mine_transactions()
-        else:
-            self.chain.et.disable_auto_mine_transactions()
+        self.chain.automine = p[0]
         return True
 
     def rpc_devnet_reorg(self, p):
@@ -94,7 +90,7 @@ class ControlApi:
         c = self.chain
         return dict(self.info, head=c.head(), finalized=c.finalized(), safe=c.safe(),
                     finality_depth=c.finality_depth, safe_depth=c.safe_depth,
-                    automine=bool(c.et.auto_mine_transactions),
+                    automine=c.automine,
                     max_log_range=self.logs.max_log_range, max_logs=self.logs.max_logs)
 
 

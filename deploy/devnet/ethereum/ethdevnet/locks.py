@@ -2,6 +2,8 @@
 """devnet_lock / devnet_lockV1: a real lock transaction in one RPC call."""
 from __future__ import annotations
 
+import time
+
 from .contracts import V1_LOCK_TOPIC, V2_LOCK_TOPIC, call_data
 from .wire import invalid, quantity
 
@@ -75,7 +77,7 @@ class LockApi:
             tx = {"to": batcher, "data": call_data(
                 "lockTokensMany(address,address,uint256,uint256,string,string,string,uint32,uint256)",
                 ["address", "address", "uint256"] + V2_ARGS + ["uint256"], [bridge, token, amount, *tail, count])}
-        result = self._lock_result(dict(tx, **{"from": sender}), bridge, V2_LOCK_TOPIC)
+        result = self._lock_result(dict(tx, **{"from": sender}), bridge, V2_LOCK_TOPIC, bool(o.get("wait", True)))
         scale = 10 ** (decimals - 8) if decimals > 8 else 1
         result.update(sender=(sender if count == 1 else batcher), token=token, amount=amount // scale,
                       payment=payment // scale, chain=chain, count=count)
@@ -101,16 +103,32 @@ class LockApi:
             tx = {"to": v1, "data": call_data("transferTokensMany(address,uint256,string,uint256)",
                                               ["address", "uint256", "string", "uint256"],
                                               [token, amount, recipient, count])}
-        result = self._lock_result(dict(tx, **{"from": sender}), v1, V1_LOCK_TOPIC)
+        result = self._lock_result(dict(tx, **{"from": sender}), v1, V1_LOCK_TOPIC, bool(o.get("wait", True)))
         result.update(sender=sender, token=token, amount=amount, count=count)
         return result
 
-    def _lock_result(self, tx: dict, contract: str, topic: str) -> dict:
+    def _await_receipt(self, tx_hash: bytes, wait: bool):
+        """The receipt; with the block clock running (--block-time-ms) and `wait`, first
+        wait for the block that includes it (the chain lock is released meanwhile)."""
+        receipt = self.chain.receipt_json(tx_hash, self.logs.block_logs)
+        if receipt is not None or not wait or not self.block_time_ms:
+            return receipt
+        deadline = time.monotonic() + max(30.0, 5 * self.block_time_ms / 1000)
+        while receipt is None and time.monotonic() < deadline:
+            self.chain.lock.release()
+            try:
+                time.sleep(0.01)
+            finally:
+                self.chain.lock.acquire()
+            receipt = self.chain.receipt_json(tx_hash, self.logs.block_logs)
+        return receipt
+
+    def _lock_result(self, tx: dict, contract: str, topic: str, wait: bool) -> dict:
         # One simulation for a clear revert reason, then a fixed gas limit: a binary-search
         # gas estimate would run the transaction ~15 times.
         self._reverts(lambda: self.chain.et.call(dict(tx, gas=LOCK_GAS), "latest"))
         txh = self.send(dict(tx, gas=LOCK_GAS))
-        receipt = self.chain.receipt_json(bytes.fromhex(txh[2:]), self.logs.block_logs)
+        receipt = self._await_receipt(bytes.fromhex(txh[2:]), wait)
         if receipt is None:  # automine is off: the transaction waits for evm_mine
             return {"tx_hash": txh, "pending": True, "block_number": None, "block_hash": None,
                     "log_indexes": []}

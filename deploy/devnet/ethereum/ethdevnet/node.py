@@ -20,6 +20,7 @@ class Node(EthApi, ControlApi, LockApi):
         self.logs = LogIndex(self.chain, max_log_range, max_logs)
         self.info: dict = {"chain_id": chain_id}
         self.verbose = verbose
+        self.block_time_ms = 0  # set by devnet.py when a block clock runs
 
     def deploy(self, validators: list[str], bridge_chain_id: int) -> dict:
         from .contracts import deploy

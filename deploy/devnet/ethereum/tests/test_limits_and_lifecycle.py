@@ -43,10 +43,16 @@ def test_too_many_results(limited):
     assert len(got) == 3
 
 
-def test_block_clock_mines(limited):
+def test_block_clock_mines_and_transactions_wait_for_it(limited):
     start = int(limited("eth_blockNumber"), 16)
     time.sleep(1.5)
     assert int(limited("eth_blockNumber"), 16) >= start + 3
+    queued = limited("devnet_lock", {"wait": False})
+    assert queued["pending"] is True
+    two = limited("devnet_lock", {"kind": "native"})  # waits for the clock's next block
+    assert two["pending"] is False and len(two["log_indexes"]) == 1
+    first = limited("eth_getTransactionReceipt", queued["tx_hash"])
+    assert first is not None and int(first["blockNumber"], 16) <= two["block_number"]
 
 
 def test_non_loopback_host_is_refused():

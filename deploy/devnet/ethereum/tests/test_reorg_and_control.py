@@ -52,12 +52,20 @@ def test_automine_off_then_mine(devnet):
     assert devnet("evm_setAutomine", False) is True
     try:
         head = int(devnet("eth_blockNumber"), 16)
-        lock = devnet("devnet_lock", {"count": 2})
-        assert lock["pending"] is True and int(devnet("eth_blockNumber"), 16) == head
+        a = devnet("devnet_lock", {"count": 2})
+        b = devnet("devnet_lock", {"recipient": "1Other"})  # same sender: the next nonce
+        assert a["pending"] and b["pending"] and int(devnet("eth_blockNumber"), 16) == head
+        assert devnet("eth_getTransactionByHash", a["tx_hash"])["blockNumber"] is None
+        assert devnet("eth_getTransactionReceipt", a["tx_hash"]) is None
         devnet("evm_mine")
-        receipt = devnet("eth_getTransactionReceipt", lock["tx_hash"])
-        assert int(receipt["blockNumber"], 16) == head + 1
-        assert len([lg for lg in receipt["logs"] if lg["topics"][0] == V2_TOPIC]) == 2
+        ra = devnet("eth_getTransactionReceipt", a["tx_hash"])
+        rb = devnet("eth_getTransactionReceipt", b["tx_hash"])
+        assert int(ra["blockNumber"], 16) == int(rb["blockNumber"], 16) == head + 1
+        assert (ra["transactionIndex"], rb["transactionIndex"]) == ("0x0", "0x1")
+        idx = [int(lg["logIndex"], 16) for r in (ra, rb) for lg in r["logs"] if lg["topics"][0] == V2_TOPIC]
+        assert len(idx) == 3 and idx == sorted(set(idx))  # block-wide, increasing
+        logs = devnet("eth_getLogs", {"blockHash": ra["blockHash"], "topics": [V2_TOPIC]})
+        assert [int(lg["logIndex"], 16) for lg in logs] == idx
     finally:
         devnet("evm_setAutomine", True)
 
