@@ -55,6 +55,17 @@ class EthApi:
         require(p, 1, "eth_getTransactionReceipt")
         return self.chain.receipt_json(data_bytes(p[0], "transaction hash", 32), self.logs.block_logs)
 
+    def rpc_eth_getBlockReceipts(self, p):
+        require(p, 1, "eth_getBlockReceipts")
+        if isinstance(p[0], str) and len(p[0]) == 66:
+            block = self.chain.block_json(data_bytes(p[0], "block hash", 32), False)
+        else:
+            block = self.chain.block_by_number(p[0], False)
+        if block is None or block["number"] is None:
+            return None
+        return [self.chain.receipt_json(data_bytes(h, "transaction hash", 32), self.logs.block_logs)
+                for h in block["transactions"]]
+
     def rpc_eth_getBalance(self, p):
         require(p, 1, "eth_getBalance")
         return hex(self.chain.et.get_balance(address(p[0]), self._state(p, 1)))

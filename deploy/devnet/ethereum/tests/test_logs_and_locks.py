@@ -23,6 +23,8 @@ def test_two_locks_in_one_transaction(devnet):
         assert ev[0].lower() == devnet.ready["lock_batcher"].lower()
     receipt = devnet("eth_getTransactionReceipt", lock["tx_hash"])
     assert [lg for lg in receipt["logs"] if lg["topics"][0] == V2_TOPIC] == logs
+    assert devnet("eth_getBlockReceipts", hex(lock["block_number"])) == [receipt]
+    assert receipt["blockHash"] == lock["block_hash"] and receipt["status"] == "0x1"
 
 
 def test_native_lock_normalises_and_names_weth(devnet):
