@@ -18,6 +18,20 @@ def test_reorg_replaces_the_block_and_drops_the_old_log(devnet):
     assert devnet("eth_getBlockByHash", lock["block_hash"], False)["hash"] == lock["block_hash"]  # orphan
 
 
+def test_reorg_with_replay_moves_the_transaction_to_another_block(devnet):
+    a = devnet("devnet_lock", {"count": 2})
+    b = devnet("devnet_lock", {"kind": "native"})
+    out = devnet("devnet_reorg", {"toBlock": a["block_number"] - 1, "replay": True, "replayAfter": 1})
+    assert out["removedTransactions"] == [a["tx_hash"], b["tx_hash"]]
+    ra = devnet("eth_getTransactionReceipt", a["tx_hash"])
+    rb = devnet("eth_getTransactionReceipt", b["tx_hash"])
+    assert int(ra["blockNumber"], 16) == int(rb["blockNumber"], 16) == a["block_number"] + 1
+    assert ra["blockHash"] != a["block_hash"] and ra["status"] == rb["status"] == "0x1"
+    logs = devnet("eth_getLogs", {"blockHash": ra["blockHash"], "topics": [V2_TOPIC]})
+    assert [lg["transactionHash"] for lg in logs] == [a["tx_hash"]] * 2 + [b["tx_hash"]]
+    assert out["newHead"] == out["oldHead"] + 1
+
+
 def test_reorg_by_depth_mines_a_longer_branch(devnet):
     devnet("evm_mine", 2)
     head = int(devnet("eth_blockNumber"), 16)
