@@ -37,6 +37,7 @@ def main(argv=None) -> int:
     ap.add_argument("--payment")
     ap.add_argument("--relayer")
     ap.add_argument("--recipient")
+    ap.add_argument("--recipients", nargs="+", help="one lock per recipient, all in one transaction")
     ap.add_argument("--metadata")
     ap.add_argument("--chain", type=int, help="destination chain id in the event (default 1)")
     ap.add_argument("--count", type=int, default=1, help="locks in one transaction (1..64)")
@@ -51,7 +52,8 @@ def main(argv=None) -> int:
         ap.error("need --rpc or --info-file")
     opts = {"kind": a.kind, "count": a.count}
     for key, value in (("amount", a.amount), ("payment", a.payment), ("relayer", a.relayer),
-                       ("recipient", a.recipient), ("metadata", a.metadata), ("chain", a.chain),
+                       ("recipient", a.recipient), ("recipients", a.recipients), ("metadata", a.metadata),
+                       ("chain", a.chain),
                        ("from", a.sender)):
         if value is not None:
             opts[key] = value

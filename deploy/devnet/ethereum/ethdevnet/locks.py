@@ -55,33 +55,45 @@ class LockApi:
         chain = quantity(o.get("chain", 1), "chain")
         if chain >= 2**32:
             raise invalid("chain must fit in uint32")
-        strings = [_text(o, "relayer", "", MAX_STRING), _text(o, "recipient", DEFAULT_RECIPIENT, MAX_STRING),
-                   _text(o, "metadata", "", MAX_METADATA)]
+        relayer, metadata = _text(o, "relayer", "", MAX_STRING), _text(o, "metadata", "", MAX_METADATA)
+        recipients = self._recipients(o, count)
+        count = len(recipients)
         bridge, batcher = self.info["bridge"], self.info["lock_batcher"]
         token = {"erc20": self.info["token"], "native": self.info["weth"],
                  "wrapped": self.info["wrapped_token"]}[kind]
-        tail = [payment, *strings, chain]
-        if kind == "native":
-            if count == 1:
-                tx = {"to": bridge, "value": amount, "data": call_data(
-                    "wrapAndTransferETH(uint256,string,string,string,uint32)", V2_ARGS, tail)}
-            else:
-                tx = {"to": batcher, "value": amount * count, "data": call_data(
-                    "lockETHMany(address,uint256,string,string,string,uint32,uint256)",
-                    ["address"] + V2_ARGS + ["uint256"], [bridge, *tail, count])}
+        if count == 1 and kind == "native":
+            tx = {"to": bridge, "value": amount, "data": call_data(
+                "wrapAndTransferETH(uint256,string,string,string,uint32)", V2_ARGS,
+                [payment, relayer, recipients[0], metadata, chain])}
         elif count == 1:
             tx = {"to": bridge, "data": call_data(
                 "transferTokens(address,uint256,uint256,string,string,string,uint32)",
-                ["address", "uint256"] + V2_ARGS, [token, amount, *tail])}
+                ["address", "uint256"] + V2_ARGS, [token, amount, payment, relayer, recipients[0], metadata, chain])}
+        elif kind == "native":
+            tx = {"to": batcher, "value": amount * count, "data": call_data(
+                "lockETHMany(address,uint256,string,string[],string,uint32)",
+                ["address", "uint256", "string", "string[]", "string", "uint32"],
+                [bridge, payment, relayer, recipients, metadata, chain])}
         else:
             tx = {"to": batcher, "data": call_data(
-                "lockTokensMany(address,address,uint256,uint256,string,string,string,uint32,uint256)",
-                ["address", "address", "uint256"] + V2_ARGS + ["uint256"], [bridge, token, amount, *tail, count])}
+                "lockTokensMany(address,address,uint256,uint256,string,string[],string,uint32)",
+                ["address", "address", "uint256", "uint256", "string", "string[]", "string", "uint32"],
+                [bridge, token, amount, payment, relayer, recipients, metadata, chain])}
         result = self._lock_result(dict(tx, **{"from": sender}), bridge, V2_LOCK_TOPIC, bool(o.get("wait", True)))
         scale = 10 ** (decimals - 8) if decimals > 8 else 1
         result.update(sender=(sender if count == 1 else batcher), token=token, amount=amount // scale,
                       payment=payment // scale, chain=chain, count=count)
         return result
+
+    @staticmethod
+    def _recipients(o: dict, count: int) -> list:
+        """"recipients": [..] (one lock each, count ignored) or `count` times "recipient"."""
+        if "recipients" not in o:
+            return [_text(o, "recipient", DEFAULT_RECIPIENT, MAX_STRING)] * count
+        rs = o["recipients"]
+        if not isinstance(rs, list) or not 1 <= len(rs) <= MAX_COUNT:
+            raise invalid(f"recipients must be a list of 1..{MAX_COUNT} strings")
+        return [_text({"recipient": r}, "recipient", "", MAX_STRING) for r in rs]
 
     def rpc_devnet_lockV1(self, p):
         """devnet_lockV1 [{"kind": "erc20"|"native", "amount", "recipient", "count", "from"}]:

@@ -27,6 +27,14 @@ def test_two_locks_in_one_transaction(devnet):
     assert receipt["blockHash"] == lock["block_hash"] and receipt["status"] == "0x1"
 
 
+def test_one_transaction_with_different_recipients(devnet):
+    lock = devnet("devnet_lock", {"kind": "native", "amount": 10**17, "recipients": ["1Good", "bad 0OIl!"]})
+    assert lock["count"] == 2 and len(lock["log_indexes"]) == 2
+    logs = devnet("eth_getLogs", {"blockHash": lock["block_hash"], "topics": [V2_TOPIC]})
+    assert [decode(V2_TYPES, bytes.fromhex(lg["data"][2:]))[5] for lg in logs] == ["1Good", "bad 0OIl!"]
+    assert devnet.request("devnet_lock", {"recipients": []})["error"]["code"] == -32602
+
+
 def test_native_lock_normalises_and_names_weth(devnet):
     lock = devnet("devnet_lock", {"kind": "native", "amount": hex(25 * 10**17), "payment": 10**17,
                                   "relayer": "1Relayer", "metadata": "m"})
