@@ -90,6 +90,9 @@ def main(argv=None) -> int:
     info = node.deploy(validators, a.bridge_chain_id)  # deploys with automine
     node.block_time_ms = a.block_time_ms
     node.chain.automine = a.block_time_ms == 0  # with a block clock, transactions wait for a block
+    # Request threads run the EVM, which recurses deeply (py-evm lifts the recursion
+    # limit to 100000): give them room. The size is reserved, not committed, memory.
+    threading.stack_size(256 * 1024 * 1024)
     srv = make_server(node, a.host, a.port, a.verbose)
     host, port = srv.server_address[:2]
     rpc = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,22 @@ from .wire import INVALID_REQUEST, PARSE_ERROR, RpcError
 
 MAX_BODY = 16 * 1024 * 1024
 MAX_BATCH = 1000
+MAX_DEPTH = 64  # JSON nesting; py-evm raises the recursion limit to 100000, so a deeply
+                # nested body would overflow a thread's C stack inside json.loads
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKET = bytes(c for c in range(256) if c not in b"[]{}")
+
+
+def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when the JSON text nests arrays/objects deeper than `limit` (strings ignored)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth = 0
+    for c in _STRING.sub(b"", raw).translate(None, _NOT_BRACKET):
+        depth += 1 if c in (0x5B, 0x7B) else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def _error(id_, err: RpcError) -> dict:
@@ -38,9 +55,11 @@ def process_one(node, req):
 
 def process_body(node, raw: bytes):
     """A request body -> the response value (dict, list) or None (nothing to send)."""
+    if too_deep(raw):
+        return _error(None, RpcError(PARSE_ERROR, f"parse error: nested deeper than {MAX_DEPTH}"))
     try:
         payload = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(None, RpcError(PARSE_ERROR, "parse error"))
     if isinstance(payload, list):
         if not payload:

@@ -39,6 +39,7 @@ def test_batch_with_notification_and_errors(devnet):
 
 def test_garbage_bodies(devnet):
     for body, code in [(b"garbage{", -32700), (b"\xff\xfe", -32700), (b"[]", -32600),
+                       (b"[" * 100_000 + b"]" * 100_000, -32700), (b"", -32700),
                        (b'{"id":1}', -32600), (b'{"jsonrpc":"2.0","id":1,"method":5}', -32600),
                        (b'{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":{"a":1}}', -32602),
                        (b'{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"topics":"x"}]}', -32602),
