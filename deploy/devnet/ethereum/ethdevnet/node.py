@@ -50,7 +50,7 @@ class Node(EthApi, ControlApi, LockApi):
             except Exception as e:  # noqa: BLE001 - never let engine errors kill the server
                 if self.verbose:
                     traceback.print_exc(file=sys.stderr)
-                code = SERVER_ERROR if type(e).__module__.startswith(("eth", "eth_tester")) else INTERNAL_ERROR
+                code = SERVER_ERROR if type(e).__module__.startswith(("eth", "rlp", "trie")) else INTERNAL_ERROR
                 raise RpcError(code, f"{type(e).__name__}: {e}") from None
             finally:
                 self.chain.note_finality()
