@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Provider-limit emulation, block clock, host check and clean shutdown."""
+import signal
 import subprocess
 import sys
 import time
@@ -66,4 +67,8 @@ def test_sigterm_exits_cleanly_and_max_lifetime_stops():
     assert d("eth_chainId") == "0x539"
     assert d.stop() == 0
     d2 = Devnet(lifetime=1)
-    assert d2.proc.wait(timeout=30) == 0
+    assert d2.proc.wait(timeout=30) == 0 and d2.stop() == 0
+    d3 = Devnet("--block-time-ms", "50", lifetime=300)  # signal while the block clock runs
+    time.sleep(0.5)
+    d3.proc.send_signal(signal.SIGINT)
+    assert d3.proc.wait(timeout=20) == 0 and d3.stop() == 0
