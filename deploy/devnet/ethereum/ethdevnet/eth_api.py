@@ -37,11 +37,11 @@ class EthApi:
 
     def rpc_eth_getBlockByNumber(self, p):
         require(p, 1, "eth_getBlockByNumber")
-        return self.chain.block_by_number(p[0], bool(p[1]) if len(p) > 1 else False)
+        return self.chain.block_by_number(p[0], _flag(p, 1))
 
     def rpc_eth_getBlockByHash(self, p):
         require(p, 1, "eth_getBlockByHash")
-        return self.chain.block_json(data_bytes(p[0], "block hash", 32), bool(p[1]) if len(p) > 1 else False)
+        return self.chain.block_json(data_bytes(p[0], "block hash", 32), _flag(p, 1))
 
     def rpc_eth_getLogs(self, p):
         require(p, 1, "eth_getLogs")
@@ -145,6 +145,15 @@ class EthApi:
             raise revert_error(e.args[0] if e.args else b"") from None
         except ValidationError as e:
             raise RpcError(SERVER_ERROR, str(e)) from None
+
+
+def _flag(p: list, i: int) -> bool:
+    """The "full transactions" boolean of the block methods (absent: false)."""
+    if len(p) <= i:
+        return False
+    if not isinstance(p[i], bool):
+        raise invalid("the second parameter must be a boolean")
+    return p[i]
 
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
