@@ -48,7 +48,7 @@ def parse_args(argv):
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
     try:
-        if not ipaddress.ip_address(a.host).is_loopback:
+        if str(ipaddress.ip_address(a.host)) not in ("127.0.0.1", "::1"):
             raise ValueError
     except ValueError:
         ap.error(f"--host must be 127.0.0.1 or ::1, got {a.host!r}")
