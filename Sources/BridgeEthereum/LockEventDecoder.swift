@@ -18,6 +18,22 @@ public struct DecodedLock: Sendable, Hashable {
     public var blockTime: ABIWord
     /// v2: the destination chain the lock asks for; 0 for v1.
     public var chain: UInt32
+
+    public init(
+        log: EthereumLog, sender: [UInt8], token: [UInt8], amount: ABIWord, payment: ABIWord, relayer: String, recipient: String,
+        metadata: String, blockTime: ABIWord, chain: UInt32
+    ) {
+        self.log = log
+        self.sender = sender
+        self.token = token
+        self.amount = amount
+        self.payment = payment
+        self.relayer = relayer
+        self.recipient = recipient
+        self.metadata = metadata
+        self.blockTime = blockTime
+        self.chain = chain
+    }
 }
 
 /// Decodes the lock event of one contract profile (bridge-contracts.md §3.1, §3.2).

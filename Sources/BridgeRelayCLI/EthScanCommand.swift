@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import BridgeCore
 import BridgeEthereum
+import BridgeStore
 import ChainCrypto
 import Ethereum
 import Foundation

@@ -65,7 +65,7 @@ struct EthWatchCommand: AsyncParsableCommand {
             let database = try BridgeDatabase(path: db)
             let pool = EndpointPool(clients: clients, expectedChainID: chainID, clock: SystemBridgeClock(), logger: logger, stallMs: stallMs)
             let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
-            let group = ServiceGroup(configuration: .init(services: [watcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(configuration: .init(services: [watcher], logger: logger))
             let cursorName = configuration.cursorName
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
