@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "BridgeAttestation", dependencies: ["BridgeCore", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
             name: "BridgeEthereum",
-            dependencies: ["BridgeCore", "Ethereum", "JSONRPC", "BridgeStore", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Ethereum", "JSONRPC", "BridgeStore", "ChainCrypto", "BridgeSigning", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -114,7 +114,7 @@ let package = Package(
             name: "BridgeRelayCLI",
             dependencies: [
                 "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
-                "Ethereum", "BridgeEthereum", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 logging, metrics, lifecycle,
@@ -124,7 +124,7 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor"],
+            dependencies: ["ChainCrypto", "CBenchFloor", "Ethereum", "BridgeEthereum", "BridgeStore", "BridgeCore", "CurlTransport", "JSONRPC", logging],
             swiftSettings: swiftSettings
         ),
 
@@ -139,7 +139,10 @@ let package = Package(
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeEthereumTests",
-            dependencies: ["BridgeEthereum", "BridgeCore", "BridgeStore", "Ethereum", "CurlTransport", "JSONRPC"],
+            dependencies: [
+                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC",
+                lifecycle, logging, metrics,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
