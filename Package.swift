@@ -88,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeKoinos",
-            dependencies: ["BridgeCore", "Koinos", "JSONRPC", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -143,7 +143,9 @@ let package = Package(
         .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeKoinosTests",
-            dependencies: ["BridgeKoinos", "BridgeCore", "BridgeSigning", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC"],
+            dependencies: [
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC", grdb,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
