@@ -124,7 +124,11 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor"],
+            dependencies: [
+                "ChainCrypto", "CBenchFloor",
+                // Koinos benchmarks (runKoinosBenchmarks).
+                "Koinos", "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC", grdb,
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -9,7 +9,7 @@ import Metrics
 
 extension KoinosSubmitter {
     /// One observation: follow a submitted transaction, or decide whether and what to send.
-    func handle(_ o: SubmittableObservation) async {
+    func handle(_ o: SubmittableObservation, included: Set<[UInt8]>?) async {
         let now = clock.nowMilliseconds
         var record = o.submission ?? SubmissionRecord(observationID: o.id, status: .pending, updatedAtMs: now)
         if record.status == .completed {
@@ -29,7 +29,7 @@ extension KoinosSubmitter {
         }
         switch record.status {
         case .submitted, .included:
-            if await track(o, message, &record, now: now) { return }
+            if await track(o, message, &record, now: now, included: included) { return }
             await attempt(o, message, &record, now: now)
         case .pending, .failed, .completed:
             await attempt(o, message, &record, now: now)
@@ -37,11 +37,17 @@ extension KoinosSubmitter {
     }
 
     /// Follows our transaction; returns true when nothing more is to be done in this pass.
-    private func track(_ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64) async -> Bool {
+    private func track(
+        _ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64, included known: Set<[UInt8]>?
+    ) async -> Bool {
         guard let txID = record.koinosTransactionID else { return false }
         do {
-            let items = try await rpc.transactionsByID([txID])
-            let included = items.contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
+            let included: Bool
+            if let known {
+                included = known.contains(txID)
+            } else {
+                included = try await rpc.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
+            }
             let timedOut = now >= (record.submittedAtMs ?? record.updatedAtMs) &+ configuration.inclusionTimeoutMs
             guard included || timedOut else { return true }
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
@@ -117,7 +123,7 @@ extension KoinosSubmitter {
             }
             let rc = try await rpc.accountRC(payer)
             guard rc >= configuration.minimumRC else {
-                throw KoinosError.chain(KoinosChainFailure(code: 104, message: "mana exhausted: rc \(rc) below the minimum \(configuration.minimumRC)"))
+                throw KoinosError.chain(KoinosChainFailure(code: 104, message: "rc \(rc) below the minimum \(configuration.minimumRC)"))
             }
             let args = message.completeTransferArguments(signatures: signatures).encoded(o.profile.koinosVersion)
             let operation = KoinosOperation.callContract(.init(contractID: configuration.bridgeContract, entryPoint: KoinosEntryPoint.completeTransfer, args: args))

@@ -75,9 +75,30 @@ public final class KoinosSubmitter: Service, Sendable {
             logger.error("Cannot read quorum attestations", metadata: ["error": "\(error)"])
             return
         }
+        let included = await includedTransactions(work)
         for observation in work where !Task.isCancelled {
-            await handle(observation)
+            await handle(observation, included: included)
         }
+    }
+
+    /// Which of our in-flight transactions are in a block: one `get_transactions_by_id` per 100
+    /// ids instead of one per observation. Nil when the node could not answer (each observation
+    /// then asks on its own and records the failure).
+    func includedTransactions(_ work: [SubmittableObservation]) async -> Set<[UInt8]>? {
+        let inFlight = work.compactMap { o -> [UInt8]? in
+            guard let s = o.submission, s.status == .submitted || s.status == .included else { return nil }
+            return s.koinosTransactionID
+        }
+        guard !inFlight.isEmpty else { return [] }
+        var included = Set<[UInt8]>()
+        var start = 0
+        while start < inFlight.count {
+            let chunk = Array(inFlight[start..<min(start + 100, inFlight.count)])
+            guard let items = try? await rpc.transactionsByID(chunk) else { return nil }
+            for item in items where !item.containingBlocks.isEmpty { included.insert(item.transactionID) }
+            start += 100
+        }
+        return included
     }
 
     /// Re-reads the validator set now (also called when a revert names a non-validator).

@@ -12,6 +12,7 @@ struct BridgeRelay: AsyncParsableCommand {
         version: BridgeRelayVersion.current,
         subcommands: [
             // One line per command group (helpers: add yours here).
+            KoinosCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
+import JSONRPC
 import Koinos
 import Testing
 
