@@ -88,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeKoinos",
-            dependencies: ["BridgeCore", "Koinos", "JSONRPC", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -124,7 +124,13 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor", "Ethereum", "BridgeEthereum", "BridgeStore", "BridgeCore", "CurlTransport", "JSONRPC", logging],
+            dependencies: [
+                "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
+                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
+                grdb, logging, nio, nioPosix,
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -148,7 +154,9 @@ let package = Package(
         .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeKoinosTests",
-            dependencies: ["BridgeKoinos", "BridgeCore", "BridgeSigning", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC"],
+            dependencies: [
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC", grdb,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -14,6 +14,7 @@ struct BridgeRelay: AsyncParsableCommand {
             // One line per command group (helpers: add yours here).
             KeygenCommand.self, KeysCommand.self, DigestCommand.self, SignCommand.self, RecoverCommand.self,
             EthCommand.self,
+            KoinosCommand.self,
         ]
     )
 }
