@@ -120,7 +120,7 @@ public final class YamuxSession: @unchecked Sendable {
     }
 
     /// The connection went away: fail every stream and waiter.
-    func connectionClosed() {
+    public func connectionClosed() {
         guard !isClosed else { return }
         isClosed = true
         let all = streams.values
