@@ -31,6 +31,8 @@ extension GossipsubRPC {
                 try reader.skip(wireType: wireType)
             }
         }
+        // An empty control message carries nothing (e.g. only IDONTWANT, which we skip).
+        if control?.isEmpty ?? false { control = nil }
     }
 
     /// The protobuf encoding, fields in field-number order.
