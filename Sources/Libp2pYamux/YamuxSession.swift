@@ -34,7 +34,7 @@ public final class YamuxSession: @unchecked Sendable {
         inbound.writeBuffer(&buffer)
         var output = ByteBuffer()
         do {
-            while let frame = try inbound.readYamuxFrame(maxDataLength: YamuxConfiguration.maxWindow) {
+            while let frame = try inbound.readYamuxFrame(maxDataLength: machine.configuration.receiveWindow) {
                 for event in machine.receive(frame) {
                     if apply(event, output: &output) { flush(output); return }
                 }

@@ -25,7 +25,7 @@ public final class YamuxStream: @unchecked Sendable {
 
     /// The next bytes from the peer; nil once the peer closed its side and everything was read.
     public func read() async throws -> ByteBuffer? {
-        try await eventLoop.flatSubmit { [self] () -> EventLoopFuture<ByteBuffer?> in
+        let pending = eventLoop.flatSubmit { [self] () -> EventLoopFuture<ByteBuffer?> in
             if buffered.readableBytes > 0 { return eventLoop.makeSucceededFuture(takeBuffered()) }
             if isReset { return eventLoop.makeFailedFuture(YamuxError.streamReset) }
             if remoteClosed { return eventLoop.makeSucceededFuture(nil) }
@@ -33,7 +33,16 @@ public final class YamuxStream: @unchecked Sendable {
             let promise = eventLoop.makePromise(of: ByteBuffer?.self)
             readWaiter = promise
             return promise.futureResult
-        }.get()
+        }
+        // A cancelled reader (e.g. a timeout) gives up its wait; the stream stays usable.
+        return try await withTaskCancellationHandler {
+            try await pending.get()
+        } onCancel: {
+            eventLoop.execute { [self] in
+                readWaiter?.fail(CancellationError())
+                readWaiter = nil
+            }
+        }
     }
 
     /// Puts bytes back in front of the unread data (leftovers of a nested parser).
@@ -48,14 +57,25 @@ public final class YamuxStream: @unchecked Sendable {
 
     /// Writes all of `bytes`, waiting for send window as needed.
     public func write(_ bytes: ByteBuffer) async throws {
-        try await eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
+        let pending = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
             if isReset || session.isClosed { return eventLoop.makeFailedFuture(YamuxError.streamReset) }
             if closeAfterWrites { return eventLoop.makeFailedFuture(YamuxError.streamClosed) }
             let promise = eventLoop.makePromise(of: Void.self)
             pendingWrites.append((bytes, promise))
             pumpWrites()
             return promise.futureResult
-        }.get()
+        }
+        // A cancelled writer may have sent part of its bytes: the stream is reset.
+        try await withTaskCancellationHandler {
+            try await pending.get()
+        } onCancel: {
+            eventLoop.execute { [self] in
+                guard !pendingWrites.isEmpty else { return }
+                if let frame = session.machine.reset(id) { session.send([frame]) }
+                session.forget(id)
+                deliverReset()
+            }
+        }
     }
 
     /// Half-closes our side once queued writes are out (FIN).

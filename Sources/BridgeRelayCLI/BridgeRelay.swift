@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+
+/// `bridge-relay`: the Koinos bridge validator node and its operator tools.
+///
+/// Each command group lives in its own file; this root only lists them.
+@main
+struct BridgeRelay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bridge-relay",
+        abstract: "Ethereum → Koinos bridge validator node and operator tools.",
+        version: BridgeRelayVersion.current,
+        subcommands: [
+            // One line per command group (helpers: add yours here).
+        ]
+    )
+}
+
+/// The software version reported by `--version`, heartbeats and `/v1/status`.
+enum BridgeRelayVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+public import GRDB
+
+/// The node's SQLite database (GRDB, WAL mode): observations, cursor, signatures, evidence,
+/// submissions and heartbeats.
+///
+/// One file under the data directory. Writers that must be atomic (observations + the cursor that
+/// covers them) use one `write` transaction, so a crash never loses or repeats an observation.
+public final class BridgeDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory database with the same schema, for tests.
+    public init(inMemory: Void = ()) throws {
+        writer = try DatabaseQueue()
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Every schema change, in order. Append new migrations; never edit a shipped one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-schema", migrate: BridgeSchema.createV1)
+        return migrator
+    }
+}
