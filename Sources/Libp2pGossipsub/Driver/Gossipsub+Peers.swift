@@ -40,6 +40,7 @@ extension Gossipsub {
             return
         }
         let gossipProtocol = GossipsubProtocol(rawValue: stream.protocolID) ?? .meshsub10
+        logger.debug("gossip outbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(stream.protocolID)"])
         peerStreamOpened(key, protocol: gossipProtocol, outbound: true)
         for await frame in queue {
             do {
@@ -98,6 +99,7 @@ extension Gossipsub {
     }
 
     private func inboundStreamOpened(_ peer: PeerID, protocol gossipProtocol: GossipsubProtocol) {
+        logger.debug("gossip inbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(gossipProtocol.rawValue)"])
         let key = GossipPeerID(bytes: peer.bytes)
         peerIDs[key] = peer
         if writers[key] == nil { makeWriter(for: key, peer: peer) }
@@ -111,6 +113,7 @@ extension Gossipsub {
 
     private func receive(_ rpc: GossipsubRPC, from peer: PeerID) async {
         metrics.rpcsIn.increment()
+        logger.trace("gossip rpc received", metadata: ["p2p.peer.id": "\(peer)", "gossip.rpc.publish": "\(rpc.publish.count)"])
         let before = machine.dropCounts
         let actions = machine.handleRPC(rpc, from: GossipPeerID(bytes: peer.bytes), now: now)
         for (reason, count) in machine.dropCounts where count > before[reason, default: 0] {
