@@ -170,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "Libp2pGossipsubTests",
-            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded],
+            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded, crypto, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
