@@ -124,7 +124,7 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor"],
+            dependencies: ["ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeAttestation", "BridgeGossip", "BridgeStore"],
             swiftSettings: swiftSettings
         ),
 
@@ -162,10 +162,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeAttestationTests",
-            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto"],
+            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [

@@ -137,3 +137,26 @@ extension BridgeDatabase {
             secondSignature: [UInt8](row["signature_b"] as Data))
     }
 }
+
+extension BridgeDatabase {
+    /// Writes `observed` rows with a message and digest, the way the Ethereum watcher does, for
+    /// tests and the in-process benchmark (the watcher's own writer also fills the lock fields).
+    public func insertObservationFixtures(_ observations: [PendingObservation], atMilliseconds now: UInt64) throws {
+        try writer.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO observation (id, chain_id, tx_hash, log_index, profile, block_number, block_hash, sender, token,
+                    amount, payment, recipient, relayer, metadata, block_time_ms, destination_chain, status, message, digest,
+                    created_at_ms, updated_at_ms)
+                    VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, '1', '0', '', '', '', ?, 0, ?, ?, ?, ?, ?)
+                    """)
+            for o in observations {
+                try statement.execute(arguments: [
+                    o.id.description, Int64(o.id.chainID), Data(o.id.transactionHash), Int64(o.id.logIndex), o.profile.rawValue,
+                    Data(repeating: 0, count: 32), Data(repeating: 0, count: 20), Data(repeating: 0, count: 20), Int64(now),
+                    o.status.rawValue, Data(o.message), Data(o.digest), Int64(now), Int64(now),
+                ])
+            }
+        }
+    }
+}
