@@ -21,11 +21,12 @@ extension Aggregator {
                 await reobservation?.requestReobservation(of: id)
             case .markQuorum(let record):
                 storing { try repository.markQuorum(record, atMilliseconds: now) }
-                settled.insert(record.digest)
+                settled.update(record.digest, members: record.submissionSet.map(\.validator))
                 metrics.quorum.increment()
                 logger.debug("Quorum reached", metadata: ["transfer.id": "\(record.observationID)"])
-            case .revokeQuorum(let id):
+            case .revokeQuorum(let id, let digest):
                 storing { try repository.revokeQuorum(id, atMilliseconds: now) }
+                settled.remove(digest)
                 logger.warning("Quorum revoked after equivocation", metadata: ["transfer.id": "\(id)"])
             case .broadcastAttestations(let sets):
                 outboundAttestations += sets

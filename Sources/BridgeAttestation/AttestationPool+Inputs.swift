@@ -42,7 +42,7 @@ extension AttestationPool {
 
     /// Verified quorum sets from peers: their members are absorbed like any other signature.
     public mutating func receive(attestations: [SignatureSet], atMilliseconds now: UInt64) -> [Action] {
-        let flattened = attestations.filter { !isSettled($0.digest) }.flatMap { set in
+        let flattened = attestations.filter { !isFinal($0.digest) }.flatMap { set in
             set.signatures.map {
                 SignedObservation(observationID: set.observationID, profile: set.profile, digest: set.digest, signature: $0)
             }
@@ -118,7 +118,7 @@ extension AttestationPool {
             } else {
                 entries[first.digest]?.quorum = nil
                 entries[first.digest]?.quorumAtMilliseconds = nil
-                actions.append(.revokeQuorum(item.observationID))
+                actions.append(.revokeQuorum(item.observationID, digest: first.digest))
             }
         }
         return actions

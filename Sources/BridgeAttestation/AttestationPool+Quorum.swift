@@ -17,7 +17,7 @@ extension AttestationPool {
                 } else {
                     entries[digest]?.quorum = nil
                     entries[digest]?.quorumAtMilliseconds = nil
-                    actions.append(.revokeQuorum(entry.observationID))
+                    actions.append(.revokeQuorum(entry.observationID, digest: digest))
                 }
             }
         }
@@ -25,11 +25,14 @@ extension AttestationPool {
     }
 
     /// Marks quorum for `digest` when our own observation matches and Q(N) current validators signed.
-    /// Later signatures only refresh `have` in memory; the submission set never changes once made.
+    /// After quorum, a late signature that sorts before the set's last member improves the set, so
+    /// every node converges on the same first-Q(N)-by-address set.
     mutating func checkQuorum(_ digest: [UInt8], now: UInt64) -> [Action] {
-        guard let entry = entries[digest], entry.own != nil, entry.quorum == nil,
-              let record = quorumRecord(for: entry)
-        else { return [] }
+        guard let entry = entries[digest], entry.own != nil, let record = quorumRecord(for: entry) else { return [] }
+        if let existing = entry.quorum {
+            entries[digest]?.quorum = record
+            return existing.submissionSet == record.submissionSet ? [] : [.markQuorum(record)]
+        }
         entries[digest]?.quorum = record
         entries[digest]?.quorumAtMilliseconds = now
         let set = SignatureSet(observationID: entry.observationID, profile: entry.profile, digest: digest, signatures: record.submissionSet)

@@ -66,7 +66,7 @@ public struct AttestationPool: Sendable {
         /// Quorum reached (or its submission set changed): store it, hand it to the submitter.
         case markQuorum(QuorumRecord)
         /// Equivocation removed a member and the set fell below quorum.
-        case revokeQuorum(ObservationID)
+        case revokeQuorum(ObservationID, digest: [UInt8])
         /// Gossip quorum sets so late validators store them.
         case broadcastAttestations([SignatureSet])
         case recordEvidence(EquivocationEvidence)
@@ -77,10 +77,8 @@ public struct AttestationPool: Sendable {
     /// Number of digests held in memory.
     public var entryCount: Int { entries.count }
 
-    /// True when `digest` needs no more signatures (quorum or given up): inbound copies can be dropped unverified.
-    public func isSettled(_ digest: [UInt8]) -> Bool {
-        finalDigests.contains(digest) || entries[digest]?.quorum != nil
-    }
+    /// True when `digest` was given up or left memory after quorum: nothing more is taken for it.
+    public func isFinal(_ digest: [UInt8]) -> Bool { finalDigests.contains(digest) }
 
     /// The quorum record for `digest`, if reached.
     public func quorum(for digest: [UInt8]) -> QuorumRecord? { entries[digest]?.quorum }

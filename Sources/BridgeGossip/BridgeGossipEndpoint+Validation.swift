@@ -50,7 +50,7 @@ extension BridgeGossipEndpoint {
         case .signedObservationBatch(let items):
             guard !items.isEmpty else { return .reject(.empty) }
             guard items.count <= configuration.maxBatchItems else { return .reject(.tooManyItems) }
-            let wanted = items.filter { !(settled?.isSettled($0.digest) ?? false) }
+            let wanted = items.filter { !(settled?.isSettled($0.digest, validator: envelope.validator) ?? false) }
             for item in wanted where verifier.recoverKoinosAddress(digest: item.digest, signature: item.signature.signature) != envelope.validator {
                 return .reject(.badItemSignature)
             }
@@ -71,11 +71,14 @@ extension BridgeGossipEndpoint {
         guard sets.count <= configuration.maxAttestationsPerMessage else { return .reject(.tooManyItems) }
         let validators = state.withLock { $0.validators }
         var accepted: [SignatureSet] = []
-        for set in sets where !(settled?.isSettled(set.digest) ?? false) {
+        for set in sets {
             guard set.signatures.count <= max(validators.count, 1) else { return .reject(.tooManyItems) }
             guard Set(set.signatures.map(\.validator)).count == set.signatures.count else { return .reject(.malformed) }
-            // Members outside our current set are dropped (sets can differ during a validator change).
-            let members = set.signatures.filter { validators.contains($0.validator) }
+            // Members outside our current set are dropped (sets can differ during a validator change),
+            // and so are members that can no longer change our set for this digest (not verified).
+            let members = set.signatures.filter {
+                validators.contains($0.validator) && !(settled?.isSettled(set.digest, validator: $0.validator) ?? false)
+            }
             for member in members where verifier.recoverKoinosAddress(digest: set.digest, signature: member.signature) != member.validator {
                 return .reject(.badItemSignature)
             }

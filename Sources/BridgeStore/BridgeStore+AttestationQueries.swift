@@ -160,3 +160,12 @@ extension BridgeDatabase {
         }
     }
 }
+
+extension BridgeDatabase {
+    /// Number of observation rows in `status`.
+    public func observationCount(status: AttestationStatus) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observation WHERE status = ?", arguments: [status.rawValue]) ?? 0
+        }
+    }
+}

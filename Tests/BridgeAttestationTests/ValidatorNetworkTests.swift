@@ -31,8 +31,8 @@ import Testing
                 #expect(try node.database.submissionSignatures(observationID: observation.id) == reference)
             }
         }
-        // Late signatures are absorbed: every node ends up storing all seven for inspection.
-        #expect(try net.nodes[3].database.signatures(observationID: observations[0].id).count == 7)
+        // Signatures that cannot change the set after quorum are dropped unverified; at least Q are stored.
+        #expect(try net.nodes[3].database.signatures(observationID: observations[0].id).count >= 5)
     }
 
     @Test func v2ProfileUsesItsOwnQuorumRule() async throws {

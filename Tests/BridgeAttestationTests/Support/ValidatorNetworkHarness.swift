@@ -98,5 +98,5 @@ struct ValidatorNetworkHarness {
 final class SettledHolder: SettledDigestLookup, @unchecked Sendable {
     // Written once during set-up, before any message flows.
     var target: SettledDigests?
-    func isSettled(_ digest: [UInt8]) -> Bool { target?.isSettled(digest) ?? false }
+    func isSettled(_ digest: [UInt8], validator: [UInt8]) -> Bool { target?.isSettled(digest, validator: validator) ?? false }
 }
