@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Libp2pHost",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "ChainCrypto",
                 nio, nioPosix, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
@@ -124,7 +124,10 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeAttestation", "BridgeGossip", "BridgeStore"],
+            dependencies: [
+                "ChainCrypto", "CBenchFloor", "Libp2pHost", "Multiformats", nio, nioPosix, logging,
+                "BridgeCore", "BridgeSigning", "BridgeAttestation", "BridgeGossip", "BridgeStore",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -150,14 +153,14 @@ let package = Package(
             name: "Libp2pTests",
             dependencies: [
                 "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
-                "ChainCrypto", nio, nioPosix, nioEmbedded,
+                "ChainCrypto", nio, nioPosix, nioEmbedded, logging,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "Libp2pGossipsubTests",
-            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded],
+            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded, crypto, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
