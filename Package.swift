@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeGossip",
-            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", nio, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -165,7 +165,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeAttestationTests",
-            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb],
+            dependencies: [
+                "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", grdb], swiftSettings: swiftSettings),
