@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeGossip",
-            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", nio, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -125,11 +125,13 @@ let package = Package(
         .executableTarget(
             name: "BridgeBenchmarks",
             dependencies: [
+            dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
                 "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
                 grdb, logging, nio, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             ],
             swiftSettings: swiftSettings
         ),
@@ -175,10 +177,13 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeAttestationTests",
-            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto"],
+            dependencies: [
+                "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging,
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [
