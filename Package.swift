@@ -93,7 +93,8 @@ let package = Package(
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), logging, metrics],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
 
@@ -106,7 +107,9 @@ let package = Package(
                 "Libp2pHost", "CurlTransport", "ChainCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                lifecycle, logging, metrics,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                grdb, nio, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,7 +127,12 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor"],
+            dependencies: [
+                "ChainCrypto", "CBenchFloor",
+                // runHTTPBenchmarks (node):
+                "BridgeCore", "BridgeStore", "BridgeHTTPAPI", grdb, nio, lifecycle, logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -169,8 +177,12 @@ let package = Package(
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [
-                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                nio, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),

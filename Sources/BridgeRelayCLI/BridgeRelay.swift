@@ -12,6 +12,8 @@ struct BridgeRelay: AsyncParsableCommand {
         version: BridgeRelayVersion.current,
         subcommands: [
             // One line per command group (helpers: add yours here).
+            RunCommand.self,
+            ConfigCommand.self,
         ]
     )
 }
