@@ -170,7 +170,7 @@ extension BridgeDatabase: BridgeReadStore {
     public func attestations(_ query: AttestationQuery) async throws -> AttestationPage {
         try await writer.read { db in
             var clauses: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
             if let s = query.status { clauses.append("status = ?"); arguments.append(s.rawValue) }
             if let t = query.ethereumToken { clauses.append("token = ?"); arguments.append(Data(t)) }
             if let t = query.koinosToken { clauses.append("koinos_token = ?"); arguments.append(Data(t)) }
