@@ -93,7 +93,8 @@ let package = Package(
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), logging, metrics],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
 
@@ -106,7 +107,9 @@ let package = Package(
                 "Libp2pHost", "CurlTransport", "ChainCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                lifecycle, logging, metrics,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                grdb, nio, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
@@ -131,7 +134,6 @@ let package = Package(
                 "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
                 grdb, logging, nio, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ],
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,8 +189,12 @@ let package = Package(
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [
-                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                nio, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),

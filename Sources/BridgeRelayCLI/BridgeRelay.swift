@@ -15,6 +15,8 @@ struct BridgeRelay: AsyncParsableCommand {
             KeygenCommand.self, KeysCommand.self, DigestCommand.self, SignCommand.self, RecoverCommand.self,
             EthCommand.self,
             KoinosCommand.self,
+            RunCommand.self,
+            ConfigCommand.self,
         ]
     )
 }
