@@ -75,7 +75,8 @@ private func runKoinosEndToEnd(submissions: Int) async {
     }
     defer {
         process.terminate()
-        process.waitUntilExit()
+        for _ in 0..<30 where process.isRunning { usleep(100_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
     var line = [UInt8]()
     while let b = try? pipe.fileHandleForReading.read(upToCount: 1)?.first, b != 10 { line.append(b) }
@@ -93,7 +94,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
         let submitter = KoinosSubmitter(
             configuration: configuration, rpc: KoinosRPCClient(transport: CurlHTTPTransport(url: url)), store: db, clock: KoinosWallClock())
         let now = KoinosWallClock().nowMilliseconds
-        try db.writer.write { db in
+        try await db.writer.write { db in
             for i in 0..<submissions {
                 let m = KoinosTransferMessage(
                     profile: .v1, transactionID: SHA256Digest.hash(Array("e2e \(i) \(now)".utf8)), token: koin.bytes, recipient: address.bytes,
