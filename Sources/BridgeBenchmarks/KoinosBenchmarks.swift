@@ -13,8 +13,10 @@ import Koinos
 /// Koinos benchmarks: `complete_transfer` transactions built and signed per second against the
 /// pure signing floor measured in the same run (goal ≥ 0.8×), and end-to-end submissions per
 /// second through `KoinosSubmitter` to the Koinos simulator (skipped with a message when
-/// `deploy/devnet/koinos/start` is not found or `BRIDGE_SKIP_DEVNET=1`).
-func runKoinosBenchmarks() async {
+/// `deploy/devnet/koinos/start` is not found or `BRIDGE_SKIP_DEVNET=1`). Returns whether the
+/// build-and-sign ratio met its 0.8× goal.
+@discardableResult
+func runKoinosBenchmarks() async -> Bool {
     let key = Secp256k1.PrivateKey.generate()
     let validators = (0..<3).map { _ in Secp256k1.PrivateKey.generate() }
     let count = 3_000
@@ -52,6 +54,7 @@ func runKoinosBenchmarks() async {
     _ = bytes
 
     await runKoinosEndToEnd(submissions: 300)
+    return built / floor >= 0.8
 }
 
 /// Submits `submissions` quorum attestations through one `KoinosSubmitter` to a simulator producing
