@@ -116,7 +116,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
                         """, arguments: [id, Data(m.transactionID), Data(m.encoded()), Data(m.digest), Int64(now), Int64(now), Int64(now)])
                 let sig = try KoinosSignature.sign(digest: m.digest, key: validator)
                 try db.execute(
-                    sql: "INSERT INTO signature VALUES (?, ?, ?, ?, 'self', ?)",
+                    sql: "INSERT INTO signature (digest, validator, signature, observation_id, source, received_at_ms) VALUES (?, ?, ?, ?, 'self', ?)",
                     arguments: [Data(m.digest), Data(address.bytes), Data(sig), id, Int64(now)])
             }
         }
