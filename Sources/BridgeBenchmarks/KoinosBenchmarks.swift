@@ -13,8 +13,10 @@ import Koinos
 /// Koinos benchmarks: `complete_transfer` transactions built and signed per second against the
 /// pure signing floor measured in the same run (goal ≥ 0.8×), and end-to-end submissions per
 /// second through `KoinosSubmitter` to the Koinos simulator (skipped with a message when
-/// `deploy/devnet/koinos/start` is not found or `BRIDGE_SKIP_DEVNET=1`).
-func runKoinosBenchmarks() async {
+/// `deploy/devnet/koinos/start` is not found or `BRIDGE_SKIP_DEVNET=1`). Returns whether the
+/// build-and-sign ratio met its 0.8× goal.
+@discardableResult
+func runKoinosBenchmarks() async -> Bool {
     let key = Secp256k1.PrivateKey.generate()
     let validators = (0..<3).map { _ in Secp256k1.PrivateKey.generate() }
     let count = 3_000
@@ -31,9 +33,7 @@ func runKoinosBenchmarks() async {
     let message = KoinosTransferMessage(
         profile: .v1, transactionID: digests[0], token: token, recipient: payer, amount: 1, contractID: bridge, expiration: 1)
     let signatures = validators.map { (try? KoinosSignature.sign(digest: message.digest, key: $0)) ?? [] }
-    start = Date()
-    var bytes = 0
-    for i in 0..<count {
+    func buildAndSign(_ i: Int) -> KoinosTransaction {
         var m = message
         m.transactionID = digests[i]
         let args = m.completeTransferArguments(signatures: signatures).encoded(.v1)
@@ -41,13 +41,20 @@ func runKoinosBenchmarks() async {
             chainID: chain, rcLimit: 100_000_000, nonce: UInt64(i + 1), payer: payer,
             operations: [.callContract(.init(contractID: bridge, entryPoint: KoinosEntryPoint.completeTransfer, args: args))])
         try? tx.sign(with: key)
-        bytes += (try? JSONEncoder().encode(tx.json))?.count ?? 0
+        return tx
     }
+    start = Date()
+    var bytes = 0
+    for i in 0..<count { bytes += buildAndSign(i).encoded().count }
     let built = Double(count) / Date().timeIntervalSince(start)
-    print(String(format: "koinos: signing floor %.0f sig/s; complete_transfer built+signed+JSON %.0f tx/s; ratio %.2fx (goal >= 0.8x)", floor, built, built / floor))
+    start = Date()
+    for i in 0..<count { bytes += (try? JSONEncoder().encode(buildAndSign(i).json))?.count ?? 0 }
+    let builtJSON = Double(count) / Date().timeIntervalSince(start)
+    print(String(format: "koinos: signing floor %.0f sig/s (same run); complete_transfer built+signed %.0f tx/s = %.2fx of the floor (goal >= 0.8x); built+signed+JSON body %.0f tx/s = %.2fx", floor, built, built / floor, builtJSON, builtJSON / floor))
     _ = bytes
 
     await runKoinosEndToEnd(submissions: 300)
+    return built / floor >= 0.8
 }
 
 /// Submits `submissions` quorum attestations through one `KoinosSubmitter` to a simulator producing
@@ -75,7 +82,8 @@ private func runKoinosEndToEnd(submissions: Int) async {
     }
     defer {
         process.terminate()
-        process.waitUntilExit()
+        for _ in 0..<30 where process.isRunning { usleep(100_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
     var line = [UInt8]()
     while let b = try? pipe.fileHandleForReading.read(upToCount: 1)?.first, b != 10 { line.append(b) }
@@ -108,7 +116,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
                         """, arguments: [id, Data(m.transactionID), Data(m.encoded()), Data(m.digest), Int64(now), Int64(now), Int64(now)])
                 let sig = try KoinosSignature.sign(digest: m.digest, key: validator)
                 try db.execute(
-                    sql: "INSERT INTO signature VALUES (?, ?, ?, ?, 'self', ?)",
+                    sql: "INSERT INTO signature (digest, validator, signature, observation_id, source, received_at_ms) VALUES (?, ?, ?, ?, 'self', ?)",
                     arguments: [Data(m.digest), Data(address.bytes), Data(sig), id, Int64(now)])
             }
         }

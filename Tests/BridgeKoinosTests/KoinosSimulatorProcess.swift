@@ -78,8 +78,11 @@ final class KoinosSimulatorProcess: Sendable {
     func stop() {
         process.withLock { p in
             if let p, p.isRunning {
+                // SIGTERM first; the simulator may wait for an open keep-alive connection, so
+                // SIGKILL after a short grace period.
                 p.terminate()
-                p.waitUntilExit()
+                for _ in 0..<30 where p.isRunning { usleep(100_000) }
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             }
             p = nil
         }

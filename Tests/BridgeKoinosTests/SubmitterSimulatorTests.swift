@@ -6,6 +6,7 @@ import BridgeSigning
 import BridgeStore
 import ChainCrypto
 import Foundation
+import JSONRPC
 import Koinos
 import Testing
 
@@ -47,13 +48,14 @@ struct SubmitterSimulatorTests {
         // The contract refuses the same transfer again…
         let signatures = try validators.prefix(2).map { try KoinosSignature.sign(digest: message.digest, key: $0.key) }
         let duplicate = message.completeTransferArguments(signatures: signatures).encoded(.v1)
+        var refusal: KoinosChainFailure?
         do {
             try await sim.submitCall(from: next.validator, entryPoint: KoinosEntryPoint.completeTransfer, args: duplicate)
-            Issue.record("duplicate complete_transfer was accepted")
-        } catch .chain(let failure) {
-            #expect(failure.kind == .reverted)
-            #expect(failure.message == "transfer already completed")
+        } catch let error as KoinosError {
+            if case .chain(let failure) = error { refusal = failure }
         }
+        #expect(refusal?.kind == .reverted)
+        #expect(refusal?.message == "transfer already completed")
         // …and a correct node never sends it: at its turn it reads the status and stops.
         clock.advance(10_001)
         await next.submitter.tick()
