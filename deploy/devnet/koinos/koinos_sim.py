@@ -49,17 +49,22 @@ def main(argv: list[str]) -> int:
             handle.write(ready + "\n")
     print(ready, flush=True)
 
-    stop = threading.Event()
+    # The handler only sets a flag: Event.set() from a signal handler can deadlock against the
+    # main thread's Event.wait() (both take the same lock), which left the process unkillable.
+    stop = {"now": False}
+    def on_signal(*_):
+        stop["now"] = True
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, on_signal)
     sim.start_producer()
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                daemon=True)
     serving.start()
     deadline = time.monotonic() + config.max_lifetime if config.max_lifetime > 0 else None
-    while not stop.wait(0.5):
+    while not stop["now"]:
         if deadline is not None and time.monotonic() >= deadline:
             break
+        time.sleep(0.2)
     server.shutdown()
     sim.stop()
     if config.state_file:
