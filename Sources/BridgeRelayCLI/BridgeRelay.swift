@@ -13,6 +13,10 @@ struct BridgeRelay: AsyncParsableCommand {
         subcommands: [
             // One line per command group (helpers: add yours here).
             KeygenCommand.self, KeysCommand.self, DigestCommand.self, SignCommand.self, RecoverCommand.self,
+            EthCommand.self,
+            KoinosCommand.self,
+            RunCommand.self,
+            ConfigCommand.self,
         ]
     )
 }
