@@ -128,7 +128,6 @@ let package = Package(
         .executableTarget(
             name: "BridgeBenchmarks",
             dependencies: [
-            dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
                 "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
