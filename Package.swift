@@ -93,7 +93,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), logging, metrics],
+            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), nio, logging, metrics],
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
