@@ -105,10 +105,7 @@ struct KeysImport: ParsableCommand {
             _ = try CLIInput.required(options.keystore, "--keystore")
             var raw: [UInt8]
             if let secretFile {
-                guard let data = FileManager.default.contents(atPath: secretFile) else {
-                    throw CLIFailure.badInput("cannot read secret file \(secretFile)")
-                }
-                raw = Array(data)
+                raw = try SecretFile.read(secretFile, what: "secret file")
             } else if isatty(STDIN_FILENO) == 1 {
                 raw = try TerminalPrompt.readHidden(prompt: wif ? "Validator key (WIF): " : "Validator key (hex): ")
             } else {

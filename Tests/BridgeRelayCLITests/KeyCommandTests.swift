@@ -140,6 +140,9 @@ struct KeyCommandTests {
             try CLIRunner.run(["sign", "--keystore", dir + "/none.json", "--digest", "0x" + String(repeating: "01", count: 32), "--format", "koinos"], environment: Self.environment),
             status: 1, mentioning: "does not exist")
         expectOneLineError(try CLIRunner.run(["keys", "show", "--keystore", dir + "/none.json"]), status: 1, mentioning: "does not exist")
+        expectOneLineError(
+            try CLIRunner.run(["keygen", "--keystore", dir + "/e.json", "--passphrase-file", dir + "/no-such-file"]),
+            status: 2, mentioning: "cannot read passphrase file")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 }
