@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `bridge-bench <suite> [--rounds N]`: release-mode benchmarks (`swift run -c release bridge-bench crypto`).
+// Times are the benchmark thread's CPU time (the machine is shared), so figures are ns of CPU per op.
 // Suites print their own figures; the exit status is 0 when every target ratio was met, 1 otherwise.
 
 #if canImport(Glibc)

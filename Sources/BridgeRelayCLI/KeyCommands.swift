@@ -54,17 +54,30 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys", abstract: "Show or import validator keys.", subcommands: [KeysShow.self, KeysImport.self])
 }
 
-/// `bridge-relay keys show`: the public half of a keystore (no passphrase needed).
+/// `bridge-relay keys show`: the public half of a keystore.
+///
+/// Without `--verify` no passphrase is needed and the clear fields are shown as stored; with it the
+/// keystore is unlocked, so a file whose clear fields were edited is rejected (exit 1).
 struct KeysShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Print the addresses, public key and peer id of a keystore.")
 
     @Option(help: "Keystore file (required).") var keystore: String?
     @Flag(help: "Print one JSON object with ethereum_address, koinos_address, public_key, peer_id.") var json = false
+    @Flag(help: "Unlock the keystore (passphrase needed) and check the clear fields against the keys.") var verify = false
+    @OptionGroup var passphrase: PassphraseOptions
 
     func run() throws {
         try reportingFailures {
-            let info = try Keystore.publicInfo(path: try CLIInput.required(keystore, "--keystore"))
+            let path = try CLIInput.required(keystore, "--keystore")
+            let info: KeystorePublicInfo
+            if verify {
+                var secret = try passphrase.read(confirm: false)
+                defer { Sodium.zero(&secret) }
+                info = try Keystore.load(path: path, passphrase: secret).publicInfo
+            } else {
+                info = try Keystore.publicInfo(path: path)
+            }
             if json {
                 let object = [
                     "ethereum_address": info.ethereumAddress, "koinos_address": info.koinosAddress,
@@ -105,10 +118,7 @@ struct KeysImport: ParsableCommand {
             _ = try CLIInput.required(options.keystore, "--keystore")
             var raw: [UInt8]
             if let secretFile {
-                guard let data = FileManager.default.contents(atPath: secretFile) else {
-                    throw CLIFailure.badInput("cannot read secret file \(secretFile)")
-                }
-                raw = Array(data)
+                raw = try SecretFile.read(secretFile, what: "secret file")
             } else if isatty(STDIN_FILENO) == 1 {
                 raw = try TerminalPrompt.readHidden(prompt: wif ? "Validator key (WIF): " : "Validator key (hex): ")
             } else {

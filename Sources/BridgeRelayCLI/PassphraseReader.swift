@@ -23,10 +23,7 @@ struct PassphraseOptions: ParsableArguments {
     func read(confirm: Bool) throws -> [UInt8] {
         var passphrase: [UInt8]
         if let passphraseFile {
-            guard let data = FileManager.default.contents(atPath: passphraseFile) else {
-                throw CLIFailure.badInput("cannot read passphrase file \(passphraseFile)")
-            }
-            passphrase = Array(data)
+            passphrase = try SecretFile.read(passphraseFile, what: "passphrase file")
             if passphrase.last == 0x0A { passphrase.removeLast() }
             if passphrase.last == 0x0D { passphrase.removeLast() }
         } else if let value = getenv(Self.environmentVariable) {
@@ -75,5 +72,35 @@ enum TerminalPrompt {
         }
         Sodium.zero(&line)
         throw CLIFailure.badInput("passphrase longer than 4096 bytes")
+    }
+}
+
+/// Reads a small secret file (passphrase, key) into bytes the caller can zero, unlike `Data`.
+enum SecretFile {
+    static let limit = 4096
+
+    static func read(_ path: String, what: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIFailure.badInput("cannot read \(what) \(path)") }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: limit + 1)
+        var count = 0
+        while count <= limit {
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else {
+                Sodium.zero(&out)
+                throw CLIFailure.badInput("cannot read \(what) \(path)")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        guard count <= limit else {
+            Sodium.zero(&out)
+            throw CLIFailure.badInput("\(what) \(path) is larger than \(limit) bytes")
+        }
+        let secret = Array(out[0..<count])
+        Sodium.zero(&out)
+        return secret
     }
 }

@@ -102,6 +102,19 @@ struct KeyCommandTests {
             ["sign", "--keystore", path, "--digest", "0x" + String(repeating: "01", count: 32), "--format", "koinos"],
             environment: Self.environment)
         expectOneLineError(result, status: 1, mentioning: "wrong passphrase or tampered file")
+        // Plain `show` displays what is stored; `--verify` unlocks and catches the edit.
+        #expect(try showJSON(path)["koinos_address"] == "1Bf5W4LZ2FTmzPcA6d8QeLgAYmCKdZp2nN")
+        expectOneLineError(
+            try CLIRunner.run(["keys", "show", "--keystore", path, "--verify"], environment: Self.environment),
+            status: 1, mentioning: "wrong passphrase or tampered file")
+    }
+
+    @Test func showVerifyUnlocksAnIntactKeystore() throws {
+        let path = CLIRunner.temporaryDirectory() + "/k.json"
+        #expect(try importKnownKey(into: path).status == 0)
+        let verified = try CLIRunner.run(["keys", "show", "--keystore", path, "--verify", "--json"], environment: Self.environment)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains(Self.koinosAddress))
     }
 
     @Test func keygenRefusesToOverwrite() throws {
@@ -140,6 +153,9 @@ struct KeyCommandTests {
             try CLIRunner.run(["sign", "--keystore", dir + "/none.json", "--digest", "0x" + String(repeating: "01", count: 32), "--format", "koinos"], environment: Self.environment),
             status: 1, mentioning: "does not exist")
         expectOneLineError(try CLIRunner.run(["keys", "show", "--keystore", dir + "/none.json"]), status: 1, mentioning: "does not exist")
+        expectOneLineError(
+            try CLIRunner.run(["keygen", "--keystore", dir + "/e.json", "--passphrase-file", dir + "/no-such-file"]),
+            status: 2, mentioning: "cannot read passphrase file")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 }

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Monotonic clock in nanoseconds (CLOCK_MONOTONIC).
+/// This thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID): on a shared, loaded machine
+/// wall-clock time mostly measures the scheduler, CPU time measures the code.
 uint64_t bench_floor_now_ns(void);
 
 /// `iterations` × (secp256k1_ecdsa_sign_recoverable + serialize_compact) with a randomised
