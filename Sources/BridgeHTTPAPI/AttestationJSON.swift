@@ -145,7 +145,7 @@ struct SubmissionJSON: Encodable {
     var submitted_at_ms: Nullable<UInt64>
     var updated_at_ms: UInt64
 
-    init(_ s: SubmissionRecord) {
+    init(_ s: SubmissionView) {
         koinos_tx_id = Nullable(s.koinosTransactionID.map { Hex.encode($0) })
         status = s.status
         attempts = s.attempts

@@ -12,6 +12,9 @@ struct BridgeRelay: AsyncParsableCommand {
         version: BridgeRelayVersion.current,
         subcommands: [
             // One line per command group (helpers: add yours here).
+            KeygenCommand.self, KeysCommand.self, DigestCommand.self, SignCommand.self, RecoverCommand.self,
+            EthCommand.self,
+            KoinosCommand.self,
             RunCommand.self,
             ConfigCommand.self,
         ]
