@@ -12,8 +12,9 @@ import ServiceLifecycle
 
 /// `GET /v1/attestations/{id}` throughput and p99 latency against a hello-world route served by
 /// the same process and server, measured with wrk on loopback (a bounded Swift client loop when wrk
-/// is missing). Prints one line per run and the ratio (goal ≥ 0.7×).
-func runHTTPBenchmarks() async throws {
+/// is missing). Prints one line per run and the ratio; returns whether the goal (≥ 0.7×) was met.
+@discardableResult
+func runHTTPBenchmarks() async throws -> Bool {
     let directory = NSTemporaryDirectory() + "bridge-http-bench-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -34,10 +35,10 @@ func runHTTPBenchmarks() async throws {
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
     let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
+        guard let port = await iterator.next() else { return false }
         let base = "http://127.0.0.1:\(port)"
         let detail = base + "/v1/attestations/" + id
         let hello = base + "/bench/hello"
@@ -59,6 +60,7 @@ func runHTTPBenchmarks() async throws {
                      d / h, detailRuns.map(\.p99Milliseconds).max() ?? 0, helloRuns.map(\.p99Milliseconds).max() ?? 0))
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
+        return d / h >= 0.7
     }
 }
 
