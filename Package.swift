@@ -73,27 +73,28 @@ let package = Package(
 
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
-        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats"], swiftSettings: swiftSettings),
+        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", crypto], swiftSettings: swiftSettings),
         .target(name: "BridgeStore", dependencies: ["BridgeCore", grdb], swiftSettings: swiftSettings),
         .target(name: "BridgeAttestation", dependencies: ["BridgeCore", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
             name: "BridgeEthereum",
-            dependencies: ["BridgeCore", "Ethereum", "JSONRPC", "BridgeStore", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Ethereum", "JSONRPC", "BridgeStore", "ChainCrypto", "BridgeSigning", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BridgeGossip",
-            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", nio, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BridgeKoinos",
-            dependencies: ["BridgeCore", "Koinos", "JSONRPC", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), nio, logging, metrics],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
 
@@ -106,7 +107,9 @@ let package = Package(
                 "Libp2pHost", "CurlTransport", "ChainCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                lifecycle, logging, metrics,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                grdb, nio, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,7 +117,7 @@ let package = Package(
             name: "BridgeRelayCLI",
             dependencies: [
                 "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
-                "Ethereum", "BridgeEthereum", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 logging, metrics, lifecycle,
@@ -124,7 +127,13 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor", "Libp2pHost", "Libp2pGossipsub", "Multiformats", nio, nioPosix, logging],
+            dependencies: [
+                "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
+                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
+                grdb, logging, nio, nioPosix,
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -132,18 +141,25 @@ let package = Package(
         .testTarget(name: "BridgeCoreTests", dependencies: ["BridgeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainCryptoTests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "BridgeSigningTests", dependencies: ["BridgeSigning", "BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto", crypto], swiftSettings: swiftSettings),
+        // Runs the built `bridge-relay` binary as a subprocess (built by `swift build --build-tests`).
+        .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeEthereumTests",
-            dependencies: ["BridgeEthereum", "BridgeCore", "BridgeStore", "Ethereum", "CurlTransport", "JSONRPC"],
+            dependencies: [
+                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC",
+                lifecycle, logging, metrics,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeKoinosTests",
-            dependencies: ["BridgeKoinos", "BridgeCore", "BridgeSigning", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC"],
+            dependencies: [
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC", grdb,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -162,15 +178,22 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeAttestationTests",
-            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto"],
+            dependencies: [
+                "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging,
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [
-                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                nio, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),

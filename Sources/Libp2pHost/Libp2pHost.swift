@@ -81,7 +81,9 @@ public final class Libp2pHost: Service, Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [weak self] channel in
                     guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
-                    return self.configure(channel, outbound: false, expectedPeer: nil).map { _ in () }
+                    // The upgrade runs after initialization; do not wait for it here.
+                    _ = self.configure(channel, outbound: false, expectedPeer: nil)
+                    return channel.eventLoop.makeSucceededVoidFuture()
                 }
                 .bind(host: host, port: port).get()
             servers.append(server)

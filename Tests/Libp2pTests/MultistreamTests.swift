@@ -92,6 +92,6 @@ import Testing
             buffer.writeMultistreamMessage(text)
             return (buffer, [text])
         }
-        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { ByteToMessageHandler(Decoder()) }
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { Decoder() }
     }
 }

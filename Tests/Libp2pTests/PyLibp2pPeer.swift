@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-import Synchronization
+import Testing
 
 /// A running `Tests/Interop/p2p/peer.py` (py-libp2p 0.8.1): JSON commands in, JSON events out.
 /// Every run is bounded (`--run-for`) and the process is killed on `stop()`.
@@ -19,7 +19,7 @@ final class PyLibp2pPeer: @unchecked Sendable {
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
-    private let events = Mutex<[[String: Any]]>([])
+    private let events = EventLog()
     private let reader: Thread
     private(set) var peerID = ""
     private(set) var address = ""
@@ -43,7 +43,7 @@ final class PyLibp2pPeer: @unchecked Sendable {
                     let line = pending[pending.startIndex..<newline]
                     pending = Data(pending[(newline + 1)...])
                     if let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] {
-                        events.withLock { $0.append(object) }
+                        events.append(object)
                     }
                 }
             }
@@ -62,7 +62,7 @@ final class PyLibp2pPeer: @unchecked Sendable {
 
     /// Sends a command and waits for its `result` event.
     func run(_ command: [String: Any], timeout: Double = 30) throws -> [String: Any] {
-        let marker = events.withLock { $0.count }
+        let marker = events.count
         try send(command)
         return try wait(timeout: timeout, after: marker) { $0["event"] as? String == "result" && $0["cmd"] as? String == command["cmd"] as? String }
     }
@@ -71,7 +71,7 @@ final class PyLibp2pPeer: @unchecked Sendable {
     func wait(timeout: Double, after: Int = 0, _ predicate: ([String: Any]) -> Bool) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let match = events.withLock({ Array($0.dropFirst(after)) }).first(where: predicate) { return match }
+            if let match = events.snapshot(after: after).first(where: predicate) { return match }
             Thread.sleep(forTimeInterval: 0.02)
         }
         throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "timed out waiting for a py-libp2p event"])
@@ -84,4 +84,14 @@ final class PyLibp2pPeer: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
+}
+
+/// The peer's events, appended by the reader thread.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [[String: Any]] = []
+
+    func append(_ item: [String: Any]) { lock.withLock { items.append(item) } }
+    var count: Int { lock.withLock { items.count } }
+    func snapshot(after index: Int) -> [[String: Any]] { lock.withLock { Array(items.dropFirst(index)) } }
 }

@@ -30,7 +30,7 @@ import Testing
             buffer.writeYamuxFrame(frame)
             return (buffer, [frame])
         }
-        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { ByteToMessageHandler(YamuxFrameDecoder()) }
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { YamuxFrameDecoder() }
     }
 
     @Test func decoderRejectsBadHeaders() {
@@ -74,9 +74,11 @@ import Testing
         #expect(acks.first?.flags == .ack)
         _ = try Self.deliver(acks, to: &client)
         // Half-close both ways removes the stream.
-        let fin = try #require(client.closeWrite(id))
+        let finFrame = client.closeWrite(id)
+        let fin = try #require(finFrame)
         #expect(try Self.deliver([fin], to: &server).contains(.remoteClosed(1)))
-        let serverFin = try #require(server.closeWrite(id))
+        let serverFinFrame = server.closeWrite(id)
+        let serverFin = try #require(serverFinFrame)
         #expect(try Self.deliver([serverFin], to: &client).contains(.remoteClosed(1)))
         #expect(client.streamCount == 0)
         #expect(server.streamCount == 0)
@@ -93,7 +95,8 @@ import Testing
         _ = try Self.deliver([syn] + first, to: &server)
         // The server application consumes; a window update follows once half is due.
         #expect(server.consumed(id, count: 64 * 1024) == nil)
-        let update = try #require(server.consumed(id, count: 64 * 1024))
+        let updateFrame = server.consumed(id, count: 64 * 1024)
+        let update = try #require(updateFrame)
         #expect(update.type == .windowUpdate && update.length == 128 * 1024)
         #expect(try Self.deliver([update], to: &client).contains(.windowOpened(id)))
         let rest = try client.send(id, data: &payload)

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+import Foundation
+public import GRDB
+
+/// One judged lock as the Ethereum watcher persists it: valid (`observed`) or `rejected` with a reason.
+public struct ObservationRecord: Sendable, Hashable {
+    public var observation: LockObservation
+    /// `.observed` for a valid lock, `.rejected` otherwise.
+    public var status: AttestationStatus
+    public var reason: String?
+    /// Exact decimal amount and payment as emitted (may exceed uint64 on a rejected lock).
+    public var amountText: String
+    public var paymentText: String
+    /// The Koinos-bound message and its sha256 digest, when the node can build it (token mapped,
+    /// Koinos contract configured).
+    public var message: KoinosTransferMessage?
+    public var digest: [UInt8]?
+
+    public init(
+        observation: LockObservation, status: AttestationStatus, reason: String?, amountText: String? = nil,
+        paymentText: String? = nil, message: KoinosTransferMessage? = nil, digest: [UInt8]? = nil
+    ) {
+        self.observation = observation
+        self.status = status
+        self.reason = reason
+        self.amountText = amountText ?? String(observation.amount)
+        self.paymentText = paymentText ?? String(observation.payment)
+        self.message = message
+        self.digest = digest
+    }
+}
+
+/// What one `commitScan` changed.
+public struct ScanCommit: Sendable, Hashable {
+    /// Observations stored by this commit.
+    public var inserted: [ObservationID]
+    /// Observations that were already stored (a rescan); not stored again.
+    public var duplicates: [ObservationID]
+}
+
+extension BridgeDatabase {
+    /// Stores `records` and moves cursor `name` to `nextBlock` in ONE transaction.
+    ///
+    /// A crash before the commit loses both (the range is rescanned); after it, both are durable.
+    /// So an observation is never lost and never stored twice. The cursor never moves backwards.
+    public func commitScan(cursor name: String, nextBlock: UInt64, records: [ObservationRecord], nowMs: UInt64) throws -> ScanCommit {
+        try writer.write { db in
+            var commit = ScanCommit(inserted: [], duplicates: [])
+            for record in records {
+                try Self.insert(record, db: db, nowMs: nowMs)
+                if db.changesCount > 0 { commit.inserted.append(record.observation.id) } else { commit.duplicates.append(record.observation.id) }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO cursor (name, block_number, updated_at_ms) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET block_number = max(block_number, excluded.block_number),
+                    updated_at_ms = excluded.updated_at_ms
+                    """,
+                arguments: [name, Int64(clamping: nextBlock), Int64(clamping: nowMs)])
+            return commit
+        }
+    }
+
+    /// The first block not yet scanned for cursor `name`, or nil when it was never saved.
+    public func cursorBlock(_ name: String) throws -> UInt64? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT block_number FROM cursor WHERE name = ?", arguments: [name]).map { UInt64($0) }
+        }
+    }
+
+    /// Status and reason of every stored observation of `chainID`, ordered by block and log index.
+    public func observationStatuses(chainID: UInt64) throws -> [(id: ObservationID, status: AttestationStatus, reason: String?)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, status, reason FROM observation WHERE chain_id = ? ORDER BY block_number, log_index
+                """, arguments: [Int64(clamping: chainID)]).compactMap { row in
+                guard let id = ObservationID(row["id"] as String), let status = AttestationStatus(rawValue: row["status"]) else { return nil }
+                return (id, status, row["reason"] as String?)
+            }
+        }
+    }
+
+    private static func insert(_ r: ObservationRecord, db: Database, nowMs: UInt64) throws {
+        let o = r.observation
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO observation (id, chain_id, tx_hash, log_index, profile, block_number, block_hash,
+                sender, token, amount, payment, recipient, relayer, metadata, block_time_ms, destination_chain, status,
+                reason, koinos_token, koinos_contract, expiration, message, digest, created_at_ms, updated_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                o.id.description, Int64(clamping: o.id.chainID), Data(o.id.transactionHash), Int64(o.id.logIndex),
+                o.profile.rawValue, Int64(clamping: o.blockNumber), Data(o.blockHash), Data(o.sender), Data(o.token),
+                r.amountText, r.paymentText, o.recipient, o.relayer, o.metadata, Int64(clamping: o.blockTimeMs),
+                Int64(o.destinationChain), r.status.rawValue, r.reason, r.message.map { Data($0.token) },
+                r.message.map { Data($0.contractID) }, r.message.map { Int64(clamping: $0.expiration) },
+                r.message.map { Data($0.encoded()) }, r.digest.map { Data($0) }, Int64(clamping: nowMs), Int64(clamping: nowMs),
+            ])
+    }
+}

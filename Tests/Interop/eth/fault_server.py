@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""A tiny JSON-RPC HTTP/1.1 server for the relay's transport and failover tests (stdlib only).
+
+Without --upstream it answers every call itself ("echo" mode: the result is
+{"method", "connection", "requests"}). With --upstream it forwards to that URL and
+can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
+[mode, {options}]; "fault_stats" returns counters. Modes:
+  pass, http500, garbage, truncated, wrong_chain, frozen, slow, huge, gzip
+Prints {"port": N} on stdout when listening; exits after --max-lifetime seconds.
+"""
+import argparse
+import gzip
+import http.server
+import itertools
+import json
+import os
+import socketserver
+import sys
+import threading
+import time
+import urllib.request
+
+STATE = {"mode": "pass", "options": {}, "connections": 0, "requests": 0, "frozen": None}
+LOCK = threading.Lock()
+CONN_IDS = itertools.count(1)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        with LOCK:
+            STATE["connections"] += 1
+        self.connection_id = next(CONN_IDS)
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        with LOCK:
+            STATE["requests"] += 1
+        try:
+            request = json.loads(body)
+        except ValueError:
+            return self.reply(400, b'{"error":"bad json"}')
+        if isinstance(request, dict) and request.get("method") in ("fault_setMode", "fault_stats"):
+            return self.control(request)
+        mode, opts = STATE["mode"], STATE["options"]
+        if mode == "http500":
+            return self.reply(500, b"internal error")
+        if mode == "garbage":
+            return self.reply(200, b"<html>this is not json{{")
+        if mode == "truncated":
+            answer = self.answer(request, body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer[: len(answer) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if mode == "slow":
+            time.sleep(float(opts.get("seconds", 3)))
+        if mode == "huge":
+            return self.reply(200, b'{"jsonrpc":"2.0","id":1,"result":"' + b"a" * int(opts.get("bytes", 2_000_000)) + b'"}')
+        answer = self.answer(request, body)
+        if mode == "gzip":
+            return self.reply(200, gzip.compress(answer), {"Content-Encoding": "gzip"})
+        self.reply(200, answer)
+
+    def answer(self, request, body: bytes) -> bytes:
+        if UPSTREAM is None:
+            def echo(r):
+                return {"jsonrpc": "2.0", "id": r.get("id"), "result": {
+                    "method": r.get("method"), "connection": self.connection_id, "requests": STATE["requests"]}}
+            out = [echo(r) for r in request] if isinstance(request, list) else echo(request)
+            return json.dumps(out).encode()
+        if STATE["mode"] == "frozen" and isinstance(request, dict):
+            body = json.dumps(self.freeze(request)).encode()
+        raw = forward(body)
+        if STATE["mode"] == "wrong_chain":
+            data = json.loads(raw)
+            for r in data if isinstance(data, list) else [data]:
+                if isinstance(r, dict) and r.get("result", "").__class__ is str and self.is_chain_id(request, r.get("id")):
+                    r["result"] = hex(int(r["result"], 16) + 1000)
+            raw = json.dumps(data).encode()
+        return raw
+
+    @staticmethod
+    def is_chain_id(request, rid):
+        items = request if isinstance(request, list) else [request]
+        return any(i.get("id") == rid and i.get("method") == "eth_chainId" for i in items)
+
+    def freeze(self, request):
+        """Pin latest/safe/finalized to the head seen when the freeze began."""
+        frozen = STATE["frozen"]
+        if frozen is None:
+            frozen = STATE["frozen"] = int(json.loads(forward(json.dumps(
+                {"jsonrpc": "2.0", "id": 0, "method": "eth_blockNumber", "params": []}).encode()))["result"], 16)
+        m, p = request.get("method"), list(request.get("params") or [])
+        if m == "eth_blockNumber":
+            return {"jsonrpc": "2.0", "id": request.get("id"), "method": "eth_chainId", "params": [], "_frozen": hex(frozen)}
+        if m == "eth_getBlockByNumber" and p and p[0] in ("latest", "safe", "finalized"):
+            lag = {"latest": 0, "safe": 2, "finalized": 4}[p[0]]
+            p[0] = hex(max(0, frozen - lag))
+            return dict(request, params=p)
+        return request
+
+    def control(self, request):
+        p = request.get("params") or []
+        with LOCK:
+            if request["method"] == "fault_setMode":
+                STATE["mode"] = p[0]
+                STATE["options"] = p[1] if len(p) > 1 else {}
+                STATE["frozen"] = None
+            result = {k: STATE[k] for k in ("mode", "connections", "requests")}
+        self.reply(200, json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": result}).encode())
+
+    def reply(self, status, payload, headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def forward(body: bytes) -> bytes:
+    request = json.loads(body)
+    if isinstance(request, dict) and "_frozen" in request:  # a frozen eth_blockNumber answer
+        return json.dumps({"jsonrpc": "2.0", "id": request["id"], "result": request["_frozen"]}).encode()
+    req = urllib.request.Request(UPSTREAM, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.read()
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+UPSTREAM = None
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--upstream")
+    ap.add_argument("--max-lifetime", type=float, default=300)
+    a = ap.parse_args()
+    UPSTREAM = a.upstream
+    srv = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    print(json.dumps({"port": srv.server_address[1]}), flush=True)
+    threading.Timer(a.max_lifetime, lambda: os._exit(0)).start()  # never outlive the test
+    try:
+        while sys.stdin.readline():  # the parent closing stdin (or dying) stops the server
+            pass
+    except KeyboardInterrupt:
+        pass
+    os._exit(0)
