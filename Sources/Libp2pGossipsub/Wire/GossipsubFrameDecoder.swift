@@ -52,7 +52,12 @@ public struct GossipsubFrameDecoder: Sendable {
         guard buffer.readableBytes - prefixLength >= Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: prefixLength)
         let body = buffer.readBytes(length: Int(length)) ?? []
-        buffer.discardReadBytes()
+        // Reclaim consumed space without a memmove per frame.
+        if buffer.readableBytes == 0 {
+            buffer.clear()
+        } else if buffer.readerIndex > 1 << 16 {
+            buffer.discardReadBytes()
+        }
         return body
     }
 

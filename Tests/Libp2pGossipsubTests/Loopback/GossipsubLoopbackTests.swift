@@ -88,6 +88,23 @@ struct GossipsubLoopbackTests {
         #expect(await a.host.connectedPeers().contains(b.peerID))
     }
 
+    @Test func peerSendingInvalidMessagesIsDisconnectedOverRealSockets() async throws {
+        let honest = try await GossipTestNode()
+        let spammer = try await GossipTestNode()
+        defer { Task { await honest.stop(); await spammer.stop() } }
+        await honest.gossipsub.registerTopic(.init(Self.topic) { $0.data == [0xBA] ? .reject : .accept })
+        let inbox = await honest.gossipsub.subscribe(Self.topic)
+        let outbox = await spammer.gossipsub.subscribe(Self.topic)
+        _ = try await spammer.host.connect(honest.address)
+        try await waitUntil("mesh") { await spammer.gossipsub.meshPeers(Self.topic) == [honest.peerID] }
+        try await spammer.gossipsub.publish([0x01], to: Self.topic)
+        #expect(try await collect(1, from: inbox).map(\.data) == [[0x01]])
+        for _ in 0..<3 { try await spammer.gossipsub.publish([0xBA], to: Self.topic) }
+        try await waitUntil("disconnect") { await !honest.host.connectedPeers().contains(spammer.peerID) }
+        #expect(await honest.gossipsub.score(of: spammer.peerID) < GossipsubParameters.koinos.scoring.graylistThreshold)
+        _ = outbox
+    }
+
     @Test func localValidatorRefusesOurOwnBadPublication() async throws {
         let node = try await GossipTestNode()
         defer { Task { await node.stop() } }
