@@ -19,20 +19,35 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var index = 0
+        while index < count {
+            var word = next()
+            for _ in 0..<Swift.min(8, count - index) {
+                out[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
+            }
+        }
+        return out
+    }
+
+    /// A uniform value below `bound` (bound > 0), cheaper than `Int.random(in:using:)` in debug builds.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
     /// Either fresh random bytes or `valid` with a few bytes flipped, truncated or extended.
     mutating func mutate(_ valid: [UInt8], maxExtra: Int = 16) -> [UInt8] {
-        switch Int.random(in: 0..<4, using: &self) {
-        case 0: return bytes(Int.random(in: 0...(valid.count + maxExtra), using: &self))
+        switch below(4) {
+        case 0: return bytes(below(valid.count + maxExtra + 1))
         case 1:
             var copy = valid
-            for _ in 0..<Int.random(in: 1...3, using: &self) where !copy.isEmpty {
-                copy[Int.random(in: 0..<copy.count, using: &self)] ^= UInt8.random(in: 1...255, using: &self)
+            for _ in 0..<(1 + below(3)) where !copy.isEmpty {
+                copy[below(copy.count)] ^= UInt8(1 + below(255))
             }
             return copy
-        case 2: return Array(valid.prefix(Int.random(in: 0...valid.count, using: &self)))
-        default: return valid + bytes(Int.random(in: 1...maxExtra, using: &self))
+        case 2: return Array(valid.prefix(below(valid.count + 1)))
+        default: return valid + bytes(1 + below(maxExtra))
         }
     }
 }
@@ -49,11 +64,13 @@ struct SeededGenerator: RandomNumberGenerator {
         valid.writeMultistreamMessage("/yamux/1.0.0")
         let validBytes = Array(valid.readableBytesView)
         var outcomes = [0, 0]
+        let freshResponder = MultistreamResponder(isSupported: { $0 == "/yamux/1.0.0" })
+        var startedInitiator = MultistreamInitiator(protocols: ["/yamux/1.0.0"])
+        _ = startedInitiator.start()
         for _ in 0..<Self.iterations {
             var input = ByteBuffer(bytes: rng.mutate(validBytes))
-            var responder = MultistreamResponder(isSupported: { $0 == "/yamux/1.0.0" })
-            var initiator = MultistreamInitiator(protocols: ["/yamux/1.0.0"])
-            _ = initiator.start()
+            var responder = freshResponder
+            var initiator = startedInitiator
             var copy = input
             do { _ = try responder.receive(&input); outcomes[0] += 1 } catch { outcomes[1] += 1 }
             _ = try? initiator.receive(&copy)
@@ -71,13 +88,17 @@ struct SeededGenerator: RandomNumberGenerator {
         guard case .send(let message2) = try responder.receive(message1) else { Issue.record("no message 2"); return }
         var rejected = 0
         // Handshake message 2 (DH per input, so a share of the budget), the payload decoder and transport frames.
-        for _ in 0..<Self.iterations {
-            var copy = initiator
-            let input = rng.mutate(message2)
-            if input != message2, (try? copy.receive(input)) == nil { rejected += 1 }
+        // The handshake machine does an X25519 per input, so it gets a fifth of the budget;
+        // the payload decoder and the transport frames get the full 100,000 each.
+        for index in 0..<Self.iterations {
+            if index % 5 == 0 {
+                var copy = initiator
+                let input = rng.mutate(message2)
+                if input != message2, (try? copy.receive(input)) == nil { rejected += 1 }
+            }
             _ = try? NoiseHandshakePayload(decoding: rng.mutate([0x0a, 0x02, 0x01, 0x02, 0x12, 0x01, 0x03, 0x22, 0x02, 0x12, 0x00]))
         }
-        #expect(rejected > 90_000)
+        #expect(rejected > 19_000)
         let (ri, rr, _) = try NoiseTests.handshake(initiatorKey: a, responderKey: b)
         var sender = NoiseTransport(result: ri)
         var wire = ByteBuffer()
