@@ -150,7 +150,7 @@ let package = Package(
             name: "Libp2pTests",
             dependencies: [
                 "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
-                "ChainCrypto", nio, nioPosix, nioEmbedded, logging,
+                "ChainCrypto", nio, nioPosix, nioEmbedded, logging, lifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
