@@ -124,7 +124,7 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor", "Libp2pHost", "Multiformats", nio, nioPosix, logging],
+            dependencies: ["ChainCrypto", "CBenchFloor", "Libp2pHost", "Libp2pYamux", "Multiformats", nio, nioPosix, logging],
             swiftSettings: swiftSettings
         ),
 
