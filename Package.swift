@@ -129,7 +129,7 @@ let package = Package(
             name: "BridgeBenchmarks",
             dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
-                "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
+                "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pYamux", "Libp2pNoise", "Libp2pMultistream", "Libp2pHost", "Libp2pGossipsub",
                 "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
                 grdb, logging, nio, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -166,7 +166,7 @@ let package = Package(
             name: "Libp2pTests",
             dependencies: [
                 "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
-                "ChainCrypto", nio, nioPosix, nioEmbedded, logging,
+                "ChainCrypto", nio, nioPosix, nioEmbedded, logging, lifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Libp2pHost
+import Libp2pYamux
 import Logging
 import Multiformats
 import NIOCore
@@ -11,11 +12,13 @@ import NIOPosix
 func runP2PBenchmarks(megabytes: Int = 64, idleConnections: Int = 200) async throws {
     let totalBytes = megabytes * 1024 * 1024
     let raw = try await P2PBenchmarks.rawTCPThroughput(totalBytes: totalBytes)
-    let secured = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes)
+    let secured = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, receiveWindow: 256 * 1024)
+    let securedWide = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, receiveWindow: 4 * 1024 * 1024)
     print("p2p throughput, \(megabytes) MiB one way on 127.0.0.1:")
     print(String(format: "  raw TCP (NIO):            %8.1f MiB/s", raw))
     print(String(format: "  Noise+yamux stream:       %8.1f MiB/s", secured))
     print(String(format: "  ratio stream / raw TCP:   %8.2f (goal >= 0.5)", secured / raw))
+    print(String(format: "  with a 4 MiB yamux window: %7.1f MiB/s, ratio %.2f", securedWide, securedWide / raw))
     let perConnection = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
     print(String(format: "  idle connection memory:   %8.1f KiB RSS per connection (both ends in-process, %d connections)",
                  perConnection / 1024, idleConnections))
@@ -51,9 +54,9 @@ enum P2PBenchmarks {
     }
 
     /// MiB/s through one Noise+yamux stream between two hosts.
-    static func streamThroughput(totalBytes: Int) async throws -> Double {
-        let (sender, _) = try await makeHost()
-        let (receiver, address) = try await makeHost()
+    static func streamThroughput(totalBytes: Int, receiveWindow: Int) async throws -> Double {
+        let (sender, _) = try await makeHost(receiveWindow: receiveWindow)
+        let (receiver, address) = try await makeHost(receiveWindow: receiveWindow)
         receiver.setStreamHandler(sinkProtocol) { stream in
             var received = 0
             while let chunk = try? await stream.read() { received += chunk.readableBytes }
@@ -94,9 +97,10 @@ enum P2PBenchmarks {
         return Double(after - before) / Double(count)
     }
 
-    static func makeHost(maxConnections: Int = 128) async throws -> (Libp2pHost, Multiaddr) {
+    static func makeHost(maxConnections: Int = 128, receiveWindow: Int = 256 * 1024) async throws -> (Libp2pHost, Multiaddr) {
         var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
         configuration.maxConnections = maxConnections
+        configuration.yamux.receiveWindow = receiveWindow
         var logger = Logger(label: "bridge.p2p.bench")
         logger.logLevel = .error
         let host = Libp2pHost(privateKey: .generate(.ed25519), configuration: configuration, logger: logger)

@@ -83,7 +83,6 @@ struct P2PPingCommand: AsyncParsableCommand {
         var logger = Logger(label: "bridge.p2p")
         logger.logLevel = .warning
         let host = Libp2pHost(privateKey: key, configuration: configuration, logger: logger)
-        defer { Task { await host.shutdown() } }
         let peer: PeerID
         do {
             peer = try await host.connect(target)

@@ -17,6 +17,7 @@ extension Libp2pHost {
         let sessionBox = LoopConfinedBox<YamuxSession?>(nil)
         let registered = loop.makePromise(of: Libp2pConnection.self)
         let yamux = YamuxSessionHandler(
+            configuration: configuration.yamux,
             onReady: { sessionBox.value = $0 },
             onInboundStream: { [weak self] raw in
                 let connection = registered.futureResult

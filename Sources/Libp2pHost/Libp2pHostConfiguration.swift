@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Libp2pYamux
 import Multiformats
 import NIOCore
 import NIOPosix
@@ -33,6 +34,8 @@ public struct Libp2pHostConfiguration: Sendable {
     public var negotiationTimeout: Duration = .seconds(10)
     /// Serves `/koinos/peerrpc/1.0.0` when set.
     public var peerRPC: KoinosPeerRPCConfiguration?
+    /// yamux limits; `receiveWindow` above 256 KiB is granted to the peer with the SYN/ACK (faster bulk streams, more memory).
+    public var yamux = YamuxConfiguration()
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
 
     public init(listenAddresses: [Multiaddr] = []) {

@@ -16,6 +16,7 @@ enum HostFixtures {
         configuration.maxConnections = maxConnections
         configuration.dialTimeout = .seconds(3)
         configuration.handshakeTimeout = .seconds(5)
+        configuration.negotiationTimeout = .seconds(30)  // generous: CI machines run many suites at once
         configuration.peerRPC = KoinosPeerRPCConfiguration(
             chainID: { mainnetChainID }, headBlock: { (id: mainnetChainID, height: 0) })
         let host = Libp2pHost(privateKey: .generate(type), configuration: configuration, logger: Logger(label: "bridge.p2p.test"))

@@ -2,6 +2,7 @@
 import ChainCrypto
 @testable import Multiformats
 import NIOCore
+import NIOTestUtils
 import Testing
 
 @Suite struct MultiformatsTests {
@@ -21,6 +22,21 @@ import Testing
         var partial = ByteBuffer(bytes: [0x80])
         #expect(try partial.readUVarint() == nil)
         #expect(partial.readableBytes == 1)
+    }
+
+    @Test func uvarintLengthPrefixedDecoderVerifier() throws {
+        struct Decoder: NIOSingleStepByteToMessageDecoder {
+            typealias InboundOut = ByteBuffer
+            mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? { buffer.readLengthPrefixedSlice(strategy: UVarint()) }
+            mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? { try decode(buffer: &buffer) }
+        }
+        let pairs = [0, 1, 127, 128, 20_000].map { size -> (ByteBuffer, [ByteBuffer]) in
+            let message = ByteBuffer(bytes: [UInt8](repeating: 3, count: size))
+            var buffer = ByteBuffer()
+            buffer.writeLengthPrefixedBuffer(message, strategy: UVarint())
+            return (buffer, [message])
+        }
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { Decoder() }
     }
 
     @Test func uvarintLengthPrefixStrategy() {

@@ -2,6 +2,7 @@
 import Libp2pNoise
 import Multiformats
 import NIOCore
+import NIOTestUtils
 import Testing
 
 @Suite struct NoiseTests {
@@ -101,5 +102,20 @@ import Testing
         var partial = ByteBuffer(bytes: [0x00, 0x05, 1, 2])
         #expect(partial.readNoiseFrame() == nil)
         #expect(partial.readableBytes == 4)
+    }
+
+    @Test func frameDecoderVerifier() throws {
+        struct Decoder: NIOSingleStepByteToMessageDecoder {
+            typealias InboundOut = ByteBuffer
+            mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? { buffer.readNoiseFrame() }
+            mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? { try decode(buffer: &buffer) }
+        }
+        let pairs = try [0, 1, 300, 65535].map { size -> (ByteBuffer, [ByteBuffer]) in
+            let message = [UInt8](repeating: UInt8(size % 251), count: size)
+            var buffer = ByteBuffer()
+            try buffer.writeNoiseFrame(message)
+            return (buffer, [ByteBuffer(bytes: message)])
+        }
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { Decoder() }
     }
 }

@@ -42,8 +42,11 @@ struct PyInteropTests {
         }
         #expect(try await host.ping(peer).count == 1)
         // identify the other way: py asks Swift
-        let identified = try py.run(["cmd": "identify", "peer": host.peerID.description])
-        #expect(identified["ok"] as? Bool == true)
+        var identified = try py.run(["cmd": "identify", "peer": host.peerID.description])
+        if identified["ok"] as? Bool != true {  // one retry: py's 15 s command deadline can expire on a loaded CI machine
+            identified = try py.run(["cmd": "identify", "peer": host.peerID.description])
+        }
+        #expect(identified["ok"] as? Bool == true, "py identify failed: \(identified["error"] ?? "")")
         #expect(identified["protocol_version"] as? String == "koinos/p2p/1.0.0")
         await host.shutdown()
     }

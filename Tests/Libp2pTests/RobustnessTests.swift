@@ -19,20 +19,35 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var index = 0
+        while index < count {
+            var word = next()
+            for _ in 0..<Swift.min(8, count - index) {
+                out[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
+            }
+        }
+        return out
+    }
+
+    /// A uniform value below `bound` (bound > 0), cheaper than `Int.random(in:using:)` in debug builds.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
     /// Either fresh random bytes or `valid` with a few bytes flipped, truncated or extended.
     mutating func mutate(_ valid: [UInt8], maxExtra: Int = 16) -> [UInt8] {
-        switch Int.random(in: 0..<4, using: &self) {
-        case 0: return bytes(Int.random(in: 0...(valid.count + maxExtra), using: &self))
+        switch below(4) {
+        case 0: return bytes(below(valid.count + maxExtra + 1))
         case 1:
             var copy = valid
-            for _ in 0..<Int.random(in: 1...3, using: &self) where !copy.isEmpty {
-                copy[Int.random(in: 0..<copy.count, using: &self)] ^= UInt8.random(in: 1...255, using: &self)
+            for _ in 0..<(1 + below(3)) where !copy.isEmpty {
+                copy[below(copy.count)] ^= UInt8(1 + below(255))
             }
             return copy
-        case 2: return Array(valid.prefix(Int.random(in: 0...valid.count, using: &self)))
-        default: return valid + bytes(Int.random(in: 1...maxExtra, using: &self))
+        case 2: return Array(valid.prefix(below(valid.count + 1)))
+        default: return valid + bytes(1 + below(maxExtra))
         }
     }
 }
@@ -42,18 +57,21 @@ struct SeededGenerator: RandomNumberGenerator {
 @Suite struct RobustnessTests {
     static let iterations = 100_000
 
-    @Test func multistreamMachines() {
+    @Test func multistreamMachines() async {
         var rng = SeededGenerator(seed: 1)
         var valid = ByteBuffer()
         valid.writeMultistreamMessage(Multistream.header)
         valid.writeMultistreamMessage("/yamux/1.0.0")
         let validBytes = Array(valid.readableBytesView)
         var outcomes = [0, 0]
-        for _ in 0..<Self.iterations {
+        let freshResponder = MultistreamResponder(isSupported: { $0 == "/yamux/1.0.0" })
+        var startedInitiator = MultistreamInitiator(protocols: ["/yamux/1.0.0"])
+        _ = startedInitiator.start()
+        for index in 0..<Self.iterations {
+            if index % 256 == 0 { await Task.yield() }  // let socket tests on the shared pool run
             var input = ByteBuffer(bytes: rng.mutate(validBytes))
-            var responder = MultistreamResponder(isSupported: { $0 == "/yamux/1.0.0" })
-            var initiator = MultistreamInitiator(protocols: ["/yamux/1.0.0"])
-            _ = initiator.start()
+            var responder = freshResponder
+            var initiator = startedInitiator
             var copy = input
             do { _ = try responder.receive(&input); outcomes[0] += 1 } catch { outcomes[1] += 1 }
             _ = try? initiator.receive(&copy)
@@ -61,7 +79,7 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(outcomes[0] > 0 && outcomes[1] > 0)
     }
 
-    @Test func noiseHandshakeAndTransport() throws {
+    @Test func noiseHandshakeAndTransport() async throws {
         var rng = SeededGenerator(seed: 2)
         let a = Libp2pPrivateKey.generate(.ed25519), b = Libp2pPrivateKey.generate(.ed25519)
         var initiator = NoiseHandshakeStateMachine(role: .initiator, identity: a)
@@ -71,19 +89,25 @@ struct SeededGenerator: RandomNumberGenerator {
         guard case .send(let message2) = try responder.receive(message1) else { Issue.record("no message 2"); return }
         var rejected = 0
         // Handshake message 2 (DH per input, so a share of the budget), the payload decoder and transport frames.
-        for _ in 0..<Self.iterations {
-            var copy = initiator
-            let input = rng.mutate(message2)
-            if input != message2, (try? copy.receive(input)) == nil { rejected += 1 }
+        // The handshake machine does an X25519 per input, so it gets a fifth of the budget;
+        // the payload decoder and the transport frames get the full 100,000 each.
+        for index in 0..<Self.iterations {
+            if index % 256 == 0 { await Task.yield() }  // let socket tests on the shared pool run
+            if index % 5 == 0 {
+                var copy = initiator
+                let input = rng.mutate(message2)
+                if input != message2, (try? copy.receive(input)) == nil { rejected += 1 }
+            }
             _ = try? NoiseHandshakePayload(decoding: rng.mutate([0x0a, 0x02, 0x01, 0x02, 0x12, 0x01, 0x03, 0x22, 0x02, 0x12, 0x00]))
         }
-        #expect(rejected > 90_000)
+        #expect(rejected > 19_000)
         let (ri, rr, _) = try NoiseTests.handshake(initiatorKey: a, responderKey: b)
         var sender = NoiseTransport(result: ri)
         var wire = ByteBuffer()
         try sender.seal(ByteBuffer(string: "hello"), into: &wire)
         let frame = Array(wire.readableBytesView)
-        for _ in 0..<Self.iterations {
+        for index in 0..<Self.iterations {
+            if index % 256 == 0 { await Task.yield() }  // let socket tests on the shared pool run
             var receiver = NoiseTransport(result: rr)
             var input = ByteBuffer(bytes: rng.mutate(frame))
             if Array(input.readableBytesView) == frame { continue }
@@ -91,7 +115,7 @@ struct SeededGenerator: RandomNumberGenerator {
         }
     }
 
-    @Test func yamuxDecoderAndSession() {
+    @Test func yamuxDecoderAndSession() async {
         var rng = SeededGenerator(seed: 3)
         var valid = ByteBuffer()
         valid.writeYamuxFrame(.data(1, ByteBuffer(string: "payload"), flags: .syn))
@@ -100,7 +124,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let validBytes = Array(valid.readableBytesView)
         var machine = YamuxSessionStateMachine(isClient: false)
         var fatal = 0
-        for _ in 0..<Self.iterations {
+        for index in 0..<Self.iterations {
+            if index % 256 == 0 { await Task.yield() }  // let socket tests on the shared pool run
             var input = ByteBuffer(bytes: rng.mutate(validBytes))
             do {
                 while let frame = try input.readYamuxFrame(maxDataLength: 1 << 20) {
@@ -112,7 +137,7 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(fatal > 0)
     }
 
-    @Test func multiaddrProtobufIdentifyAndMessagePack() throws {
+    @Test func multiaddrProtobufIdentifyAndMessagePack() async throws {
         var rng = SeededGenerator(seed: 4)
         let address = try Multiaddr("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq").bytes
         var info = IdentifyInfo()
@@ -123,7 +148,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let key = Libp2pPrivateKey.generate(.secp256k1).publicKey.protobufEncoded
         let rpc = Hex.decode("82a44e616d65ae5065657252504353657276696365a64d6574686f64aa476574436861696e494480")
         var decoded = 0
-        for _ in 0..<Self.iterations {
+        for index in 0..<Self.iterations {
+            if index % 256 == 0 { await Task.yield() }  // let socket tests on the shared pool run
             if (try? Multiaddr(bytes: rng.mutate(address))) != nil { decoded += 1 }
             _ = try? IdentifyInfo(decoding: rng.mutate(identify))
             _ = try? Libp2pPublicKey(protobufEncoded: rng.mutate(key))
