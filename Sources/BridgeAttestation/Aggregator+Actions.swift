@@ -18,7 +18,12 @@ extension Aggregator {
                 metrics.retries.increment()
                 outboundRequests.append(id)
             case .reobserveLocally(let id):
-                await reobservation?.requestReobservation(of: id)
+                // Already attested but no longer in memory: answer from the store.
+                if let stored = try? repository.quorumAttestation(for: id) {
+                    outboundAttestations.append(stored)
+                } else {
+                    await reobservation?.requestReobservation(of: id)
+                }
             case .markQuorum(let record):
                 storing { try repository.markQuorum(record, atMilliseconds: now) }
                 settled.update(record.digest, members: record.submissionSet.map(\.validator))

@@ -22,9 +22,15 @@ extension Aggregator {
         // Everything restored is already stored.
         await perform(actions.filter { if case .persistSignatures = $0 { false } else { true } })
         logger.info("Restored attestation state", metadata: ["pending": "\(pool.entryCount)", "signing": "\(state.signing.count)"])
-        let since = state.lastQuorumMilliseconds > configuration.catchUpMarginMilliseconds
+        catchUpSince = state.lastQuorumMilliseconds > configuration.catchUpMarginMilliseconds
             ? state.lastQuorumMilliseconds - configuration.catchUpMarginMilliseconds : 0
-        let missed = await gossip.fetchMissedAttestations(sinceMilliseconds: since)
+        await catchUp()
+    }
+
+    /// Asks peers over the stream protocol for quorum sets reached since the last one we stored
+    /// before the restart (repeated a few times by `run()`, as connections come up after start).
+    public func catchUp() async {
+        let missed = await gossip.fetchMissedAttestations(sinceMilliseconds: catchUpSince)
         metrics.catchUpAttestations.increment(by: missed.count)
         if !missed.isEmpty { await perform(pool.receive(attestations: missed, atMilliseconds: clock.nowMilliseconds)) }
     }

@@ -26,6 +26,8 @@ public actor Aggregator: Service {
     var outboundSignatures: [SignedObservation] = []
     var outboundRequests: [ObservationID] = []
     var outboundAttestations: [SignatureSet] = []
+    /// Where catch-up starts: the last stored quorum time minus a margin (set by `restore()`).
+    var catchUpSince: UInt64 = 0
 
     /// - Parameter hashing: when given, `sha256(message) == digest` is re-checked before signing.
     public init(
@@ -54,8 +56,12 @@ public actor Aggregator: Service {
                     for await message in self.gossip.inboundMessages() { await self.handle(message) }
                 }
                 group.addTask {
+                    var rounds = 0
                     while !Task.isCancelled {
                         await self.step()
+                        rounds += 1
+                        // Connections come up after start: ask again once peers are likely there.
+                        if self.configuration.catchUpRetryRounds.contains(rounds) { await self.catchUp() }
                         try? await Task.sleep(for: self.configuration.tickInterval)
                     }
                 }

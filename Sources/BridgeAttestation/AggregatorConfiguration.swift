@@ -11,6 +11,8 @@ public struct AggregatorConfiguration: Sendable {
     public var tickInterval: Duration = .seconds(1)
     /// Catch-up after a restart asks for quorum sets reached this long before the last one we stored.
     public var catchUpMarginMilliseconds: UInt64 = 10 * 60_000
+    /// Service rounds after start at which catch-up is asked again (peers connect after start).
+    public var catchUpRetryRounds: Set<Int> = [5, 30]
 
     public init() {}
 }

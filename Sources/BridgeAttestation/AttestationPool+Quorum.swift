@@ -35,6 +35,9 @@ extension AttestationPool {
         }
         entries[digest]?.quorum = record
         entries[digest]?.quorumAtMilliseconds = now
+        // One broadcaster per observation in the honest case: the node whose own signature leads
+        // its set. Everyone else answers re-observation requests, so late nodes still get it.
+        guard record.submissionSet.first?.validator == entry.own?.signature.validator else { return [.markQuorum(record)] }
         let set = SignatureSet(observationID: entry.observationID, profile: entry.profile, digest: digest, signatures: record.submissionSet)
         return [.markQuorum(record), .broadcastAttestations([set])]
     }

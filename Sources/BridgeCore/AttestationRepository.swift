@@ -103,6 +103,9 @@ public protocol AttestationRepository: Sendable {
     func markExpired(_ ids: [ObservationID], atMilliseconds now: UInt64) throws
     func storeHeartbeat(_ heartbeat: ValidatorHeartbeat, atMilliseconds now: UInt64) throws
     func restoreAttestationState() throws -> RestoredAttestationState
+    /// The stored quorum set of one observation, nil before quorum (answers re-observation requests
+    /// for observations that already left the aggregator's memory).
+    func quorumAttestation(for id: ObservationID) throws -> SignatureSet?
     /// Quorum sets reached at or after `sinceMilliseconds`, oldest first (catch-up responses).
     func quorumAttestations(sinceMilliseconds: UInt64, limit: Int) throws -> [SignatureSet]
 }

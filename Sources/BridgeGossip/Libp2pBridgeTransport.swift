@@ -47,12 +47,18 @@ public final class Libp2pBridgeTransport: BridgeGossipTransport {
         }
         let maxBytes = maxMessageBytes
         let stream = ProtocolPlugin.StreamProtocol(BridgeGossipConfiguration.streamProtocol) { stream in
-            defer { Task { await stream.closeWrite() } }
-            guard let request = try? await stream.readLengthPrefixed(maxLength: 1024) else { return }
-            for response in endpoint.answerCatchUp(Array(buffer: request), from: stream.remotePeer.description) {
-                guard response.count <= maxBytes else { continue }
-                do { try await stream.writeLengthPrefixed(ByteBuffer(bytes: response)) } catch { return }
+            guard let request = try? await stream.readLengthPrefixed(maxLength: 1024) else {
+                await stream.reset()
+                return
             }
+            for response in endpoint.answerCatchUp(Array(buffer: request), from: stream.remotePeer.description)
+            where response.count <= maxBytes {
+                do { try await stream.writeLengthPrefixed(ByteBuffer(bytes: response)) } catch {
+                    await stream.reset()
+                    return
+                }
+            }
+            await stream.closeWrite()
         }
         try await gossipsub.register(ProtocolPlugin(name: "bridge", streamProtocols: [stream], topics: [.init(topic, validator: validator)]))
         let messages = await gossipsub.subscribe(topic)

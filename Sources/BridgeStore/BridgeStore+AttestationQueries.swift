@@ -47,6 +47,18 @@ extension BridgeDatabase {
         }
     }
 
+    public func quorumAttestation(for id: ObservationID) throws -> SignatureSet? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT profile, digest FROM observation WHERE id = ? AND quorum_at_ms IS NOT NULL AND digest IS NOT NULL",
+                arguments: [id.description]),
+                let profile = ContractProfile(rawValue: row["profile"]), let digest = (row["digest"] as Data?).map({ [UInt8]($0) })
+            else { return nil }
+            let signatures = try Self.submissionSet(digest: digest, db: db)
+            return signatures.isEmpty ? nil : SignatureSet(observationID: id, profile: profile, digest: digest, signatures: signatures)
+        }
+    }
+
     /// The contract-minimal ordered signature set stored at quorum (what `complete_transfer` carries); empty before quorum.
     public func submissionSignatures(observationID: ObservationID) throws -> [ValidatorSignature] {
         try writer.read { db in

@@ -99,6 +99,27 @@ import Testing
         #expect(stored == (try net.nodes[0].database.submissionSignatures(observationID: observation.id)))
     }
 
+    @Test func requestsForAttestationsThatLeftMemoryAreAnsweredFromTheStore() async throws {
+        var pool = AttestationPoolConfiguration()
+        pool.settledRetentionMilliseconds = 60_000
+        let net = try ValidatorNetworkHarness(count: 7, pool: pool)
+        await net.exchangeHeartbeats()
+        let observation = ObservationFixtures.observation(8)
+        net.network.setIsolated("peer-6", true)
+        for node in net.nodes {
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        await net.advance(milliseconds: 2 * 60_000)
+        #expect(await net.nodes[0].aggregator.pendingEntries == 0)
+        net.network.setIsolated("peer-6", false)
+        await net.advance(milliseconds: 3 * 60_000 + 1)
+        await net.pump()
+        #expect(try net.nodes[6].database.attestationStatus(of: observation.id) == .quorum)
+        #expect(net.nodes.allSatisfy { $0.reobservation.take().isEmpty })
+    }
+
     @Test func withoutQuorumTheObservationExpiresAfterTheGiveUpDeadline() async throws {
         var pool = AttestationPoolConfiguration()
         pool.giveUpAfterMilliseconds = 2 * 60 * 60_000
