@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Libp2pHost",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "ChainCrypto",
                 nio, nioPosix, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
@@ -73,7 +73,7 @@ let package = Package(
 
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
-        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats"], swiftSettings: swiftSettings),
+        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", crypto], swiftSettings: swiftSettings),
         .target(name: "BridgeStore", dependencies: ["BridgeCore", grdb], swiftSettings: swiftSettings),
         .target(name: "BridgeAttestation", dependencies: ["BridgeCore", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
@@ -83,17 +83,18 @@ let package = Package(
         ),
         .target(
             name: "BridgeGossip",
-            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", nio, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BridgeKoinos",
-            dependencies: ["BridgeCore", "Koinos", "JSONRPC", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), logging, metrics],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
 
@@ -106,7 +107,9 @@ let package = Package(
                 "Libp2pHost", "CurlTransport", "ChainCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                lifecycle, logging, metrics,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                grdb, nio, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,7 +127,14 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: ["ChainCrypto", "CBenchFloor", "Ethereum", "BridgeEthereum", "BridgeStore", "BridgeCore", "CurlTransport", "JSONRPC", logging],
+            dependencies: [
+            dependencies: [
+                "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
+                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
+                grdb, logging, nio, nioPosix,
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -132,7 +142,9 @@ let package = Package(
         .testTarget(name: "BridgeCoreTests", dependencies: ["BridgeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainCryptoTests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "BridgeSigningTests", dependencies: ["BridgeSigning", "BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto", crypto], swiftSettings: swiftSettings),
+        // Runs the built `bridge-relay` binary as a subprocess (built by `swift build --build-tests`).
+        .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(
@@ -146,34 +158,43 @@ let package = Package(
         .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeKoinosTests",
-            dependencies: ["BridgeKoinos", "BridgeCore", "BridgeSigning", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC"],
+            dependencies: [
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC", grdb,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "Libp2pTests",
             dependencies: [
                 "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
-                "ChainCrypto", nio, nioPosix, nioEmbedded,
+                "ChainCrypto", nio, nioPosix, nioEmbedded, logging,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "Libp2pGossipsubTests",
-            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded],
+            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded, crypto, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BridgeAttestationTests",
-            dependencies: ["BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto"],
+            dependencies: [
+                "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging,
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [
-                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                nio, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),

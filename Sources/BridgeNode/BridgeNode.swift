@@ -1,4 +1,98 @@
 // SPDX-License-Identifier: Apache-2.0
+public import BridgeHTTPAPI
+public import BridgeStore
+import Foundation
+import NIOCore
+public import Logging
+public import ServiceLifecycle
 
-/// Placeholder so the target builds before its owner fills it in.
-enum BridgeNodeModule {}
+/// The composition root: turns a validated configuration into one `ServiceGroup`.
+///
+/// It bootstraps nothing (logging and metrics backends belong to the executable); it only builds
+/// components and orders them. Start order is dependency order and graceful shutdown runs in
+/// reverse: signal escalation → store → p2p host → aggregator → Koinos submitter → Ethereum
+/// watcher → HTTP API, so the API stops taking requests first and the store closes last.
+public enum BridgeNode {
+    /// Name of the SQLite file under `data_dir`.
+    public static let databaseFileName = "bridge.sqlite"
+    /// How long graceful shutdown may take before the group escalates to cancellation.
+    public static let maximumGracefulShutdown: Duration = .seconds(20)
+
+    /// What `buildServiceGroup` made, for the caller to run (and tests to inspect).
+    public struct Assembly: Sendable {
+        public var group: ServiceGroup
+        public var database: BridgeDatabase
+        public var api: InspectionAPI?
+    }
+
+    /// Builds the node's services from a configuration that passed `validate()`.
+    ///
+    /// - Parameters:
+    ///   - configuration: the node configuration.
+    ///   - logger: the root logger (the executable bootstrapped its backend).
+    ///   - version: the software version shown by the API.
+    ///   - validatorAddress: this node's Koinos address, once the keystore is unlocked.
+    ///   - metricsExposition: renders the Prometheus registry for `/metrics`; nil when metrics are off.
+    ///   - signals: graceful shutdown signals (tests pass none).
+    ///   - onHTTPServerRunning: called with the listening channel (tests read the bound port from it).
+    public static func buildServiceGroup(
+        configuration: BridgeNodeConfiguration, logger: Logger, version: String, validatorAddress: String? = nil,
+        metricsExposition: (@Sendable () -> [UInt8])?, signals: [UnixSignal] = [.sigterm, .sigint],
+        onHTTPServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+    ) throws -> Assembly {
+        let dataDir = configuration.resolve(configuration.dataDir)
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let database = try BridgeDatabase(path: dataDir + "/" + databaseFileName)
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if !signals.isEmpty { services.append(.init(service: SignalEscalation(logger: logger, signals: signals))) }
+        services.append(.init(service: StoreService(database: database, logger: logger)))
+
+        // ── Slots the lead fills as the other issues land (keep this order) ──────────────────
+        // SLOT p2p (issue 5): Libp2pHost + BridgeGossip plugin on `configuration.p2p`
+        //      (listen, bootstrap, topic); it also provides the PeerDirectory used below.
+        // SLOT aggregator (issue 6): BridgeAttestation.Aggregator reading observations from the
+        //      store and signatures from gossip; writes signature/evidence/heartbeat rows.
+        // SLOT submitter (issue 7): BridgeKoinos submitter on `configuration.koinos`; writes
+        //      submission rows.
+        // SLOT watcher (issue 4): BridgeEthereum.EthereumWatcher on `configuration.ethereum`;
+        //      writes observation rows + the cursor. Add its readiness to `readiness` below.
+        // ─────────────────────────────────────────────────────────────────────────────────────
+
+        var api: InspectionAPI?
+        if configuration.http.enabled, let (host, port) = ConfigChecks.splitHostPort(configuration.http.listen) {
+            let peers = StaticPeerDirectory(configuration.p2p.bootstrap.map(Self.bootstrapSnapshot))
+            let inspection = InspectionAPI(
+                store: database, node: description(configuration, version: version, validatorAddress: validatorAddress),
+                validators: configuration.validators.map {
+                    ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
+                },
+                peers: peers, readiness: [], metricsExposition: metricsExposition)
+            let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
+                let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
+                logger.info("http api listening", metadata: ["http.address": "\(address)"])
+                await onHTTPServerRunning(address)
+            }
+            services.append(.init(service: app))
+            api = inspection
+        }
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = maximumGracefulShutdown
+        let group = ServiceGroup(configuration: groupConfiguration)
+        return Assembly(group: group, database: database, api: api)
+    }
+
+    static func description(_ c: BridgeNodeConfiguration, version: String, validatorAddress: String?) -> NodeDescription {
+        NodeDescription(
+            version: version, profile: c.ethereum.profile, ethereumChainID: c.ethereum.chainID, ethereumContract: c.ethereum.contract,
+            koinosChainID: c.koinos.chainID, koinosBridgeContract: c.koinos.bridgeContract, validatorAddress: validatorAddress)
+    }
+
+    /// A configured bootstrap peer as the API shows it before the libp2p host is wired: not connected.
+    static func bootstrapSnapshot(_ multiaddr: String) -> PeerSnapshot {
+        let peerID = multiaddr.components(separatedBy: "/p2p/").last ?? multiaddr
+        return PeerSnapshot(peerID: peerID, addresses: [multiaddr], connected: false, validator: nil)
+    }
+}

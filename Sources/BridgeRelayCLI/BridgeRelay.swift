@@ -12,7 +12,11 @@ struct BridgeRelay: AsyncParsableCommand {
         version: BridgeRelayVersion.current,
         subcommands: [
             // One line per command group (helpers: add yours here).
+            KeygenCommand.self, KeysCommand.self, DigestCommand.self, SignCommand.self, RecoverCommand.self,
             EthCommand.self,
+            KoinosCommand.self,
+            RunCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

@@ -30,6 +30,7 @@ public final class BridgeDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-schema", migrate: BridgeSchema.createV1)
+        migrator.registerMigration("v2-attestation", migrate: BridgeSchema.addAttestationColumns)
         return migrator
     }
 }

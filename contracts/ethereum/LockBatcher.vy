@@ -29,12 +29,14 @@ def __default__():
 
 
 @external
-def lockTokensMany(bridge: address, token: address, amount: uint256, payment: uint256, relayer: String[MAX_NAME], recipient: String[MAX_NAME], metadata: String[MAX_METADATA], toChain: uint32, count: uint256):
-    assert count > 0 and count <= MAX_COUNT, "count out of range"
+def lockTokensMany(bridge: address, token: address, amount: uint256, payment: uint256, relayer: String[MAX_NAME], recipients: DynArray[String[MAX_NAME], MAX_COUNT], metadata: String[MAX_METADATA], toChain: uint32):
+    # one lock of `amount` per recipient, all in this transaction
+    count: uint256 = len(recipients)
+    assert count > 0, "no recipients"
     total: uint256 = amount * count
     assert extcall IERC20(token).transferFrom(msg.sender, self, total, default_return_value=True), "transferFrom failed"
     assert extcall IERC20(token).approve(bridge, total, default_return_value=True), "approve failed"
-    for i: uint256 in range(count, bound=MAX_COUNT):
+    for recipient: String[MAX_NAME] in recipients:
         extcall Bridge(bridge).transferTokens(token, amount, payment, relayer, recipient, metadata, toChain)
     left: uint256 = staticcall IERC20(token).balanceOf(self)
     if left > 0:
@@ -43,10 +45,12 @@ def lockTokensMany(bridge: address, token: address, amount: uint256, payment: ui
 
 @external
 @payable
-def lockETHMany(bridge: address, payment: uint256, relayer: String[MAX_NAME], recipient: String[MAX_NAME], metadata: String[MAX_METADATA], toChain: uint32, count: uint256):
-    assert count > 0 and count <= MAX_COUNT, "count out of range"
+def lockETHMany(bridge: address, payment: uint256, relayer: String[MAX_NAME], recipients: DynArray[String[MAX_NAME], MAX_COUNT], metadata: String[MAX_METADATA], toChain: uint32):
+    # msg.value is split evenly over one lock per recipient; what is left comes back
+    count: uint256 = len(recipients)
+    assert count > 0, "no recipients"
     each: uint256 = msg.value // count
-    for i: uint256 in range(count, bound=MAX_COUNT):
+    for recipient: String[MAX_NAME] in recipients:
         extcall Bridge(bridge).wrapAndTransferETH(payment, relayer, recipient, metadata, toChain, value=each)
     if self.balance > 0:
         raw_call(msg.sender, b"", value=self.balance)

@@ -91,8 +91,16 @@ def normalize(amount: int, decimals: int) -> int:
 
 def sign(digest: bytes, private_key) -> bytes:
     """65-byte r ‖ s ‖ v (v = 27/28) over an already-prefixed digest, as validators sign."""
-    from eth_keys import keys
+    from eth_account import Account
 
-    key = private_key if isinstance(private_key, keys.PrivateKey) else keys.PrivateKey(_bytes(private_key))
-    sig = key.sign_msg_hash(digest)
-    return sig.r.to_bytes(32, "big") + sig.s.to_bytes(32, "big") + bytes([sig.v + 27])
+    signed = Account.unsafe_sign_hash(digest, private_key)
+    return signed.r.to_bytes(32, "big") + signed.s.to_bytes(32, "big") + bytes([signed.v])
+
+
+def sign_inner(inner_hash: bytes, private_key) -> bytes:
+    """Same signature made the wallet way: eth_account applies the EIP-191 prefix itself."""
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
+    signed = Account.sign_message(encode_defunct(primitive=inner_hash), private_key)
+    return signed.r.to_bytes(32, "big") + signed.s.to_bytes(32, "big") + bytes([signed.v])

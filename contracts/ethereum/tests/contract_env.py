@@ -3,15 +3,9 @@
 keys (quorum 5) and helpers to sign and send."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-CONTRACTS = HERE.parent
-sys.path.insert(0, str(HERE))
-
-import bridge_digests as bd  # noqa: E402
+import bridge_digests as bd
 
 BRIDGE_CHAIN_ID = 2
 

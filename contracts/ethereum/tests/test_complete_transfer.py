@@ -48,6 +48,16 @@ def test_quorum_of_signatures_pays_native_token_and_relayer(env):
     assert env.bridge.functions.isTransferCompleted(bd.completed_key(TX_ID, 1)).call()
 
 
+def test_wallet_signed_messages_are_accepted(env):
+    # validators signing keccak(packed) as an EIP-191 message with eth_account
+    t = _transfer(env, env.wrapped, value=55)
+    inner = bd.keccak(bd.complete_transfer_packed(
+        t["txId"], t["operationId"], t["token"], t["relayer"], t["recipient"], t["value"], t["payment"],
+        t["metadata"], env.bridge.address, t["expiration"], BRIDGE_CHAIN_ID))
+    _complete(env, t, [bd.sign_inner(inner, k) for k in env.validator_keys[1:6]])
+    assert env.wrapped.functions.balanceOf(t["recipient"]).call() == 55
+
+
 def test_wrapped_token_is_minted(env):
     t = _transfer(env, env.wrapped, value=777)
     _complete(env, t, env.sign_all(_digest(env, t)))
@@ -115,3 +125,19 @@ def test_unsupported_token_reverts(env):
     t = _transfer(env, env.batcher.address)
     with pytest.raises(REVERTED, match="not supported"):
         _complete(env, t, env.sign_all(_digest(env, t)))
+
+
+def test_v_of_0_or_1_and_utf8_metadata(env):
+    t = _transfer(env, env.wrapped, value=9, metadata="héllo ✓ {\"k\":1}")
+    sigs = [s[:64] + bytes([s[64] - 27]) for s in env.sign_all(_digest(env, t), env.validator_keys[:5])]
+    _complete(env, t, sigs)
+    assert env.wrapped.functions.balanceOf(t["recipient"]).call() == 9
+
+
+def test_signatures_for_another_bridge_chain_id_are_rejected(env):
+    t = _transfer(env, env.wrapped)
+    wrong = bd.complete_transfer_digest(t["txId"], t["operationId"], t["token"], t["relayer"], t["recipient"],
+                                        t["value"], t["payment"], t["metadata"], env.bridge.address,
+                                        t["expiration"], BRIDGE_CHAIN_ID + 1)
+    with pytest.raises(REVERTED, match="invalid signatures"):
+        _complete(env, t, env.sign_all(wrong))

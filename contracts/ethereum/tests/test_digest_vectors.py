@@ -38,7 +38,7 @@ def test_quorum_table_v2():
     assert {n: bd.quorum(n) for n in table} == table
 
 
-def test_sign_recovers_to_signer():
+def test_sign_recovers_to_signer_and_matches_wallet_signing():
     from eth_account import Account
     from eth_keys import keys
 
@@ -48,3 +48,6 @@ def test_sign_recovers_to_signer():
     assert len(sig) == 65 and sig[64] in (27, 28)
     recovered = keys.Signature(sig[:64] + bytes([sig[64] - 27])).recover_public_key_from_msg_hash(digest)
     assert recovered.to_checksum_address() == Account.from_key(key).address
+    # signing keccak(packed) with eth_account's EIP-191 "defunct" message gives the same bytes
+    inner = bd.keccak(bd.complete_transfer_packed(**VECTOR_C))
+    assert bd.sign_inner(inner, key) == sig

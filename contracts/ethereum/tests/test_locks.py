@@ -68,16 +68,17 @@ def test_wrap_and_transfer_eth_refunds_dust(env):
 
 def test_batcher_puts_two_locks_in_one_transaction(env):
     r = env.transact(env.batcher.functions.lockTokensMany(
-        env.bridge.address, env.token.address, 10**18, 0, "", "1R", "", 1, 2), sender=env.accounts[1])
+        env.bridge.address, env.token.address, 10**18, 0, "", ["1R", "not base58 0OIl"], "", 1),
+        sender=env.accounts[1])
     evs = lock_events(env, r)
-    assert len(evs) == 2
+    assert [e["args"]["recipient"] for e in evs] == ["1R", "not base58 0OIl"]
     assert evs[0]["transactionHash"] == evs[1]["transactionHash"]
     assert evs[0]["logIndex"] != evs[1]["logIndex"]
     assert all(e["args"]["sender"] == env.batcher.address for e in evs)
 
 
 def test_batcher_eth_locks(env):
-    r = env.transact(env.batcher.functions.lockETHMany(env.bridge.address, 0, "", "1R", "", 1, 3),
+    r = env.transact(env.batcher.functions.lockETHMany(env.bridge.address, 0, "", ["1R"] * 3, "", 1),
                      value=3 * 10**17)
     evs = lock_events(env, r)
     assert [e["args"]["amount"] for e in evs] == [10**7] * 3

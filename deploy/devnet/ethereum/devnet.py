@@ -48,7 +48,7 @@ def parse_args(argv):
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
     try:
-        if not ipaddress.ip_address(a.host).is_loopback:
+        if str(ipaddress.ip_address(a.host)) not in ("127.0.0.1", "::1"):
             raise ValueError
     except ValueError:
         ap.error(f"--host must be 127.0.0.1 or ::1, got {a.host!r}")
@@ -87,7 +87,12 @@ def main(argv=None) -> int:
 
     t0 = time.monotonic()
     node = Node(a.chain_id, a.finality_depth, a.safe_depth, a.max_log_range, a.max_logs, a.verbose)
-    info = node.deploy(validators, a.bridge_chain_id)
+    info = node.deploy(validators, a.bridge_chain_id)  # deploys with automine
+    node.block_time_ms = a.block_time_ms
+    node.chain.automine = a.block_time_ms == 0  # with a block clock, transactions wait for a block
+    # Request threads run the EVM, which recurses deeply (py-evm lifts the recursion
+    # limit to 100000): give them room. The size is reserved, not committed, memory.
+    threading.stack_size(256 * 1024 * 1024)
     srv = make_server(node, a.host, a.port, a.verbose)
     host, port = srv.server_address[:2]
     rpc = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
@@ -101,34 +106,42 @@ def main(argv=None) -> int:
     node.info["rpc"] = rpc
     if a.info_file:
         Path(a.info_file).write_text(json.dumps(dict(ready, abi=info["abi"]), indent=1) + "\n")
-    stop = threading.Event()
-
-    def on_signal(signum, frame):
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    # The handler only flips a flag: taking a lock in a signal handler (Event.set) can
+    # deadlock against the main thread holding the same lock inside Event.wait.
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
     threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     print(json.dumps(ready, separators=(",", ":")), flush=True)
     deadline = time.monotonic() + a.max_lifetime if a.max_lifetime > 0 else None
     tick = a.block_time_ms / 1000
     next_block = time.monotonic() + tick
-    while not stop.is_set():
+    while not stopping:
         now = time.monotonic()
         if deadline is not None and now >= deadline:
-            print("devnet: --max-lifetime reached, stopping", file=sys.stderr, flush=True)
+            _note("devnet: --max-lifetime reached, stopping")
             break
         if tick and now >= next_block:
             node.mine_tick()
             next_block = max(next_block + tick, time.monotonic())  # fell behind: no burst
             continue
-        wait = 0.5 if not tick else next_block - now
+        wait = 0.2 if not tick else next_block - now
         if deadline is not None:
             wait = min(wait, deadline - now)
-        stop.wait(max(0.001, min(wait, 0.5)))
-    srv.shutdown()
+        time.sleep(max(0.001, min(wait, 0.2)))
+    # shutdown() waits for serve_forever to notice; bounded, the serving thread is a daemon
+    closer = threading.Thread(target=srv.shutdown, daemon=True)
+    closer.start()
+    closer.join(timeout=5)
     srv.server_close()
     return 0
+
+
+def _note(message: str) -> None:
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except OSError:  # stderr closed by a parent that went away
+        pass
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ class Chain:
         self.finality_depth = finality_depth
         self.safe_depth = safe_depth
         self.finalized_floor = 0  # "finalized" never moves back (except a forced reorg)
+        self.automine = True  # False: transactions wait in the pending block for evm_mine
         self.accounts = list(self.et.get_accounts())
 
     # -- head and finality ---------------------------------------------------------------
@@ -147,7 +148,7 @@ class Chain:
 
         found = self.locate_tx(tx_hash)
         pending = False
-        if found is None:
+        if found is None:  # waiting in the pending block (automine off)?
             block = self.evm.get_block()
             idx = next((i for i, t in enumerate(block.transactions) if t.hash == tx_hash), None)
             if idx is None:

@@ -2,6 +2,8 @@
 """Compiles the bridge contracts with vyper and deploys them on the devnet."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -21,14 +23,34 @@ FUNDED_ACCOUNTS = 5
 MAX_UINT = 2**256 - 1
 
 
-def compile_all() -> dict:
+CACHE_DIR = Path(os.environ.get("ETH_DEVNET_CACHE") or Path(__file__).resolve().parents[1] / ".cache")
+
+
+def compile_one(name: str) -> dict:
+    """ABI and bytecode of contracts/ethereum/<name>.vy, cached by source hash and vyper version."""
     import vyper
 
-    out = {}
-    for name in NAMES:
-        src = (CONTRACTS_DIR / f"{name}.vy").read_text()
-        out[name] = vyper.compile_code(src, output_formats=["abi", "bytecode"], contract_path=f"{name}.vy")
+    src = (CONTRACTS_DIR / f"{name}.vy").read_text()
+    key = hashlib.sha256(f"{vyper.__version__}\0{src}".encode()).hexdigest()[:32]
+    cached = CACHE_DIR / f"{name}-{key}.json"
+    try:
+        return json.loads(cached.read_text())
+    except (OSError, ValueError):
+        pass
+    res = vyper.compile_code(src, output_formats=["abi", "bytecode"], contract_path=f"{name}.vy")
+    out = {"abi": res["abi"], "bytecode": res["bytecode"]}
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(out))
+        tmp.replace(cached)  # atomic: concurrent starts never read a partial file
+    except OSError:
+        pass  # read-only checkout: compile every time
     return out
+
+
+def compile_all() -> dict:
+    return {name: compile_one(name) for name in NAMES}
 
 
 def call_data(signature: str, types: list, args: list) -> str:
@@ -45,11 +67,11 @@ def deploy(node, validators: list[str], bridge_chain_id: int) -> dict:
 
     def create(name, types=(), args=()):
         data = art[name]["bytecode"] + encode(list(types), list(args)).hex()
-        txh = node.send({"from": deployer, "data": data})
+        txh = node.send({"from": deployer, "data": data, "gas": 6_000_000})
         return et.get_transaction_receipt(txh)["contract_address"]
 
     def call(frm, to, sig, types, args):
-        node.send({"from": frm, "to": to, "data": call_data(sig, types, args)})
+        node.send({"from": frm, "to": to, "data": call_data(sig, types, args), "gas": 200_000})
 
     weth = create("WETH")
     token = create("TestToken", ["string", "string", "uint8"], ["Devnet Token", "DVT", TOKEN_DECIMALS])

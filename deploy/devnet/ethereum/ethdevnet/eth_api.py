@@ -37,11 +37,11 @@ class EthApi:
 
     def rpc_eth_getBlockByNumber(self, p):
         require(p, 1, "eth_getBlockByNumber")
-        return self.chain.block_by_number(p[0], bool(p[1]) if len(p) > 1 else False)
+        return self.chain.block_by_number(p[0], _flag(p, 1))
 
     def rpc_eth_getBlockByHash(self, p):
         require(p, 1, "eth_getBlockByHash")
-        return self.chain.block_json(data_bytes(p[0], "block hash", 32), bool(p[1]) if len(p) > 1 else False)
+        return self.chain.block_json(data_bytes(p[0], "block hash", 32), _flag(p, 1))
 
     def rpc_eth_getLogs(self, p):
         require(p, 1, "eth_getLogs")
@@ -55,13 +55,30 @@ class EthApi:
         require(p, 1, "eth_getTransactionReceipt")
         return self.chain.receipt_json(data_bytes(p[0], "transaction hash", 32), self.logs.block_logs)
 
+    def rpc_eth_getBlockReceipts(self, p):
+        require(p, 1, "eth_getBlockReceipts")
+        if isinstance(p[0], str) and len(p[0]) == 66:
+            block = self.chain.block_json(data_bytes(p[0], "block hash", 32), False)
+        else:
+            block = self.chain.block_by_number(p[0], False)
+        if block is None or block["number"] is None:
+            return None
+        return [self.chain.receipt_json(data_bytes(h, "transaction hash", 32), self.logs.block_logs)
+                for h in block["transactions"]]
+
     def rpc_eth_getBalance(self, p):
         require(p, 1, "eth_getBalance")
         return hex(self.chain.et.get_balance(address(p[0]), self._state(p, 1)))
 
     def rpc_eth_getTransactionCount(self, p):
         require(p, 1, "eth_getTransactionCount")
+        if len(p) > 1 and p[1] == "pending":
+            return hex(self.next_nonce(address(p[0])))
         return hex(self.chain.et.get_nonce(address(p[0]), self._state(p, 1)))
+
+    def next_nonce(self, sender: str) -> int:
+        """The pending nonce: counts transactions waiting in the pending block."""
+        return self.chain.et.get_nonce(sender, "pending")
 
     def rpc_eth_getCode(self, p):
         require(p, 1, "eth_getCode")
@@ -90,15 +107,29 @@ class EthApi:
         raw = data_bytes(p[0], "raw transaction")
         if not raw:
             raise invalid("empty raw transaction")
-        return self._reverts(lambda: self.chain.et.send_raw_transaction("0x" + raw.hex()))
+        return self._reverts(lambda: self._submit("send_raw_transaction", "0x" + raw.hex()))
 
     # -- helpers ---------------------------------------------------------------------------
     def send(self, tx: dict) -> str:
         """Send from a funded account; gas defaults to the estimate plus a margin."""
+        if "nonce" not in tx:
+            tx["nonce"] = self.next_nonce(tx["from"])
         if "gas" not in tx:
             estimate = self._reverts(lambda: self.chain.et.estimate_gas(dict(tx), "latest"))
             tx["gas"] = min(GAS_CAP, estimate * 5 // 4 + 10_000)
-        return self._reverts(lambda: self.chain.et.send_transaction(tx))
+        return self._reverts(lambda: self._submit("send_transaction", tx))
+
+    def _submit(self, name: str, arg):
+        """eth-tester's send, mining a block for it only when automine is on. With automine
+        off the transaction is applied to the pending block (nonces count up as on a real
+        node) and waits for evm_mine; eth-tester's own automine-off mode cannot queue two
+        transactions from one account."""
+        from eth_tester import EthereumTester
+
+        fn = getattr(EthereumTester, name)
+        if not self.chain.automine:
+            fn = fn.__wrapped__  # undecorated: no mining
+        return fn(self.chain.et, arg)
 
     def _state(self, p, i):
         n = self.chain.state_block(p[i] if len(p) > i else "latest")
@@ -114,6 +145,15 @@ class EthApi:
             raise revert_error(e.args[0] if e.args else b"") from None
         except ValidationError as e:
             raise RpcError(SERVER_ERROR, str(e)) from None
+
+
+def _flag(p: list, i: int) -> bool:
+    """The "full transactions" boolean of the block methods (absent: false)."""
+    if len(p) <= i:
+        return False
+    if not isinstance(p[i], bool):
+        raise invalid("the second parameter must be a boolean")
+    return p[i]
 
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)

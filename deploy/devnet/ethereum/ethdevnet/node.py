@@ -20,6 +20,7 @@ class Node(EthApi, ControlApi, LockApi):
         self.logs = LogIndex(self.chain, max_log_range, max_logs)
         self.info: dict = {"chain_id": chain_id}
         self.verbose = verbose
+        self.block_time_ms = 0  # set by devnet.py when a block clock runs
 
     def deploy(self, validators: list[str], bridge_chain_id: int) -> dict:
         from .contracts import deploy
@@ -49,7 +50,7 @@ class Node(EthApi, ControlApi, LockApi):
             except Exception as e:  # noqa: BLE001 - never let engine errors kill the server
                 if self.verbose:
                     traceback.print_exc(file=sys.stderr)
-                code = SERVER_ERROR if type(e).__module__.startswith(("eth", "eth_tester")) else INTERNAL_ERROR
+                code = SERVER_ERROR if type(e).__module__.startswith(("eth", "rlp", "trie")) else INTERNAL_ERROR
                 raise RpcError(code, f"{type(e).__name__}: {e}") from None
             finally:
                 self.chain.note_finality()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,22 @@ from .wire import INVALID_REQUEST, PARSE_ERROR, RpcError
 
 MAX_BODY = 16 * 1024 * 1024
 MAX_BATCH = 1000
+MAX_DEPTH = 64  # JSON nesting; py-evm raises the recursion limit to 100000, so a deeply
+                # nested body would overflow a thread's C stack inside json.loads
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKET = bytes(c for c in range(256) if c not in b"[]{}")
+
+
+def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when the JSON text nests arrays/objects deeper than `limit` (strings ignored)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth = 0
+    for c in _STRING.sub(b"", raw).translate(None, _NOT_BRACKET):
+        depth += 1 if c in (0x5B, 0x7B) else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def _error(id_, err: RpcError) -> dict:
@@ -38,9 +55,11 @@ def process_one(node, req):
 
 def process_body(node, raw: bytes):
     """A request body -> the response value (dict, list) or None (nothing to send)."""
+    if too_deep(raw):
+        return _error(None, RpcError(PARSE_ERROR, f"parse error: nested deeper than {MAX_DEPTH}"))
     try:
         payload = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(None, RpcError(PARSE_ERROR, "parse error"))
     if isinstance(payload, list):
         if not payload:
@@ -55,8 +74,14 @@ def process_body(node, raw: bytes):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
     server_version = "bridge-eth-devnet/1"
+    timeout = 120  # an idle or stalled connection is closed, its thread freed
     node = None
     verbose = False
+
+    def setup(self):
+        super().setup()
+        # one small response per request: without this, Nagle + delayed ACK add ~40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, fmt, *args):
         if self.verbose:
@@ -81,6 +106,9 @@ class Handler(BaseHTTPRequestHandler):
                         _error(None, RpcError(INVALID_REQUEST, "bad or too large Content-Length")))
             return
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client went away mid-body
+            self.close_connection = True
+            return
         self._reply(200, process_body(self.node, raw))
 
     def do_GET(self):  # liveness probe
@@ -89,11 +117,19 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(200, {"ok": True, "head": head})
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    verbose = False
+
+    def handle_error(self, request, client_address):
+        # a client that resets or times out must not print tracebacks (or stop anything)
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+
 def make_server(node, host: str, port: int, verbose: bool = False) -> ThreadingHTTPServer:
     handler = type("BoundHandler", (Handler,), {"node": node, "verbose": verbose})
-    cls = ThreadingHTTPServer
+    cls = type("BoundServer", (Server,), {"verbose": verbose})
     if ":" in host:
-        cls = type("Server6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
-    srv = cls((host, port), handler)
-    srv.daemon_threads = True
-    return srv
+        cls = type("Server6", (cls,), {"address_family": socket.AF_INET6})
+    return cls((host, port), handler)

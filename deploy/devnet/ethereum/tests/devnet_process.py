@@ -6,6 +6,7 @@ import http.client
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,13 +15,16 @@ DEVNET = Path(__file__).resolve().parents[1] / "devnet.py"
 
 class Devnet:
     def __init__(self, *args: str, lifetime: int = 300):
+        # stderr goes to a file: an undrained pipe could fill up and block the devnet
+        self.stderr = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, str(DEVNET), "--port", "0", "--max-lifetime", str(lifetime), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait(timeout=10)
-            raise RuntimeError(f"devnet did not start: {self.proc.stderr.read()[-2000:]}")
+            self.stderr.seek(0)
+            raise RuntimeError(f"devnet did not start: {self.stderr.read()[-2000:]}")
         self.ready = json.loads(line)
         u = urlparse(self.ready["rpc"])
         self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
@@ -48,7 +52,15 @@ class Devnet:
         self.conn.close()
         if self.proc.poll() is None:
             self.proc.terminate()
-        return self.proc.wait(timeout=20)
+        try:
+            return self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()  # never leave a devnet behind
+            self.proc.wait(timeout=10)
+            raise
+        finally:
+            self.proc.stdout.close()
+            self.stderr.close()
 
 
 class RpcFailure(Exception):

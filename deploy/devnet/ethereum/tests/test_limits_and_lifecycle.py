@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Provider-limit emulation, block clock, host check and clean shutdown."""
+import signal
 import subprocess
 import sys
 import time
@@ -43,10 +44,16 @@ def test_too_many_results(limited):
     assert len(got) == 3
 
 
-def test_block_clock_mines(limited):
+def test_block_clock_mines_and_transactions_wait_for_it(limited):
     start = int(limited("eth_blockNumber"), 16)
     time.sleep(1.5)
     assert int(limited("eth_blockNumber"), 16) >= start + 3
+    queued = limited("devnet_lock", {"wait": False})
+    assert queued["pending"] is True
+    two = limited("devnet_lock", {"kind": "native"})  # waits for the clock's next block
+    assert two["pending"] is False and len(two["log_indexes"]) == 1
+    first = limited("eth_getTransactionReceipt", queued["tx_hash"])
+    assert first is not None and int(first["blockNumber"], 16) <= two["block_number"]
 
 
 def test_non_loopback_host_is_refused():
@@ -60,4 +67,8 @@ def test_sigterm_exits_cleanly_and_max_lifetime_stops():
     assert d("eth_chainId") == "0x539"
     assert d.stop() == 0
     d2 = Devnet(lifetime=1)
-    assert d2.proc.wait(timeout=30) == 0
+    assert d2.proc.wait(timeout=30) == 0 and d2.stop() == 0
+    d3 = Devnet("--block-time-ms", "50", lifetime=300)  # signal while the block clock runs
+    time.sleep(0.5)
+    d3.proc.send_signal(signal.SIGINT)
+    assert d3.proc.wait(timeout=20) == 0 and d3.stop() == 0

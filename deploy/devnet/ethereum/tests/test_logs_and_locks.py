@@ -23,6 +23,16 @@ def test_two_locks_in_one_transaction(devnet):
         assert ev[0].lower() == devnet.ready["lock_batcher"].lower()
     receipt = devnet("eth_getTransactionReceipt", lock["tx_hash"])
     assert [lg for lg in receipt["logs"] if lg["topics"][0] == V2_TOPIC] == logs
+    assert devnet("eth_getBlockReceipts", hex(lock["block_number"])) == [receipt]
+    assert receipt["blockHash"] == lock["block_hash"] and receipt["status"] == "0x1"
+
+
+def test_one_transaction_with_different_recipients(devnet):
+    lock = devnet("devnet_lock", {"kind": "native", "amount": 10**17, "recipients": ["1Good", "bad 0OIl!"]})
+    assert lock["count"] == 2 and len(lock["log_indexes"]) == 2
+    logs = devnet("eth_getLogs", {"blockHash": lock["block_hash"], "topics": [V2_TOPIC]})
+    assert [decode(V2_TYPES, bytes.fromhex(lg["data"][2:]))[5] for lg in logs] == ["1Good", "bad 0OIl!"]
+    assert devnet.request("devnet_lock", {"recipients": []})["error"]["code"] == -32602
 
 
 def test_native_lock_normalises_and_names_weth(devnet):
@@ -64,3 +74,20 @@ def test_bad_filters(devnet):
         resp = devnet.request("eth_getLogs", f)
         assert resp["error"]["code"] == -32602, (f, resp)
     assert devnet("eth_getLogs", {"fromBlock": hex(int(head, 16) + 10)}) == []
+
+
+def test_lock_client_script(devnet):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "lock.py"
+    r = subprocess.run([sys.executable, str(script), "--rpc", devnet.ready["rpc"], "--count", "2",
+                        "--recipient", "1Cli", "--repeat", "2"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    results = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(results) == 2 and all(len(x["log_indexes"]) == 2 for x in results)
+    bad = subprocess.run([sys.executable, str(script), "--rpc", devnet.ready["rpc"], "--payment", str(10**30)],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "payment exceeds amount" in bad.stderr

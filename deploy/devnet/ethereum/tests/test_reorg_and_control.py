@@ -11,11 +11,25 @@ def test_reorg_replaces_the_block_and_drops_the_old_log(devnet):
     second = devnet("devnet_lock", {"recipient": "1Second"})
     assert second["block_number"] == n and second["block_hash"] != lock["block_hash"]
     assert devnet("eth_getBlockByNumber", hex(n), False)["hash"] == second["block_hash"]
-    logs = devnet("eth_getLogs", {"fromBlock": hex(n - 1), "toBlock": "latest", "topics": [V2_TOPIC]})
+    logs = devnet("eth_getLogs", {"fromBlock": hex(n), "toBlock": "latest", "topics": [V2_TOPIC]})
     assert [lg["transactionHash"] for lg in logs] == [second["tx_hash"]]
     assert devnet("eth_getTransactionReceipt", lock["tx_hash"]) is None
     assert devnet("eth_getTransactionByHash", lock["tx_hash"]) is None
     assert devnet("eth_getBlockByHash", lock["block_hash"], False)["hash"] == lock["block_hash"]  # orphan
+
+
+def test_reorg_with_replay_moves_the_transaction_to_another_block(devnet):
+    a = devnet("devnet_lock", {"count": 2})
+    b = devnet("devnet_lock", {"kind": "native"})
+    out = devnet("devnet_reorg", {"toBlock": a["block_number"] - 1, "replay": True, "replayAfter": 1})
+    assert out["removedTransactions"] == [a["tx_hash"], b["tx_hash"]]
+    ra = devnet("eth_getTransactionReceipt", a["tx_hash"])
+    rb = devnet("eth_getTransactionReceipt", b["tx_hash"])
+    assert int(ra["blockNumber"], 16) == int(rb["blockNumber"], 16) == a["block_number"] + 1
+    assert ra["blockHash"] != a["block_hash"] and ra["status"] == rb["status"] == "0x1"
+    logs = devnet("eth_getLogs", {"blockHash": ra["blockHash"], "topics": [V2_TOPIC]})
+    assert [lg["transactionHash"] for lg in logs] == [a["tx_hash"]] * 2 + [b["tx_hash"]]
+    assert out["newHead"] == out["oldHead"] + 1
 
 
 def test_reorg_by_depth_mines_a_longer_branch(devnet):
@@ -52,12 +66,22 @@ def test_automine_off_then_mine(devnet):
     assert devnet("evm_setAutomine", False) is True
     try:
         head = int(devnet("eth_blockNumber"), 16)
-        lock = devnet("devnet_lock", {"count": 2})
-        assert lock["pending"] is True and int(devnet("eth_blockNumber"), 16) == head
+        a = devnet("devnet_lock", {"count": 2})
+        b = devnet("devnet_lock", {"recipient": "1Other", "from": "0x2b5ad5c4795c026514f8317c7a215e218dcCD6CF"})
+        extra = [devnet("devnet_lock", {"kind": "native"}) for _ in range(8)]  # same sender: nonces count up
+        assert a["pending"] and b["pending"] and int(devnet("eth_blockNumber"), 16) == head
+        assert devnet("eth_getTransactionByHash", a["tx_hash"])["blockNumber"] is None
+        assert devnet("eth_getTransactionReceipt", a["tx_hash"]) is None
         devnet("evm_mine")
-        receipt = devnet("eth_getTransactionReceipt", lock["tx_hash"])
-        assert int(receipt["blockNumber"], 16) == head + 1
-        assert len([lg for lg in receipt["logs"] if lg["topics"][0] == V2_TOPIC]) == 2
+        ra = devnet("eth_getTransactionReceipt", a["tx_hash"])
+        rb = devnet("eth_getTransactionReceipt", b["tx_hash"])
+        assert int(ra["blockNumber"], 16) == int(rb["blockNumber"], 16) == head + 1
+        assert all(devnet("eth_getTransactionReceipt", x["tx_hash"])["blockHash"] == ra["blockHash"] for x in extra)
+        assert (ra["transactionIndex"], rb["transactionIndex"]) == ("0x0", "0x1")
+        idx = [int(lg["logIndex"], 16) for r in (ra, rb) for lg in r["logs"] if lg["topics"][0] == V2_TOPIC]
+        assert len(idx) == 3 and idx == sorted(set(idx))  # block-wide, increasing
+        logs = devnet("eth_getLogs", {"blockHash": ra["blockHash"], "topics": [V2_TOPIC]})
+        assert [int(lg["logIndex"], 16) for lg in logs][:3] == idx and len(logs) == 11
     finally:
         devnet("evm_setAutomine", True)
 

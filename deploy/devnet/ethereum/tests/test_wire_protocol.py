@@ -39,6 +39,7 @@ def test_batch_with_notification_and_errors(devnet):
 
 def test_garbage_bodies(devnet):
     for body, code in [(b"garbage{", -32700), (b"\xff\xfe", -32700), (b"[]", -32600),
+                       (b"[" * 100_000 + b"]" * 100_000, -32700), (b"", -32700),
                        (b'{"id":1}', -32600), (b'{"jsonrpc":"2.0","id":1,"method":5}', -32600),
                        (b'{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":{"a":1}}', -32602),
                        (b'{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"topics":"x"}]}', -32602),
@@ -71,3 +72,29 @@ def test_send_raw_transaction_with_devnet_chain_id(devnet):
     assert devnet("eth_getTransactionReceipt", txh)["status"] == "0x1"
     assert devnet("eth_getBalance", "0x" + "77" * 20, "latest") == hex(12345)
     assert devnet("eth_getTransactionByHash", txh)["chainId"] == "0x539"
+
+
+def test_http_level_garbage_does_not_hurt(devnet):
+    import socket
+    from urllib.parse import urlparse
+
+    u = urlparse(devnet.ready["rpc"])
+    payloads = [b"\x00\xff garbage \r\n\r\n", b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"",
+                b"POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"POST / HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n"]
+    for data in payloads:
+        with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            s.settimeout(10)
+            try:
+                s.recv(4096)
+            except OSError:
+                pass
+    assert devnet("eth_chainId") == "0x539"
+
+
+def test_big_batch(devnet):
+    body = [{"jsonrpc": "2.0", "id": i, "method": "eth_blockNumber"} for i in range(200)]
+    status, resp = devnet.post(json.dumps(body).encode())
+    assert status == 200 and sorted(r["id"] for r in resp) == list(range(200))

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+import CoreMetrics
+import Logging
+
+extension Aggregator {
+    /// Rebuilds the pool from the store after a restart and asks peers for quorum sets we missed.
+    public func restore() async throws {
+        let state = try repository.restoreAttestationState()
+        let now = clock.nowMilliseconds
+        for evidence in state.evidence { pool.restore(evidence: evidence) }
+        let me = signer.validatorAddress
+        let own = Dictionary(
+            state.signatures.filter { $0.signature.validator == me }.map { ($0.digest, $0) },
+            uniquingKeysWith: { first, _ in first })
+        var actions: [AttestationPool.Action] = []
+        for observation in state.signing {
+            guard let signature = own[observation.digest] else { continue }
+            actions += pool.observe(signature, atMilliseconds: observation.updatedAtMilliseconds, broadcast: true)
+        }
+        actions += pool.receive(state.signatures.filter { $0.signature.validator != me }, atMilliseconds: now)
+        // Everything restored is already stored.
+        await perform(actions.filter { if case .persistSignatures = $0 { false } else { true } })
+        logger.info("Restored attestation state", metadata: ["pending": "\(pool.entryCount)", "signing": "\(state.signing.count)"])
+        let since = state.lastQuorumMilliseconds > configuration.catchUpMarginMilliseconds
+            ? state.lastQuorumMilliseconds - configuration.catchUpMarginMilliseconds : 0
+        let missed = await gossip.fetchMissedAttestations(sinceMilliseconds: since)
+        metrics.catchUpAttestations.increment(by: missed.count)
+        if !missed.isEmpty { await perform(pool.receive(attestations: missed, atMilliseconds: clock.nowMilliseconds)) }
+    }
+
+    /// Signs up to one batch of `observed` rows, stores the signatures (`observed` → `signing`) and
+    /// queues them for gossip. Returns how many rows were read.
+    @discardableResult
+    public func signPending() async throws -> Int {
+        let rows = try repository.observationsAwaitingSignature(limit: configuration.signingBatchSize)
+        guard !rows.isEmpty else { return 0 }
+        var signed: [SignedObservation] = []
+        signed.reserveCapacity(rows.count)
+        for row in rows {
+            if let hashing, hashing.sha256(row.message) != row.digest {
+                metrics.digestMismatches.increment()
+                logger.error("Stored digest does not match the message; not signing", metadata: ["transfer.id": "\(row.id)"])
+                continue
+            }
+            do {
+                let signature = try signer.signKoinos(digest: row.digest)
+                signed.append(SignedObservation(
+                    observationID: row.id, profile: row.profile, digest: row.digest,
+                    signature: ValidatorSignature(validator: signer.validatorAddress, signature: signature)))
+            } catch {
+                metrics.signingErrors.increment()
+                logger.error("Signing failed", metadata: ["transfer.id": "\(row.id)", "error": "\(error)"])
+            }
+        }
+        let now = clock.nowMilliseconds
+        try repository.recordOwnSignatures(signed, atMilliseconds: now)
+        metrics.signed.increment(by: signed.count)
+        var actions: [AttestationPool.Action] = []
+        for item in signed { actions += pool.observe(item, atMilliseconds: now) }
+        await perform(actions)
+        return rows.count
+    }
+
+    /// Applies one validated inbound gossip message.
+    public func handle(_ message: InboundGossip) async {
+        let now = clock.nowMilliseconds
+        switch message {
+        case .signatures(let items):
+            metrics.receivedSignatures.increment(by: items.count)
+            await perform(pool.receive(items, atMilliseconds: now))
+        case .attestations(let sets):
+            await perform(pool.receive(attestations: sets, atMilliseconds: now))
+        case .observationRequest(let id, _):
+            await perform(pool.receiveObservationRequest(id, atMilliseconds: now))
+        case .heartbeat(let heartbeat):
+            storing { try repository.storeHeartbeat(heartbeat, atMilliseconds: now) }
+        }
+    }
+
+    /// Advances retry/give-up timers and flushes queued gossip.
+    public func tick() async {
+        await perform(pool.tick(atMilliseconds: clock.nowMilliseconds))
+        metrics.pending.record(pool.entryCount)
+        await flush()
+    }
+
+    /// Sends everything queued for gossip (the 1 s / cap batching of Wormhole's processor).
+    public func flush() async {
+        if !outboundSignatures.isEmpty {
+            let batch = outboundSignatures
+            outboundSignatures = []
+            await gossip.publish(signatures: batch)
+        }
+        if !outboundAttestations.isEmpty {
+            let batch = outboundAttestations
+            outboundAttestations = []
+            await gossip.publish(attestations: batch)
+        }
+        if !outboundRequests.isEmpty {
+            let batch = outboundRequests
+            outboundRequests = []
+            await gossip.publish(observationRequests: batch)
+        }
+    }
+}

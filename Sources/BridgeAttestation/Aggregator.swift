@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+public import Logging
+import CoreMetrics
+public import ServiceLifecycle
+
+/// The aggregation service: signs new observations, gossips, collects peers' signatures into
+/// quorum sets and persists everything.
+///
+/// It drives an `AttestationPool` through ports only (store, signer, gossip, clock). Each step is
+/// callable on its own (`restore`, `signPending`, `handle`, `tick`, `flush`) so tests and the
+/// in-process benchmark run it without sleeping; `run()` is the production loop around them.
+public actor Aggregator: Service {
+    let repository: any AttestationRepository
+    let signer: any AttestationSigner
+    let gossip: any AttestationGossip
+    let clock: any BridgeClock
+    let reobservation: (any ReobservationRequester)?
+    let hashing: (any DigestHashing)?
+    let configuration: AggregatorConfiguration
+    let logger: Logger
+    let metrics = AggregatorMetrics()
+    /// Digests that need no more signatures; shared with the gossip validation path.
+    public nonisolated let settled = SettledDigests()
+    var pool: AttestationPool
+    var outboundSignatures: [SignedObservation] = []
+    var outboundRequests: [ObservationID] = []
+    var outboundAttestations: [SignatureSet] = []
+
+    /// - Parameter hashing: when given, `sha256(message) == digest` is re-checked before signing.
+    public init(
+        repository: any AttestationRepository, signer: any AttestationSigner, gossip: any AttestationGossip,
+        clock: any BridgeClock, validators: ValidatorSet, configuration: AggregatorConfiguration = .init(),
+        reobservation: (any ReobservationRequester)? = nil, hashing: (any DigestHashing)? = nil,
+        logger: Logger = Logger(label: "bridge.aggregator")
+    ) {
+        self.repository = repository
+        self.signer = signer
+        self.gossip = gossip
+        self.clock = clock
+        self.reobservation = reobservation
+        self.hashing = hashing
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = AttestationPool(validators: validators, configuration: configuration.pool)
+    }
+
+    /// The production loop: restore, then consume gossip and run the signing/timer loop until shutdown.
+    public func run() async throws {
+        try await restore()
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await message in self.gossip.inboundMessages() { await self.handle(message) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await self.step()
+                        try? await Task.sleep(for: self.configuration.tickInterval)
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        await flush()
+    }
+
+    /// One service round: sign what the watcher stored, advance timers, flush gossip.
+    public func step() async {
+        do {
+            while try await signPending() == configuration.signingBatchSize {}
+        } catch {
+            metrics.storeErrors.increment()
+            logger.error("Signing round failed", metadata: ["error": "\(error)"])
+        }
+        await tick()
+    }
+
+    /// Replaces the validator set (e.g. after the contract's set changed).
+    public func updateValidators(_ set: ValidatorSet) async {
+        await perform(pool.updateValidators(set, atMilliseconds: clock.nowMilliseconds))
+    }
+
+    /// Quorum record for `digest` while it is in memory (inspection and tests).
+    public func quorum(for digest: [UInt8]) -> QuorumRecord? { pool.quorum(for: digest) }
+
+    /// Counted signatures for `digest` while it is in memory.
+    public func signatures(for digest: [UInt8]) -> [ValidatorSignature] { pool.signatures(for: digest) }
+
+    /// Validators caught equivocating on `id`.
+    public func equivocators(for id: ObservationID) -> Set<[UInt8]> { pool.equivocators(for: id) }
+
+    public var pendingEntries: Int { pool.entryCount }
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+
+extension AttestationPool {
+    /// Our own observation and signature. `broadcast` is false only when nothing should be sent.
+    public mutating func observe(_ own: SignedObservation, atMilliseconds now: UInt64, broadcast: Bool = true) -> [Action] {
+        guard !finalDigests.contains(own.digest) else { return [] }
+        var entry = entries[own.digest]
+            ?? Entry(observationID: own.observationID, profile: own.profile, digest: own.digest, firstSeenMilliseconds: now)
+        guard entry.own == nil, entry.observationID == own.observationID else { return [] }
+        entry.own = own
+        entry.profile = own.profile
+        entry.observedAtMilliseconds = now
+        entry.nextRetryAtMilliseconds = now &+ configuration.firstRetryAfterMilliseconds
+        let validator = own.signature.validator
+        claims[own.observationID, default: [:]][validator] = (own.digest, own.signature.signature)
+        entry.signatures[validator] = own.signature.signature
+        entries[own.digest] = entry
+        var actions: [Action] = broadcast ? [.broadcastSignatures([own])] : []
+        actions += checkQuorum(own.digest, now: now)
+        return actions
+    }
+
+    /// Verified signatures from peers (batches or the members of gossiped attestations).
+    public mutating func receive(_ signatures: [SignedObservation], atMilliseconds now: UInt64) -> [Action] {
+        var accepted: [SignedObservation] = []
+        var actions: [Action] = []
+        var touched: Set<[UInt8]> = []
+        for item in signatures {
+            let outcome = absorb(item, now: now, actions: &actions)
+            if outcome {
+                accepted.append(item)
+                touched.insert(item.digest)
+            }
+        }
+        if !accepted.isEmpty { actions.insert(.persistSignatures(accepted), at: 0) }
+        for digest in touched.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            actions += checkQuorum(digest, now: now)
+        }
+        return actions
+    }
+
+    /// Verified quorum sets from peers: their members are absorbed like any other signature.
+    public mutating func receive(attestations: [SignatureSet], atMilliseconds now: UInt64) -> [Action] {
+        let flattened = attestations.filter { !isFinal($0.digest) }.flatMap { set in
+            set.signatures.map {
+                SignedObservation(observationID: set.observationID, profile: set.profile, digest: set.digest, signature: $0)
+            }
+        }
+        return receive(flattened, atMilliseconds: now)
+    }
+
+    /// A peer asks everyone to re-observe `id`.
+    public mutating func receiveObservationRequest(_ id: ObservationID, atMilliseconds now: UInt64) -> [Action] {
+        if let last = answeredRequests[id], now &- last < Self.requestDedupMilliseconds { return [] }
+        answeredRequests[id] = now
+        let ours = entries.values.filter { $0.observationID == id && $0.own != nil }
+        guard !ours.isEmpty else { return [.reobserveLocally(id)] }
+        var actions: [Action] = []
+        for entry in ours {
+            if let quorum = entry.quorum {
+                actions.append(.broadcastAttestations([
+                    SignatureSet(observationID: id, profile: entry.profile, digest: entry.digest, signatures: quorum.submissionSet)
+                ]))
+            } else if let own = entry.own {
+                actions.append(.broadcastSignatures([own]))
+            }
+        }
+        return actions
+    }
+
+    /// Evidence loaded from the store after a restart: the validator stays excluded for that observation.
+    public mutating func restore(evidence: EquivocationEvidence) {
+        equivocators[evidence.observationID, default: []].insert(evidence.validator)
+        for digest in [evidence.firstDigest, evidence.secondDigest] {
+            entries[digest]?.signatures[evidence.validator] = nil
+        }
+    }
+
+    /// Adds one verified peer signature; false when it was ignored. Appends evidence/quorum changes.
+    private mutating func absorb(_ item: SignedObservation, now: UInt64, actions: inout [Action]) -> Bool {
+        let validator = item.signature.validator
+        guard !finalDigests.contains(item.digest), validators.contains(validator),
+              !(equivocators[item.observationID]?.contains(validator) ?? false)
+        else { return false }
+        if let claim = claims[item.observationID]?[validator], claim.digest != item.digest {
+            actions += equivocation(item, first: claim, now: now)
+            return false
+        }
+        var entry = entries[item.digest]
+            ?? Entry(observationID: item.observationID, profile: item.profile, digest: item.digest, firstSeenMilliseconds: now)
+        guard entry.observationID == item.observationID, entry.profile == item.profile,
+              entry.signatures[validator] == nil
+        else { return false }
+        entry.signatures[validator] = item.signature.signature
+        entries[item.digest] = entry
+        claims[item.observationID, default: [:]][validator] = (item.digest, item.signature.signature)
+        return true
+    }
+
+    private mutating func equivocation(
+        _ item: SignedObservation, first: (digest: [UInt8], signature: [UInt8]), now: UInt64
+    ) -> [Action] {
+        let validator = item.signature.validator
+        equivocators[item.observationID, default: []].insert(validator)
+        var actions: [Action] = [
+            .recordEvidence(EquivocationEvidence(
+                validator: validator, observationID: item.observationID, firstDigest: first.digest,
+                firstSignature: first.signature, secondDigest: item.digest, secondSignature: item.signature.signature))
+        ]
+        guard var entry = entries[first.digest] else { return actions }
+        entry.signatures[validator] = nil
+        entries[first.digest] = entry
+        if let quorum = entry.quorum, quorum.submissionSet.contains(where: { $0.validator == validator }) {
+            if let replacement = quorumRecord(for: entry) {
+                entries[first.digest]?.quorum = replacement
+                actions.append(.markQuorum(replacement))
+            } else {
+                entries[first.digest]?.quorum = nil
+                entries[first.digest]?.quorumAtMilliseconds = nil
+                actions.append(.revokeQuorum(item.observationID, digest: first.digest))
+            }
+        }
+        return actions
+    }
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+
+extension AttestationPool {
+    /// Advances the timers: retries with backoff and jitter, give-up, and memory cleanup.
+    public mutating func tick(atMilliseconds now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        var expired: [ObservationID] = []
+        var retried: [SignedObservation] = []
+        for digest in entries.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            guard let entry = entries[digest] else { continue }
+            if let quorumAt = entry.quorumAtMilliseconds {
+                if now &- quorumAt >= configuration.settledRetentionMilliseconds { forget(digest, final: true) }
+            } else if let observedAt = entry.observedAtMilliseconds, let own = entry.own {
+                if now &- observedAt >= configuration.giveUpAfterMilliseconds {
+                    expired.append(entry.observationID)
+                    forget(digest, final: true)
+                } else if now >= entry.nextRetryAtMilliseconds {
+                    retried.append(own)
+                    actions.append(.requestReobservation(entry.observationID))
+                    let delay = retryDelay(afterAttempts: entry.retries + 1)
+                    entries[digest]?.retries = entry.retries + 1
+                    entries[digest]?.nextRetryAtMilliseconds = now &+ delay
+                }
+            } else if now &- entry.firstSeenMilliseconds >= configuration.unobservedRetentionMilliseconds {
+                forget(digest, final: false)
+            }
+        }
+        if !retried.isEmpty { actions.insert(.broadcastSignatures(retried), at: 0) }
+        if !expired.isEmpty { actions.append(.markExpired(expired)) }
+        answeredRequests = answeredRequests.filter { now &- $0.value < Self.requestDedupMilliseconds }
+        return actions
+    }
+
+    /// Delay before the next retry: first × 2^attempts, capped, plus up to `retryJitterFraction` of it at random.
+    mutating func retryDelay(afterAttempts attempts: Int) -> UInt64 {
+        let first = configuration.firstRetryAfterMilliseconds
+        let shift = min(attempts, 20)
+        let (scaled, overflow) = first.multipliedReportingOverflow(by: 1 << UInt64(shift))
+        let base = overflow ? configuration.maxRetryBackoffMilliseconds : min(scaled, configuration.maxRetryBackoffMilliseconds)
+        let jitterMax = UInt64(Double(base) * max(0, min(1, configuration.retryJitterFraction)))
+        let jitter = jitterMax == 0 ? 0 : random.next() % (jitterMax + 1)
+        return base + jitter
+    }
+
+    /// Drops an entry from memory (the store keeps it) and its claims.
+    mutating func forget(_ digest: [UInt8], final: Bool) {
+        guard let entry = entries.removeValue(forKey: digest) else { return }
+        if final { finalDigests.insert(digest) }
+        if var byValidator = claims[entry.observationID] {
+            byValidator = byValidator.filter { $0.value.digest != digest }
+            claims[entry.observationID] = byValidator.isEmpty ? nil : byValidator
+        }
+    }
+}

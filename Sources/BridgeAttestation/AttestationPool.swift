@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+
+/// The aggregation state machine: signatures keyed by digest → quorum, evidence, retries, give-up.
+///
+/// Pure: no I/O, no clock of its own (every call takes `now`), no signature maths. Inputs are
+/// signatures the gossip layer already verified; outputs are `Action`s the `Aggregator` performs.
+/// Rules (validators.md §2.2, bridge-contracts.md §2.6):
+/// - signatures that arrive before our own observation are held; quorum is checked only once we
+///   observed the same digest ourselves;
+/// - quorum is Q(N) of the profile over **distinct current** validators, and the submission set is
+///   exactly Q(N) of them ordered by address (one extra signature reverts the contract call);
+/// - one validator signing two digests for one observation is equivocation: evidence, and neither
+///   signature counts;
+/// - no quorum 5 min after our signature → re-broadcast it and request re-observation, with
+///   exponential backoff and seeded jitter; give up after 24 h.
+public struct AttestationPool: Sendable {
+    public internal(set) var validators: ValidatorSet
+    public let configuration: AttestationPoolConfiguration
+    var entries: [[UInt8]: Entry] = [:]
+    /// Observation id → validator → the first (digest, signature) it signed for it.
+    var claims: [ObservationID: [[UInt8]: (digest: [UInt8], signature: [UInt8])]] = [:]
+    var equivocators: [ObservationID: Set<[UInt8]>] = [:]
+    /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
+    var finalDigests: Set<[UInt8]> = []
+    /// Observation requests we answered recently (deduplicated like Wormhole's 11 min window).
+    var answeredRequests: [ObservationID: UInt64] = [:]
+    var random: SplitMix64
+
+    /// How long a re-observation request for one observation id is deduplicated.
+    static let requestDedupMilliseconds: UInt64 = 11 * 60_000
+
+    public init(validators: ValidatorSet, configuration: AttestationPoolConfiguration = .init()) {
+        self.validators = validators
+        self.configuration = configuration
+        self.random = SplitMix64(seed: configuration.jitterSeed)
+    }
+
+    /// State held for one digest.
+    struct Entry: Sendable {
+        var observationID: ObservationID
+        var profile: ContractProfile
+        var digest: [UInt8]
+        /// Verified signatures that count, by validator address.
+        var signatures: [[UInt8]: [UInt8]] = [:]
+        var firstSeenMilliseconds: UInt64
+        /// Our own signature, once we observed this digest ourselves.
+        var own: SignedObservation?
+        var observedAtMilliseconds: UInt64?
+        var quorum: QuorumRecord?
+        var quorumAtMilliseconds: UInt64?
+        var retries = 0
+        var nextRetryAtMilliseconds: UInt64 = .max
+    }
+
+    /// What the caller must do after an input.
+    public enum Action: Sendable, Hashable {
+        /// Store these verified peer signatures.
+        case persistSignatures([SignedObservation])
+        /// Gossip our own signatures (first broadcast or retry).
+        case broadcastSignatures([SignedObservation])
+        /// Gossip an `ObservationRequest` for this lock event.
+        case requestReobservation(ObservationID)
+        /// A peer asked for a lock event we know nothing about: ask our watcher to look again.
+        case reobserveLocally(ObservationID)
+        /// Quorum reached (or its submission set changed): store it, hand it to the submitter.
+        case markQuorum(QuorumRecord)
+        /// Equivocation removed a member and the set fell below quorum.
+        case revokeQuorum(ObservationID, digest: [UInt8])
+        /// Gossip quorum sets so late validators store them.
+        case broadcastAttestations([SignatureSet])
+        case recordEvidence(EquivocationEvidence)
+        /// No quorum before the give-up deadline.
+        case markExpired([ObservationID])
+    }
+
+    /// Number of digests held in memory.
+    public var entryCount: Int { entries.count }
+
+    /// True when `digest` was given up or left memory after quorum: nothing more is taken for it.
+    public func isFinal(_ digest: [UInt8]) -> Bool { finalDigests.contains(digest) }
+
+    /// The quorum record for `digest`, if reached.
+    public func quorum(for digest: [UInt8]) -> QuorumRecord? { entries[digest]?.quorum }
+
+    /// Every counted signature for `digest`, ordered by validator.
+    public func signatures(for digest: [UInt8]) -> [ValidatorSignature] {
+        guard let entry = entries[digest] else { return [] }
+        return entry.signatures.map { ValidatorSignature(validator: $0.key, signature: $0.value) }
+            .sorted { $0.validator.lexicographicallyPrecedes($1.validator) }
+    }
+
+    /// Validators caught equivocating on `id`.
+    public func equivocators(for id: ObservationID) -> Set<[UInt8]> { equivocators[id] ?? [] }
+}

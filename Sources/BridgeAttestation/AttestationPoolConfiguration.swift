@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Timers of the aggregation, in milliseconds (validators.md §2.2, Wormhole's processor cleanup).
+public struct AttestationPoolConfiguration: Sendable, Hashable {
+    /// No quorum this long after our own signature → re-broadcast it and ask for re-observation.
+    public var firstRetryAfterMilliseconds: UInt64 = 5 * 60_000
+    /// Cap of the exponential retry backoff (5 min × 2^n, capped here).
+    public var maxRetryBackoffMilliseconds: UInt64 = 4 * 60 * 60_000
+    /// Upper bound of the random extra delay added to each retry, as a fraction of the delay (0…1).
+    public var retryJitterFraction: Double = 0.2
+    /// No quorum this long after our own signature → give up (`expired`).
+    public var giveUpAfterMilliseconds: UInt64 = 24 * 60 * 60_000
+    /// Signatures for digests we never observed are forgotten after this long.
+    public var unobservedRetentionMilliseconds: UInt64 = 60 * 60_000
+    /// Quorum entries stay in memory this long so late signatures are absorbed, then the store has them.
+    public var settledRetentionMilliseconds: UInt64 = 60 * 60_000
+    /// Seed of the jitter generator (deterministic tests; production seeds it randomly).
+    public var jitterSeed: UInt64 = 0x5eed
+
+    public init() {}
+}
+
+/// SplitMix64: a tiny seeded generator so retry jitter is reproducible in tests.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Synchronization
+
+/// One benchmark validator.
+struct BenchNode: Sendable {
+    let peerID: String
+    let database: BridgeDatabase
+    let endpoint: BridgeGossipEndpoint
+    let aggregator: Aggregator
+
+    init(index: Int, key: Secp256k1.PrivateKey, set: ValidatorSet, clock: BenchClock, network: InMemoryBridgeNetwork, recoveries: RecoveryCounter) throws {
+        peerID = "bench-\(index)"
+        let database = try BridgeDatabase()
+        self.database = database
+        let signer = Secp256k1AttestationSigner(key: key)
+        let settled = LateSettled()
+        endpoint = BridgeGossipEndpoint(
+            signer: signer, verifier: CountingVerifier(counter: recoveries), hashing: ChainHashing(), clock: clock,
+            validators: set, transport: network.transport(for: peerID), settled: settled,
+            attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+        aggregator = Aggregator(
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing())
+        settled.target.withLock { $0 = aggregator.settled }
+        network.attach(endpoint, as: peerID)
+    }
+}
+
+/// The endpoint is built before the aggregator that owns the settled set.
+final class LateSettled: SettledDigestLookup {
+    let target = Mutex<SettledDigests?>(nil)
+    func isSettled(_ digest: [UInt8], validator: [UInt8]) -> Bool {
+        target.withLock { $0 }?.isSettled(digest, validator: validator) ?? false
+    }
+}
+
+final class BenchClock: BridgeClock {
+    private let now = Mutex<UInt64>(1_700_000_000_000)
+    var nowMilliseconds: UInt64 { now.withLock { $0 } }
+    func advance(milliseconds: UInt64) { now.withLock { $0 += milliseconds } }
+}
+
+final class RecoveryCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
+    func reset() { count.store(0, ordering: .relaxed) }
+}
+
+/// The production verifier, counting recoveries.
+struct CountingVerifier: SignatureVerifier {
+    let inner = Secp256k1SignatureVerifier()
+    let counter: RecoveryCounter
+    func recoverKoinosAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
+        counter.increment()
+        return inner.recoverKoinosAddress(digest: digest, signature: signature)
+    }
+}
+
+/// A v1 lock observation with a real message and digest.
+func benchObservation(_ n: Int) -> PendingObservation {
+    var hash = [UInt8](repeating: 0xbe, count: 32)
+    for i in 0..<4 { hash[28 + i] = UInt8(truncatingIfNeeded: n >> (24 - 8 * i)) }
+    let message = KoinosTransferMessage(
+        profile: .v1, transactionID: hash, token: [0] + Array(repeating: 7, count: 24), recipient: [0] + Array(repeating: 9, count: 24),
+        amount: UInt64(n + 1), contractID: [0] + Array(repeating: 3, count: 24), expiration: 1_700_003_600_000)
+    return PendingObservation(
+        id: ObservationID(chainID: 1, transactionHash: hash, logIndex: 0), profile: .v1, digest: message.digest,
+        message: message.encoded(), status: .observed, updatedAtMilliseconds: 0)
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Synchronization
+
+/// 7 in-process validators (SQLite in memory, real secp256k1, the real gossip codec and validation
+/// over the in-memory transport) turn `observations` lock observations into quorum attestations.
+///
+/// Prints the wall time against the signature-math floor measured in the same run:
+/// (signs + recoveries needed) × measured per-operation cost ÷ cores, where a node needs its own
+/// sign and Q(N) − 1 peer recoveries per observation. Also gossip bytes per attestation, the
+/// recoveries actually performed and the peak RSS of the process.
+public func runAggregationBenchmarks(observations count: Int = 10_000, validators n: Int = 7) async throws {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let (signCost, recoverCost) = try measureSignatureCosts(samples: 2_000)
+    let clock = BenchClock()
+    let network = InMemoryBridgeNetwork()
+    let recoveries = RecoveryCounter()
+    let keys = try (1...n).map { try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [UInt8($0)]) }
+    let set = ValidatorSet(keys.map { KoinosAddress(publicKey: $0.publicKey).bytes })
+    var nodes: [BenchNode] = []
+    for (index, key) in keys.enumerated() {
+        nodes.append(try BenchNode(index: index, key: key, set: set, clock: clock, network: network, recoveries: recoveries))
+    }
+    let fixtures = (0..<count).map(benchObservation)
+    for node in nodes { try node.database.insertObservationFixtures(fixtures, atMilliseconds: clock.nowMilliseconds) }
+    for node in nodes { await node.endpoint.publishHeartbeat(ethereumCursor: 1) }
+    await deliverAll(nodes, network: network)
+    let baseline = network.byteTotals
+    recoveries.reset()
+
+    let start = ContinuousClock.now
+    var rounds = 0
+    while rounds < 1_000 {
+        rounds += 1
+        clock.advance(milliseconds: 1_000)
+        await withTaskGroup(of: Void.self) { group in
+            for node in nodes { group.addTask { await node.aggregator.step() } }
+        }
+        await deliverAll(nodes, network: network)
+        if try nodes.allSatisfy({ try $0.database.observationCount(status: .quorum) == count }) { break }
+    }
+    let wall = ContinuousClock.now - start
+    let quorumCounts = try nodes.map { try $0.database.observationCount(status: .quorum) }
+    let q = set.quorum(.v1)
+    let signs = n * count
+    let neededRecoveries = n * (q - 1) * count
+    let floor = (Double(signs) * signCost + Double(neededRecoveries) * recoverCost) / Double(cores)
+    let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+    let bytes = network.byteTotals
+    print("aggregation: \(n) validators, \(count) observations, Q = \(q), \(cores) cores, \(rounds) rounds")
+    print("  quorum rows per node: \(quorumCounts)")
+    print(String(format: "  per-op cost: sign %.1f µs, recover %.1f µs", signCost * 1e6, recoverCost * 1e6))
+    print("  signs \(signs), recoveries needed \(neededRecoveries), recoveries performed \(recoveries.value)")
+    print(String(format: "  wall %.2f s, signature-math floor %.2f s, ratio %.2f× (goal ≤ 3×)", seconds, floor, seconds / floor))
+    print(String(
+        format: "  gossip bytes per attestation: %.0f published, %.0f delivered (all receivers)",
+        Double(bytes.published - baseline.published) / Double(count), Double(bytes.delivered - baseline.delivered) / Double(count)))
+    print("  peak RSS (whole process, 7 nodes): \(peakRSSKilobytes() / 1024) MiB")
+}
+
+/// Delivers queued gossip into every node concurrently until the network is quiet.
+private func deliverAll(_ nodes: [BenchNode], network: InMemoryBridgeNetwork) async {
+    for _ in 0..<20 {
+        for node in nodes { await node.aggregator.flush() }
+        guard network.queuedCount > 0 else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for node in nodes {
+                let inbox = network.takeInbox(node.peerID)
+                group.addTask {
+                    for delivery in inbox {
+                        guard case .accept(let items) = node.endpoint.receive(delivery.bytes, from: delivery.from) else { continue }
+                        for item in items { await node.aggregator.handle(item) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Single-threaded cost of one Koinos compact sign and one recovery, in seconds.
+private func measureSignatureCosts(samples: Int) throws -> (sign: Double, recover: Double) {
+    let key = Secp256k1.PrivateKey.generate()
+    let digests = (0..<samples).map { SHA256Digest.hash([UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]) }
+    let t0 = ContinuousClock.now
+    let signatures = try digests.map { try KoinosSignature.sign(digest: $0, key: key) }
+    let t1 = ContinuousClock.now
+    var recovered = 0
+    for (digest, signature) in zip(digests, signatures) where KoinosSignature.recoverAddress(digest: digest, signature: signature) != nil {
+        recovered += 1
+    }
+    let t2 = ContinuousClock.now
+    precondition(recovered == samples, "every benchmark signature recovers")
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    return (seconds(t1 - t0) / Double(samples), seconds(t2 - t1) / Double(samples))
+}
+
+private func peakRSSKilobytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
+    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+import BridgeHTTPAPI
+import BridgeStore
+import ChainCrypto
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /v1/attestations/{id}` throughput and p99 latency against a hello-world route served by
+/// the same process and server, measured with wrk on loopback (a bounded Swift client loop when wrk
+/// is missing). Prints one line per run and the ratio (goal ≥ 0.7×).
+func runHTTPBenchmarks() async throws {
+    let directory = NSTemporaryDirectory() + "bridge-http-bench-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let database = try BridgeDatabase(path: directory + "/bridge.sqlite")
+    let id = try HTTPBenchmarkData.fill(database, rows: 1000)
+
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let api = InspectionAPI(
+        store: database,
+        node: NodeDescription(version: "bench", profile: "v2", ethereumChainID: 1337, ethereumContract: "", koinosChainID: "",
+                              koinosBridgeContract: "", validatorAddress: nil),
+        validators: [], peers: StaticPeerDirectory([]))
+    let router = api.buildRouter(logger: logger)
+    router.get("/bench/hello") { _, _ in "hello, world" }
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+    let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { return }
+        let base = "http://127.0.0.1:\(port)"
+        let detail = base + "/v1/attestations/" + id
+        let hello = base + "/bench/hello"
+        let useWrk = FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk")
+        print("http: server on \(base), client \(useWrk ? "wrk -t1 -c16 -d8s" : "Swift loop (wrk not found)")")
+        _ = try await HTTPLoad.measure(hello, wrk: useWrk, seconds: 2)  // warm-up
+        _ = try await HTTPLoad.measure(detail, wrk: useWrk, seconds: 2)
+        var helloRuns: [HTTPLoad.Result] = []
+        var detailRuns: [HTTPLoad.Result] = []
+        for _ in 0..<2 {  // interleaved, so machine noise hits both alike
+            helloRuns.append(try await HTTPLoad.measure(hello, wrk: useWrk, seconds: 8))
+            detailRuns.append(try await HTTPLoad.measure(detail, wrk: useWrk, seconds: 8))
+        }
+        for r in helloRuns { print("http: hello-world           \(r)") }
+        for r in detailRuns { print("http: /v1/attestations/{id} \(r)") }
+        let h = helloRuns.map(\.requestsPerSecond).reduce(0, +) / Double(helloRuns.count)
+        let d = detailRuns.map(\.requestsPerSecond).reduce(0, +) / Double(detailRuns.count)
+        print(String(format: "http: detail/hello throughput ratio %.2fx (goal >= 0.70x); detail p99 %.2f ms, hello p99 %.2f ms",
+                     d / h, detailRuns.map(\.p99Milliseconds).max() ?? 0, helloRuns.map(\.p99Milliseconds).max() ?? 0))
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+/// Rows for the benchmark: `rows` observations, each with three real signatures.
+enum HTTPBenchmarkData {
+    static func fill(_ database: BridgeDatabase, rows: Int) throws -> String {
+        let keys = try (1...3).map { try Secp256k1.PrivateKey(rawRepresentation: [UInt8](repeating: 0, count: 31) + [UInt8($0)]) }
+        var lastID = ""
+        try database.writer.write { db in
+            for i in 0..<rows {
+                var hash = [UInt8](repeating: 0, count: 32)
+                withUnsafeBytes(of: UInt64(i).bigEndian) { hash.replaceSubrange(24..<32, with: $0) }
+                let id = ObservationID(chainID: 1337, transactionHash: hash, logIndex: 0).description
+                let digest = SHA256Digest.hash(Array(id.utf8))
+                try db.execute(
+                    sql: """
+                        INSERT INTO observation (id, chain_id, tx_hash, log_index, profile, block_number, block_hash, sender, token,
+                          amount, payment, recipient, relayer, metadata, block_time_ms, destination_chain, status, koinos_token,
+                          koinos_contract, expiration, digest, quorum_required, quorum_have, created_at_ms, updated_at_ms)
+                        VALUES (?, 1337, ?, 0, 'v2', ?, ?, ?, ?, '100000000', '0', ?, '', '', 1700000000000, 1, 'quorum', ?, ?,
+                          1700003600000, ?, 2, 3, ?, ?)
+                        """,
+                    arguments: [id, Data(hash), i, Data(repeating: 0xcc, count: 32), Data(repeating: 0x11, count: 20),
+                                Data(repeating: 0xaa, count: 20), KoinosAddress(publicKey: keys[i % 3].publicKey).base58,
+                                Data(KoinosAddress(publicKey: keys[0].publicKey).bytes), Data(KoinosAddress(publicKey: keys[1].publicKey).bytes),
+                                Data(digest), i, i])
+                for key in keys {
+                    try db.execute(
+                        sql: "INSERT INTO signature (digest, validator, signature, observation_id, source, received_at_ms) VALUES (?, ?, ?, ?, 'gossip', ?)",
+                        arguments: [Data(digest), Data(KoinosAddress(publicKey: key.publicKey).bytes),
+                                    Data(try KoinosSignature.sign(digest: digest, key: key)), id, i])
+                }
+                lastID = id
+            }
+        }
+        return lastID
+    }
+}
+
+/// Load generation for `runHTTPBenchmarks()`: wrk when installed, else a bounded sequential loop
+/// of curl keep-alive requests (much slower, but the same for both routes).
+enum HTTPLoad {
+    struct Result: CustomStringConvertible {
+        var requestsPerSecond: Double
+        var p99Milliseconds: Double
+        var description: String { String(format: "%9.0f req/s  p99 %6.2f ms", requestsPerSecond, p99Milliseconds) }
+    }
+
+    static func measure(_ url: String, wrk: Bool, seconds: Int) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try wrk ? runWrk(url, seconds: seconds) : runLoop(url, seconds: seconds))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// `wrk -t1 -c16 -dNs --latency URL`, parsing "Requests/sec" and the 99% latency line.
+    static func runWrk(_ url: String, seconds: Int) throws -> Result {
+        let output = try run("/usr/bin/timeout", [String(seconds + 20), "/usr/bin/wrk", "-t1", "-c16", "-d\(seconds)s", "--latency", url])
+        var rps = 0.0
+        var p99 = 0.0
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.first == "Requests/sec:", fields.count > 1 { rps = Double(fields[1]) ?? 0 }
+            if fields.first == "99%", fields.count > 1 { p99 = milliseconds(String(fields[1])) }
+        }
+        return Result(requestsPerSecond: rps, p99Milliseconds: p99)
+    }
+
+    static func milliseconds(_ text: String) -> Double {
+        for (suffix, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(suffix) {
+            return (Double(text.dropLast(suffix.count)) ?? 0) * factor
+        }
+        return 0
+    }
+
+    /// Fallback: one curl process fetching the URL repeatedly over one keep-alive connection.
+    static func runLoop(_ url: String, seconds: Int) throws -> Result {
+        let count = 2000
+        let start = Date()
+        let output = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-m", String(seconds * 4), "-w", "%{time_total}\n"] + Array(repeating: url, count: count))
+        let elapsed = Date().timeIntervalSince(start)
+        let times = output.split(separator: "\n").compactMap { Double($0) }.sorted()
+        let p99 = times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * 0.99))] * 1000
+        return Result(requestsPerSecond: Double(times.count) / elapsed, p99Milliseconds: p99)
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Libp2pHost
+import Logging
+import Multiformats
+import NIOCore
+import NIOPosix
+
+/// libp2p benchmarks on loopback, one run: throughput of one Noise+yamux stream against raw TCP
+/// (both through SwiftNIO in this process), and resident memory per idle upgraded connection.
+func runP2PBenchmarks(megabytes: Int = 64, idleConnections: Int = 200) async throws {
+    let totalBytes = megabytes * 1024 * 1024
+    let raw = try await P2PBenchmarks.rawTCPThroughput(totalBytes: totalBytes)
+    let secured = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes)
+    print("p2p throughput, \(megabytes) MiB one way on 127.0.0.1:")
+    print(String(format: "  raw TCP (NIO):            %8.1f MiB/s", raw))
+    print(String(format: "  Noise+yamux stream:       %8.1f MiB/s", secured))
+    print(String(format: "  ratio stream / raw TCP:   %8.2f (goal >= 0.5)", secured / raw))
+    let perConnection = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
+    print(String(format: "  idle connection memory:   %8.1f KiB RSS per connection (both ends in-process, %d connections)",
+                 perConnection / 1024, idleConnections))
+}
+
+enum P2PBenchmarks {
+    static let chunk = 64 * 1024
+    static let sinkProtocol = "/bridge-bench/sink/1.0.0"
+
+    /// MiB/s through a plain NIO TCP connection (client writes, server counts).
+    static func rawTCPThroughput(totalBytes: Int) async throws -> Double {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let done = group.next().makePromise(of: Void.self)
+        let server = try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                channel.pipeline.addHandler(CountingSink(expected: totalBytes, done: done))
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let client = try await ClientBootstrap(group: group).connect(to: server.localAddress!).get()
+        let block = ByteBuffer(repeating: 0x5a, count: chunk)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var sent = 0
+        while sent < totalBytes {
+            try await client.writeAndFlush(block)
+            sent += chunk
+        }
+        try await done.futureResult.get()
+        let elapsed = clock.now - started
+        try await client.close()
+        try await server.close()
+        return mebibytesPerSecond(totalBytes, elapsed)
+    }
+
+    /// MiB/s through one Noise+yamux stream between two hosts.
+    static func streamThroughput(totalBytes: Int) async throws -> Double {
+        let (sender, _) = try await makeHost()
+        let (receiver, address) = try await makeHost()
+        receiver.setStreamHandler(sinkProtocol) { stream in
+            var received = 0
+            while let chunk = try? await stream.read() { received += chunk.readableBytes }
+            try? await stream.write(ByteBuffer(string: "\(received)"))
+            await stream.closeWrite()
+        }
+        let peer = try await sender.connect(address)
+        let stream = try await sender.newStream(to: peer, protocols: [sinkProtocol])
+        let block = ByteBuffer(repeating: 0x5a, count: chunk)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var sent = 0
+        while sent < totalBytes {
+            try await stream.write(block)
+            sent += chunk
+        }
+        await stream.closeWrite()
+        let reply = try await stream.readAll(maxLength: 64)
+        let elapsed = clock.now - started
+        guard Int(String(buffer: reply)) == totalBytes else { throw Libp2pHostError.unexpectedEOF }
+        await sender.shutdown()
+        await receiver.shutdown()
+        return mebibytesPerSecond(totalBytes, elapsed)
+    }
+
+    /// RSS growth per idle upgraded connection (both ends live in this process).
+    static func memoryPerIdleConnection(count: Int) async throws -> Double {
+        let (dialer, _) = try await makeHost(maxConnections: count + 10)
+        let (listener, address) = try await makeHost(maxConnections: count + 10)
+        let target = address.withoutPeerID()  // no /p2p: every dial opens a new connection
+        try await Task.sleep(for: .milliseconds(200))
+        let before = residentBytes()
+        for _ in 0..<count { _ = try await dialer.connect(target) }
+        try await Task.sleep(for: .seconds(1))  // identify exchanges settle
+        let after = residentBytes()
+        await dialer.shutdown()
+        await listener.shutdown()
+        return Double(after - before) / Double(count)
+    }
+
+    static func makeHost(maxConnections: Int = 128) async throws -> (Libp2pHost, Multiaddr) {
+        var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
+        configuration.maxConnections = maxConnections
+        var logger = Logger(label: "bridge.p2p.bench")
+        logger.logLevel = .error
+        let host = Libp2pHost(privateKey: .generate(.ed25519), configuration: configuration, logger: logger)
+        let bound = try await host.start()
+        return (host, bound[0].appending(.p2p(host.peerID)))
+    }
+
+    static func mebibytesPerSecond(_ bytes: Int, _ elapsed: Duration) -> Double {
+        let (seconds, attoseconds) = elapsed.components
+        return Double(bytes) / 1_048_576 / (Double(seconds) + Double(attoseconds) / 1e18)
+    }
+
+    /// VmRSS from /proc/self/status, in bytes.
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+        }
+        return 0
+    }
+}
+
+/// Counts inbound bytes and completes once `expected` arrived.
+private final class CountingSink: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    private let expected: Int
+    private let done: EventLoopPromise<Void>
+    private var received = 0
+
+    init(expected: Int, done: EventLoopPromise<Void>) {
+        self.expected = expected
+        self.done = done
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received += unwrapInboundIn(data).readableBytes
+        if received >= expected { done.succeed(()) }
+    }
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Settings of the bridge protocol plugin.
+public struct BridgeGossipConfiguration: Sendable {
+    /// Gossipsub topic (koinos-p2p PR 212 naming: `plugin.<name>`).
+    public var topic = "plugin.bridge"
+    /// Stream protocol for direct requests (catch-up).
+    public static let streamProtocol = "/koinos/bridge/1.0.0"
+    public var softwareVersion = "bridge-relay/0.1"
+    /// Largest accepted message; well under libp2p's 1 MiB default.
+    public var maxMessageBytes = 512 * 1024
+    /// Items per `SignedObservationBatch` (≈ 150 bytes each → ≈ 300 KB at the cap).
+    public var maxBatchItems = 2_000
+    /// Signature sets per `Attestations` message (≈ 550 bytes each for 5 signers).
+    public var maxAttestationsPerMessage = 500
+    /// Observation ids per `ObservationRequest`.
+    public var maxRequestedObservations = 100
+    /// Accepted clock skew of message timestamps (±, like Wormhole's 15 min).
+    public var timestampWindowMilliseconds: UInt64 = 15 * 60_000
+    /// Per-peer token buckets, per message kind: burst and refill per second.
+    public var heartbeatLimit = RateLimit(burst: 4, perSecond: 0.5)
+    public var batchLimit = RateLimit(burst: 50, perSecond: 20)
+    public var requestLimit = RateLimit(burst: 5, perSecond: 1)
+    public var attestationLimit = RateLimit(burst: 50, perSecond: 20)
+    public var catchUpLimit = RateLimit(burst: 3, perSecond: 0.1)
+    /// Largest number of sets one catch-up request returns.
+    public var maxCatchUpAttestations = 20_000
+    /// Validated messages waiting for the aggregator; beyond this they are dropped and counted
+    /// (`bridge_gossip_dropped_total{stream="inbound"}`) — about 10 s of a full-rate sender set.
+    public static let inboundBufferSize = 1_000
+
+    public init() {}
+
+    /// A token bucket's shape.
+    public struct RateLimit: Sendable, Hashable {
+        public var burst: Double
+        public var perSecond: Double
+        public init(burst: Double, perSecond: Double) {
+            self.burst = burst
+            self.perSecond = perSecond
+        }
+    }
+
+    func limit(for kind: BridgeMessageKind) -> RateLimit {
+        switch kind {
+        case .heartbeat: heartbeatLimit
+        case .signedObservationBatch: batchLimit
+        case .observationRequest: requestLimit
+        case .attestations: attestationLimit
+        case .catchUpRequest: catchUpLimit
+        }
+    }
+}

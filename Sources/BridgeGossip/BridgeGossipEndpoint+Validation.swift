@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+import Synchronization
+
+extension BridgeGossipEndpoint {
+    /// The validation pipeline, cheapest checks first; no signature is recovered for a message
+    /// that fails a cheap check (floods from unbound peers cost a decode, not an ECDSA recovery).
+    func validate(_ bytes: [UInt8], from peer: String, requireBinding: Bool) -> BridgeValidationResult {
+        guard bytes.count <= configuration.maxMessageBytes else { return .reject(.oversize) }
+        guard let envelope = try? BridgeEnvelope(decoding: bytes) else { return .reject(.malformed) }
+        guard envelope.version == BridgeEnvelope.protocolVersion else { return .ignore(.unsupportedVersion) }
+        let now = clock.nowMilliseconds
+        let window = configuration.timestampWindowMilliseconds
+        guard envelope.timestampMilliseconds &+ window >= now, envelope.timestampMilliseconds <= now &+ window else {
+            return .ignore(.timestampOutOfWindow)
+        }
+        let gate: BridgeValidationResult? = state.withLock { s in
+            guard s.validators.contains(envelope.validator) else { return .ignore(.unknownValidator) }
+            if requireBinding, envelope.kind != .heartbeat, s.bindings[envelope.validator]?.peer != peer {
+                return .ignore(.unboundPeer)
+            }
+            guard s.limiter.allow("\(peer)/\(envelope.kind.rawValue)", limit: configuration.limit(for: envelope.kind), now: now) else {
+                return .ignore(.rateLimited)
+            }
+            return nil
+        }
+        if let gate { return gate }
+        guard let message = try? BridgeMessage.decode(kind: envelope.kind, body: envelope.body, validator: envelope.validator) else {
+            return .reject(.malformed)
+        }
+        guard verifier.recoverKoinosAddress(digest: envelope.signingDigest(hashing: hashing), signature: envelope.signature)
+            == envelope.validator
+        else { return .reject(.badEnvelopeSignature) }
+        return validateBody(message, envelope: envelope, from: peer)
+    }
+
+    private func validateBody(_ message: BridgeMessage, envelope: BridgeEnvelope, from peer: String) -> BridgeValidationResult {
+        switch message {
+        case .heartbeat(let peerID, let version, let cursor):
+            guard peerID == peer else { return .reject(.peerMismatch) }
+            let fresh = state.withLock { s -> Bool in
+                if let bound = s.bindings[envelope.validator], bound.timestamp > envelope.timestampMilliseconds { return false }
+                s.bindings[envelope.validator] = (peerID, envelope.timestampMilliseconds)
+                return true
+            }
+            guard fresh else { return .ignore(.staleHeartbeat) }
+            return .accept([.heartbeat(ValidatorHeartbeat(
+                validator: envelope.validator, peerID: peerID, softwareVersion: version, ethereumCursor: cursor,
+                timestampMilliseconds: envelope.timestampMilliseconds))])
+        case .signedObservationBatch(let items):
+            guard !items.isEmpty else { return .reject(.empty) }
+            guard items.count <= configuration.maxBatchItems else { return .reject(.tooManyItems) }
+            let wanted = items.filter { !(settled?.isSettled($0.digest, validator: envelope.validator) ?? false) }
+            for item in wanted where verifier.recoverKoinosAddress(digest: item.digest, signature: item.signature.signature) != envelope.validator {
+                return .reject(.badItemSignature)
+            }
+            return .accept(wanted.isEmpty ? [] : [.signatures(wanted)])
+        case .observationRequest(let ids):
+            guard !ids.isEmpty else { return .reject(.empty) }
+            guard ids.count <= configuration.maxRequestedObservations else { return .reject(.tooManyItems) }
+            return .accept(ids.map { .observationRequest($0, requester: envelope.validator) })
+        case .attestations(let sets):
+            return validateAttestations(sets)
+        case .catchUpRequest:
+            return .ignore(.unexpectedKind)
+        }
+    }
+
+    private func validateAttestations(_ sets: [SignatureSet]) -> BridgeValidationResult {
+        guard !sets.isEmpty else { return .reject(.empty) }
+        guard sets.count <= configuration.maxAttestationsPerMessage else { return .reject(.tooManyItems) }
+        let validators = state.withLock { $0.validators }
+        var accepted: [SignatureSet] = []
+        for set in sets {
+            guard set.signatures.count <= max(validators.count, 1) else { return .reject(.tooManyItems) }
+            guard Set(set.signatures.map(\.validator)).count == set.signatures.count else { return .reject(.malformed) }
+            // Members outside our current set are dropped (sets can differ during a validator change),
+            // and so are members that can no longer change our set for this digest (not verified).
+            let members = set.signatures.filter {
+                validators.contains($0.validator) && !(settled?.isSettled(set.digest, validator: $0.validator) ?? false)
+            }
+            for member in members where verifier.recoverKoinosAddress(digest: set.digest, signature: member.signature) != member.validator {
+                return .reject(.badItemSignature)
+            }
+            if !members.isEmpty {
+                accepted.append(SignatureSet(observationID: set.observationID, profile: set.profile, digest: set.digest, signatures: members))
+            }
+        }
+        return .accept(accepted.isEmpty ? [] : [.attestations(accepted)])
+    }
+}

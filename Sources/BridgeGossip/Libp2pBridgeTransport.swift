@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Libp2pGossipsub
+public import Libp2pHost
+import Logging
+import Multiformats
+import NIOCore
+
+/// The bridge protocol over the real libp2p stack: the gossipsub topic `plugin.bridge` (StrictSign,
+/// host-key signed, so the `from` author is authentic) and the `/koinos/bridge/1.0.0` stream
+/// protocol for catch-up, registered as a `ProtocolPlugin`.
+///
+/// Use: `let transport = Libp2pBridgeTransport(gossipsub:)`, build the `BridgeGossipEndpoint` with
+/// it, then `try await transport.register(endpoint)` before the aggregator starts.
+public final class Libp2pBridgeTransport: BridgeGossipTransport {
+    public let gossipsub: Gossipsub
+    public let topic: String
+    public let localPeerID: String
+    let maxMessageBytes: Int
+    let requestTimeout: Duration
+    let logger: Logger
+
+    public init(
+        gossipsub: Gossipsub, configuration: BridgeGossipConfiguration = .init(), requestTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "bridge.gossip")
+    ) {
+        self.gossipsub = gossipsub
+        self.topic = configuration.topic
+        self.localPeerID = gossipsub.host.peerID.description
+        self.maxMessageBytes = configuration.maxMessageBytes
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    /// Registers the plugin (topic validator → `endpoint.receive`, stream handler →
+    /// `endpoint.answerCatchUp`) and subscribes to the topic. Validated content reaches the
+    /// aggregator through `endpoint.inboundMessages()`.
+    public func register(_ endpoint: BridgeGossipEndpoint) async throws {
+        let validator: TopicValidator = { message in
+            // Our own publications were built and signed locally.
+            guard message.receivedFrom != nil else { return .accept }
+            guard let author = message.author else { return .reject }
+            switch endpoint.receive(message.data, from: author.description) {
+            case .accept: return .accept
+            case .ignore: return .ignore
+            case .reject: return .reject
+            }
+        }
+        let maxBytes = maxMessageBytes
+        let stream = ProtocolPlugin.StreamProtocol(BridgeGossipConfiguration.streamProtocol) { stream in
+            defer { Task { await stream.closeWrite() } }
+            guard let request = try? await stream.readLengthPrefixed(maxLength: 1024) else { return }
+            for response in endpoint.answerCatchUp(Array(buffer: request), from: stream.remotePeer.description) {
+                guard response.count <= maxBytes else { continue }
+                do { try await stream.writeLengthPrefixed(ByteBuffer(bytes: response)) } catch { return }
+            }
+        }
+        try await gossipsub.register(ProtocolPlugin(name: "bridge", streamProtocols: [stream], topics: [.init(topic, validator: validator)]))
+        let messages = await gossipsub.subscribe(topic)
+        // The subscription keeps us in the mesh; the content was already handed over by the validator.
+        Task { for await _ in messages {} }
+    }
+
+    public func publish(_ message: [UInt8]) async {
+        do { try await gossipsub.publish(message, to: topic) } catch {
+            logger.warning("Bridge gossip publish failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Asks every connected peer, one after the other, each bounded by `requestTimeout`.
+    public func request(_ message: [UInt8]) async -> [BridgeCatchUpResponse] {
+        var responses: [BridgeCatchUpResponse] = []
+        for peer in await gossipsub.host.connectedPeers() {
+            if let messages = await requestOne(message, peer: peer) {
+                responses.append(BridgeCatchUpResponse(peer: peer.description, messages: messages))
+            }
+        }
+        return responses
+    }
+
+    private func requestOne(_ message: [UInt8], peer: PeerID) async -> [[UInt8]]? {
+        let host = gossipsub.host
+        let maxBytes = maxMessageBytes
+        let timeout = requestTimeout
+        return await withTaskGroup(of: [[UInt8]]?.self) { group in
+            group.addTask {
+                guard let stream = try? await host.newStream(to: peer, protocols: [BridgeGossipConfiguration.streamProtocol]) else { return nil }
+                do {
+                    try await stream.writeLengthPrefixed(ByteBuffer(bytes: message))
+                    await stream.closeWrite()
+                    var messages: [[UInt8]] = []
+                    while messages.count < 1_000, let buffer = try await stream.readLengthPrefixed(maxLength: maxBytes) {
+                        messages.append(Array(buffer: buffer))
+                    }
+                    return messages
+                } catch {
+                    await stream.reset()
+                    return nil
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}
+

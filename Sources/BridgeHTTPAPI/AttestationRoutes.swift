@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+import BridgeStore
+import ChainCrypto
+import Hummingbird
+
+/// `GET /v1/attestations` (filters, keyset pagination) and `GET /v1/attestations/{id}`.
+struct AttestationRoutes {
+    /// Query parameters `/v1/attestations` understands; anything else is a 400.
+    static let listParameters: Set<String> = ["status", "token", "recipient", "source_tx", "cursor", "limit"]
+    static let defaultLimit = 50
+
+    let api: InspectionAPI
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/attestations") { request, _ in try await list(request) }
+        router.get("/v1/attestations/:id") { _, context in
+            try await detail(id: context.parameters.require("id"))
+        }
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let query = try Self.parseQuery(request.uri.queryParameters)
+        let page = try await api.store.attestations(query)
+        return JSONResponse.make(
+            AttestationListJSON(
+                items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text),
+                limit: query.limit))
+    }
+
+    func detail(id rawID: String) async throws -> Response {
+        let id = rawID.removingPercentEncoding ?? rawID
+        guard ObservationID(id) != nil else {
+            throw APIError.badRequest("id must be <chain_id>:0x<64 hex tx hash>:<log_index>, got '\(id.prefix(120))'")
+        }
+        guard let record = try await api.store.attestation(id: id) else {
+            throw APIError.notFound("no attestation with id \(id)")
+        }
+        return JSONResponse.make(AttestationJSON(record, recovery: api.recovery))
+    }
+
+    /// Turns query parameters into a store query; every mistake is a 400 naming the parameter.
+    static func parseQuery(_ parameters: Parameters) throws -> AttestationQuery {
+        var seen = Set<String>()
+        for (key, _) in parameters {
+            let name = String(key)
+            guard listParameters.contains(name) else {
+                throw APIError.badRequest("unknown filter '\(name.prefix(60))'; known: \(listParameters.sorted().joined(separator: ", "))")
+            }
+            guard seen.insert(name).inserted else { throw APIError.badRequest("parameter '\(name)' given twice") }
+        }
+        var query = AttestationQuery(limit: defaultLimit)
+        if let text = parameters.get("limit") {
+            guard let limit = Int(text), (1...AttestationQuery.maximumLimit).contains(limit) else {
+                throw APIError.badRequest("limit must be an integer in 1...\(AttestationQuery.maximumLimit), got '\(text.prefix(40))'")
+            }
+            query.limit = limit
+        }
+        if let text = parameters.get("status") {
+            guard let status = AttestationStatus(rawValue: text) else {
+                let known = AttestationStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest("status must be one of \(known), got '\(text.prefix(40))'")
+            }
+            query.status = status
+        }
+        if let text = parameters.get("token") {
+            if text.hasPrefix("0x") {
+                guard let bytes = Hex.decode(text, count: 20) else {
+                    throw APIError.badRequest("token must be a 0x Ethereum address (40 hex digits) or a base58 Koinos contract id")
+                }
+                query.ethereumToken = bytes
+            } else {
+                guard let address = KoinosAddress(text) else {
+                    throw APIError.badRequest("token must be a 0x Ethereum address (40 hex digits) or a base58 Koinos contract id")
+                }
+                query.koinosToken = address.bytes
+            }
+        }
+        if let text = parameters.get("recipient") {
+            guard !text.isEmpty, text.utf8.count <= 128 else { throw APIError.badRequest("recipient must be 1 to 128 characters") }
+            query.recipient = text
+        }
+        if let text = parameters.get("source_tx") {
+            guard text.hasPrefix("0x"), let bytes = Hex.decode(text, count: 32) else {
+                throw APIError.badRequest("source_tx must be 0x followed by 64 hex digits")
+            }
+            query.sourceTransaction = bytes
+        }
+        if let text = parameters.get("cursor") {
+            guard let cursor = AttestationCursor(text) else { throw APIError.badRequest("cursor is not one this API returned") }
+            query.after = cursor
+        }
+        return query
+    }
+}
+
+struct AttestationListJSON: Encodable {
+    var items: [AttestationJSON]
+    var next_cursor: Nullable<String>
+    var limit: Int
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+public import BridgeStore
+public import Koinos
+public import Logging
+import Metrics
+public import ServiceLifecycle
+import Synchronization
+
+/// The Koinos submitter: turns stored quorum attestations into `complete_transfer` transactions.
+///
+/// Each pass (`tick`) reads the observations in status `quorum`/`submitted` and, per observation:
+/// skips it until our turn in the `SubmitterRotation` (or always, when the v2 relayer is us); asks
+/// `get_transfer_status` first (completed → marked `completed`, nothing sent); sends exactly the
+/// contract-minimal signature set (`Attestation.submissionSet`, after re-checking every signature);
+/// picks `rc_limit` from the account's mana with a cap; keeps the nonce locally and resyncs it from
+/// the mempool on a conflict; then follows the transaction until a block includes it and the
+/// contract reports the transfer completed. Failures (mana exhausted, node unreachable, rejected)
+/// back off with jitter, count in `bridge_koinos_failures_total{reason}` and leave their reason in
+/// the `submission` row; nothing is dropped.
+public final class KoinosSubmitter: Service, Sendable {
+    let configuration: KoinosSubmitterConfiguration
+    let rpc: KoinosRPCClient
+    let store: BridgeDatabase
+    let clock: any BridgeClock
+    let validators: KoinosValidatorSetSync
+    let logger: Logger
+    let random: @Sendable () -> Double
+    let nonce = Mutex<UInt64?>(nil)
+    let chainID = Mutex<[UInt8]?>(nil)
+
+    /// - Parameters:
+    ///   - configuration: keys, contract, limits and timers.
+    ///   - rpc: the Koinos node.
+    ///   - store: where quorum attestations are read and submission progress is written.
+    ///   - clock: injected time (rotation, backoff, inclusion timeouts).
+    ///   - validators: the validator-set reader; by default one over `rpc` with the configured fallback.
+    ///   - random: jitter source in [0, 1).
+    public init(
+        configuration: KoinosSubmitterConfiguration, rpc: KoinosRPCClient, store: BridgeDatabase, clock: any BridgeClock,
+        validators: KoinosValidatorSetSync? = nil, logger: Logger = Logger(label: "bridge.koinos"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.configuration = configuration
+        self.rpc = rpc
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.random = random
+        self.validators = validators ?? KoinosValidatorSetSync(
+            rpc: rpc, bridge: configuration.bridgeContract, version: configuration.profile.koinosVersion,
+            fallback: configuration.fallbackValidators, seeds: [configuration.validatorAddress], logger: logger)
+    }
+
+    /// Runs passes every `pollIntervalMs` until cancelled or graceful shutdown.
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.tick()
+                try await Task.sleep(for: .milliseconds(Int64(clamping: self.configuration.pollIntervalMs)))
+            }
+        }
+    }
+
+    /// One pass: refresh the validator set when due, then handle every submittable observation.
+    public func tick() async {
+        let now = clock.nowMilliseconds
+        if validators.isDue(nowMs: now, intervalMs: configuration.validatorRefreshIntervalMs) {
+            await refreshValidators(nowMs: now)
+        }
+        let work: [SubmittableObservation]
+        do {
+            work = try store.submittableObservations(limit: configuration.batchLimit)
+        } catch {
+            logger.error("Cannot read quorum attestations", metadata: ["error": "\(error)"])
+            return
+        }
+        let included = await includedTransactions(work)
+        for observation in work where !Task.isCancelled {
+            await handle(observation, included: included)
+        }
+    }
+
+    /// Which of our in-flight transactions are in a block: one `get_transactions_by_id` per 100
+    /// ids instead of one per observation. Nil when the node could not answer (each observation
+    /// then asks on its own and records the failure).
+    func includedTransactions(_ work: [SubmittableObservation]) async -> Set<[UInt8]>? {
+        let inFlight = work.compactMap { o -> [UInt8]? in
+            guard let s = o.submission, s.status == .submitted || s.status == .included else { return nil }
+            return s.koinosTransactionID
+        }
+        guard !inFlight.isEmpty else { return [] }
+        var included = Set<[UInt8]>()
+        var start = 0
+        while start < inFlight.count {
+            let chunk = Array(inFlight[start..<min(start + 100, inFlight.count)])
+            guard let items = try? await rpc.transactionsByID(chunk) else { return nil }
+            for item in items where !item.containingBlocks.isEmpty { included.insert(item.transactionID) }
+            start += 100
+        }
+        return included
+    }
+
+    /// Re-reads the validator set now (also called when a revert names a non-validator).
+    public func refreshValidators(nowMs: UInt64) async {
+        do {
+            try await validators.refresh(nowMs: nowMs)
+        } catch {
+            Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", "validator_sync")]).increment()
+            logger.warning("Cannot read the validator set from the bridge contract", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The chain id, read once.
+    func currentChainID() async throws(KoinosError) -> [UInt8] {
+        if let id = chainID.withLock({ $0 }) { return id }
+        let id = try await rpc.chainID()
+        chainID.withLock { $0 = id }
+        return id
+    }
+
+    /// The nonce for our next transaction: the local counter, or (pending, else state) + 1 after a resync.
+    func takeNonce() async throws(KoinosError) -> UInt64 {
+        if let n = nonce.withLock({ $0 }) { return n }
+        let n = try await rpc.nextNonce(configuration.payerAddress)
+        nonce.withLock { $0 = n }
+        return n
+    }
+
+    /// Forget the local nonce so the next transaction resyncs from the node.
+    func resyncNonce() { nonce.withLock { $0 = nil } }
+
+    /// The nonce `used` was accepted: the next one is used + 1.
+    func advanceNonce(after used: UInt64) { nonce.withLock { $0 = used &+ 1 } }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import BridgeNode
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+
+/// `bridge-relay run --config PATH`: validate, bootstrap logging and metrics, run every service.
+///
+/// Refuses to start (exit 1) on the same problems `config check` prints. SIGTERM/SIGINT start a
+/// graceful shutdown; a second signal exits at once.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the validator node."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        var lines: [String] = []
+        guard let configuration = options.loadValidated(printingTo: { lines.append($0) }) else {
+            for line in lines { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+            FileHandle.standardError.write(Data("refusing to start: fix the configuration above (bridge-relay config check)\n".utf8))
+            throw ExitCode(1)
+        }
+
+        LoggingBootstrap.bootstrap(level: configuration.log.level, format: configuration.log.format)
+        let logger = Logger(label: "bridge-relay")
+
+        var exposition: (@Sendable () -> [UInt8])?
+        if configuration.metrics.enabled {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            exposition = { registry.emitToBuffer() }
+        }
+
+        // SLOT keystore (lead): unlock `configuration.keystore` here and pass the validator address
+        // and signer into buildServiceGroup.
+        let assembly = try BridgeNode.buildServiceGroup(
+            configuration: configuration, logger: logger, version: BridgeRelayVersion.current, metricsExposition: exposition)
+        logger.info(
+            "bridge-relay starting",
+            metadata: [
+                "version": "\(BridgeRelayVersion.current)", "profile": "\(configuration.ethereum.profile)",
+                "data_dir": "\(configuration.resolve(configuration.dataDir))",
+            ])
+        try await assembly.group.run()
+        logger.info("bridge-relay stopped")
+    }
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+import GRDB
+
+extension BridgeSchema {
+    /// Aggregation columns: each signature's contract profile (so restored signatures can be
+    /// re-gossiped) and its position in the contract-minimal submission set (NULL when not in it).
+    static func addAttestationColumns(_ db: Database) throws {
+        try db.alter(table: "signature") { t in
+            t.add(column: "profile", .text)
+            t.add(column: "submission_rank", .integer)
+        }
+        try db.create(index: "observation_quorum_at", on: "observation", columns: ["quorum_at_ms"])
+        try db.create(index: "signature_digest", on: "signature", columns: ["digest"])
+    }
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+import Foundation
+import GRDB
+
+/// The aggregation's durable state: `observed` → `signing` → `quorum` (or `expired`), signatures,
+/// equivocation evidence and heartbeats. Each method is one transaction.
+extension BridgeDatabase: AttestationRepository {
+    public func observationsAwaitingSignature(limit: Int) throws -> [PendingObservation] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT chain_id, tx_hash, log_index, profile, digest, message, status, updated_at_ms FROM observation
+                    WHERE status = 'observed' AND digest IS NOT NULL AND message IS NOT NULL
+                    ORDER BY created_at_ms, id LIMIT ?
+                    """, arguments: [limit]
+            ).compactMap(Self.pendingObservation)
+        }
+    }
+
+    public func recordOwnSignatures(_ signatures: [SignedObservation], atMilliseconds now: UInt64) throws {
+        guard !signatures.isEmpty else { return }
+        try writer.write { db in
+            try Self.insert(signatures, source: .own, now: now, db: db)
+            let update = try db.cachedStatement(
+                sql: "UPDATE observation SET status = 'signing', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
+            for item in signatures {
+                try update.execute(arguments: [Int64(now), item.observationID.description])
+            }
+        }
+    }
+
+    public func storeSignatures(_ signatures: [SignedObservation], atMilliseconds now: UInt64) throws {
+        guard !signatures.isEmpty else { return }
+        try writer.write { db in try Self.insert(signatures, source: .gossip, now: now, db: db) }
+    }
+
+    public func markQuorum(_ record: QuorumRecord, atMilliseconds now: UInt64) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE observation SET status = 'quorum', quorum_required = ?, quorum_have = ?,
+                    quorum_at_ms = COALESCE(quorum_at_ms, ?), updated_at_ms = ?
+                    WHERE id = ? AND status IN ('observed', 'signing', 'quorum')
+                    """,
+                arguments: [record.required, record.have, Int64(now), Int64(now), record.observationID.description])
+            try db.execute(sql: "UPDATE signature SET submission_rank = NULL WHERE digest = ?", arguments: [Data(record.digest)])
+            let rank = try db.cachedStatement(sql: "UPDATE signature SET submission_rank = ? WHERE digest = ? AND validator = ?")
+            for (index, signature) in record.submissionSet.enumerated() {
+                try rank.execute(arguments: [index, Data(record.digest), Data(signature.validator)])
+            }
+        }
+    }
+
+    public func revokeQuorum(_ id: ObservationID, atMilliseconds now: UInt64) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE observation SET status = 'signing', quorum_at_ms = NULL, updated_at_ms = ?
+                    WHERE id = ? AND status = 'quorum'
+                    """, arguments: [Int64(now), id.description])
+            try db.execute(sql: "UPDATE signature SET submission_rank = NULL WHERE observation_id = ?", arguments: [id.description])
+        }
+    }
+
+    public func recordEquivocation(_ evidence: EquivocationEvidence, atMilliseconds now: UInt64) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO evidence (validator, observation_id, digest_a, signature_a, digest_b, signature_b, detected_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    Data(evidence.validator), evidence.observationID.description, Data(evidence.firstDigest),
+                    Data(evidence.firstSignature), Data(evidence.secondDigest), Data(evidence.secondSignature), Int64(now),
+                ])
+            try db.execute(
+                sql: "DELETE FROM signature WHERE validator = ? AND observation_id = ? AND digest IN (?, ?)",
+                arguments: [Data(evidence.validator), evidence.observationID.description, Data(evidence.firstDigest), Data(evidence.secondDigest)])
+        }
+    }
+
+    public func markExpired(_ ids: [ObservationID], atMilliseconds now: UInt64) throws {
+        guard !ids.isEmpty else { return }
+        try writer.write { db in
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE observation SET status = 'expired', reason = 'no quorum before the give-up deadline', updated_at_ms = ?
+                    WHERE id = ? AND status IN ('observed', 'signing')
+                    """)
+            for id in ids { try update.execute(arguments: [Int64(now), id.description]) }
+        }
+    }
+
+    public func storeHeartbeat(_ heartbeat: ValidatorHeartbeat, atMilliseconds now: UInt64) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO heartbeat (validator, peer_id, version, eth_cursor, sent_at_ms, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(validator) DO UPDATE SET peer_id = excluded.peer_id, version = excluded.version,
+                    eth_cursor = excluded.eth_cursor, sent_at_ms = excluded.sent_at_ms, received_at_ms = excluded.received_at_ms
+                    WHERE excluded.sent_at_ms >= heartbeat.sent_at_ms
+                    """,
+                arguments: [
+                    Data(heartbeat.validator), heartbeat.peerID, heartbeat.softwareVersion,
+                    Int64(clamping: heartbeat.ethereumCursor), Int64(clamping: heartbeat.timestampMilliseconds), Int64(now),
+                ])
+        }
+    }
+
+    static func insert(_ signatures: [SignedObservation], source: SignatureSource, now: UInt64, db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO signature (digest, validator, signature, observation_id, source, received_at_ms, profile)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        for item in signatures {
+            try statement.execute(arguments: [
+                Data(item.digest), Data(item.signature.validator), Data(item.signature.signature),
+                item.observationID.description, source.rawValue, Int64(now), item.profile.rawValue,
+            ])
+        }
+    }
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+import CoreMetrics
+import Libp2pHost
+import Logging
+import Multiformats
+
+extension Gossipsub {
+    /// Performs router actions that need no waiting (sends, deliveries); validations and
+    /// disconnects are started as the async variant below.
+    func perform(_ actions: [GossipsubRouter.Action]) {
+        var deferred: [GossipsubRouter.Action] = []
+        for action in actions {
+            switch action {
+            case .send(let peer, let rpc): send(rpc, to: peer)
+            case .deliver(let received): deliver(received)
+            case .validate, .disconnect: deferred.append(action)
+            }
+        }
+        guard !deferred.isEmpty else { return }
+        // Validators and disconnects are async; heartbeats and subscriptions never emit validations.
+        Task { await self.perform(deferred) }
+    }
+
+    /// Performs router actions in order, awaiting validators and disconnects.
+    func perform(_ actions: [GossipsubRouter.Action]) async {
+        for action in actions {
+            switch action {
+            case .send(let peer, let rpc):
+                send(rpc, to: peer)
+            case .deliver(let received):
+                deliver(received)
+            case .validate(let pending):
+                let result: ValidationResult
+                if let validator = validators[pending.message.topic] {
+                    let receivedFrom = peerIDs[pending.receivedFrom]
+                    result = await validator(GossipMessage(pending.message, id: pending.id, receivedFrom: receivedFrom))
+                } else {
+                    result = .accept
+                }
+                metrics.validation(result, topic: pending.message.topic)
+                await perform(machine.validationFinished(pending, result: result, now: now))
+            case .disconnect(let peer, let reason):
+                metrics.disconnects.increment()
+                guard let peerID = peerIDs[peer] else { continue }
+                logger.info("disconnecting low-score gossip peer", metadata: ["p2p.peer.id": "\(peerID)", "reason": "\(reason.rawValue)"])
+                await host.disconnect(peerID)
+            }
+        }
+    }
+
+    private func send(_ rpc: GossipsubRPC, to peer: GossipPeerID) {
+        guard let writer = writers[peer] else { return }
+        for part in rpc.split(maxFrameLength: GossipsubFrameDecoder.defaultMaxFrameLength) {
+            metrics.rpcsOut.increment()
+            if case .dropped = writer.yield(part.lengthPrefixedEncoded) { metrics.outboundQueueDrops.increment() }
+        }
+    }
+
+    private func deliver(_ received: GossipsubRouter.ReceivedMessage) {
+        let topic = received.message.topic
+        guard let continuations = subscribers[topic] else { return }
+        metrics.topic(topic)?.delivered.increment()
+        let message = GossipMessage(
+            received.message,
+            id: received.id,
+            receivedFrom: received.receivedFrom.flatMap { peerIDs[$0] }
+        )
+        for continuation in continuations.values {
+            if case .dropped = continuation.yield(message) { metrics.subscriberDrops.increment() }
+        }
+    }
+
+    func removeSubscriber(_ id: Int, topic: String) {
+        guard subscribers[topic]?.removeValue(forKey: id) != nil else { return }
+        if subscribers[topic]?.isEmpty ?? true {
+            subscribers[topic] = nil
+            perform(machine.unsubscribe(topic, now: now))
+        }
+    }
+}
+
+extension GossipsubRPC {
+    /// Splits an RPC whose encoding exceeds the frame limit: control and subscriptions first,
+    /// then the messages in as few RPCs as fit (a single message never exceeds the publish limit).
+    func split(maxFrameLength: Int) -> [GossipsubRPC] {
+        let budget = maxFrameLength - 16
+        guard protobufEncoded.count > budget else { return [self] }
+        var parts = [GossipsubRPC(subscriptions: subscriptions, control: control)].filter { !$0.isEmpty }
+        var current = GossipsubRPC()
+        var size = 0
+        for message in publish {
+            let messageSize = message.protobufEncoded.count + 8
+            if size + messageSize > budget, !current.publish.isEmpty {
+                parts.append(current)
+                current = GossipsubRPC()
+                size = 0
+            }
+            current.publish.append(message)
+            size += messageSize
+        }
+        if !current.publish.isEmpty { parts.append(current) }
+        return parts
+    }
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+import Multiformats
+import NIOCore
+import NIOPosix
+
+/// Values a Koinos node asks every peer for over `/koinos/peerrpc/1.0.0` (koinos.md §1.4–1.5).
+public struct KoinosPeerRPCConfiguration: Sendable {
+    /// The chain id multihash bytes (e.g. from `chain.get_chain_id`).
+    public var chainID: @Sendable () async throws -> [UInt8]
+    /// Head block id multihash and height; a height ≤ the caller's LIB makes Koinos treat us as synced.
+    public var headBlock: @Sendable () async throws -> (id: [UInt8], height: UInt64)
+
+    public init(
+        chainID: @escaping @Sendable () async throws -> [UInt8],
+        headBlock: @escaping @Sendable () async throws -> (id: [UInt8], height: UInt64)
+    ) {
+        self.chainID = chainID
+        self.headBlock = headBlock
+    }
+}
+
+/// Host settings; defaults suit a Koinos-compatible relay.
+public struct Libp2pHostConfiguration: Sendable {
+    public var listenAddresses: [Multiaddr]
+    public var protocolVersion = "koinos/p2p/1.0.0"
+    public var agentVersion = "bridge-relay/0.1"
+    public var maxConnections = 128
+    public var dialTimeout: Duration = .seconds(10)
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// Base of the exponential per-address dial backoff after a failed dial (capped at 5 minutes).
+    public var dialBackoff: Duration = .seconds(5)
+    /// Time a stream's protocol negotiation may take.
+    public var negotiationTimeout: Duration = .seconds(10)
+    /// Serves `/koinos/peerrpc/1.0.0` when set.
+    public var peerRPC: KoinosPeerRPCConfiguration?
+    public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+
+    public init(listenAddresses: [Multiaddr] = []) {
+        self.listenAddresses = listenAddresses
+    }
+}
+
+/// Peer lifecycle notifications.
+public enum PeerEvent: Sendable, Equatable {
+    case connected(PeerID, outbound: Bool)
+    case identified(PeerID)
+    case disconnected(PeerID)
+}
+
+/// Errors surfaced by the host API.
+public enum Libp2pHostError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notConnected(PeerID)
+    case protocolNotSupported([String])
+    case dialBackoff(String)
+    case tooManyConnections
+    case unsupportedAddress(String)
+    case handshakeFailed(String)
+    case timeout(String)
+    case streamReset
+    case messageTooLarge(Int)
+    case unexpectedEOF
+    case pingMismatch
+    case notRunning
+
+    public var description: String {
+        switch self {
+        case .notConnected(let peer): "not connected to \(peer)"
+        case .protocolNotSupported(let protocols): "peer supports none of \(protocols)"
+        case .dialBackoff(let address): "dial to \(address) is backing off after failures"
+        case .tooManyConnections: "connection limit reached"
+        case .unsupportedAddress(let address): "cannot dial \(address)"
+        case .handshakeFailed(let why): "handshake failed: \(why)"
+        case .timeout(let what): "timed out: \(what)"
+        case .streamReset: "stream reset"
+        case .messageTooLarge(let length): "message of \(length) bytes exceeds the limit"
+        case .unexpectedEOF: "stream ended in the middle of a message"
+        case .pingMismatch: "ping payload was not echoed"
+        case .notRunning: "host is not running"
+        }
+    }
+}
+
+/// Runs `body` with a deadline.
+func withTimeout<T: Sendable>(_ duration: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: duration)
+            throw Libp2pHostError.timeout(what)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

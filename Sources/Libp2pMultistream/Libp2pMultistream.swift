@@ -1,4 +1,0 @@
-// SPDX-License-Identifier: Apache-2.0
-
-/// Placeholder so the target builds before its owner fills it in.
-enum Libp2pMultistreamModule {}

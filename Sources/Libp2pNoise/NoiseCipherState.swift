@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+import ChainCrypto
+
+/// A Noise CipherState for ChaChaPoly: a 32-byte key and a 64-bit counter nonce
+/// (12-byte IETF nonce = 4 zero bytes ‖ little-endian counter). libsodium does the AEAD.
+public struct NoiseCipherState: Sendable {
+    /// Largest Noise message (ciphertext incl. tag).
+    public static let maxMessageLength = 65535
+    /// Poly1305 tag length.
+    public static let tagLength = 16
+    /// Largest plaintext per transport message.
+    public static let maxPlaintextLength = maxMessageLength - tagLength
+
+    private var key: [UInt8]
+    public private(set) var nonce: UInt64 = 0
+
+    public init(key: [UInt8]) {
+        precondition(key.count == 32)
+        self.key = key
+    }
+
+    private func nonceBytes() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 12)
+        for index in 0..<8 { out[4 + index] = UInt8(truncatingIfNeeded: nonce >> UInt64(index * 8)) }
+        return out
+    }
+
+    public mutating func encrypt(_ plaintext: [UInt8], associatedData: [UInt8] = []) throws -> [UInt8] {
+        guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
+        let sealed = try Sodium.chachaSeal(plaintext, key: key, nonce: nonceBytes(), associatedData: associatedData)
+        nonce += 1
+        return sealed
+    }
+
+    public mutating func decrypt(_ ciphertext: [UInt8], associatedData: [UInt8] = []) throws -> [UInt8] {
+        guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
+        guard let opened = try? Sodium.chachaOpen(ciphertext, key: key, nonce: nonceBytes(), associatedData: associatedData) else {
+            throw NoiseError.decryptionFailed
+        }
+        nonce += 1
+        return opened
+    }
+}

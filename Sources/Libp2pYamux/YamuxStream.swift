@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+import NIOCore
+
+/// One yamux stream with an async interface. State lives on the session's event loop; the
+/// async methods hop there. Reads return what has arrived (and credit the window back to the peer
+/// as the application consumes it); writes wait for send window and for the socket write.
+public final class YamuxStream: @unchecked Sendable {
+    public let id: UInt32
+    let session: YamuxSession
+    private var buffered = ByteBuffer()
+    private var remoteClosed = false
+    private var isReset = false
+    private var readWaiter: EventLoopPromise<ByteBuffer?>?
+    private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>)] = []
+    private var closeAfterWrites = false
+
+    init(id: UInt32, session: YamuxSession) {
+        self.id = id
+        self.session = session
+    }
+
+    var eventLoop: any EventLoop { session.eventLoop }
+
+    // MARK: async API
+
+    /// The next bytes from the peer; nil once the peer closed its side and everything was read.
+    public func read() async throws -> ByteBuffer? {
+        let pending = eventLoop.flatSubmit { [self] () -> EventLoopFuture<ByteBuffer?> in
+            if buffered.readableBytes > 0 { return eventLoop.makeSucceededFuture(takeBuffered()) }
+            if isReset { return eventLoop.makeFailedFuture(YamuxError.streamReset) }
+            if remoteClosed { return eventLoop.makeSucceededFuture(nil) }
+            guard readWaiter == nil else { return eventLoop.makeFailedFuture(YamuxError.protocolViolation("concurrent reads")) }
+            let promise = eventLoop.makePromise(of: ByteBuffer?.self)
+            readWaiter = promise
+            return promise.futureResult
+        }
+        // A cancelled reader (e.g. a timeout) gives up its wait; the stream stays usable.
+        return try await withTaskCancellationHandler {
+            try await pending.get()
+        } onCancel: {
+            eventLoop.execute { [self] in
+                readWaiter?.fail(CancellationError())
+                readWaiter = nil
+            }
+        }
+    }
+
+    /// Puts bytes back in front of the unread data (leftovers of a nested parser).
+    public func unread(_ bytes: ByteBuffer) async {
+        guard bytes.readableBytes > 0 else { return }
+        try? await eventLoop.submit { [self] in
+            var merged = bytes
+            merged.writeBuffer(&buffered)
+            buffered = merged
+        }.get()
+    }
+
+    /// Writes all of `bytes`, waiting for send window as needed.
+    public func write(_ bytes: ByteBuffer) async throws {
+        let pending = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
+            if isReset || session.isClosed { return eventLoop.makeFailedFuture(YamuxError.streamReset) }
+            if closeAfterWrites { return eventLoop.makeFailedFuture(YamuxError.streamClosed) }
+            let promise = eventLoop.makePromise(of: Void.self)
+            pendingWrites.append((bytes, promise))
+            pumpWrites()
+            return promise.futureResult
+        }
+        // A cancelled writer may have sent part of its bytes: the stream is reset.
+        try await withTaskCancellationHandler {
+            try await pending.get()
+        } onCancel: {
+            eventLoop.execute { [self] in
+                guard !pendingWrites.isEmpty else { return }
+                if let frame = session.machine.reset(id) { session.send([frame]) }
+                session.forget(id)
+                deliverReset()
+            }
+        }
+    }
+
+    /// Half-closes our side once queued writes are out (FIN).
+    public func closeWrite() async {
+        try? await eventLoop.submit { [self] in
+            closeAfterWrites = true
+            pumpWrites()
+        }.get()
+    }
+
+    /// Aborts the stream in both directions (RST).
+    public func reset() async {
+        try? await eventLoop.submit { [self] in
+            if let frame = session.machine.reset(id) { session.send([frame]) }
+            session.forget(id)
+            deliverReset()
+        }.get()
+    }
+
+    // MARK: loop-side
+
+    private func takeBuffered() -> ByteBuffer {
+        let out = buffered
+        buffered = ByteBuffer()
+        if let frame = session.machine.consumed(id, count: out.readableBytes) { session.send([frame]) }
+        return out
+    }
+
+    func deliver(_ payload: ByteBuffer) {
+        var payload = payload
+        buffered.writeBuffer(&payload)
+        if let waiter = readWaiter {
+            readWaiter = nil
+            waiter.succeed(takeBuffered())
+        }
+    }
+
+    func deliverEOF() {
+        remoteClosed = true
+        if let waiter = readWaiter {
+            readWaiter = nil
+            waiter.succeed(nil)
+        }
+    }
+
+    func deliverReset() {
+        isReset = true
+        readWaiter?.fail(YamuxError.streamReset)
+        readWaiter = nil
+        let writes = pendingWrites
+        pendingWrites.removeAll()
+        for (_, promise) in writes { promise.fail(YamuxError.streamReset) }
+    }
+
+    func pumpWrites() {
+        while !pendingWrites.isEmpty, !isReset {
+            var (bytes, promise) = pendingWrites[0]
+            let frames: [YamuxFrame]
+            do { frames = try session.machine.send(id, data: &bytes) } catch {
+                pendingWrites.removeFirst()
+                promise.fail(error)
+                continue
+            }
+            let written = frames.isEmpty ? nil : session.send(frames)
+            if bytes.readableBytes == 0 {
+                pendingWrites.removeFirst()
+                if let written { promise.completeWith(written) } else { promise.succeed(()) }
+            } else {
+                pendingWrites[0] = (bytes, promise)
+                return  // wait for a window update
+            }
+        }
+        if closeAfterWrites, pendingWrites.isEmpty, !isReset, let frame = session.machine.closeWrite(id) {
+            session.send([frame])
+            session.removeIfDone(id)
+        }
+    }
+}

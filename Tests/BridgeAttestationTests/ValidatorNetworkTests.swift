@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Testing
+
+/// Seven in-process validators over the in-memory transport with a virtual clock.
+@Suite struct ValidatorNetworkTests {
+    @Test func allSevenObserveAndReachTheSameMinimalQuorum() async throws {
+        let net = try ValidatorNetworkHarness(count: 7)
+        await net.exchangeHeartbeats()
+        let observations = (0..<20).map { ObservationFixtures.observation($0) }
+        for node in net.nodes {
+            try node.database.insertObservationFixtures(observations, atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        let verifier = Secp256k1SignatureVerifier()
+        for observation in observations {
+            let reference = try net.nodes[0].database.submissionSignatures(observationID: observation.id)
+            #expect(reference.count == 5)  // v1: ⌈2·7/3⌉
+            #expect(reference.map(\.validator) == reference.map(\.validator).sorted { $0.lexicographicallyPrecedes($1) })
+            for signature in reference {
+                #expect(verifier.recoverKoinosAddress(digest: observation.digest, signature: signature.signature) == signature.validator)
+            }
+            for node in net.nodes {
+                #expect(try node.database.attestationStatus(of: observation.id) == .quorum)
+                #expect(try node.database.submissionSignatures(observationID: observation.id) == reference)
+            }
+        }
+        // Signatures that cannot change the set after quorum are dropped unverified; at least Q are stored.
+        #expect(try net.nodes[3].database.signatures(observationID: observations[0].id).count >= 5)
+    }
+
+    @Test func v2ProfileUsesItsOwnQuorumRule() async throws {
+        let net = try ValidatorNetworkHarness(count: 4, profile: .v2)
+        await net.exchangeHeartbeats()
+        let observation = ObservationFixtures.observation(1, profile: .v2)
+        for node in net.nodes.prefix(3) {
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        // v2 with N = 4: ⌊(5·4 + 10)/9⌋ = 3.
+        #expect(try net.nodes[0].database.submissionSignatures(observationID: observation.id).count == 3)
+        #expect(try net.nodes[3].database.attestationStatus(of: observation.id) == nil)
+    }
+
+    @Test func lateObserverCatchesUpByReobservation() async throws {
+        let net = try ValidatorNetworkHarness(count: 7)
+        await net.exchangeHeartbeats()
+        let observation = ObservationFixtures.observation(42)
+        // Only four watchers saw the lock: below Q = 5.
+        for node in net.nodes.prefix(4) {
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        #expect(try net.nodes[0].database.attestationStatus(of: observation.id) == .signing)
+        await net.advance(milliseconds: 60_000)
+        await net.pump()
+        #expect(net.nodes[5].reobservation.take().isEmpty)
+        // After 5 min without quorum the signers re-broadcast and ask for re-observation.
+        await net.advance(milliseconds: 4 * 60_000 + 1)
+        await net.pump()
+        for node in net.nodes.suffix(3) {
+            let requested = node.reobservation.take()
+            #expect(requested == [observation.id])
+            // The test plays the watcher: it looks again and finds the lock.
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        for node in net.nodes {
+            #expect(try node.database.attestationStatus(of: observation.id) == .quorum)
+            #expect(try node.database.submissionSignatures(observationID: observation.id).count == 5)
+        }
+    }
+
+    @Test func partitionedObserverGetsTheAttestationWhenItAsks() async throws {
+        let net = try ValidatorNetworkHarness(count: 7)
+        await net.exchangeHeartbeats()
+        let observation = ObservationFixtures.observation(7)
+        net.network.setIsolated("peer-6", true)
+        for node in net.nodes {
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        #expect(try net.nodes[0].database.attestationStatus(of: observation.id) == .quorum)
+        #expect(try net.nodes[6].database.attestationStatus(of: observation.id) == .signing)
+        net.network.setIsolated("peer-6", false)
+        await net.advance(milliseconds: 5 * 60_000 + 1)
+        await net.pump()
+        let stored = try net.nodes[6].database.submissionSignatures(observationID: observation.id)
+        #expect(stored == (try net.nodes[0].database.submissionSignatures(observationID: observation.id)))
+    }
+
+    @Test func withoutQuorumTheObservationExpiresAfterTheGiveUpDeadline() async throws {
+        var pool = AttestationPoolConfiguration()
+        pool.giveUpAfterMilliseconds = 2 * 60 * 60_000
+        let net = try ValidatorNetworkHarness(count: 7, pool: pool)
+        await net.exchangeHeartbeats()
+        let observation = ObservationFixtures.observation(9)
+        for node in net.nodes.prefix(2) {
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        var requests = 0
+        for _ in 0..<25 {  // 25 × 5 min > 2 h
+            await net.advance(milliseconds: 5 * 60_000)
+            await net.pump()
+            requests += net.nodes.suffix(5).map { $0.reobservation.take().count }.reduce(0, +)
+        }
+        #expect(try net.nodes[0].database.attestationStatus(of: observation.id) == .expired)
+        #expect(try net.nodes[1].database.attestationStatus(of: observation.id) == .expired)
+        // Backoff: 5, 10, 20, 40 min (+ jitter) fit in 2 h, so only a few rounds of requests went out.
+        #expect(requests > 0)
+        #expect(requests <= 5 * 4)
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeHTTPAPI
+import BridgeNode
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Testing
+
+/// Real sockets: one HummingbirdTesting `.live` run, the whole service group on an ephemeral
+/// port, and the home page in headless Chromium when it is installed.
+struct LiveServerTests {
+    @Test func liveServerAnswersOverASocket() async throws {
+        let fixture = try FilledDatabase(count: 3)
+        defer { fixture.remove() }
+        let app = Application(router: fixture.api().buildRouter(logger: Logger(label: "test")))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/v1/attestations/\(fixture.ids[2])", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"status\":\"quorum\""))
+            }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    /// `buildServiceGroup` starts the store and the API; graceful shutdown stops them and
+    /// checkpoints the WAL.
+    @Test func serviceGroupServesAndShutsDownGracefully() async throws {
+        let dir = NSTemporaryDirectory() + "bridge-node-group-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var configuration = BridgeNodeConfiguration()
+        configuration.dataDir = dir + "/data"
+        configuration.http.listen = "127.0.0.1:0"
+        let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
+        let assembly = try BridgeNode.buildServiceGroup(
+            configuration: configuration, logger: Logger(label: "test"), version: "test", metricsExposition: nil, signals: []
+        ) { address in continuation.yield(address) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await assembly.group.run() }
+            var iterator = addresses.makeAsyncIterator()
+            let address = try #require(await iterator.next())
+            let (status, body) = try await HTTPGet.fetch("http://\(address)/v1/status")
+            #expect(status == 200)
+            #expect(body.contains("\"version\":\"test\""))
+            await assembly.group.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/data/" + BridgeNode.databaseFileName))
+        let wal = (try? FileManager.default.attributesOfItem(atPath: dir + "/data/bridge.sqlite-wal"))?[.size] as? Int ?? 0
+        #expect(wal == 0)  // checkpointed (TRUNCATE) at shutdown
+    }
+
+    /// The home page rendered by a real browser; the screenshot is kept under `.build/artifacts/`.
+    @Test func homePageInHeadlessChromium() async throws {
+        guard let chromium = HeadlessChromium.find() else {
+            print("skipped: chromium is not on PATH (apt-get install -y chromium)")
+            return
+        }
+        let fixture = try FilledDatabase(count: 9)
+        defer { fixture.remove() }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = fixture.api().buildApplication(host: "127.0.0.1", port: 0, logger: Logger(label: "test")) { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+        }
+        let artifacts = ConfigurationTests.repository.appendingPathComponent(".build/artifacts").path
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let png = artifacts + "/home-page.png"
+        try? FileManager.default.removeItem(atPath: png)
+        let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await serviceGroup.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let dom = try await HeadlessChromium.run(chromium, ["--dump-dom", "http://127.0.0.1:\(port)/"])
+            #expect(dom.contains("Recent attestations"))
+            #expect(dom.contains("/v1/attestations/\(fixture.ids[0])"))
+            _ = try await HeadlessChromium.run(chromium, ["--screenshot=\(png)", "--window-size=1200,700", "http://127.0.0.1:\(port)/"])
+            await serviceGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "screenshot is \(size) bytes")
+        let header = try Data(contentsOf: URL(fileURLWithPath: png)).prefix(8)
+        #expect(Array(header) == [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+        print("screenshot: \(png) (\(size) bytes)")
+    }
+}
+
+/// Runs Chromium headless with a time limit, off the cooperative thread pool.
+enum HeadlessChromium {
+    static func find() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            for name in ["chromium", "chromium-browser"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+                return "\(dir)/\(name)"
+            }
+        }
+        return nil
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+                process.arguments = ["60", executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                     "--user-data-dir=\(NSTemporaryDirectory())chromium-\(UUID().uuidString)"] + arguments
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = FileHandle.nullDevice
+                do {
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}
+
+/// One HTTP GET through the curl command (a real client over a loopback socket), with a 10 s limit.
+enum HTTPGet {
+    static func fetch(_ url: String) async throws -> (status: Int, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try fetchBlocking(url))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static func fetchBlocking(_ url: String) throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-m", "10", "-w", "\n%{http_code}", url]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let lastNewline = text.lastIndex(of: "\n") ?? text.startIndex
+        return (Int(text[text.index(after: lastNewline)...]) ?? 0, String(text[..<lastNewline]))
+    }
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+import Libp2pMultistream
+import Libp2pNoise
+import Libp2pYamux
+@testable import Libp2pHost
+import Multiformats
+import NIOCore
+import Testing
+
+/// Seeded generator (SplitMix64) so every run feeds the same inputs.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+
+    /// Either fresh random bytes or `valid` with a few bytes flipped, truncated or extended.
+    mutating func mutate(_ valid: [UInt8], maxExtra: Int = 16) -> [UInt8] {
+        switch Int.random(in: 0..<4, using: &self) {
+        case 0: return bytes(Int.random(in: 0...(valid.count + maxExtra), using: &self))
+        case 1:
+            var copy = valid
+            for _ in 0..<Int.random(in: 1...3, using: &self) where !copy.isEmpty {
+                copy[Int.random(in: 0..<copy.count, using: &self)] ^= UInt8.random(in: 1...255, using: &self)
+            }
+            return copy
+        case 2: return Array(valid.prefix(Int.random(in: 0...valid.count, using: &self)))
+        default: return valid + bytes(Int.random(in: 1...maxExtra, using: &self))
+        }
+    }
+}
+
+/// Each decoder and state machine gets ≥ 100,000 seeded random/mutated inputs and must either
+/// decode or throw — never crash, never loop.
+@Suite struct RobustnessTests {
+    static let iterations = 100_000
+
+    @Test func multistreamMachines() {
+        var rng = SeededGenerator(seed: 1)
+        var valid = ByteBuffer()
+        valid.writeMultistreamMessage(Multistream.header)
+        valid.writeMultistreamMessage("/yamux/1.0.0")
+        let validBytes = Array(valid.readableBytesView)
+        var outcomes = [0, 0]
+        for _ in 0..<Self.iterations {
+            var input = ByteBuffer(bytes: rng.mutate(validBytes))
+            var responder = MultistreamResponder(isSupported: { $0 == "/yamux/1.0.0" })
+            var initiator = MultistreamInitiator(protocols: ["/yamux/1.0.0"])
+            _ = initiator.start()
+            var copy = input
+            do { _ = try responder.receive(&input); outcomes[0] += 1 } catch { outcomes[1] += 1 }
+            _ = try? initiator.receive(&copy)
+        }
+        #expect(outcomes[0] > 0 && outcomes[1] > 0)
+    }
+
+    @Test func noiseHandshakeAndTransport() throws {
+        var rng = SeededGenerator(seed: 2)
+        let a = Libp2pPrivateKey.generate(.ed25519), b = Libp2pPrivateKey.generate(.ed25519)
+        var initiator = NoiseHandshakeStateMachine(role: .initiator, identity: a)
+        var responder = NoiseHandshakeStateMachine(role: .responder, identity: b)
+        let started = try initiator.start()
+        let message1 = try #require(started)
+        guard case .send(let message2) = try responder.receive(message1) else { Issue.record("no message 2"); return }
+        var rejected = 0
+        // Handshake message 2 (DH per input, so a share of the budget), the payload decoder and transport frames.
+        for _ in 0..<Self.iterations {
+            var copy = initiator
+            let input = rng.mutate(message2)
+            if input != message2, (try? copy.receive(input)) == nil { rejected += 1 }
+            _ = try? NoiseHandshakePayload(decoding: rng.mutate([0x0a, 0x02, 0x01, 0x02, 0x12, 0x01, 0x03, 0x22, 0x02, 0x12, 0x00]))
+        }
+        #expect(rejected > 90_000)
+        let (ri, rr, _) = try NoiseTests.handshake(initiatorKey: a, responderKey: b)
+        var sender = NoiseTransport(result: ri)
+        var wire = ByteBuffer()
+        try sender.seal(ByteBuffer(string: "hello"), into: &wire)
+        let frame = Array(wire.readableBytesView)
+        for _ in 0..<Self.iterations {
+            var receiver = NoiseTransport(result: rr)
+            var input = ByteBuffer(bytes: rng.mutate(frame))
+            if Array(input.readableBytesView) == frame { continue }
+            _ = try? receiver.open(&input)
+        }
+    }
+
+    @Test func yamuxDecoderAndSession() {
+        var rng = SeededGenerator(seed: 3)
+        var valid = ByteBuffer()
+        valid.writeYamuxFrame(.data(1, ByteBuffer(string: "payload"), flags: .syn))
+        valid.writeYamuxFrame(.windowUpdate(1, delta: 1000))
+        valid.writeYamuxFrame(YamuxFrame(type: .ping, flags: .syn, streamID: 0, length: 5))
+        let validBytes = Array(valid.readableBytesView)
+        var machine = YamuxSessionStateMachine(isClient: false)
+        var fatal = 0
+        for _ in 0..<Self.iterations {
+            var input = ByteBuffer(bytes: rng.mutate(validBytes))
+            do {
+                while let frame = try input.readYamuxFrame(maxDataLength: 1 << 20) {
+                    for event in machine.receive(frame) { if case .fatal = event { fatal += 1 } }
+                }
+            } catch {}
+            if machine.goingAway || machine.streamCount > 400 { machine = YamuxSessionStateMachine(isClient: false) }
+        }
+        #expect(fatal > 0)
+    }
+
+    @Test func multiaddrProtobufIdentifyAndMessagePack() throws {
+        var rng = SeededGenerator(seed: 4)
+        let address = try Multiaddr("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq").bytes
+        var info = IdentifyInfo()
+        info.protocolVersion = "koinos/p2p/1.0.0"
+        info.protocols = ["/ipfs/id/1.0.0"]
+        info.listenAddresses = [try Multiaddr(bytes: address)]
+        let identify = info.encoded()
+        let key = Libp2pPrivateKey.generate(.secp256k1).publicKey.protobufEncoded
+        let rpc = Hex.decode("82a44e616d65ae5065657252504353657276696365a64d6574686f64aa476574436861696e494480")
+        var decoded = 0
+        for _ in 0..<Self.iterations {
+            if (try? Multiaddr(bytes: rng.mutate(address))) != nil { decoded += 1 }
+            _ = try? IdentifyInfo(decoding: rng.mutate(identify))
+            _ = try? Libp2pPublicKey(protobufEncoded: rng.mutate(key))
+            _ = PeerID(String(decoding: rng.mutate(Array("QmVMT29id3TUASyfZZ6k9hmNyc2nYabCo4uMSpDw4zrgDk".utf8)), as: UTF8.self))
+            var reader = MessagePackReader(rng.mutate(rpc))
+            _ = try? reader.decode()
+            _ = try? reader.decode()
+        }
+        #expect(decoded > 0)
+    }
+}
