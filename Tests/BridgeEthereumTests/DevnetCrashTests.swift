@@ -6,9 +6,9 @@ import JSONRPC
 import Testing
 
 /// `bridge-relay eth watch` killed with SIGKILL at random moments while catching up 5,000 blocks
-/// holding 500 locks, restarted each time: every lock is stored exactly once.
-@Suite(.serialized, .disabled(if: Devnet.skipped, "BRIDGE_SKIP_DEVNET=1"))
-struct DevnetCrashTests {
+/// holding 500 locks, restarted each time: every lock is stored exactly once. Part of the
+/// serialized devnet suite (a reorg in a concurrent test would remove its locks).
+extension DevnetWatcherTests {
     static var relayBinary: String {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [dir, dir.deletingLastPathComponent()] {
