@@ -9,7 +9,7 @@ import Testing
 /// holding 500 locks, restarted each time: every lock is stored exactly once. Part of the
 /// serialized devnet suite (a reorg in a concurrent test would remove its locks).
 extension DevnetWatcherTests {
-    static var relayBinary: String {
+    static var relayBinary: String {  // next to the test bundle
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [dir, dir.deletingLastPathComponent()] {
             let path = candidate.appendingPathComponent("bridge-relay").path
