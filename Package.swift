@@ -93,7 +93,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), logging, metrics],
+            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), nio, logging, metrics],
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
@@ -127,7 +127,6 @@ let package = Package(
         .target(name: "CBenchFloor", dependencies: ["CSecp256k1"], linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "BridgeBenchmarks",
-            dependencies: [
             dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pHost", "Libp2pGossipsub",
