@@ -93,7 +93,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
         let submitter = KoinosSubmitter(
             configuration: configuration, rpc: KoinosRPCClient(transport: CurlHTTPTransport(url: url)), store: db, clock: KoinosWallClock())
         let now = KoinosWallClock().nowMilliseconds
-        try db.writer.write { db in
+        try await db.writer.write { db in
             for i in 0..<submissions {
                 let m = KoinosTransferMessage(
                     profile: .v1, transactionID: SHA256Digest.hash(Array("e2e \(i) \(now)".utf8)), token: koin.bytes, recipient: address.bytes,

@@ -36,8 +36,8 @@ struct AttestationJSON: Encodable {
         submission = Nullable(r.submission.map(SubmissionJSON.init))
         created_at_ms = r.createdAtMs
         updated_at_ms = r.updatedAtMs
-        let escaped = r.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? r.id
-        links = ["self": "/v1/attestations/\(escaped)"]
+        // Ids hold only digits, `0x` hex and `:`, all valid in an absolute path as they are.
+        links = ["self": "/v1/attestations/\(r.id)"]
     }
 }
 
@@ -145,7 +145,7 @@ struct SubmissionJSON: Encodable {
     var submitted_at_ms: Nullable<UInt64>
     var updated_at_ms: UInt64
 
-    init(_ s: SubmissionRecord) {
+    init(_ s: SubmissionView) {
         koinos_tx_id = Nullable(s.koinosTransactionID.map { Hex.encode($0) })
         status = s.status
         attempts = s.attempts

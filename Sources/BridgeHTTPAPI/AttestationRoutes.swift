@@ -2,6 +2,7 @@
 import BridgeCore
 import BridgeStore
 import ChainCrypto
+import Foundation
 import Hummingbird
 
 /// `GET /v1/attestations` (filters, keyset pagination) and `GET /v1/attestations/{id}`.

@@ -3,6 +3,7 @@ public import BridgeStore
 import Foundation
 public import Hummingbird
 public import Logging
+public import NIOCore
 
 /// The node's read-only HTTP inspection API: everything it needs, and the router it builds.
 ///

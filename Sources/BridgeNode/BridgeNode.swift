@@ -5,6 +5,7 @@ import Foundation
 import NIOCore
 public import Logging
 public import ServiceLifecycle
+public import UnixSignals
 
 /// The composition root: turns a validated configuration into one `ServiceGroup`.
 ///

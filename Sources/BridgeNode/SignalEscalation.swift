@@ -2,7 +2,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
-import UnixSignals
+public import UnixSignals
 
 /// Exits the process at once on a second SIGTERM/SIGINT while graceful shutdown is under way.
 ///

@@ -15,6 +15,7 @@ struct BridgeRelay: AsyncParsableCommand {
             KeygenCommand.self, KeysCommand.self, DigestCommand.self, SignCommand.self, RecoverCommand.self,
             EthCommand.self,
             KoinosCommand.self,
+            P2PCommand.self,
             RunCommand.self,
             ConfigCommand.self,
         ]

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
 
 /// `bridge-relay run --config PATH`: validate, bootstrap logging and metrics, run every service.
 ///

@@ -35,7 +35,7 @@ public struct AttestationRecord: Sendable, Hashable {
     public var createdAtMs: UInt64
     public var updatedAtMs: UInt64
     public var signatures: [SignatureRecord]
-    public var submission: SubmissionRecord?
+    public var submission: SubmissionView?
 }
 
 /// One stored validator signature over an observation's digest.
@@ -52,7 +52,7 @@ public struct SignatureRecord: Sendable, Hashable {
 }
 
 /// The Koinos submission state of one observation.
-public struct SubmissionRecord: Sendable, Hashable {
+public struct SubmissionView: Sendable, Hashable {
     public var koinosTransactionID: [UInt8]?
     public var status: String
     public var attempts: Int
@@ -264,7 +264,7 @@ extension BridgeDatabase: BridgeReadStore {
                 source: s["source"], receivedAtMs: u64(s["received_at_ms"]))
         }
         let submission = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE observation_id = ?", arguments: [id]).map { s in
-            SubmissionRecord(
+            SubmissionView(
                 koinosTransactionID: (s["koinos_tx_id"] as Data?).map { Array($0) }, status: s["status"],
                 attempts: s["attempts"], lastError: s["last_error"],
                 submittedAtMs: (s["submitted_at_ms"] as Int64?).map { UInt64(clamping: $0) }, updatedAtMs: u64(s["updated_at_ms"]))

@@ -140,6 +140,8 @@ public final class YamuxStream: @unchecked Sendable {
                 continue
             }
             let written = frames.isEmpty ? nil : session.send(frames)
+            // Sending can re-enter (a failed write resets the session, which fails and clears every pending write).
+            guard !isReset, !pendingWrites.isEmpty else { return }
             if bytes.readableBytes == 0 {
                 pendingWrites.removeFirst()
                 if let written { promise.completeWith(written) } else { promise.succeed(()) }

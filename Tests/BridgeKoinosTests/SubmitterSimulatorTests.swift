@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import JSONRPC
 import BridgeCore
 import BridgeKoinos
 import BridgeSigning

@@ -15,7 +15,7 @@ struct HTTPAPITests {
     static let logger = Logger(label: "test")
 
     static func json(_ response: TestResponse) throws -> [String: Any] {
-        let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
+        let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
         return try #require(object as? [String: Any])
     }
 
@@ -205,7 +205,7 @@ struct HTTPAPITests {
         let fixture = try FilledDatabase(count: 1)
         defer { fixture.remove() }
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(name: "bridge_eth_logs_total", labels: [], help: "logs").increment(by: 3)
+        registry.makeCounter(name: "bridge_eth_logs_total", labels: [], help: "logs").increment(by: Int64(3))
         let app = Application(router: fixture.api(metrics: { registry.emitToBuffer() }).buildRouter(logger: Self.logger))
         try await app.test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
+import BridgeHTTPAPI
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -47,18 +48,23 @@ struct OpenAPIConformanceTests {
             for (status, response) in responses {
                 let uri = try #require(Self.example(path: path, status: status, fixture: fixture), "no example request for \(path) \(status)")
                 // Variants of the API for statuses that depend on configuration.
-                var api = fixture.api(metrics: status == "404" && path == "/metrics" ? nil : { Array("m 1\n".utf8) })
+                let metricsOff = status == "404" && path == "/metrics"
+                let metricsText: @Sendable () -> [UInt8] = { Array("m 1\n".utf8) }
+                let exposition: (@Sendable () -> [UInt8])? = metricsOff ? nil : metricsText
+                var api = fixture.api(metrics: exposition)
                 if path == "/readyz" && status == "503" { api.readiness = [ReadinessCheck(name: "watcher") { false }] }
                 let content = try #require(response["content"] as? [String: [String: Any]])
                 let (contentType, media) = try #require(content.first)
+                let required = Self.requiredKeys(media["schema"] as? [String: Any], schemas: schemas)
                 let app = Application(router: api.buildRouter(logger: Logger(label: "test")))
                 try await app.test(.router) { client in
                     try await client.execute(uri: uri, method: .get) { reply in
                         #expect(String(reply.status.code) == status, "\(uri)")
                         #expect(reply.headers[.contentType]?.hasPrefix(contentType) == true, "\(uri): \(reply.headers[.contentType] ?? "")")
                         guard contentType == "application/json" else { return }
-                        let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any], "\(uri)")
-                        for key in Self.requiredKeys(media["schema"] as? [String: Any], schemas: schemas) {
+                        let object = try JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView))
+                        let body = try #require(object as? [String: Any], "\(uri)")
+                        for key in required {
                             #expect(body[key] != nil, "\(uri): documented key '\(key)' missing")
                         }
                     }
@@ -82,7 +88,7 @@ struct OpenAPIConformanceTests {
         let app = Application(router: fixture.api().buildRouter(logger: Logger(label: "test")))
         try await app.test(.router) { client in
             try await client.execute(uri: "/openapi.json", method: .get) { reply in
-                #expect(Data(buffer: reply.body) == committed)
+                #expect(Data(reply.body.readableBytesView) == committed)
             }
         }
     }
