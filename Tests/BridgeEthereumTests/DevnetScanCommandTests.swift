@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
+import BridgeEthereum
 import BridgeStore
 import Foundation
 import JSONRPC
