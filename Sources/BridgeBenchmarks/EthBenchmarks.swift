@@ -90,6 +90,19 @@ func runEthCatchUpBenchmark() async throws -> Double {
     task.cancel()
     _ = await task.result
     let stored = try database.observationStatuses(chainID: devnet.chainID).count
+
+    // The same eth_getLogs loop as the web3 baseline, through our JSON-RPC + libcurl stack.
+    let plain = EthereumRPCClient(transport: CurlHTTPTransport(url: devnet.rpc))
+    let loopStart = Date()
+    var loopLogs = 0
+    var block = start
+    while block <= end {
+        let last = min(end, block + window - 1)
+        loopLogs += try await plain.logs(LogFilter(fromBlock: block, toBlock: last, addresses: [configuration.contract],
+                                                    topic0: [LockEventDecoder.v1Event.topic0])).count
+        block = last + 1
+    }
+    let loopSeconds = Date().timeIntervalSince(loopStart)
     let range = end - start + 1
     let minimum = Int((range + window - 1) / window) + txs
     let result: [String: Any] = [
@@ -98,7 +111,8 @@ func runEthCatchUpBenchmark() async throws -> Double {
         "minimum_requests": minimum, "relay_wall_seconds": relaySeconds, "relay_cpu_seconds": cpu,
         "relay_cpu_seconds_per_1000_events": cpu / Double(max(stored, 1)) * 1_000,
         "web3_wall_seconds": web3Seconds, "web3_logs": baseline["logs"] ?? 0, "wall_ratio_relay_over_web3": relaySeconds / web3Seconds,
-        "fixture_setup_seconds": setupSeconds,
+        "fixture_setup_seconds": setupSeconds, "swift_getlogs_loop_seconds": loopSeconds, "swift_getlogs_loop_logs": loopLogs,
+        "getlogs_loop_ratio_swift_over_web3": loopSeconds / web3Seconds,
     ]
     let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
