@@ -25,7 +25,8 @@ print("warning: debug build; figures are meaningless (use swift run -c release b
 
 /// Suites by name. Other suites (p2p, eth, koinos, gossip, aggregation, http) are wired here as they land.
 let suites: [String: (Int) -> Bool] = [
-    "crypto": { runCryptoBenchmarks(rounds: $0) }
+    "crypto": { runCryptoBenchmarks(rounds: $0) },
+    "eth": { runEthBenchmarks(rounds: $0) },
 ]
 
 guard arguments.count == 1 else {

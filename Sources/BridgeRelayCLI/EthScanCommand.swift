@@ -42,7 +42,7 @@ struct EthScanCommand: AsyncParsableCommand {
         let clients = endpoints.clients()
         let chainID = try await endpoints.resolveChainID(clients)
         var logger = Logger(label: "bridge.eth-watcher")
-        logger.logLevel = .error
+        logger.logLevel = .critical  // stdout carries the JSON objects; problems end in one error line
         let pool = EndpointPool(clients: clients, expectedChainID: chainID, clock: SystemBridgeClock(), logger: logger)
         guard !(await pool.verifyChainIDs()).isEmpty else { throw EthCLIError("no endpoint serves chain id \(chainID)") }
         let contract = endpoints.contractBytes

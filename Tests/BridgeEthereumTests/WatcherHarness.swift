@@ -85,3 +85,12 @@ extension HexData {
 func expectedIDs(_ locks: [Devnet.Lock], chainID: UInt64) -> Set<String> {
     Set(locks.flatMap { lock in lock.logIndexes.map { "\(chainID):\(lock.txHash):\($0)" } })
 }
+
+/// Builds a libcurl transport for a test URL.
+enum CurlTransportFactory {
+    static func make(_ url: String, timeout: Double = 10) -> CurlHTTPTransport {
+        var c = CurlTransportConfiguration(url: url)
+        c.totalTimeout = timeout
+        return CurlHTTPTransport(configuration: c)
+    }
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+import BridgeStore
+import Foundation
+import JSONRPC
+import Testing
+
+/// `bridge-relay eth watch` killed with SIGKILL at random moments while catching up 5,000 blocks
+/// holding 500 locks, restarted each time: every lock is stored exactly once. Part of the
+/// serialized devnet suite (a reorg in a concurrent test would remove its locks).
+extension DevnetWatcherTests {
+    static var relayBinary: String {  // next to the test bundle
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("bridge-relay").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return repositoryRoot + "/.build/debug/bridge-relay"
+    }
+
+    @Test func sigkillDuringCatchUpNeitherLosesNorRepeatsALock() async throws {
+        let devnet = try SharedDevnet.get()
+        let binary = Self.relayBinary
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the relay first: swift build --product bridge-relay (\(binary))")
+        let start = try await devnet.finalized() + 1
+        var locks: [Devnet.Lock] = []
+        for i in 0..<10 {
+            locks.append(try await devnet.lock(["kind": .string(i % 2 == 0 ? "erc20" : "native"), "count": .int(50)], v1: true))
+            try await devnet.mine(499)
+        }
+        try await devnet.mine(6)
+        let target = try await devnet.finalized()
+        #expect(target - start >= 5_000)
+        #expect(locks.reduce(0) { $0 + $1.logIndexes.count } == 500)
+
+        let dir = NSTemporaryDirectory() + "eth-crash-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["eth", "watch", "--rpc", devnet.rpcURL, "--contract", devnet.v1Events, "--profile", "v1", "--db", dir + "/relay.sqlite",
+                    "--from", String(start), "--max-window", "25", "--poll-ms", "50", "--print", "--exit-at", String(target)]
+        var rng = SystemRandomNumberGenerator()
+        var printed: [String] = []
+        var stderrLogs = ""
+        var cursorsAfterKills: [UInt64] = []
+        for run in 0...5 {
+            let logPath = dir + "/run-\(run).log"
+            let watcher = try ChildProcess(binary, args, stderrPath: logPath)
+            if run < 5 {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 400...1_500, using: &rng)))
+                watcher.signal(SIGKILL)
+            }
+            let deadline = Date().addingTimeInterval(120)
+            while watcher.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            watcher.stop()
+            printed += watcher.remainingOutput().split(separator: "\n").map(String.init)
+            stderrLogs += (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if run < 5, let db = try? BridgeDatabase(path: dir + "/relay.sqlite") {
+                cursorsAfterKills.append(try db.cursorBlock("eth:\(devnet.chainID):\(devnet.v1Events.lowercased())") ?? start)
+            }
+        }
+        #expect(cursorsAfterKills.contains { $0 > start && $0 <= target }, "some kills landed mid catch-up: \(cursorsAfterKills)")
+        let database = try BridgeDatabase(path: dir + "/relay.sqlite")
+        let stored = try database.observationStatuses(chainID: devnet.chainID)
+        #expect(stored.count == 500)
+        #expect(Set(stored.map(\.id.description)) == expectedIDs(locks, chainID: devnet.chainID))
+        #expect(!stderrLogs.contains("already stored"), "a rescan re-inserted an observation")
+        let printedIDs = printed.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? String
+        }
+        #expect(printedIDs.count == Set(printedIDs).count, "an observation was emitted twice")
+        #expect(stderrLogs.components(separatedBy: "Ethereum watcher starting").count - 1 == 6, "six runs started")
+    }
+}
