@@ -7,7 +7,7 @@
 import Glibc
 #endif
 
-let usage = "usage: bridge-bench crypto|all [--rounds N]"
+let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|koinos|http|all [--rounds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -23,23 +23,35 @@ if let flag = arguments.firstIndex(of: "--rounds") {
 print("warning: debug build; figures are meaningless (use swift run -c release bridge-bench)")
 #endif
 
-/// Suites by name. Other suites (p2p, eth, koinos, gossip, aggregation, http) are wired here as they land.
-let suites: [String: (Int) -> Bool] = [
-    "crypto": { runCryptoBenchmarks(rounds: $0) },
-    "eth": { runEthBenchmarks(rounds: $0) },
+/// Suites by name, in the order `all` runs them. Each returns whether its target ratios were met
+/// (suites that only report figures return true).
+let suites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
+    ("crypto", { runCryptoBenchmarks(rounds: $0) }),
+    ("eth", { runEthBenchmarks(rounds: $0) }),
+    ("p2p", { _ in try await runP2PBenchmarks(); return true }),
+    ("gossip", { _ in try await runGossipBenchmarks(); return true }),
+    ("aggregation", { _ in try await runAggregationBenchmarks(); return true }),
+    ("koinos", { _ in await runKoinosBenchmarks() }),
+    ("http", { _ in try await runHTTPBenchmarks() }),
 ]
 
 guard arguments.count == 1 else {
     print(usage)
     exit(2)
 }
-let names = arguments[0] == "all" ? ["crypto"] : [arguments[0]]
+let selected = arguments[0] == "all" ? suites : suites.filter { $0.name == arguments[0] }
+guard !selected.isEmpty else {
+    print(usage)
+    exit(2)
+}
 var allMet = true
-for name in names {
-    guard let suite = suites[name] else {
-        print(usage)
-        exit(2)
+for suite in selected {
+    print("== \(suite.name)")
+    do {
+        allMet = try await suite.run(rounds) && allMet
+    } catch {
+        print("\(suite.name): failed: \(error)")
+        allMet = false
     }
-    allMet = suite(rounds) && allMet
 }
 exit(allMet ? 0 : 1)
