@@ -63,7 +63,8 @@ class Network:
             f.write(PASSPHRASE)
         os.chmod(passfile, 0o600)
         if not os.path.exists(keystore):
-            self.relay("keygen", "--keystore", keystore, "--passphrase-file", passfile)
+            # Localnet keystores are throwaway: the fast argon2id limits keep start-up quick.
+            self.relay("keygen", "--keystore", keystore, "--passphrase-file", passfile, "--insecure-fast-kdf")
         keys = json.loads(self.relay("keys", "show", "--keystore", keystore, "--json"))
         return {"index": index, "dir": vdir, "keystore": keystore, "passphrase_file": passfile, **keys,
                 "p2p_port": free_port(), "http_port": free_port()}
@@ -153,7 +154,7 @@ class Network:
             nodes.append((name, proc, f"http://127.0.0.1:{v['http_port']}", v))
         for name, proc, url, _ in nodes:
             self.wait_ready(url, proc, name)
-        summary = {"ethereum": eth, "koinos": koinos, "dir": self.dir,
+        summary = {"ethereum": eth, "koinos": koinos, "dir": self.dir, "logs": self.logs,
                    "validators": [{"name": n, "api": u, "koinos_address": v["koinos_address"],
                                    "ethereum_address": v["ethereum_address"], "peer_id": v["peer_id"]}
                                   for n, _, u, v in nodes]}
@@ -183,7 +184,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--validators", type=int, default=3, choices=range(1, 8), metavar="N (1-7)")
     p.add_argument("--dir", default=os.path.join(ROOT, ".localnet"))
-    p.add_argument("--bin", default=os.path.join(ROOT, ".build/release/bridge-relay"))
+    p.add_argument("--bin", default=os.environ.get("BRIDGE_RELAY_BIN", os.path.join(ROOT, ".build/release/bridge-relay")))
     p.add_argument("--fresh", action="store_true", help="delete the folder first")
     p.add_argument("--eth-block-ms", type=int, default=1000, help="devnet mines a block every N ms")
     p.add_argument("--submit-timeout-ms", type=int, default=15000)
