@@ -104,7 +104,10 @@ extension BridgeNode {
         let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.p2p.bootstrap, validators: { validatorSync.current.addresses })
         let readiness = [
             ReadinessCheck(name: "ethereum_watcher") { (try? database.cursorBlock(cursorName)) != nil },
-            ReadinessCheck(name: "p2p_peers") { c.p2p.bootstrap.isEmpty || !(await host.connectedPeers()).isEmpty },
+            ReadinessCheck(name: "p2p_peers") {
+                let connected = await host.connectedPeers()
+                return c.p2p.bootstrap.isEmpty || !connected.isEmpty
+            },
         ]
         return LiveServices(services: [p2p, aggregator, propagation, submitter, watcher], peers: peers, readiness: readiness)
     }

@@ -4,6 +4,7 @@ import BridgeCore
 import BridgeGossip
 import BridgeHTTPAPI
 import ChainCrypto
+import Foundation
 import Libp2pHost
 import Synchronization
 

@@ -17,8 +17,8 @@ struct ValidatorSetPropagation: Service {
     let logger: Logger
 
     func run() async throws {
-        var applied = sync.current
         await cancelWhenGracefulShutdown {
+            var applied = sync.current
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 let current = sync.current

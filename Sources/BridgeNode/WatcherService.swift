@@ -44,7 +44,7 @@ struct WatcherService: Service {
                     case .finalized: try await client.blockHeader(.finalized)?.number ?? 0
                     case .safe: try await client.blockHeader(.safe)?.number ?? 0
                     case .confirmations(let n):
-                        max(n, try await client.blockNumber()) - n
+                        try await client.blockNumber().saturatingSubtract(n)
                     }
                 }
             } catch {
@@ -56,3 +56,6 @@ struct WatcherService: Service {
     }
 }
 
+extension UInt64 {
+    fileprivate func saturatingSubtract(_ other: UInt64) -> UInt64 { self >= other ? self - other : 0 }
+}

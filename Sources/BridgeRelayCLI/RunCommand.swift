@@ -6,6 +6,7 @@ import ChainCrypto
 import Foundation
 import Logging
 import Metrics
+import Multiformats
 import Prometheus
 import ServiceLifecycle
 
@@ -57,8 +58,14 @@ struct RunCommand: AsyncParsableCommand {
     /// a no-echo terminal prompt. The passphrase is zeroed after use and never logged.
     func unlockKeystore(_ configuration: BridgeNodeConfiguration) throws -> NodeKeys {
         let file = configuration.keystore.passphraseFile
-        let source = try PassphraseOptions.parse(file.isEmpty ? [] : ["--passphrase-file", configuration.resolve(file)])
-        var passphrase = try source.read(confirm: false)
+        var passphrase: [UInt8]
+        do {
+            let source = try PassphraseOptions.parse(file.isEmpty ? [] : ["--passphrase-file", configuration.resolve(file)])
+            passphrase = try source.read(confirm: false)
+        } catch let failure as CLIFailure {
+            printError("refusing to start: \(failure.message)")
+            throw ExitCode(1)
+        }
         defer { Sodium.zero(&passphrase) }
         let path = configuration.resolve(configuration.keystore.path)
         do {

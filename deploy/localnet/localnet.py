@@ -151,12 +151,14 @@ class Network:
             config = self.write_config(v, validators, eth, koinos)
             name = f"validator-{v['index']}"
             proc, _ = self.spawn(name, [self.args.bin, "run", "--config", config])
+            v["config"], v["pid"] = config, proc.pid
             nodes.append((name, proc, f"http://127.0.0.1:{v['http_port']}", v))
         for name, proc, url, _ in nodes:
             self.wait_ready(url, proc, name)
         summary = {"ethereum": eth, "koinos": koinos, "dir": self.dir, "logs": self.logs,
                    "validators": [{"name": n, "api": u, "koinos_address": v["koinos_address"],
-                                   "ethereum_address": v["ethereum_address"], "peer_id": v["peer_id"]}
+                                   "ethereum_address": v["ethereum_address"], "peer_id": v["peer_id"],
+                                   "config": v["config"], "pid": v["pid"]}
                                   for n, _, u, v in nodes]}
         with open(os.path.join(self.dir, "localnet.json"), "w") as f:
             json.dump(summary, f, indent=2)
@@ -191,6 +193,7 @@ def main():
     p.add_argument("--log-level", default="info")
     p.add_argument("--start-timeout", type=float, default=120)
     p.add_argument("--max-lifetime", type=int, default=7200, help="devnets stop by themselves after S seconds")
+    p.add_argument("--keep-going", action="store_true", help="keep running when a validator process exits (tests restart them)")
     p.add_argument("--exit-when-ready", action="store_true", help="start, print the summary, stop (smoke check)")
     args = p.parse_args()
     net = Network(args)
@@ -205,6 +208,9 @@ def main():
         deadline = time.time() + args.max_lifetime
         while not stop["now"] and not args.exit_when_ready and time.time() < deadline:
             for name, proc in net.procs:
+                # --keep-going: a test kills and restarts validators itself; only the devnets count.
+                if args.keep_going and name.startswith("validator-"):
+                    continue
                 if proc.poll() is not None:
                     net.log(f"{name} exited with {proc.returncode}; stopping the network")
                     stop["now"] = True
