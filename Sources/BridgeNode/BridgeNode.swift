@@ -55,7 +55,7 @@ public enum BridgeNode {
         var live: LiveServices?
         if let keys {
             let built = try buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
-            services += built.services.map { .init(service: $0) }
+            services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
             live = built
         }
 

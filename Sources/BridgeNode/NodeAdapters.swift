@@ -6,6 +6,7 @@ import BridgeHTTPAPI
 import ChainCrypto
 import Foundation
 import Libp2pHost
+import ServiceLifecycle
 import Synchronization
 
 /// Lets the gossip endpoint (built first) ask the aggregator (built second) which digests are
@@ -47,5 +48,20 @@ struct LivePeerDirectory: PeerDirectory {
             out.append(PeerSnapshot(peerID: peer, addresses: [], connected: true, validator: bound[peer]))
         }
         return out
+    }
+}
+
+/// Runs a service whose loop ends with `CancellationError` when graceful shutdown cancels it (the
+/// Koinos submitter's sleep does): that is a clean stop, not a failure, so the group goes on
+/// shutting down the others gracefully instead of cancelling them (and the store's last writes).
+struct CleanStopOnShutdown: Service {
+    let base: any Service
+
+    func run() async throws {
+        do {
+            try await base.run()
+        } catch is CancellationError {
+            // Stopped by graceful shutdown or by the group: nothing failed.
+        }
     }
 }

@@ -32,8 +32,11 @@ class Network:
 
     def spawn(self, name, cmd, ready_line=False):
         out = open(os.path.join(self.logs, f"{name}.log"), "ab")
+        # BRIDGE_RELAY_* variables are configuration overrides for the relay (BRIDGE_RELAY_BIN would
+        # be read as an unknown key `bin`): children get none of them.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_RELAY_")}
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if ready_line else out, stderr=out,
-                                cwd=ROOT, start_new_session=True)
+                                cwd=ROOT, start_new_session=True, env=env)
         self.procs.append((name, proc))
         if not ready_line:
             return proc, None
@@ -52,7 +55,9 @@ class Network:
         return proc, info
 
     def relay(self, *argv, stdin=None):
-        return subprocess.run([self.args.bin, *argv], cwd=ROOT, input=stdin, capture_output=True, text=True, check=True).stdout
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_RELAY_")}
+        return subprocess.run([self.args.bin, *argv], cwd=ROOT, input=stdin, capture_output=True, text=True, check=True,
+                              env=env).stdout
 
     def keygen(self, index):
         vdir = os.path.join(self.dir, f"validator-{index}")
