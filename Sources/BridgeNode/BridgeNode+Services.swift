@@ -109,7 +109,9 @@ extension BridgeNode {
                 return c.p2p.bootstrap.isEmpty || !connected.isEmpty
             },
         ]
-        return LiveServices(services: [p2p, aggregator, propagation, submitter, watcher], peers: peers, readiness: readiness)
+        let aggregation: any Service =
+            c.p2p.bootstrap.isEmpty ? aggregator : StartAfterFirstPeer(base: aggregator, host: host, timeout: .seconds(20))
+        return LiveServices(services: [p2p, aggregation, propagation, submitter, watcher], peers: peers, readiness: readiness)
     }
 
     static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {

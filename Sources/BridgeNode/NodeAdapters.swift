@@ -65,3 +65,20 @@ struct CleanStopOnShutdown: Service {
         }
     }
 }
+
+/// Starts a service once the libp2p host has a peer (at most `timeout` later): the aggregator's
+/// restore asks connected peers for the quorum sets this node missed while it was down, which
+/// only works once a peer is there.
+struct StartAfterFirstPeer: Service {
+    let base: any Service
+    let host: Libp2pHost
+    let timeout: Duration
+
+    func run() async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, await host.connectedPeers().isEmpty, !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        try await base.run()
+    }
+}
