@@ -31,7 +31,8 @@ struct MultiProcessTests {
         locks.append(try await net.lock(kind: "erc20", relayer: relayer))
         #expect(try await eventually(.seconds(60)) { try await Self.allAgree(Array(apis.prefix(3)), on: locks) })
         let restarted = try net.restart(config: victim["config"] as! String, name: "validator-4-restarted")
-        defer { restarted.terminate() }
+        // SIGKILL: the child may have inherited a mask that blocks SIGTERM from the test runner's thread.
+        defer { kill(restarted.processIdentifier, SIGKILL) }
         #expect(try await eventually(.seconds(60)) { try await Self.allAgree(apis, on: locks) })
     }
 

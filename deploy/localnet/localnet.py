@@ -203,6 +203,9 @@ def main():
     args = p.parse_args()
     net = Network(args)
     stop = {"now": False}
+    # A parent may have started us with SIGINT/SIGTERM blocked (threads of a Swift test runner
+    # block signals and children inherit the mask): unblock them so Ctrl-C and stop() work.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     def on_signal(*_):
         stop["now"] = True
     signal.signal(signal.SIGINT, on_signal)
