@@ -104,7 +104,7 @@ let package = Package(
             dependencies: [
                 "BridgeCore", "BridgeSigning", "BridgeKeystore", "BridgeStore", "BridgeAttestation",
                 "BridgeEthereum", "BridgeGossip", "BridgeKoinos", "BridgeHTTPAPI",
-                "Libp2pHost", "CurlTransport", "ChainCrypto",
+                "Libp2pHost", "Libp2pGossipsub", "Multiformats", "CurlTransport", "ChainCrypto", "Ethereum", "Koinos",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -33,11 +33,12 @@ public enum BridgeNode {
     ///   - logger: the root logger (the executable bootstrapped its backend).
     ///   - version: the software version shown by the API.
     ///   - validatorAddress: this node's Koinos address, once the keystore is unlocked.
+    ///   - keys: the unlocked keys; nil builds only the store and the HTTP API (inspection of a data dir).
     ///   - metricsExposition: renders the Prometheus registry for `/metrics`; nil when metrics are off.
     ///   - signals: graceful shutdown signals (tests pass none).
     ///   - onHTTPServerRunning: called with the listening channel (tests read the bound port from it).
     public static func buildServiceGroup(
-        configuration: BridgeNodeConfiguration, logger: Logger, version: String, validatorAddress: String? = nil,
+        configuration: BridgeNodeConfiguration, logger: Logger, version: String, validatorAddress: String? = nil, keys: NodeKeys? = nil,
         metricsExposition: (@Sendable () -> [UInt8])?, signals: [UnixSignal] = [.sigterm, .sigint],
         onHTTPServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> Assembly {
@@ -49,26 +50,24 @@ public enum BridgeNode {
         if !signals.isEmpty { services.append(.init(service: SignalEscalation(logger: logger, signals: signals))) }
         services.append(.init(service: StoreService(database: database, logger: logger)))
 
-        // ── Slots the lead fills as the other issues land (keep this order) ──────────────────
-        // SLOT p2p (issue 5): Libp2pHost + BridgeGossip plugin on `configuration.p2p`
-        //      (listen, bootstrap, topic); it also provides the PeerDirectory used below.
-        // SLOT aggregator (issue 6): BridgeAttestation.Aggregator reading observations from the
-        //      store and signatures from gossip; writes signature/evidence/heartbeat rows.
-        // SLOT submitter (issue 7): BridgeKoinos submitter on `configuration.koinos`; writes
-        //      submission rows.
-        // SLOT watcher (issue 4): BridgeEthereum.EthereumWatcher on `configuration.ethereum`;
-        //      writes observation rows + the cursor. Add its readiness to `readiness` below.
-        // ─────────────────────────────────────────────────────────────────────────────────────
+        // With the unlocked keys: p2p host + bridge plugin, aggregator, validator-set propagation,
+        // Koinos submitter, Ethereum watcher (in that order; see BridgeNode+Services.swift).
+        var live: LiveServices?
+        if let keys {
+            let built = try buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
+            services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
+            live = built
+        }
 
         var api: InspectionAPI?
         if configuration.http.enabled, let (host, port) = ConfigChecks.splitHostPort(configuration.http.listen) {
-            let peers = StaticPeerDirectory(configuration.p2p.bootstrap.map(Self.bootstrapSnapshot))
+            let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.p2p.bootstrap.map(Self.bootstrapSnapshot))
             let inspection = InspectionAPI(
-                store: database, node: description(configuration, version: version, validatorAddress: validatorAddress),
+                store: database, node: description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress),
                 validators: configuration.validators.map {
                     ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
                 },
-                peers: peers, readiness: [], metricsExposition: metricsExposition)
+                peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
             let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 logger.info("http api listening", metadata: ["http.address": "\(address)"])

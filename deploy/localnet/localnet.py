@@ -32,8 +32,11 @@ class Network:
 
     def spawn(self, name, cmd, ready_line=False):
         out = open(os.path.join(self.logs, f"{name}.log"), "ab")
+        # BRIDGE_RELAY_* variables are configuration overrides for the relay (BRIDGE_RELAY_BIN would
+        # be read as an unknown key `bin`): children get none of them.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_RELAY_")}
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if ready_line else out, stderr=out,
-                                cwd=ROOT, start_new_session=True)
+                                cwd=ROOT, start_new_session=True, env=env)
         self.procs.append((name, proc))
         if not ready_line:
             return proc, None
@@ -52,7 +55,9 @@ class Network:
         return proc, info
 
     def relay(self, *argv, stdin=None):
-        return subprocess.run([self.args.bin, *argv], cwd=ROOT, input=stdin, capture_output=True, text=True, check=True).stdout
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_RELAY_")}
+        return subprocess.run([self.args.bin, *argv], cwd=ROOT, input=stdin, capture_output=True, text=True, check=True,
+                              env=env).stdout
 
     def keygen(self, index):
         vdir = os.path.join(self.dir, f"validator-{index}")
@@ -63,7 +68,8 @@ class Network:
             f.write(PASSPHRASE)
         os.chmod(passfile, 0o600)
         if not os.path.exists(keystore):
-            self.relay("keygen", "--keystore", keystore, "--passphrase-file", passfile)
+            # Localnet keystores are throwaway: the fast argon2id limits keep start-up quick.
+            self.relay("keygen", "--keystore", keystore, "--passphrase-file", passfile, "--insecure-fast-kdf")
         keys = json.loads(self.relay("keys", "show", "--keystore", keystore, "--json"))
         return {"index": index, "dir": vdir, "keystore": keystore, "passphrase_file": passfile, **keys,
                 "p2p_port": free_port(), "http_port": free_port()}
@@ -150,12 +156,14 @@ class Network:
             config = self.write_config(v, validators, eth, koinos)
             name = f"validator-{v['index']}"
             proc, _ = self.spawn(name, [self.args.bin, "run", "--config", config])
+            v["config"], v["pid"] = config, proc.pid
             nodes.append((name, proc, f"http://127.0.0.1:{v['http_port']}", v))
         for name, proc, url, _ in nodes:
             self.wait_ready(url, proc, name)
-        summary = {"ethereum": eth, "koinos": koinos, "dir": self.dir,
+        summary = {"ethereum": eth, "koinos": koinos, "dir": self.dir, "logs": self.logs,
                    "validators": [{"name": n, "api": u, "koinos_address": v["koinos_address"],
-                                   "ethereum_address": v["ethereum_address"], "peer_id": v["peer_id"]}
+                                   "ethereum_address": v["ethereum_address"], "peer_id": v["peer_id"],
+                                   "config": v["config"], "pid": v["pid"]}
                                   for n, _, u, v in nodes]}
         with open(os.path.join(self.dir, "localnet.json"), "w") as f:
             json.dump(summary, f, indent=2)
@@ -183,17 +191,21 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--validators", type=int, default=3, choices=range(1, 8), metavar="N (1-7)")
     p.add_argument("--dir", default=os.path.join(ROOT, ".localnet"))
-    p.add_argument("--bin", default=os.path.join(ROOT, ".build/release/bridge-relay"))
+    p.add_argument("--bin", default=os.environ.get("BRIDGE_RELAY_BIN", os.path.join(ROOT, ".build/release/bridge-relay")))
     p.add_argument("--fresh", action="store_true", help="delete the folder first")
     p.add_argument("--eth-block-ms", type=int, default=1000, help="devnet mines a block every N ms")
     p.add_argument("--submit-timeout-ms", type=int, default=15000)
     p.add_argument("--log-level", default="info")
     p.add_argument("--start-timeout", type=float, default=120)
     p.add_argument("--max-lifetime", type=int, default=7200, help="devnets stop by themselves after S seconds")
+    p.add_argument("--keep-going", action="store_true", help="keep running when a validator process exits (tests restart them)")
     p.add_argument("--exit-when-ready", action="store_true", help="start, print the summary, stop (smoke check)")
     args = p.parse_args()
     net = Network(args)
     stop = {"now": False}
+    # A parent may have started us with SIGINT/SIGTERM blocked (threads of a Swift test runner
+    # block signals and children inherit the mask): unblock them so Ctrl-C and stop() work.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     def on_signal(*_):
         stop["now"] = True
     signal.signal(signal.SIGINT, on_signal)
@@ -204,6 +216,9 @@ def main():
         deadline = time.time() + args.max_lifetime
         while not stop["now"] and not args.exit_when_ready and time.time() < deadline:
             for name, proc in net.procs:
+                # --keep-going: a test kills and restarts validators itself; only the devnets count.
+                if args.keep_going and name.startswith("validator-"):
+                    continue
                 if proc.poll() is not None:
                     net.log(f"{name} exited with {proc.returncode}; stopping the network")
                     stop["now"] = True

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeHTTPAPI
+import ChainCrypto
+import Foundation
+import Libp2pHost
+import ServiceLifecycle
+import Synchronization
+
+/// Lets the gossip endpoint (built first) ask the aggregator (built second) which digests are
+/// settled: the endpoint and the aggregator each need the other at construction.
+final class SettledDigestsForwarder: SettledDigestLookup {
+    private let target = Mutex<SettledDigests?>(nil)
+
+    func connect(_ settled: SettledDigests) { target.withLock { $0 = settled } }
+
+    func isSettled(_ digest: [UInt8], validator: [UInt8]) -> Bool {
+        target.withLock { $0 }?.isSettled(digest, validator: validator) ?? false
+    }
+}
+
+/// `/v1/peers` from the running libp2p host: configured bootstrap peers and every connected
+/// peer, each with the validator its heartbeat bound it to.
+struct LivePeerDirectory: PeerDirectory {
+    let host: Libp2pHost
+    let endpoint: BridgeGossipEndpoint
+    let bootstrap: [String]
+    let validators: @Sendable () -> [[UInt8]]
+
+    func peers() async -> [PeerSnapshot] {
+        let connected = Set(await host.connectedPeers().map(\.description))
+        var bound: [String: String] = [:]
+        for validator in validators() {
+            if let peer = endpoint.boundPeer(of: validator), let address = KoinosAddress(bytes: validator) {
+                bound[peer] = address.base58
+            }
+        }
+        var out: [PeerSnapshot] = []
+        var seen = Set<String>()
+        for address in bootstrap {
+            let peer = address.components(separatedBy: "/p2p/").last ?? address
+            seen.insert(peer)
+            out.append(PeerSnapshot(peerID: peer, addresses: [address], connected: connected.contains(peer), validator: bound[peer]))
+        }
+        for peer in connected.sorted() where !seen.contains(peer) {
+            out.append(PeerSnapshot(peerID: peer, addresses: [], connected: true, validator: bound[peer]))
+        }
+        return out
+    }
+}
+
+/// Runs a service whose loop ends with `CancellationError` when graceful shutdown cancels it (the
+/// Koinos submitter's sleep does): that is a clean stop, not a failure, so the group goes on
+/// shutting down the others gracefully instead of cancelling them (and the store's last writes).
+struct CleanStopOnShutdown: Service {
+    let base: any Service
+
+    func run() async throws {
+        do {
+            try await base.run()
+        } catch is CancellationError {
+            // Stopped by graceful shutdown or by the group: nothing failed.
+        }
+    }
+}
+
+/// Starts a service once the libp2p host has a peer (at most `timeout` later): the aggregator's
+/// restore asks connected peers for the quorum sets this node missed while it was down, which
+/// only works once a peer is there.
+struct StartAfterFirstPeer: Service {
+    let base: any Service
+    let host: Libp2pHost
+    let timeout: Duration
+
+    func run() async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, await host.connectedPeers().isEmpty, !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        try await base.run()
+    }
+}

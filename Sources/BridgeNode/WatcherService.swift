@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeAttestation
+import BridgeEthereum
+import BridgeStore
+import Ethereum
+import Logging
+import ServiceLifecycle
+
+/// Runs the Ethereum watcher and nudges the aggregator whenever new observations are committed,
+/// so signing starts at once instead of on the aggregator's next tick.
+///
+/// When the configuration has no `ethereum.start_block` and the store no cursor, the first start
+/// begins at the current final block (history before it is not scanned).
+struct WatcherService: Service {
+    let configuration: EthereumWatcherConfiguration
+    let startAtFinalHead: Bool
+    let pool: EndpointPool
+    let database: BridgeDatabase
+    let aggregator: Aggregator
+    let logger: Logger
+
+    func run() async throws {
+        var configuration = self.configuration
+        if startAtFinalHead, try database.cursorBlock(configuration.cursorName) == nil {
+            configuration.startBlock = try await finalHead(configuration.finality)
+            logger.info("no cursor and no ethereum.start_block: starting at the final head", metadata: ["eth.block": "\(configuration.startBlock)"])
+        }
+        let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await watcher.run() }
+            group.addTask {
+                for await _ in watcher.observations { await aggregator.step() }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The final block now, retried until an endpoint answers or shutdown.
+    private func finalHead(_ finality: FinalityMode) async throws -> UInt64 {
+        while true {
+            do {
+                return try await pool.run("final head") { client -> UInt64 in
+                    switch finality {
+                    case .finalized: try await client.blockHeader(.finalized)?.number ?? 0
+                    case .safe: try await client.blockHeader(.safe)?.number ?? 0
+                    case .confirmations(let n):
+                        try await client.blockNumber().saturatingSubtract(n)
+                    }
+                }
+            } catch {
+                logger.warning("cannot read the final Ethereum block yet", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(2))
+                if Task.isShuttingDownGracefully { throw CancellationError() }
+            }
+        }
+    }
+}
+
+extension UInt64 {
+    fileprivate func saturatingSubtract(_ other: UInt64) -> UInt64 { self >= other ? self - other : 0 }
+}

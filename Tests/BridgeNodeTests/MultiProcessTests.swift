@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Four `bridge-relay run` processes + the Ethereum devnet + the Koinos simulator on loopback
+/// (started by `deploy/localnet/localnet.py`): locks → every node stores the same quorum
+/// attestation; one process SIGKILLed and restarted → it converges; nothing is counted twice.
+///
+/// Needs the built `bridge-relay` (next to the test bundle, or `BRIDGE_RELAY_BIN`) and the devnet
+/// virtualenvs (`scripts/setup-envs`). Skipped with `BRIDGE_SKIP_DEVNET=1`.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] != "1"))
+struct MultiProcessTests {
+    @Test(.timeLimit(.minutes(3)))
+    func fourRelaysStoreTheSameQuorumAttestationAndARestartedOneConverges() async throws {
+        let net = try LocalnetProcess.start(validators: 4)
+        defer { net.stop() }
+        let apis = net.validators.map { $0["api"] as! String }
+        let relayer = net.validators[0]["koinos_address"] as! String
+
+        var locks: [String] = []
+        for kind in ["erc20", "native"] { locks.append(try await net.lock(kind: kind, relayer: relayer)) }
+        #expect(try await eventually(.seconds(90)) { try await Self.allAgree(apis, on: locks) })
+
+        // SIGKILL validator 4, lock once more while it is down, restart it: it must converge.
+        let victim = net.validators[3]
+        kill(pid_t(victim["pid"] as! Int), SIGKILL)
+        locks.append(try await net.lock(kind: "erc20", relayer: relayer))
+        #expect(try await eventually(.seconds(60)) { try await Self.allAgree(Array(apis.prefix(3)), on: locks) })
+        let restarted = try net.restart(config: victim["config"] as! String, name: "validator-4-restarted")
+        // SIGKILL: the child may have inherited a mask that blocks SIGTERM from the test runner's thread.
+        defer { kill(restarted.processIdentifier, SIGKILL) }
+        #expect(try await eventually(.seconds(60)) { try await Self.allAgree(apis, on: locks) })
+    }
+
+    /// Every API holds exactly one attestation per lock, at quorum or beyond, with the same
+    /// digests and no validator counted twice in a signature list.
+    static func allAgree(_ apis: [String], on locks: [String]) async throws -> Bool {
+        var digests: [[String: String]] = []
+        for api in apis {
+            guard let page = try? await getJSON("\(api)/v1/attestations?limit=100"), let items = page["items"] as? [[String: Any]] else {
+                return false
+            }
+            let mine = items.filter { locks.contains((($0["observation"] as? [String: Any])?["tx_hash"] as? String)?.lowercased() ?? "") }
+            var byTx: [String: String] = [:]
+            for item in mine {
+                let tx = ((item["observation"] as! [String: Any])["tx_hash"] as! String).lowercased()
+                let quorum = item["quorum"] as! [String: Any]
+                let signers = (item["signatures"] as! [[String: Any]]).map { $0["validator"] as! String }
+                #expect(Set(signers).count == signers.count, "a validator counted twice on \(api)")
+                guard ["quorum", "submitted", "completed"].contains(item["status"] as! String),
+                    let required = quorum["required"] as? Int, (quorum["have"] as! Int) >= required
+                else { return false }
+                #expect(byTx[tx] == nil, "two attestations for one lock on \(api)")
+                byTx[tx] = item["digest"] as? String
+            }
+            guard byTx.count == locks.count else { return false }
+            digests.append(byTx)
+        }
+        return Set(digests.map { $0.sorted { $0.key < $1.key }.map(\.value).joined() }).count == 1
+    }
+}
+
+/// `deploy/localnet/localnet.py --keep-going` as a child process; stopped with SIGINT.
+final class LocalnetProcess: @unchecked Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let process: Process
+    let summary: [String: Any]
+    let binary: String
+    let dir: String
+    var validators: [[String: Any]] { summary["validators"] as! [[String: Any]] }
+
+    init(process: Process, summary: [String: Any], binary: String, dir: String) {
+        self.process = process
+        self.summary = summary
+        self.binary = binary
+        self.dir = dir
+    }
+
+    static func relayBinary() -> String {
+        if let path = ProcessInfo.processInfo.environment["BRIDGE_RELAY_BIN"] { return path }
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("bridge-relay").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("bridge-relay").path,
+            root.appendingPathComponent(".build/debug/bridge-relay").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    static func start(validators: Int) throws -> LocalnetProcess {
+        let binary = relayBinary()
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "bridge-relay not built at \(binary)")
+        let dir = NSTemporaryDirectory() + "bridge-multiprocess-\(UUID().uuidString.prefix(8))"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", root.appendingPathComponent("deploy/localnet/localnet.py").path, "--fresh", "--keep-going", "--dir", dir,
+            "--validators", "\(validators)", "--bin", binary, "--max-lifetime", "300", "--start-timeout", "90",
+        ]
+        process.currentDirectoryURL = root
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        // The first stdout line is the summary; a bounded wait (the script gives up after --start-timeout).
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line += byte }
+        let summary = try? JSONSerialization.jsonObject(with: line) as? [String: Any]
+        let net = LocalnetProcess(process: process, summary: summary ?? [:], binary: binary, dir: dir)
+        guard summary != nil else {
+            net.stop()
+            Issue.record("the localnet did not start; logs in \(dir)/logs")
+            throw CancellationError()
+        }
+        return net
+    }
+
+    func lock(kind: String, relayer: String) async throws -> String {
+        let eth = summary["ethereum"] as! [String: Any]
+        let body: [String: Any] = [
+            "jsonrpc": "2.0", "id": 1, "method": "devnet_lock",
+            "params": [["kind": kind, "amount": "1000000000000000000", "recipient": "1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN", "relayer": relayer]],
+        ]
+        var request = URLRequest(url: URL(string: eth["rpc"] as! String)!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        request.timeoutInterval = 60
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let answer = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let result = try #require(answer["result"] as? [String: Any], "devnet_lock failed: \(answer)")
+        return (result["tx_hash"] as! String).lowercased()
+    }
+
+    func restart(config: String, name: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--config", config]
+        // BRIDGE_RELAY_* are configuration overrides (BRIDGE_RELAY_BIN would be an unknown key).
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRIDGE_RELAY_") }
+        let log = "\(dir)/logs/\(name).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        return process
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(40)
+        while process.isRunning, Date() < deadline { usleep(100_000) }
+        if process.isRunning { process.terminate() }
+    }
+}
+
+func getJSON(_ url: String) async throws -> [String: Any] {
+    var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = 5
+    let (data, _) = try await URLSession.shared.data(for: request)
+    return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+}
+
+/// Polls until `condition` holds, at most `timeout`.
+func eventually(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(500))
+    }
+    return false
+}
