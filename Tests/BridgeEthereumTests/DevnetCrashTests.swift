@@ -46,7 +46,16 @@ extension DevnetWatcherTests {
             let logPath = dir + "/run-\(run).log"
             let watcher = try ChildProcess(binary, args, stderrPath: logPath)
             if run < 5 {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 400...1_500, using: &rng)))
+                // Kill only once this run has committed progress, so every kill lands mid catch-up
+                // whatever the machine's speed; then a random extra delay.
+                let cursorKey = "eth:\(devnet.chainID):\(devnet.v1Events.lowercased())"
+                let before = cursorsAfterKills.last ?? start
+                let waitUntil = Date().addingTimeInterval(60)
+                while watcher.process.isRunning, Date() < waitUntil {
+                    if let db = try? BridgeDatabase(path: dir + "/relay.sqlite"), let c = try? db.cursorBlock(cursorKey), c > before { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &rng)))
                 watcher.signal(SIGKILL)
             }
             let deadline = Date().addingTimeInterval(120)
