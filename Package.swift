@@ -154,11 +154,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "KoinosTests", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
+        // Test support shared by the Koinos test targets: the simulator as a child process.
+        .target(
+            name: "KoinosTestSupport", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"],
+            path: "Tests/KoinosTestSupport", swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KoinosTests", dependencies: ["Koinos", "KoinosTestSupport", "ChainCrypto", "JSONRPC", "CurlTransport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BridgeKoinosTests",
             dependencies: [
-                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "ChainCrypto", "CurlTransport", "JSONRPC", grdb,
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto",
+                "CurlTransport", "JSONRPC", grdb,
             ],
             swiftSettings: swiftSettings
         ),

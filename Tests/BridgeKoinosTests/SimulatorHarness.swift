@@ -6,6 +6,7 @@ import ChainCrypto
 import Foundation
 import JSONRPC
 import Koinos
+import KoinosTestSupport
 
 /// One validator node's submitter against the simulator, with its own in-memory database.
 struct SubmitterNode {

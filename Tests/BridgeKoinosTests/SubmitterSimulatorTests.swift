@@ -8,6 +8,7 @@ import ChainCrypto
 import Foundation
 import JSONRPC
 import Koinos
+import KoinosTestSupport
 import Testing
 
 /// The submitter against the Koinos simulator (real transactions, real signatures, real contract

@@ -7,6 +7,7 @@ import ChainCrypto
 import Foundation
 import GRDB
 import Koinos
+import KoinosTestSupport
 import Synchronization
 
 /// A clock the test moves by hand.

@@ -2,6 +2,7 @@
 import ChainCrypto
 import JSONRPC
 import Koinos
+import KoinosTestSupport
 import Testing
 
 /// Every `KoinosRPCClient` method against the Koinos simulator, including the typed chain errors.
@@ -11,7 +12,7 @@ struct KoinosRPCClientSimulatorTests {
         let payer = try Secp256k1.PrivateKey(rawRepresentation: SHA256Digest.hash(Array("rpc client test payer".utf8)))
         let address = KoinosAddress(publicKey: payer.publicKey)
         let validator = KoinosAddress(publicKey: Secp256k1.PrivateKey.generate().publicKey)
-        guard let sim = try SimulatorProcess.start([
+        guard let sim = try KoinosSimulatorProcess.start([
             "--profile", "v2", "--validators", validator.base58, "--account", "\(address.base58):1000000000",
             "--balance", "KOIN:\(address.base58):5000", "--block-interval-ms", "0",
         ]) else { return }

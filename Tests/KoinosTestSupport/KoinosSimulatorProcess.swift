@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
 import CurlTransport
-import Foundation
-import JSONRPC
-import Koinos
+public import Foundation
+public import JSONRPC
+public import Koinos
 import Synchronization
 
 /// The Koinos simulator (`deploy/devnet/koinos/start`) as a child process on 127.0.0.1, port 0.
@@ -11,19 +11,19 @@ import Synchronization
 /// `start` returns nil when `BRIDGE_SKIP_DEVNET=1`; otherwise it fails with a clear error when the
 /// simulator cannot start. The process gets `--max-lifetime` so it always ends by itself, and
 /// `stop()` terminates it.
-final class SimulatorProcess: Sendable {
-    struct StartError: Error, CustomStringConvertible {
-        let description: String
+public final class KoinosSimulatorProcess: Sendable {
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let rpcURL: String
-    let info: JSONValue
-    let rpc: KoinosRPCClient
+    public let rpcURL: String
+    public let info: JSONValue
+    public let rpc: KoinosRPCClient
     private let process: Mutex<Process?>
 
-    static var skipped: Bool { ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] == "1" }
+    public static var skipped: Bool { ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] == "1" }
 
-    static var startScript: URL {
+    public static var startScript: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("deploy/devnet/koinos/start")
     }
@@ -35,7 +35,7 @@ final class SimulatorProcess: Sendable {
         self.rpc = KoinosRPCClient(transport: CurlHTTPTransport(url: rpcURL))
     }
 
-    static func start(_ arguments: [String], timeoutSeconds: Double = 120) throws -> SimulatorProcess? {
+    public static func start(_ arguments: [String], timeoutSeconds: Double = 120) throws -> KoinosSimulatorProcess? {
         if skipped { return nil }
         let process = Process()
         process.executableURL = startScript
@@ -53,7 +53,7 @@ final class SimulatorProcess: Sendable {
             process.terminate()
             throw StartError(description: "Koinos simulator did not print its ready line (got \(line ?? "nothing")); set BRIDGE_SKIP_DEVNET=1 to skip")
         }
-        return SimulatorProcess(process: process, info: info, rpcURL: url)
+        return KoinosSimulatorProcess(process: process, info: info, rpcURL: url)
     }
 
     /// The first line of `handle`, read on a background thread; nil after the timeout.
@@ -75,7 +75,7 @@ final class SimulatorProcess: Sendable {
         return result.withLock { $0 }
     }
 
-    func stop() {
+    public func stop() {
         process.withLock { p in
             if let p, p.isRunning {
                 // SIGTERM first; the simulator may wait for an open keep-alive connection, so
@@ -92,16 +92,16 @@ final class SimulatorProcess: Sendable {
 
     /// A `simulator.*` test-control call.
     @discardableResult
-    func control(_ method: String, _ params: [String: JSONValue] = [:]) async throws -> JSONValue {
+    public func control(_ method: String, _ params: [String: JSONValue] = [:]) async throws -> JSONValue {
         try await rpc.call("simulator." + method, params)
     }
 
-    func produceBlock(count: Int = 1) async throws {
+    public func produceBlock(count: Int = 1) async throws {
         try await control("produce_block", ["count": .int(Int64(count))])
     }
 
-    var bridge: [UInt8] { KoinosAddress(info["bridge"]?.stringValue ?? "")?.bytes ?? [] }
-    var koin: [UInt8] { KoinosAddress(info["tokens"]?["KOIN"]?["id"]?.stringValue ?? "")?.bytes ?? [] }
-    var chainID: UInt32 { UInt32(info["bridge_chain_id"].flatMap { if case .int(let i) = $0 { Int(i) } else { nil } } ?? 0) }
+    public var bridge: [UInt8] { KoinosAddress(info["bridge"]?.stringValue ?? "")?.bytes ?? [] }
+    public var koin: [UInt8] { KoinosAddress(info["tokens"]?["KOIN"]?["id"]?.stringValue ?? "")?.bytes ?? [] }
+    public var chainID: UInt32 { UInt32(info["bridge_chain_id"].flatMap { if case .int(let i) = $0 { Int(i) } else { nil } } ?? 0) }
 }
 
