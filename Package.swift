@@ -144,12 +144,14 @@ let package = Package(
         .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto", crypto], swiftSettings: swiftSettings),
         // Runs the built `bridge-relay` binary as a subprocess (built by `swift build --build-tests`).
         .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport"], swiftSettings: swiftSettings),
+        // Test support: child processes (devnets, test servers) with deadlines.
+        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeEthereumTests",
             dependencies: [
-                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC",
+                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport",
                 lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings

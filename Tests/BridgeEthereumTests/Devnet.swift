@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CurlTransport
 import Foundation
+import ProcessTestSupport
 import JSONRPC
 
 /// The real Ethereum devnet (py-evm via eth-tester, deploy/devnet/ethereum/start) on port 0.

@@ -2,6 +2,7 @@
 import BridgeCore
 import BridgeStore
 import Foundation
+import ProcessTestSupport
 import JSONRPC
 import Testing
 

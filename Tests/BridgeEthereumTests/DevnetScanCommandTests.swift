@@ -3,6 +3,7 @@ import BridgeCore
 import BridgeEthereum
 import BridgeStore
 import Foundation
+import ProcessTestSupport
 import JSONRPC
 import Testing
 

@@ -5,6 +5,7 @@ import BridgeStore
 import ChainCrypto
 import Ethereum
 import Foundation
+import ProcessTestSupport
 import JSONRPC
 import Testing
 

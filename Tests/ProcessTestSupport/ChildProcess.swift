@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
+public import Foundation
 
 /// A helper process for tests: started with pipes, first stdout line read with a deadline,
 /// terminated (then killed) when released.
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
 
-    init(_ executable: String, _ arguments: [String], stderrPath: String? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], stderrPath: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardInput = stdinPipe
@@ -21,7 +21,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// The first line the process prints, or nil after `timeout` seconds / at end of output.
-    func firstLine(timeout: Double) -> String? {
+    public func firstLine(timeout: Double) -> String? {
         let handle = stdoutPipe.fileHandleForReading
         let box = LineBox()
         let done = DispatchSemaphore(value: 0)
@@ -40,15 +40,15 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Remaining stdout (call after the process exited).
-    func remainingOutput() -> String {
+    public func remainingOutput() -> String {
         String(decoding: stdoutPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
-    func signal(_ sig: Int32) {
+    public func signal(_ sig: Int32) {
         if process.isRunning { kill(process.processIdentifier, sig) }
     }
 
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         process.terminate()
         for _ in 0..<50 where process.isRunning { usleep(20_000) }
@@ -62,7 +62,7 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// The repository root, found from this file's path.
-let repositoryRoot: String = {
+public let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
