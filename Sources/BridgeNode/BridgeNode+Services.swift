@@ -68,6 +68,8 @@ extension BridgeNode {
         submitterConfiguration.fallbackValidators = fallback
         submitterConfiguration.rcLimitCap = c.koinos.rcLimitCap
         submitterConfiguration.inclusionTimeoutMs = c.koinos.submitTimeoutMs
+        submitterConfiguration.takeoverTimeoutMs = c.koinos.submitTimeoutMs
+        submitterConfiguration.sendsTransactions = c.koinos.relayerPolicy != "none"
         let validatorSync = KoinosValidatorSetSync(
             rpc: koinosRPC, bridge: koinosBridge.bytes, version: profile.koinosVersion, fallback: fallback,
             seeds: [submitterConfiguration.validatorAddress], logger: logger.labelled("bridge.koinos"))
