@@ -101,7 +101,9 @@ extension BridgeNode {
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: try c.p2p.bootstrap.map { try Multiaddr($0) },
-            ethereumCursor: { (try? database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval, logger: logger.labelled("bridge.p2p"))
+            ethereumCursor: { (try? database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
+            recordOwnHeartbeat: { heartbeat in try? database.storeHeartbeat(heartbeat, atMilliseconds: heartbeat.timestampMilliseconds) },
+            logger: logger.labelled("bridge.p2p"))
 
         let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.p2p.bootstrap, validators: { validatorSync.current.addresses })
         let readiness = [
