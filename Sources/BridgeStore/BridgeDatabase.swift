@@ -38,6 +38,7 @@ public final class BridgeDatabase: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-schema", migrate: BridgeSchema.createV1)
         migrator.registerMigration("v2-attestation", migrate: BridgeSchema.addAttestationColumns)
+        migrator.registerMigration("v3-signature-observation-index", migrate: BridgeSchema.indexSignaturesByObservation)
         return migrator
     }
 }
