@@ -28,29 +28,24 @@ struct CompleteTransferDigest: ParsableCommand {
     @Option(parsing: .unconditional, help: "Normalised amount, decimal (required).") var amount: String?
     @Option(help: "Koinos bridge contract id, base58 (required).") var contract: String?
     @Option(parsing: .unconditional, help: "Expiration in milliseconds (required).") var expiration: String?
-    @Option(help: "v2: Koinos relayer address, base58.") var relayer: String?
-    @Option(parsing: .unconditional, help: "v2: relayer payment, decimal.") var payment: String?
-    @Option(help: "v2: metadata string.") var metadata: String?
-    @Option(parsing: .unconditional, help: "v2: destination chain id.") var chain: String?
+    @OptionGroup var v2: V2TransferOptions
 
     func run() throws {
         try reportingFailures {
             let profile = try CLIInput.profile(profile)
-            try CLIInput.rejectV2Only(
-                profile,
-                [("--relayer", relayer != nil), ("--payment", payment != nil), ("--metadata", metadata != nil), ("--chain", chain != nil)])
+            try v2.check(profile)
             let message = KoinosTransferMessage(
                 profile: profile,
                 transactionID: try CLIInput.hex(ethTx, "--eth-tx", count: 32),
                 token: try CLIInput.koinosAddress(token, "--token"),
                 recipient: try CLIInput.koinosAddress(recipient, "--recipient"),
-                relayer: try relayer.map { try CLIInput.koinosAddress($0, "--relayer") } ?? [],
+                relayer: try v2.relayer.map { try CLIInput.koinosAddress($0, "--relayer") } ?? [],
                 amount: try CLIInput.uint64(amount, "--amount"),
-                payment: try payment.map { try CLIInput.uint64($0, "--payment") } ?? 0,
-                metadata: metadata ?? "",
+                payment: try v2.paymentValue(),
+                metadata: v2.metadata ?? "",
                 contractID: try CLIInput.koinosAddress(contract, "--contract"),
                 expiration: try CLIInput.uint64(expiration, "--expiration"),
-                chain: try chain.map { try CLIInput.uint32($0, "--chain") } ?? 0)
+                chain: try v2.chainValue())
             print(ChainHex.encode(message.digest))
         }
     }
@@ -71,31 +66,43 @@ struct EthCompleteTransferDigest: ParsableCommand {
     @Option(parsing: .unconditional, help: "Amount, decimal (required).") var amount: String?
     @Option(help: "Ethereum bridge contract address (required).") var bridge: String?
     @Option(parsing: .unconditional, help: "Expiration in milliseconds (required).") var expiration: String?
-    @Option(help: "v2: Ethereum relayer address (default: the zero address).") var relayer: String?
-    @Option(parsing: .unconditional, help: "v2: relayer payment, decimal.") var payment: String?
-    @Option(help: "v2: metadata string.") var metadata: String?
-    @Option(parsing: .unconditional, help: "v2: the bridge's uint32 chain id.") var chain: String?
+    @OptionGroup var v2: V2TransferOptions
 
     func run() throws {
         try reportingFailures {
             let profile = try CLIInput.profile(profile)
-            try CLIInput.rejectV2Only(
-                profile,
-                [("--relayer", relayer != nil), ("--payment", payment != nil), ("--metadata", metadata != nil), ("--chain", chain != nil)])
+            try v2.check(profile)
             let message = EthereumTransferMessage(
                 profile: profile,
                 koinosTransactionID: try CLIInput.koinosTransactionID(koinosTx),
                 operationID: try CLIInput.uint64(opID, "--op-id"),
                 token: try CLIInput.ethereumAddress(token, "--token"),
-                relayer: try relayer.map { try CLIInput.ethereumAddress($0, "--relayer") } ?? [UInt8](repeating: 0, count: 20),
+                relayer: try v2.relayer.map { try CLIInput.ethereumAddress($0, "--relayer") } ?? [UInt8](repeating: 0, count: 20),
                 recipient: try CLIInput.ethereumAddress(recipient, "--recipient"),
                 value: try CLIInput.uint64(amount, "--amount"),
-                payment: try payment.map { try CLIInput.uint64($0, "--payment") } ?? 0,
-                metadata: metadata ?? "",
+                payment: try v2.paymentValue(),
+                metadata: v2.metadata ?? "",
                 bridge: try CLIInput.ethereumAddress(bridge, "--bridge"),
                 expiration: try CLIInput.uint64(expiration, "--expiration"),
-                chainID: try chain.map { try CLIInput.uint32($0, "--chain") } ?? 0)
+                chainID: try v2.chainValue())
             print(ChainHex.encode(message.digest))
         }
     }
+}
+
+/// The v2-only fields both digests take; refused with a v1 profile.
+struct V2TransferOptions: ParsableArguments {
+    @Option(help: "v2: relayer address (base58 for the Koinos-bound digest; 0x for the Ethereum-bound one, default the zero address).")
+    var relayer: String?
+    @Option(parsing: .unconditional, help: "v2: relayer payment, decimal.") var payment: String?
+    @Option(help: "v2: metadata string.") var metadata: String?
+    @Option(parsing: .unconditional, help: "v2: the bridge's uint32 chain id.") var chain: String?
+
+    func check(_ profile: ContractProfile) throws {
+        try CLIInput.rejectV2Only(
+            profile, [("--relayer", relayer != nil), ("--payment", payment != nil), ("--metadata", metadata != nil), ("--chain", chain != nil)])
+    }
+
+    func paymentValue() throws -> UInt64 { try payment.map { try CLIInput.uint64($0, "--payment") } ?? 0 }
+    func chainValue() throws -> UInt32 { try chain.map { try CLIInput.uint32($0, "--chain") } ?? 0 }
 }
