@@ -52,20 +52,7 @@ public struct Libp2pPublicKey: Hashable, Sendable {
 
     /// Decodes the protobuf `PublicKey` (unknown fields skipped).
     public init(protobufEncoded bytes: [UInt8]) throws {
-        var reader = ProtobufReader(bytes)
-        var typeValue: UInt64?
-        var data: [UInt8]?
-        while let (field, value) = try reader.next() {
-            switch field {
-            case 1: typeValue = try value.requireVarint()
-            case 2: data = try value.requireBytes()
-            default: continue
-            }
-        }
-        guard let typeValue, let data else { throw MultiformatsError.malformedKey("missing field") }
-        guard typeValue <= 3, let type = Libp2pKeyType(rawValue: Int(typeValue)) else {
-            throw MultiformatsError.unsupportedKeyType(Int(clamping: typeValue))
-        }
+        let (type, data) = try Libp2pKeyType.decodeKeyMessage(bytes)
         try self.init(type: type, data: data)
     }
 
@@ -158,20 +145,7 @@ public struct Libp2pPrivateKey: Sendable {
     /// Decodes the protobuf `PrivateKey` (Ed25519: 64 bytes seed ‖ public, or a 32-byte seed;
     /// secp256k1: 32-byte scalar; ECDSA: DER SEC1/PKCS#8 or a 32-byte scalar).
     public init(protobufEncoded bytes: [UInt8]) throws {
-        var reader = ProtobufReader(bytes)
-        var typeValue: UInt64?
-        var data: [UInt8]?
-        while let (field, value) = try reader.next() {
-            switch field {
-            case 1: typeValue = try value.requireVarint()
-            case 2: data = try value.requireBytes()
-            default: continue
-            }
-        }
-        guard let typeValue, let data else { throw MultiformatsError.malformedKey("missing field") }
-        guard typeValue <= 3, let type = Libp2pKeyType(rawValue: Int(typeValue)) else {
-            throw MultiformatsError.unsupportedKeyType(Int(clamping: typeValue))
-        }
+        let (type, data) = try Libp2pKeyType.decodeKeyMessage(bytes)
         switch type {
         case .ed25519 where data.count == 64:
             try self.init(type: .ed25519, rawScalar: Array(data.prefix(32)))
@@ -213,5 +187,27 @@ public struct Libp2pPrivateKey: Sendable {
         case .p256(let key):
             return Array(try key.signature(for: data).derRepresentation)
         }
+    }
+}
+
+extension Libp2pKeyType {
+    /// Fields 1 (key type) and 2 (key bytes) of the libp2p `PublicKey`/`PrivateKey` protobuf
+    /// messages, which share that layout; unknown fields are skipped.
+    static func decodeKeyMessage(_ bytes: [UInt8]) throws -> (Libp2pKeyType, [UInt8]) {
+        var reader = ProtobufReader(bytes)
+        var typeValue: UInt64?
+        var data: [UInt8]?
+        while let (field, value) = try reader.next() {
+            switch field {
+            case 1: typeValue = try value.requireVarint()
+            case 2: data = try value.requireBytes()
+            default: continue
+            }
+        }
+        guard let typeValue, let data else { throw MultiformatsError.malformedKey("missing field") }
+        guard typeValue <= 3, let type = Libp2pKeyType(rawValue: Int(typeValue)) else {
+            throw MultiformatsError.unsupportedKeyType(Int(clamping: typeValue))
+        }
+        return (type, data)
     }
 }
