@@ -54,6 +54,7 @@ extension DevnetWatcherTests {
         let record = await pushed.next()
         #expect(record?.observation.id == id)
         #expect(record?.observation.metadata == "missed by the scan")
+        #expect(try database.storeReobservedObservation(try #require(record), nowMs: 1) == false, "storing twice changes nothing")
 
         // The second request is a no-op: already stored, nothing queued, nothing written.
         #expect(reobserver.offer(id) == .alreadyStored)
