@@ -12,7 +12,8 @@ import Testing
 /// suite (a concurrent test mining blocks would make a "not final" block final).
 extension DevnetWatcherTests {
     static func reobserver(
-        _ devnet: Devnet, database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), configure: (inout ReobservationQueue.Limits) -> Void = { _ in }
+        _ devnet: Devnet, database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), rpcURL: String? = nil,
+        configure: (inout ReobservationQueue.Limits) -> Void = { _ in }
     ) -> (EthereumReobserver, EthereumWatcherConfiguration) {
         var configuration = EthereumWatcherConfiguration(chainID: devnet.chainID, contract: HexData.decodeAddress(devnet.bridge), profile: .v2)
         configuration.tokens = [HexData.decodeAddress(devnet.token): koinosToken, HexData.decodeAddress(devnet.weth): koinosToken]
@@ -21,7 +22,7 @@ extension DevnetWatcherTests {
         limits.checksPerSecond = 1_000
         limits.burst = 1_000
         configure(&limits)
-        let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlTransportFactory.make(devnet.rpcURL))],
+        let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlTransportFactory.make(rpcURL ?? devnet.rpcURL, timeout: 2))],
                                 expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logs.logger())
         return (EthereumReobserver(configuration: configuration, pool: pool, database: database, limits: limits, logger: logs.logger()), configuration)
     }
