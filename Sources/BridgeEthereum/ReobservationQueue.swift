@@ -6,6 +6,8 @@ public import BridgeCore
 /// Peers may ask for any id, so every dimension is bounded: at most `maxLength` ids wait (more
 /// are refused, not queued); an id is queued at most once per `cooldownMs`; checks are paced by
 /// a token bucket (`checksPerSecond`, bursts of `burst`); an id is tried at most `maxAttempts` times.
+/// The ids remembered for their cooldown are those admitted within one cooldown, so at most about
+/// `maxLength + burst + checksPerSecond × cooldown` (≈ 1,500 with the defaults).
 public struct ReobservationQueue: Sendable {
     /// The bounds; the defaults suit a mainnet node (no configuration key).
     public struct Limits: Sendable, Hashable {
@@ -14,9 +16,11 @@ public struct ReobservationQueue: Sendable {
         public var cooldownMs: UInt64 = 10 * 60_000
         public var checksPerSecond = 2.0
         public var burst = 10.0
+        /// With `retryDelayMs`: a block gets 5 minutes to become final. A peer asks only after
+        /// its own first retry (5 minutes after it signed at its finality), so ours has usually caught up.
         public var maxAttempts = 10
         /// Wait before trying an id again (block not final yet, endpoints failing).
-        public var retryDelayMs: UInt64 = 15_000
+        public var retryDelayMs: UInt64 = 30_000
 
         public init() {}
     }
