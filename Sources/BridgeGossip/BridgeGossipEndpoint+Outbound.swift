@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
+public import BridgeCore
 import Synchronization
 import CoreMetrics
 
@@ -23,8 +23,14 @@ extension BridgeGossipEndpoint {
     }
 
     /// Announces this node: binds our peer id to our validator key (send every 15 s).
-    public func publishHeartbeat(ethereumCursor: UInt64) async {
+    /// Publishes our heartbeat and returns it as peers will store it (gossipsub does not deliver
+    /// our own messages back, so the caller records it for the node's own validator row).
+    @discardableResult
+    public func publishHeartbeat(ethereumCursor: UInt64) async -> ValidatorHeartbeat {
         await send(.heartbeat(peerID: transport.localPeerID, softwareVersion: configuration.softwareVersion, ethereumCursor: ethereumCursor))
+        return ValidatorHeartbeat(
+            validator: signer.validatorAddress, peerID: transport.localPeerID, softwareVersion: configuration.softwareVersion,
+            ethereumCursor: ethereumCursor, timestampMilliseconds: clock.nowMilliseconds)
     }
 
     /// Asks peers over the stream protocol for quorum sets reached since `sinceMilliseconds`;

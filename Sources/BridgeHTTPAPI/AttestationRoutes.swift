@@ -30,6 +30,11 @@ struct AttestationRoutes {
     }
 
     func detail(id rawID: String) async throws -> Response {
+        // A cached body exists only for an id that parsed and was found, so look it up first.
+        let generation = api.store.attestationGeneration
+        if let body = api.renderedAttestations.body(for: rawID, generation: generation) {
+            return JSONResponse.body(body)
+        }
         let id = rawID.removingPercentEncoding ?? rawID
         guard ObservationID(id) != nil else {
             throw APIError.badRequest("id must be <chain_id>:0x<64 hex tx hash>:<log_index>, got '\(id.prefix(120))'")
@@ -37,7 +42,9 @@ struct AttestationRoutes {
         guard let record = try await api.store.attestation(id: id) else {
             throw APIError.notFound("no attestation with id \(id)")
         }
-        return JSONResponse.make(AttestationJSON(record, recovery: api.recovery))
+        guard let body = JSONResponse.encode(AttestationJSON(record, recovery: api.recovery)) else { return JSONResponse.encodingFailure }
+        api.renderedAttestations.store(body, for: rawID, generation: generation)
+        return JSONResponse.body(body)
     }
 
     /// Turns query parameters into a store query; every mistake is a 400 naming the parameter.

@@ -23,6 +23,8 @@ public struct InspectionAPI: Sendable {
     /// Unix milliseconds (injected for tests).
     public var clock: @Sendable () -> UInt64
     let recovery = SignatureRecoveryCache()
+    /// Rendered `/v1/attestations/{id}` bodies, valid while the store's generation is unchanged.
+    let renderedAttestations: RenderedResponseCache
     let httpMetrics = HTTPMetrics()
     let startedAtMs: UInt64
 
@@ -34,10 +36,12 @@ public struct InspectionAPI: Sendable {
     ///   - readiness: conditions that must all hold for `/readyz` to answer 200.
     ///   - metricsExposition: renders the Prometheus registry.
     ///   - clock: Unix milliseconds.
+    ///   - responseCacheCapacity: attestation detail bodies kept rendered (0 renders every request).
     public init(
         store: any BridgeReadStore, node: NodeDescription, validators: [ConfiguredValidator], peers: any PeerDirectory,
         readiness: [ReadinessCheck] = [], metricsExposition: (@Sendable () -> [UInt8])? = nil,
-        clock: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+        clock: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) },
+        responseCacheCapacity: Int = 4096
     ) {
         self.store = store
         self.node = node
@@ -47,6 +51,7 @@ public struct InspectionAPI: Sendable {
         self.metricsExposition = metricsExposition
         self.clock = clock
         self.startedAtMs = clock()
+        self.renderedAttestations = RenderedResponseCache(capacity: responseCacheCapacity)
     }
 
     /// Every route, behind the error, CORS and metrics middleware.

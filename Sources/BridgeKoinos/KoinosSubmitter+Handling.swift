@@ -81,6 +81,10 @@ extension KoinosSubmitter {
 
     /// Decides whether it is our turn and sends `complete_transfer` when it is.
     private func attempt(_ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64) async {
+        guard configuration.sendsTransactions else {
+            await recheckOnly(&record, message, now: now, reason: "relayer_policy none: this node attests and never submits")
+            return
+        }
         let set = validators.current
         let payer = configuration.payerAddress
         var extraSigners = [Secp256k1.PrivateKey]()

@@ -23,6 +23,9 @@ public struct KoinosSubmitterConfiguration: Sendable {
     /// recipient's signature). Empty by default: the node then submits only transfers whose
     /// relayer is its own address.
     public var recipientKeys: [Secp256k1.PrivateKey] = []
+    /// False: watch-only (`koinos.relayer_policy: none`): the node never sends a transaction and
+    /// only notices when someone else completes a transfer.
+    public var sendsTransactions = true
     /// Validators used until the contract has been read (tests, or Koinos unreachable at boot).
     public var fallbackValidators: [[UInt8]] = []
     /// Upper bound of `rc_limit`; the limit is min(account rc, this).

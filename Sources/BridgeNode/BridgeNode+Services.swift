@@ -79,6 +79,8 @@ extension BridgeNode {
         submitterConfiguration.fallbackValidators = fallback
         submitterConfiguration.rcLimitCap = c.koinos.rcLimitCap
         submitterConfiguration.inclusionTimeoutMs = c.koinos.submitTimeoutMs
+        submitterConfiguration.takeoverTimeoutMs = c.koinos.submitTimeoutMs
+        submitterConfiguration.sendsTransactions = c.koinos.relayerPolicy != "none"
         let validatorSync = KoinosValidatorSetSync(
             rpc: koinosRPC, bridge: koinosBridge.bytes, version: profile.koinosVersion, fallback: fallback,
             seeds: [submitterConfiguration.validatorAddress], logger: logger.labelled("bridge.koinos"))
@@ -96,7 +98,9 @@ extension BridgeNode {
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: try c.p2p.bootstrap.map { try Multiaddr($0) },
-            ethereumCursor: { (try? database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval, logger: logger.labelled("bridge.p2p"))
+            ethereumCursor: { (try? database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
+            recordOwnHeartbeat: { heartbeat in try? database.storeHeartbeat(heartbeat, atMilliseconds: heartbeat.timestampMilliseconds) },
+            logger: logger.labelled("bridge.p2p"))
 
         let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.p2p.bootstrap, validators: { validatorSync.current.addresses })
         let readiness = [

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 import BridgeGossip
 import BridgeStore
 import Libp2pGossipsub
@@ -21,6 +22,8 @@ struct P2PService: Service {
     /// Highest Ethereum block scanned, carried in heartbeats.
     let ethereumCursor: @Sendable () -> UInt64
     let heartbeatInterval: Duration
+    /// Stores the heartbeat we just published (our own row in `/v1/validators`).
+    let recordOwnHeartbeat: @Sendable (ValidatorHeartbeat) -> Void
     let logger: Logger
 
     func run() async throws {
@@ -74,7 +77,7 @@ struct P2PService: Service {
     func heartbeats() async {
         var round = 0
         while !Task.isCancelled {
-            await endpoint.publishHeartbeat(ethereumCursor: ethereumCursor())
+            recordOwnHeartbeat(await endpoint.publishHeartbeat(ethereumCursor: ethereumCursor()))
             round += 1
             try? await Task.sleep(for: round < 12 ? .milliseconds(2_500) : heartbeatInterval)
         }

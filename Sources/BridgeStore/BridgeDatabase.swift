@@ -8,6 +8,11 @@ public import GRDB
 /// covers them) use one `write` transaction, so a crash never loses or repeats an observation.
 public final class BridgeDatabase: Sendable {
     public let writer: any DatabaseWriter
+    let changes = AttestationChangeCounter()
+
+    /// Grows by one with every committed transaction that changed an observation, signature or
+    /// submission row: a rendered attestation view made at generation g is current while this is g.
+    public var attestationGeneration: UInt64? { changes.value }
 
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
     public init(path: String) throws {
@@ -18,12 +23,14 @@ public final class BridgeDatabase: Sendable {
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
+        writer.add(transactionObserver: changes, extent: .databaseLifetime)
     }
 
     /// An in-memory database with the same schema, for tests.
     public init(inMemory: Void = ()) throws {
         writer = try DatabaseQueue()
         try Self.migrator.migrate(writer)
+        writer.add(transactionObserver: changes, extent: .databaseLifetime)
     }
 
     /// Every schema change, in order. Append new migrations; never edit a shipped one.

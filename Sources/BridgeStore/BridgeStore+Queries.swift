@@ -162,6 +162,12 @@ public protocol BridgeReadStore: Sendable {
     func cursors() async throws -> [CursorRecord]
     /// Observation count per status (statuses with no rows are absent).
     func statusCounts() async throws -> [AttestationStatus: Int]
+    /// A number that changes whenever an attestation view may change (nil: unknown, do not cache).
+    var attestationGeneration: UInt64? { get }
+}
+
+extension BridgeReadStore {
+    public var attestationGeneration: UInt64? { nil }
 }
 
 // MARK: Queries

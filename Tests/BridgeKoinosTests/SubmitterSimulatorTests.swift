@@ -228,4 +228,34 @@ struct SubmitterSimulatorTests {
         await node.submitter.tick()
         #expect(try node.db.submission(for: openID)?.status == .completed)  // noticed, never sent
     }
+
+    @Test func watchOnlyNodeNeverSendsButNoticesCompletion() async throws {
+        let validators = TestValidator.make(3)
+        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
+        defer { sim.stop() }
+        let clock = ManualClock(Self.wallNow)
+        let recipient = TestValidator(key: .generate())
+        // Relayer = this node, which would normally submit at once; watch-only must not.
+        let message = QuorumFixture.message(
+            sim, profile: .v2, recipient: recipient.address, amount: 700, relayer: validators[0].address, nowMs: clock.nowMilliseconds)
+        let watcher = try sim.node(validators[0], profile: .v2, clock: clock, takeoverMs: 0) { $0.sendsTransactions = false }
+        let id = try QuorumFixture.store(message, signers: validators, in: watcher.db, quorumAtMs: clock.nowMilliseconds)
+        await watcher.submitter.tick()
+        let waiting = try #require(try watcher.db.submission(for: id))
+        #expect(waiting.status == .pending && waiting.koinosTransactionID == nil)
+        #expect(waiting.lastError?.contains("relayer_policy none") == true)
+        #expect(try await sim.rpc.accountNonce(validators[0].address) == 0)
+
+        // The recipient claims it through a node holding its key; the watch-only node notices.
+        let claimer = try sim.node(validators[1], profile: .v2, clock: clock, takeoverMs: 0) { $0.recipientKeys = [recipient.key] }
+        try QuorumFixture.store(message, signers: validators, in: claimer.db, quorumAtMs: clock.nowMilliseconds)
+        await claimer.submitter.tick()
+        try await sim.produceBlock()
+        await claimer.submitter.tick()
+        #expect(try claimer.db.submission(for: id)?.status == .completed)
+        clock.advance(60_000)
+        await watcher.submitter.tick()
+        #expect(try watcher.db.submission(for: id)?.status == .completed)
+        #expect(try await sim.rpc.accountNonce(validators[0].address) == 0)
+    }
 }

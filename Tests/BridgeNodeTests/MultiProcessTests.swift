@@ -24,6 +24,7 @@ struct MultiProcessTests {
         var locks: [String] = []
         for kind in ["erc20", "native"] { locks.append(try await net.lock(kind: kind, relayer: relayer)) }
         #expect(try await eventually(.seconds(90)) { try await Self.allAgree(apis, on: locks) })
+        #expect(try await eventually(.seconds(30)) { await Self.everyValidatorHasAHeartbeat(apis, count: 4) })
 
         // SIGKILL validator 4, lock once more while it is down, restart it: it must converge.
         let victim = net.validators[3]

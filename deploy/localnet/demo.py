@@ -100,6 +100,25 @@ class Demo:
             time.sleep(0.25)
         return rows, completed_at, wanted
 
+    def report_memory(self, summary, settle=5.0):
+        """Prints each validator's resident memory once the network has been idle for `settle` s."""
+        time.sleep(settle)
+        parts = []
+        for v in summary["validators"]:
+            fields = {}
+            try:
+                with open(f"/proc/{v['pid']}/status") as f:
+                    for line in f:
+                        key, _, value = line.partition(":")
+                        if key in ("VmRSS", "VmHWM"):
+                            fields[key] = int(value.split()[0]) / 1024
+            except OSError:
+                continue
+            if "VmRSS" in fields:
+                parts.append(f"{v['name']} {fields['VmRSS']:.1f} MiB (peak {fields.get('VmHWM', 0):.1f})")
+        if parts:
+            print(f"resident memory after {settle:.0f} s idle: " + ", ".join(parts), flush=True)
+
     def run(self):
         summary = self.start_network()
         eth, api = summary["ethereum"], summary["validators"][0]["api"]
@@ -130,6 +149,7 @@ class Demo:
         say(f"{len(wanted)} locks attested and completed on the Koinos simulator")
         print(f"lock-to-completed latency: min {latencies[0]:.1f} s, median {latencies[len(latencies) // 2]:.1f} s, "
               f"max {latencies[-1]:.1f} s (polled every 0.25 s on {api})", flush=True)
+        self.report_memory(summary)
         if self.args.exit:
             self.stop_network()
             return 0

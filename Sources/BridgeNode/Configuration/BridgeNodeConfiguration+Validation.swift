@@ -40,8 +40,8 @@ extension BridgeNodeConfiguration {
         if koinos.signatureLifetimeMs == 0 { add("koinos.signature_lifetime_ms", "must be greater than 0 (signatures would be born expired)") }
         if koinos.rcLimitCap == 0 { add("koinos.rc_limit_cap", "must be greater than 0 (no transaction could be paid for)") }
         if koinos.submitTimeoutMs == 0 { add("koinos.submit_timeout_ms", "must be greater than 0") }
-        if !["own", "own_or_recipient"].contains(koinos.relayerPolicy) {
-            add("koinos.relayer_policy", "must be own or own_or_recipient, got '\(koinos.relayerPolicy)'")
+        if !["own", "none"].contains(koinos.relayerPolicy) {
+            add("koinos.relayer_policy", "must be own or none, got '\(koinos.relayerPolicy)'")
         }
 
         // validators

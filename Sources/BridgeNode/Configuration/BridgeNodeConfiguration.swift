@@ -36,7 +36,7 @@ public struct BridgeNodeConfiguration: Sendable {
         public var signatureLifetimeMs: UInt64 = 3_600_000
         public var rcLimitCap: UInt64 = 100_000_000
         public var submitTimeoutMs: UInt64 = 60_000
-        /// `own` (relayer empty or us) or `own_or_recipient`.
+        /// `own` (submit v1 transfers in turn and v2 transfers naming us as relayer) or `none` (watch-only).
         public var relayerPolicy: String = "own"
     }
 
