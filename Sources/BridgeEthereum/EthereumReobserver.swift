@@ -2,6 +2,7 @@
 public import BridgeCore
 public import BridgeStore
 import ChainCrypto
+public import CoreMetrics
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -28,12 +29,12 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
     /// Pause of the service loop when nothing is due.
     let idlePoll: Duration
     let logger: Logger
-    let metrics = ReobservationMetrics.shared
+    let metrics: ReobservationMetrics
 
     public init(
         configuration: EthereumWatcherConfiguration, pool: EndpointPool, database: BridgeDatabase, limits: ReobservationQueue.Limits = .init(),
         wallClock: any BridgeClock = SystemBridgeClock(), idlePoll: Duration = .milliseconds(250),
-        logger: Logger = Logger(label: "bridge.eth-reobserver")
+        logger: Logger = Logger(label: "bridge.eth-reobserver"), metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.pool = pool
@@ -44,6 +45,7 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
         self.wallClock = wallClock
         self.idlePoll = idlePoll
         self.logger = logger
+        self.metrics = ReobservationMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         (observations, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1_000))
     }
 

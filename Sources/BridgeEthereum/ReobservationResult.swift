@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Metrics
+import CoreMetrics
 
 /// What became of one re-observation request. The raw value is the bounded metric label of
 /// `bridge_reobservation_total{result=…}`.
@@ -42,15 +42,15 @@ public enum ReobservationResult: String, Sendable, Hashable, CaseIterable {
 
 /// The re-observer's metrics: one counter per result, and the queue length.
 final class ReobservationMetrics: Sendable {
-    static let shared = ReobservationMetrics()
-
-    let queueLength = Gauge(label: "bridge_reobservation_queue_length")
+    let queueLength: Gauge
     private let counters: [ReobservationResult: Counter]
 
-    private init() {
+    /// - Parameter factory: the bootstrapped backend (`MetricsSystem.factory`) unless a test passes its own.
+    init(factory: any MetricsFactory) {
+        queueLength = Gauge(label: "bridge_reobservation_queue_length", factory: factory)
         var counters: [ReobservationResult: Counter] = [:]
         for result in ReobservationResult.allCases {
-            counters[result] = Counter(label: "bridge_reobservation_total", dimensions: [("result", result.rawValue)])
+            counters[result] = Counter(label: "bridge_reobservation_total", dimensions: [("result", result.rawValue)], factory: factory)
         }
         self.counters = counters
     }

@@ -20,7 +20,8 @@ extension DevnetWatcherTests {
         try await devnet.mine(6)
         let database = try BridgeDatabase()
         let logs = CapturedLogs()
-        let (reobserver, configuration) = Self.reobserver(devnet, database: database, logs: logs) {
+        let metrics = CountingMetrics()
+        let (reobserver, configuration) = Self.reobserver(devnet, database: database, logs: logs, metrics: metrics) {
             $0.maxAttempts = 2
             $0.retryDelayMs = 0
         }
@@ -56,12 +57,20 @@ extension DevnetWatcherTests {
         #expect(try database.cursorBlock(configuration.cursorName) == nil, "no cursor written")
         // Every refused id is cooling down: asking again does not cost another RPC round.
         #expect(reobserver.offer(cases[0].0) == .coolingDown)
+        let counted: [ReobservationResult] = [
+            .unknownTransaction, .logNotFound, .unexpectedLog, .transactionFailed, .wrongChain, .deferred, .duplicate, .notFinal, .coolingDown,
+        ]
+        for result in counted {
+            #expect(metrics.count("bridge_reobservation_total", [("result", result.rawValue)]) == 1, "\(result.rawValue)")
+        }
+        #expect(metrics.count("bridge_reobservation_total", [("result", "observed")]) == 0)
     }
 
     @Test func aFloodOfDistinctIdsIsBoundedAndPaced() async throws {
         let devnet = try SharedDevnet.get()
         let database = try BridgeDatabase()
-        let (reobserver, _) = Self.reobserver(devnet, database: database) {
+        let metrics = CountingMetrics()
+        let (reobserver, _) = Self.reobserver(devnet, database: database, metrics: metrics) {
             $0.maxLength = 32
             $0.checksPerSecond = 0.001
             $0.burst = 4
@@ -73,6 +82,7 @@ extension DevnetWatcherTests {
         }
         #expect(refusals[nil] == 32, "queued")
         #expect(refusals[.queueFull] == 5_000 - 32)
+        #expect(metrics.count("bridge_reobservation_total", [("result", "queue_full")]) == 5_000 - 32)
         #expect(reobserver.queuedCount == 32)
         // The burst is checked against the node; then the rate limit holds the rest back.
         for _ in 0..<4 { #expect(await reobserver.processNext()?.result == .unknownTransaction) }

@@ -13,7 +13,7 @@ import Testing
 extension DevnetWatcherTests {
     static func reobserver(
         _ devnet: Devnet, database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), rpcURL: String? = nil,
-        configure: (inout ReobservationQueue.Limits) -> Void = { _ in }
+        metrics: CountingMetrics = CountingMetrics(), configure: (inout ReobservationQueue.Limits) -> Void = { _ in }
     ) -> (EthereumReobserver, EthereumWatcherConfiguration) {
         var configuration = EthereumWatcherConfiguration(chainID: devnet.chainID, contract: HexData.decodeAddress(devnet.bridge), profile: .v2)
         configuration.tokens = [HexData.decodeAddress(devnet.token): koinosToken, HexData.decodeAddress(devnet.weth): koinosToken]
@@ -24,7 +24,8 @@ extension DevnetWatcherTests {
         configure(&limits)
         let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlTransportFactory.make(rpcURL ?? devnet.rpcURL, timeout: 2))],
                                 expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logs.logger())
-        return (EthereumReobserver(configuration: configuration, pool: pool, database: database, limits: limits, logger: logs.logger()), configuration)
+        return (EthereumReobserver(
+            configuration: configuration, pool: pool, database: database, limits: limits, logger: logs.logger(), metricsFactory: metrics), configuration)
     }
 
     static func observationID(_ devnet: Devnet, _ txHash: String, _ logIndex: UInt64) throws -> ObservationID {
