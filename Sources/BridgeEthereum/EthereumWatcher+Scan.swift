@@ -26,13 +26,7 @@ extension EthereumWatcher {
 
     /// The highest block the finality mode trusts, or nil when none is final yet.
     func finalBlock() async throws -> UInt64? {
-        switch configuration.finality {
-        case .finalized: return try await pool.run("eth_getBlockByNumber") { try await $0.blockHeader(.finalized) }?.number
-        case .safe: return try await pool.run("eth_getBlockByNumber") { try await $0.blockHeader(.safe) }?.number
-        case .confirmations(let n):
-            let head = try await pool.run("eth_blockNumber") { try await $0.blockNumber() }
-            return head >= n ? head - n : nil
-        }
+        try await pool.finalBlock(configuration.finality)
     }
 
     func noteFinality(_ target: UInt64, state: inout LoopState) {

@@ -19,7 +19,8 @@ import ServiceLifecycle
 
 /// The services that need the unlocked keys, built in dependency order from a validated configuration.
 struct LiveServices {
-    /// p2p host + bridge plugin, aggregator, validator-set propagation, Koinos submitter, Ethereum watcher.
+    /// p2p host + bridge plugin, aggregator, validator-set propagation, Koinos submitter, Ethereum
+    /// watcher, Ethereum re-observer.
     var services: [any Service]
     var peers: any PeerDirectory
     var readiness: [ReadinessCheck]
@@ -56,10 +57,20 @@ extension BridgeNode {
             transport: transport, configuration: gossipConfiguration, settled: settled,
             attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
 
+        // Ethereum: endpoints over libcurl, finality, token map → judge; the re-observer answers
+        // peers' requests for locks we have not stored, by the watcher's rules.
+        let watcherConfiguration = ethereumWatcherConfiguration(c, profile: profile, contract: ethContract.bytes, koinosBridge: koinosBridge.bytes)
+        let ethLogger = logger.labelled("bridge.eth-watcher")
+        let pool = EndpointPool(
+            clients: c.ethereum.rpc.map { EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: 30_000))) },
+            expectedChainID: c.ethereum.chainID, clock: clock, logger: ethLogger)
+        let reobserver = EthereumReobserver(
+            configuration: watcherConfiguration, pool: pool, database: database, wallClock: clock, logger: logger.labelled("bridge.eth-reobserver"))
+
         // Aggregation: signs what the watcher stored, gossips, persists quorum sets.
         let aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, hashing: ChainHashing(),
-            logger: logger.labelled("bridge.aggregator"))
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, reobservation: reobserver,
+            hashing: ChainHashing(), logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 
         // Koinos: submitter paid by the validator key; the validator set read from the contract.
@@ -79,24 +90,10 @@ extension BridgeNode {
         let propagation = ValidatorSetPropagation(
             sync: validatorSync, aggregator: aggregator, endpoint: endpoint, interval: .seconds(2), logger: logger.labelled("bridge.validators"))
 
-        // Ethereum: endpoints over libcurl, finality, token map → judge.
-        var watcherConfiguration = EthereumWatcherConfiguration(
-            chainID: c.ethereum.chainID, contract: ethContract.bytes, profile: profile, finality: finalityMode(c.ethereum),
-            startBlock: c.ethereum.startBlock ?? 0)
-        watcherConfiguration.maxWindow = c.ethereum.maxBlockWindow
-        watcherConfiguration.pollInterval = .milliseconds(Int64(clamping: c.ethereum.pollIntervalMs))
-        watcherConfiguration.errorBackoff = .milliseconds(Int64(clamping: min(c.ethereum.pollIntervalMs, 1_000)))
-        watcherConfiguration.requireAgreement = c.ethereum.agreement == "two_agree"
-        watcherConfiguration.tokens = tokenMap(c.koinos.tokens)
-        watcherConfiguration.koinosContract = koinosBridge.bytes
-        watcherConfiguration.signatureLifetimeMs = c.koinos.signatureLifetimeMs
-        let ethLogger = logger.labelled("bridge.eth-watcher")
-        let pool = EndpointPool(
-            clients: c.ethereum.rpc.map { EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: 30_000))) },
-            expectedChainID: c.ethereum.chainID, clock: clock, logger: ethLogger)
         let watcher = WatcherService(
             configuration: watcherConfiguration, startAtFinalHead: c.ethereum.startBlock == nil, pool: pool, database: database,
             aggregator: aggregator, logger: ethLogger)
+        let reobservation = ReobserverService(reobserver: reobserver, aggregator: aggregator)
 
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
@@ -115,7 +112,7 @@ extension BridgeNode {
         ]
         let aggregation: any Service =
             c.p2p.bootstrap.isEmpty ? aggregator : StartAfterFirstPeer(base: aggregator, host: host, timeout: .seconds(20))
-        return LiveServices(services: [p2p, aggregation, propagation, submitter, watcher], peers: peers, readiness: readiness)
+        return LiveServices(services: [p2p, aggregation, propagation, submitter, watcher, reobservation], peers: peers, readiness: readiness)
     }
 
     static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {

@@ -12,7 +12,8 @@ public import UnixSignals
 /// It bootstraps nothing (logging and metrics backends belong to the executable); it only builds
 /// components and orders them. Start order is dependency order and graceful shutdown runs in
 /// reverse: signal escalation → store → p2p host → aggregator → Koinos submitter → Ethereum
-/// watcher → HTTP API, so the API stops taking requests first and the store closes last.
+/// watcher → Ethereum re-observer → HTTP API, so the API stops taking requests first and the
+/// store closes last.
 public enum BridgeNode {
     /// Name of the SQLite file under `data_dir`.
     public static let databaseFileName = "bridge.sqlite"
@@ -51,7 +52,7 @@ public enum BridgeNode {
         services.append(.init(service: StoreService(database: database, logger: logger)))
 
         // With the unlocked keys: p2p host + bridge plugin, aggregator, validator-set propagation,
-        // Koinos submitter, Ethereum watcher (in that order; see BridgeNode+Services.swift).
+        // Koinos submitter, Ethereum watcher, Ethereum re-observer (in that order; see BridgeNode+Services.swift).
         var live: LiveServices?
         if let keys {
             let built = try buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)

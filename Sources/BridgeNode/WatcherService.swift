@@ -39,14 +39,7 @@ struct WatcherService: Service {
     private func finalHead(_ finality: FinalityMode) async throws -> UInt64 {
         while true {
             do {
-                return try await pool.run("final head") { client -> UInt64 in
-                    switch finality {
-                    case .finalized: try await client.blockHeader(.finalized)?.number ?? 0
-                    case .safe: try await client.blockHeader(.safe)?.number ?? 0
-                    case .confirmations(let n):
-                        try await client.blockNumber().saturatingSubtract(n)
-                    }
-                }
+                return try await pool.finalBlock(finality) ?? 0
             } catch {
                 logger.warning("cannot read the final Ethereum block yet", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: .seconds(2))
@@ -54,8 +47,4 @@ struct WatcherService: Service {
             }
         }
     }
-}
-
-extension UInt64 {
-    fileprivate func saturatingSubtract(_ other: UInt64) -> UInt64 { self >= other ? self - other : 0 }
 }

@@ -81,7 +81,7 @@ extension BridgeDatabase {
         }
     }
 
-    private static func insert(_ r: ObservationRecord, db: Database, nowMs: UInt64) throws {
+    static func insert(_ r: ObservationRecord, db: Database, nowMs: UInt64) throws {
         let o = r.observation
         try db.execute(
             sql: """

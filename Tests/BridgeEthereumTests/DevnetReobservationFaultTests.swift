@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+import BridgeEthereum
+import BridgeStore
+import Ethereum
+import JSONRPC
+import ProcessTestSupport
+import Testing
+
+/// The re-observer behind an endpoint that answers garbage: retried, then given up with a
+/// counted reason, never a crash; once the endpoint recovers, the next request is served.
+extension DevnetWatcherTests {
+    @Test(arguments: ["garbage", "truncated", "http500"])
+    func malformedAnswersAreRetriedThenGivenUpWithoutStoringAnything(mode: String) async throws {
+        let devnet = try SharedDevnet.get()
+        let proxy = try ChildProcess("/usr/bin/env", ["python3", repositoryRoot + "/Tests/Interop/eth/fault_server.py",
+                                                      "--upstream", devnet.rpcURL, "--max-lifetime", "60"])
+        defer { proxy.stop() }
+        guard let line = proxy.firstLine(timeout: 20), let port = line.split(separator: ":").last?.filter(\.isNumber) else {
+            throw DevnetError("fault proxy did not start")
+        }
+        let proxied = try Devnet.Endpoint(devnet, url: "http://127.0.0.1:\(port)")
+        let lock = try await devnet.lock(["count": .int(2)])
+        try await devnet.mine(6)
+        let database = try BridgeDatabase()
+        let logs = CapturedLogs()
+        let (reobserver, _) = Self.reobserver(proxied.devnet, database: database, logs: logs, rpcURL: proxied.url) {
+            $0.maxAttempts = 2
+            $0.retryDelayMs = 0
+        }
+        let first = try Self.observationID(devnet, lock.txHash, lock.logIndexes[0])
+        let second = try Self.observationID(devnet, lock.txHash, lock.logIndexes[1])
+
+        _ = try await proxied.control.call("fault_setMode", .array([.string(mode)]))
+        #expect(reobserver.offer(first) == nil)
+        #expect(await reobserver.processNext()?.result == .deferred)
+        #expect(await reobserver.processNext()?.result == .rpcError)
+        #expect(reobserver.queuedCount == 0)
+        #expect(try database.attestationStatus(of: first) == nil)
+        #expect(logs.contains("Re-observation given up") && logs.contains("reason=rpc_error"), "\(logs.all.suffix(3))")
+
+        _ = try await proxied.control.call("fault_setMode", .array([.string("pass")]))
+        #expect(reobserver.offer(second) == nil)
+        #expect(await reobserver.processNext()?.result == .observed, "\(logs.all.suffix(3))")
+        #expect(try database.attestationStatus(of: second) == .observed)
+    }
+}
+
+extension Devnet {
+    /// Another URL in front of the devnet (a fault proxy) and its control client.
+    struct Endpoint {
+        let devnet: Devnet
+        let url: String
+        let control: JSONRPCClient
+
+        init(_ devnet: Devnet, url: String) throws {
+            self.devnet = devnet
+            self.url = url
+            control = JSONRPCClient(transport: CurlTransportFactory.make(url))
+        }
+    }
+}
