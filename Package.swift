@@ -200,6 +200,7 @@ let package = Package(
             name: "BridgeNodeTests",
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning",
+                "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
