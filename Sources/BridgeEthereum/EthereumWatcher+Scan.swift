@@ -97,6 +97,8 @@ extension EthereumWatcher {
         let elapsed = (ContinuousClock.now - started).components
         metrics.scanSeconds.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         emit(records, commit: commit)
+        let inserted = Set(commit.inserted)
+        state.sentinel.track(records.filter { inserted.contains($0.observation.id) }.map(\.observation))
     }
 
     private func emit(_ records: [ObservationRecord], commit: ScanCommit) {

@@ -58,7 +58,7 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
         try await checkStartup()
         let stored = try database.cursorBlock(configuration.cursorName)
         var planner = BlockRangePlanner(nextBlock: stored ?? configuration.startBlock, maxWindow: configuration.maxWindow)
-        var state = LoopState()
+        var state = LoopState(sentinel: DeepReorgSentinel(depth: configuration.deepReorgCheckDepth))
         logger.info("Ethereum watcher starting", metadata: [
             "eth.cursor": "\(planner.nextBlock)", "eth.cursor.stored": "\(stored != nil)", "eth.finality": "\(configuration.finality)",
             "eth.endpoints": "\(pool.clients.count)", "eth.profile": "\(configuration.profile.rawValue)",
@@ -71,6 +71,7 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
                     continue
                 }
                 noteFinality(target, state: &state)
+                await checkDeepReorgs(final: target, state: &state)
                 while let range = planner.nextRange(target: target) {
                     try Task.checkCancellation()
                     try await process(range, planner: &planner, state: &state)
@@ -93,5 +94,6 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
         var lastFinal: UInt64?
         var lastFinalChangeMs: UInt64 = 0
         var lastStallLogMs: UInt64 = 0
+        var sentinel: DeepReorgSentinel
     }
 }

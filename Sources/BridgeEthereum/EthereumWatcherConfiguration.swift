@@ -22,6 +22,9 @@ public struct EthereumWatcherConfiguration: Sendable {
     /// How many times a range is rescanned when a receipt is missing or in another block, before
     /// the log is dropped for good (the cursor must never get stuck).
     public var maxRecheckAttempts = 3
+    /// Each committed observation's block is read again once the final block is this far past it;
+    /// a different hash means a reorganisation deeper than the finality rule (0 disables).
+    public var deepReorgCheckDepth: UInt64 = 64
     /// Two endpoints must return identical logs before anything is emitted.
     public var requireAgreement = false
     /// A head that stops moving this long while another endpoint's advances demotes its endpoint.

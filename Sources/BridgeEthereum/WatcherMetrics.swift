@@ -15,6 +15,8 @@ final class WatcherMetrics: Sendable {
     let endpointSwitches = Counter(label: "bridge_eth_endpoint_switches_total")
     let disagreements = Counter(label: "bridge_eth_endpoint_disagreements_total")
     let scanErrors = Counter(label: "bridge_eth_scan_errors_total")
+    /// Observations whose block was replaced after it counted as final (should stay 0; alert on it).
+    let reorgedAfterFinality = Counter(label: "bridge_eth_reorged_after_finality_total")
     let streamDrops = Counter(label: "bridge_eth_dropped_total", dimensions: [("stream", "observations")])
     let cursorBlock = Gauge(label: "bridge_eth_cursor_block")
     let finalBlock = Gauge(label: "bridge_eth_final_block")

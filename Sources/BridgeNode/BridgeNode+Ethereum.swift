@@ -11,6 +11,7 @@ extension BridgeNode {
             chainID: c.ethereum.chainID, contract: contract, profile: profile, finality: finalityMode(c.ethereum),
             startBlock: c.ethereum.startBlock ?? 0)
         configuration.maxWindow = c.ethereum.maxBlockWindow
+        configuration.deepReorgCheckDepth = c.ethereum.deepReorgCheckDepth
         configuration.pollInterval = .milliseconds(Int64(clamping: c.ethereum.pollIntervalMs))
         configuration.errorBackoff = .milliseconds(Int64(clamping: min(c.ethereum.pollIntervalMs, 1_000)))
         configuration.requireAgreement = c.ethereum.agreement == "two_agree"

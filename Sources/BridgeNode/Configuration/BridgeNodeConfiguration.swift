@@ -17,6 +17,8 @@ public struct BridgeNodeConfiguration: Sendable {
         /// Depth below head when `finality` is `confirmations` (0 = emit at head).
         public var confirmations: UInt64 = 12
         public var maxBlockWindow: UInt64 = 1000
+        /// Re-read an observation's block this many blocks after finality (0: never).
+        public var deepReorgCheckDepth: UInt64 = 64
         public var pollIntervalMs: UInt64 = 2000
         /// `failover` (one healthy endpoint answers) or `two_agree` (two endpoints must agree on a log).
         public var agreement: String = "failover"
@@ -107,6 +109,7 @@ public struct BridgeNodeConfiguration: Sendable {
         ethereum.finality = r.string("ethereum.finality", default: e.finality)
         ethereum.confirmations = r.uint64("ethereum.confirmations", default: e.confirmations)
         ethereum.maxBlockWindow = r.uint64("ethereum.max_block_window", default: e.maxBlockWindow)
+        ethereum.deepReorgCheckDepth = r.uint64("ethereum.deep_reorg_check_depth", default: e.deepReorgCheckDepth)
         ethereum.pollIntervalMs = r.uint64("ethereum.poll_interval_ms", default: e.pollIntervalMs)
         ethereum.agreement = r.string("ethereum.agreement", default: e.agreement)
         ethereum.startBlock = r.optionalUInt64("ethereum.start_block")
