@@ -200,7 +200,7 @@ extension BridgeDatabase: BridgeReadStore {
 
     public func attestation(id: String) async throws -> AttestationRecord? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM observation WHERE id = ?", arguments: [id])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM observation WHERE id = ?"), arguments: [id])
                 .map { try Self.attestation(from: $0, db: db) }
         }
     }
@@ -263,13 +263,13 @@ extension BridgeDatabase: BridgeReadStore {
     private static func attestation(from r: Row, db: Database) throws -> AttestationRecord {
         let id: String = r["id"]
         let signatures = try Row.fetchAll(
-            db, sql: "SELECT * FROM signature WHERE observation_id = ? ORDER BY validator", arguments: [id]
+            db.cachedStatement(sql: "SELECT * FROM signature WHERE observation_id = ? ORDER BY validator"), arguments: [id]
         ).map { s in
             SignatureRecord(
                 validator: bytes(s["validator"]), signature: bytes(s["signature"]), digest: bytes(s["digest"]),
                 source: s["source"], receivedAtMs: u64(s["received_at_ms"]))
         }
-        let submission = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE observation_id = ?", arguments: [id]).map { s in
+        let submission = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM submission WHERE observation_id = ?"), arguments: [id]).map { s in
             SubmissionView(
                 koinosTransactionID: (s["koinos_tx_id"] as Data?).map { Array($0) }, status: s["status"],
                 attempts: s["attempts"], lastError: s["last_error"],
