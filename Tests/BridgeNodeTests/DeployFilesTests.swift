@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+/// The Prometheus alert rules and the Grafana dashboard name only metrics the node defines.
+struct DeployFilesTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every `"bridge_…"` string literal in the sources (metric labels are literals).
+    static func definedMetricNames() throws -> Set<String> {
+        var names = Set<String>()
+        let sources = root.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        for file in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: /"(bridge_[a-z0-9_]+)"/) { names.insert(String(match.1)) }
+        }
+        return names
+    }
+
+    /// Full names and `name_.*` prefixes used in a deploy file.
+    static func referencedNames(_ relativePath: String) throws -> (names: Set<String>, prefixes: Set<String>) {
+        let text = try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)
+        var names = Set<String>(), prefixes = Set<String>()
+        for match in text.matches(of: /bridge_[a-z0-9_]*/) {
+            let name = String(match.0)
+            let rest = text[match.range.upperBound...]
+            if rest.hasPrefix(".*") { prefixes.insert(name) } else if !name.hasSuffix("_") { names.insert(name) }
+        }
+        return (names, prefixes)
+    }
+
+    @Test(arguments: ["deploy/prometheus-alerts.yml", "deploy/grafana/bridge-relay.json"])
+    func everyReferencedMetricExists(_ path: String) throws {
+        let defined = try Self.definedMetricNames()
+        #expect(defined.count > 30, "metric literals found in Sources")
+        let (names, prefixes) = try Self.referencedNames(path)
+        #expect(!names.isEmpty)
+        for name in names {
+            let base = name.replacing(/_(bucket|sum|count)$/, with: "")
+            #expect(defined.contains(name) || defined.contains(base), "\(path) names \(name), which no source defines")
+        }
+        for prefix in prefixes {
+            #expect(defined.contains { $0.hasPrefix(prefix) }, "\(path) selects \(prefix).*, which matches no metric")
+        }
+    }
+}
