@@ -63,25 +63,71 @@ extension Sodium {
 
     /// ChaCha20-Poly1305 IETF (12-byte nonce), as Noise uses it: ciphertext ‖ tag.
     public static func chachaSeal(_ plaintext: [UInt8], key: [UInt8], nonce: [UInt8], associatedData: [UInt8]) throws -> [UInt8] {
-        ensureInitialized()
-        guard key.count == 32, nonce.count == 12 else { throw Error.invalidLength("chacha20poly1305 key/nonce") }
         var out = [UInt8](repeating: 0, count: plaintext.count + 16)
-        var outLength: UInt64 = 0
-        crypto_aead_chacha20poly1305_ietf_encrypt(
-            &out, &outLength, plaintext, UInt64(plaintext.count), associatedData, UInt64(associatedData.count), nil, nonce, key)
-        return Array(out.prefix(Int(outLength)))
+        let written = try plaintext.withUnsafeBytes { input in
+            try out.withUnsafeMutableBytes { try chachaSeal(input, key: key, nonce: nonce, associatedData: associatedData, into: $0) }
+        }
+        return Array(out.prefix(written))
     }
 
     public static func chachaOpen(_ sealed: [UInt8], key: [UInt8], nonce: [UInt8], associatedData: [UInt8]) throws -> [UInt8] {
+        guard sealed.count >= 16 else { throw Error.authenticationFailed }
+        var out = [UInt8](repeating: 0, count: sealed.count - 16)
+        let written = try sealed.withUnsafeBytes { input in
+            try out.withUnsafeMutableBytes { try chachaOpen(input, key: key, nonce: nonce, associatedData: associatedData, into: $0) }
+        }
+        return Array(out.prefix(written))
+    }
+
+    /// ChaCha20-Poly1305 IETF over caller memory (no copies): writes ciphertext ‖ tag
+    /// (`plaintext.count + 16` bytes) to the start of `output`; returns the bytes written.
+    public static func chachaSeal(
+        _ plaintext: UnsafeRawBufferPointer, key: [UInt8], nonce: [UInt8], associatedData: [UInt8], into output: UnsafeMutableRawBufferPointer
+    ) throws -> Int {
+        ensureInitialized()
+        guard key.count == 32, nonce.count == 12 else { throw Error.invalidLength("chacha20poly1305 key/nonce") }
+        guard output.count >= plaintext.count + 16, let out = output.baseAddress else { throw Error.invalidLength("chacha20poly1305 output") }
+        var outLength: UInt64 = 0
+        withBytes(plaintext) { input in
+            _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+                out.assumingMemoryBound(to: UInt8.self), &outLength, input, UInt64(plaintext.count), associatedData,
+                UInt64(associatedData.count), nil, nonce, key)
+        }
+        return Int(outLength)
+    }
+
+    /// Verifies and decrypts `sealed` (ciphertext ‖ tag) into the start of `output`
+    /// (`sealed.count - 16` bytes); returns the bytes written.
+    public static func chachaOpen(
+        _ sealed: UnsafeRawBufferPointer, key: [UInt8], nonce: [UInt8], associatedData: [UInt8], into output: UnsafeMutableRawBufferPointer
+    ) throws -> Int {
         ensureInitialized()
         guard key.count == 32, nonce.count == 12 else { throw Error.invalidLength("chacha20poly1305 key/nonce") }
         guard sealed.count >= 16 else { throw Error.authenticationFailed }
-        var out = [UInt8](repeating: 0, count: sealed.count - 16)
+        guard output.count >= sealed.count - 16 else { throw Error.invalidLength("chacha20poly1305 output") }
         var outLength: UInt64 = 0
-        let rc = crypto_aead_chacha20poly1305_ietf_decrypt(
-            &out, &outLength, nil, sealed, UInt64(sealed.count), associatedData, UInt64(associatedData.count), nonce, key)
+        func decrypt(into out: UnsafeMutablePointer<UInt8>) -> Int32 {
+            withBytes(sealed) { input in
+                crypto_aead_chacha20poly1305_ietf_decrypt(
+                    out, &outLength, nil, input, UInt64(sealed.count), associatedData, UInt64(associatedData.count), nonce, key)
+            }
+        }
+        let rc: Int32
+        if let base = output.baseAddress {
+            rc = decrypt(into: base.assumingMemoryBound(to: UInt8.self))
+        } else {
+            var empty: UInt8 = 0
+            rc = withUnsafeMutablePointer(to: &empty) { decrypt(into: $0) }
+        }
         guard rc == 0 else { throw Error.authenticationFailed }
-        return Array(out.prefix(Int(outLength)))
+        return Int(outLength)
+    }
+
+    /// The bytes of `buffer` as a C pointer that is never NULL (libsodium wants one even for 0 bytes).
+    private static func withBytes<R>(_ buffer: UnsafeRawBufferPointer, _ body: (UnsafePointer<UInt8>) -> R) -> R {
+        if let base = buffer.baseAddress { return body(base.assumingMemoryBound(to: UInt8.self)) }
+        var empty: UInt8 = 0
+        return withUnsafePointer(to: &empty) { body($0) }
     }
 
     /// X25519 public key of a 32-byte secret.

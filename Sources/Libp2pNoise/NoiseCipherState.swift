@@ -40,4 +40,22 @@ public struct NoiseCipherState: Sendable {
         nonce += 1
         return opened
     }
+
+    /// `encrypt` over caller memory: ciphertext ‖ tag to the start of `output`; returns its length.
+    public mutating func encrypt(_ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
+        let written = try Sodium.chachaSeal(plaintext, key: key, nonce: nonceBytes(), associatedData: [], into: output)
+        nonce += 1
+        return written
+    }
+
+    /// `decrypt` over caller memory: plaintext to the start of `output`; returns its length.
+    public mutating func decrypt(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
+        guard let written = try? Sodium.chachaOpen(ciphertext, key: key, nonce: nonceBytes(), associatedData: [], into: output) else {
+            throw NoiseError.decryptionFailed
+        }
+        nonce += 1
+        return written
+    }
 }

@@ -27,23 +27,34 @@ public struct NoiseTransport: Sendable {
         receiveCipher = result.receiveCipher
     }
 
-    /// Frames for `plaintext`, appended to `output`.
+    /// Frames for `plaintext`, appended to `output` (encrypted in place, no intermediate copies).
     public mutating func seal(_ plaintext: ByteBuffer, into output: inout ByteBuffer) throws {
         var remaining = plaintext
         repeat {
-            let chunk = remaining.readBytes(length: Swift.min(remaining.readableBytes, NoiseCipherState.maxPlaintextLength)) ?? []
-            try output.writeNoiseFrame(try sendCipher.encrypt(chunk))
+            let length = Swift.min(remaining.readableBytes, NoiseCipherState.maxPlaintextLength)
+            let chunk = remaining.readSlice(length: length)!
+            output.writeInteger(UInt16(length + NoiseCipherState.tagLength))
+            try output.writeWithUnsafeMutableBytes(minimumWritableBytes: length + NoiseCipherState.tagLength) { out in
+                try chunk.withUnsafeReadableBytes { try sendCipher.encrypt($0, into: out) }
+            }
         } while remaining.readableBytes > 0
     }
 
     /// Appends received ciphertext bytes; returns all plaintext from complete frames.
     public mutating func open(_ bytes: inout ByteBuffer) throws -> ByteBuffer? {
-        inbound.writeBuffer(&bytes)
+        if inbound.readableBytes == 0 {
+            swap(&inbound, &bytes)  // the common case: no partial frame waiting, no copy
+            bytes.clear()
+        } else {
+            inbound.writeBuffer(&bytes)
+        }
         var plaintext: ByteBuffer?
         while let frame = inbound.readNoiseFrame() {
-            let opened = try receiveCipher.decrypt(Array(frame.readableBytesView))
+            guard frame.readableBytes >= NoiseCipherState.tagLength else { throw NoiseError.decryptionFailed }
             if plaintext == nil { plaintext = ByteBuffer() }
-            plaintext!.writeBytes(opened)
+            try plaintext!.writeWithUnsafeMutableBytes(minimumWritableBytes: frame.readableBytes - NoiseCipherState.tagLength) { out in
+                try frame.withUnsafeReadableBytes { try receiveCipher.decrypt($0, into: out) }
+            }
         }
         inbound.discardReadBytes()
         return plaintext
