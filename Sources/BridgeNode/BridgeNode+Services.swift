@@ -68,8 +68,16 @@ extension BridgeNode {
             configuration: watcherConfiguration, pool: pool, database: database, wallClock: clock, logger: logger.labelled("bridge.eth-reobserver"))
 
         // Aggregation: signs what the watcher stored, gossips, persists quorum sets.
+        // Own signatures not at quorum are re-broadcast after 15 s, doubling up to the 4 h cap: a
+        // signature published before the topic mesh formed or before peers bound our heartbeat
+        // (the first seconds after a start) would otherwise wait for the 5-minute default.
+        // The jitter is seeded per process so validators do not retry in step.
+        var aggregatorConfiguration = AggregatorConfiguration()
+        aggregatorConfiguration.pool.firstRetryAfterMilliseconds = 15_000
+        aggregatorConfiguration.pool.jitterSeed = UInt64.random(in: .min ... .max)
         let aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, reobservation: reobserver,
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
+            reobservation: reobserver,
             hashing: ChainHashing(), logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 
