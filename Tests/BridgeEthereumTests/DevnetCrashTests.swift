@@ -10,18 +10,9 @@ import Testing
 /// holding 500 locks, restarted each time: every lock is stored exactly once. Part of the
 /// serialized devnet suite (a reorg in a concurrent test would remove its locks).
 extension DevnetWatcherTests {
-    static var relayBinary: String {  // next to the test bundle
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("bridge-relay").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return repositoryRoot + "/.build/debug/bridge-relay"
-    }
-
     @Test func sigkillDuringCatchUpNeitherLosesNorRepeatsALock() async throws {
-        let devnet = try SharedDevnet.get()
-        let binary = Self.relayBinary
+        let devnet = try await SharedDevnet.get()
+        let binary = relayBinary
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the relay first: swift build --product bridge-relay (\(binary))")
         let start = try await devnet.finalized() + 1
         var locks: [Devnet.Lock] = []
@@ -45,24 +36,22 @@ extension DevnetWatcherTests {
         var cursorsAfterKills: [UInt64] = []
         for run in 0...5 {
             let logPath = dir + "/run-\(run).log"
-            let watcher = try ChildProcess(binary, args, stderrPath: logPath)
+            let watcher = try ChildProcess(binary, args, errorOutput: .file(logPath))
             if run < 5 {
                 // Kill only once this run has committed progress, so every kill lands mid catch-up
                 // whatever the machine's speed; then a random extra delay.
                 let cursorKey = "eth:\(devnet.chainID):\(devnet.v1Events.lowercased())"
                 let before = cursorsAfterKills.last ?? start
                 let waitUntil = Date().addingTimeInterval(60)
-                while watcher.process.isRunning, Date() < waitUntil {
+                while watcher.isRunning, Date() < waitUntil {
                     if let db = try? BridgeDatabase(path: dir + "/relay.sqlite"), let c = try? db.cursorBlock(cursorKey), c > before { break }
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &rng)))
-                watcher.signal(SIGKILL)
+                watcher.send(SIGKILL)
             }
-            let deadline = Date().addingTimeInterval(120)
-            while watcher.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-            watcher.stop()
-            printed += watcher.remainingOutput().split(separator: "\n").map(String.init)
+            if await watcher.waitForExit(timeout: .seconds(120)) == nil { await watcher.stop() }
+            printed += watcher.lines
             stderrLogs += (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             if run < 5, let db = try? BridgeDatabase(path: dir + "/relay.sqlite") {
                 cursorsAfterKills.append(try db.cursorBlock("eth:\(devnet.chainID):\(devnet.v1Events.lowercased())") ?? start)
