@@ -146,6 +146,7 @@ let package = Package(
         .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto", "ProcessTestSupport"], swiftSettings: swiftSettings),
         // Test support: child processes (devnets, test servers) with deadlines.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(

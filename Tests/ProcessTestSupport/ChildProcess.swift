@@ -90,13 +90,14 @@ public final class ChildProcess: Sendable {
         from start: Int = 0, timeout: Duration, where matches: (String) -> Bool = { _ in true }
     ) async -> (index: Int, text: String)? {
         var next = start
-        return await output.wait(until: .now + timeout) { state in
+        let found: (index: Int, text: String)?? = await output.wait(until: .now + timeout) { state in
             while next < state.lines.count {
                 defer { next += 1 }
-                if matches(state.lines[next]) { return (next, state.lines[next]) }
+                if matches(state.lines[next]) { return .some((next, state.lines[next])) }
             }
-            return nil
+            return state.stdoutClosed ? .some(nil) : nil  // no more lines can come
         }
+        return found ?? nil
     }
 
     /// The first stdout line; nil after `timeout` or when stdout ended before one.

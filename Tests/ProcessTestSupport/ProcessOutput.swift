@@ -17,6 +17,7 @@ final class ProcessOutput: Sendable {
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
         var openStreams = 0
+        var stdoutClosed = false
         var exitStatus: Int32?
         var version: UInt64 = 0
         var nextWaiter: UInt64 = 0
@@ -42,6 +43,7 @@ final class ProcessOutput: Sendable {
                     state.lines.append(String(decoding: state.partialLine, as: UTF8.self))
                     state.partialLine = []
                 }
+                if isStdout { state.stdoutClosed = true }
                 state.openStreams -= 1
             }
         }
