@@ -28,6 +28,11 @@ struct MultiProcessTests {
     static func lockKillRestartAndConverge(_ net: LocalnetProcess) async throws {
         let apis = net.validators.map { $0["api"] as! String }
         let relayer = net.validators[0]["koinos_address"] as! String
+        // The localnet is ready once every API answers; the p2p connections come a little later (a
+        // relay dials again, after a backoff, the peers that were not up yet: seconds on a loaded
+        // machine). A signature gossiped before a peer is connected reaches it only through the
+        // pool's retry (minutes), so lock once every validator is connected to all the others.
+        #expect(try await eventually(.seconds(60)) { try await Self.allConnected(apis) }, "the validators did not connect to each other")
 
         var locks: [String] = []
         for kind in ["erc20", "native"] { locks.append(try await net.lock(kind: kind, relayer: relayer)) }
@@ -41,6 +46,15 @@ struct MultiProcessTests {
         let restarted = try net.restart(config: victim["config"] as! String, name: "validator-4-restarted")
         #expect(try await eventually(.seconds(60)) { try await Self.allAgree(apis, on: locks) })
         await restarted.stop()
+    }
+
+    /// Every validator reports a connection to each of the others (`/v1/status`).
+    static func allConnected(_ apis: [String]) async throws -> Bool {
+        for api in apis {
+            let status = try? await getJSON("\(api)/v1/status")
+            guard let connected = (status?["peers"] as? [String: Any])?["connected"] as? Int, connected >= apis.count - 1 else { return false }
+        }
+        return true
     }
 
     /// Every API holds exactly one attestation per lock, at quorum or beyond, with the same
