@@ -43,8 +43,10 @@ public final class ChildProcess: Sendable {
         switch errorOutput {
         case .discard: process.standardError = FileHandle.nullDevice
         case .file(let path):
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            process.standardError = FileHandle(forWritingAtPath: path)
+            guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+            process.standardError = file
         case .capture:
             stderr = Pipe()
             process.standardError = stderr
