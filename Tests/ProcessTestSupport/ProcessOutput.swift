@@ -21,7 +21,13 @@ final class ProcessOutput: Sendable {
         var exitStatus: Int32?
         var version: UInt64 = 0
         var nextWaiter: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var waiters: [UInt64: Waiter] = [:]
+    }
+
+    /// A suspended task and the timer that resumes it at its deadline (cancelled if a change does first).
+    struct Waiter {
+        let continuation: CheckedContinuation<Void, Never>
+        let deadline: DispatchWorkItem
     }
 
     let state = Mutex(State())
@@ -59,7 +65,10 @@ final class ProcessOutput: Sendable {
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters {
+            waiter.deadline.cancel()
+            waiter.continuation.resume()
+        }
     }
 
     /// Suspends until `check` returns a value or `deadline` passes (then returns `check`'s last
@@ -79,18 +88,20 @@ final class ProcessOutput: Sendable {
 
     private func nextChange(after version: UInt64, deadline: ContinuousClock.Instant) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let id: UInt64? = state.withLock { state in
+            let timer: DispatchWorkItem? = state.withLock { state in
                 guard state.version == version else { return nil }
                 state.nextWaiter += 1
-                state.waiters[state.nextWaiter] = continuation
-                return state.nextWaiter
+                let id = state.nextWaiter
+                let timer = DispatchWorkItem { [weak self] in
+                    self?.state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+                }
+                state.waiters[id] = Waiter(continuation: continuation, deadline: timer)
+                return timer
             }
-            guard let id else { return continuation.resume() }
+            guard let timer else { return continuation.resume() }
             let (seconds, attoseconds) = max(deadline - ContinuousClock.now, .zero).components
             let nanoseconds = Int(min(seconds, 86_400)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
-                self?.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: timer)
         }
     }
 }
