@@ -116,13 +116,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` (SIGTERM unless told), waits up to `grace`, then SIGKILLs and waits up to
-    /// 5 s more. Returns the exit status, nil if even SIGKILL did not end it in time.
+    /// 5 s more. Returns the exit status, nil if even SIGKILL did not end it in time. Runs in full
+    /// in a cancelled task too (a test past its time limit still gives a localnet its SIGINT grace).
     @discardableResult
     public func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(5)) async -> Int32? {
-        send(signal)
-        if let status = await waitForExit(timeout: grace) { return status }
-        send(SIGKILL)
-        return await waitForExit(timeout: .seconds(5))
+        await Task { [self] in
+            send(signal)
+            if let status = await waitForExit(timeout: grace) { return status }
+            send(SIGKILL)
+            return await waitForExit(timeout: .seconds(5))
+        }.value
     }
 
     /// Sends `signal` if the process is still running.

@@ -41,6 +41,16 @@ struct ChildProcessTests {
         #expect(await child.stop(grace: .seconds(30)) == SIGTERM)
     }
 
+    /// Cleanup after a test ran past its time limit happens in a cancelled task.
+    @Test func stopInACancelledTaskStillSignalsFirst() async throws {
+        let child = try ChildProcess("/bin/sleep", ["120"])
+        let stopping = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await child.stop(grace: .seconds(30))
+        }
+        #expect(await stopping.value == SIGTERM)
+    }
+
     @Test func stopEscalatesToSIGKILL() async throws {
         let child = try ChildProcess("/bin/sh", ["-c", "trap '' TERM; echo ready; exec sleep 120"])
         #expect(await child.firstLine(timeout: .seconds(30)) == "ready")
