@@ -143,9 +143,10 @@ let package = Package(
         .testTarget(name: "BridgeSigningTests", dependencies: ["BridgeSigning", "BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto", crypto], swiftSettings: swiftSettings),
         // Runs the built `bridge-relay` binary as a subprocess (built by `swift build --build-tests`).
-        .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto", "ProcessTestSupport"], swiftSettings: swiftSettings),
         // Test support: child processes (devnets, test servers) with deadlines.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(
@@ -158,7 +159,7 @@ let package = Package(
         ),
         // Test support shared by the Koinos test targets: the simulator as a child process.
         .target(
-            name: "KoinosTestSupport", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport"],
+            name: "KoinosTestSupport", dependencies: ["Koinos", "ChainCrypto", "JSONRPC", "CurlTransport", "ProcessTestSupport"],
             path: "Tests/KoinosTestSupport", swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -177,14 +178,14 @@ let package = Package(
             name: "Libp2pTests",
             dependencies: [
                 "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
-                "ChainCrypto", nio, nioPosix, nioEmbedded, logging, lifecycle,
+                "ChainCrypto", "ProcessTestSupport", nio, nioPosix, nioEmbedded, logging, lifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "Libp2pGossipsubTests",
-            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", nio, nioPosix, nioEmbedded, crypto, logging],
+            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", "ProcessTestSupport", nio, nioPosix, nioEmbedded, crypto, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -199,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [
-                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
                 "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),

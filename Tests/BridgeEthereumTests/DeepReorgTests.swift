@@ -46,7 +46,7 @@ extension DevnetWatcherTests {
     /// Confirmations mode (2) and a lock reorganised out after the watcher counted it final: the
     /// sentinel re-reads the block `depth` blocks later, finds another hash and withdraws it.
     @Test func aLockReplacedAfterFinalityIsWithdrawn() async throws {
-        let devnet = try SharedDevnet.get()
+        let devnet = try await SharedDevnet.get()
         let start = try await devnet.finalized() + 1
         let database = try BridgeDatabase()
         let lock = try await devnet.lock(["recipient": .string("1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"), "metadata": .string("deep")])

@@ -12,14 +12,9 @@ import Testing
 extension DevnetWatcherTests {
     @Test(arguments: ["garbage", "truncated", "http500"])
     func malformedAnswersAreRetriedThenGivenUpWithoutStoringAnything(mode: String) async throws {
-        let devnet = try SharedDevnet.get()
-        let proxy = try ChildProcess("/usr/bin/env", ["python3", repositoryRoot + "/Tests/Interop/eth/fault_server.py",
-                                                      "--upstream", devnet.rpcURL, "--max-lifetime", "60"])
-        defer { proxy.stop() }
-        guard let line = proxy.firstLine(timeout: 20), let port = line.split(separator: ":").last?.filter(\.isNumber) else {
-            throw DevnetError("fault proxy did not start")
-        }
-        let proxied = try Devnet.Endpoint(devnet, url: "http://127.0.0.1:\(port)")
+        let devnet = try await SharedDevnet.get()
+        let proxy = try await FaultServer.start(upstream: devnet.rpcURL, lifetime: 60)
+        let proxied = try Devnet.Endpoint(devnet, url: proxy.url)
         let lock = try await devnet.lock(["count": .int(2)])
         try await devnet.mine(6)
         let database = try BridgeDatabase()
@@ -43,6 +38,7 @@ extension DevnetWatcherTests {
         #expect(reobserver.offer(second) == nil)
         #expect(await reobserver.processNext()?.result == .observed, "\(logs.all.suffix(3))")
         #expect(try database.attestationStatus(of: second) == .observed)
+        await proxy.stop()
     }
 }
 

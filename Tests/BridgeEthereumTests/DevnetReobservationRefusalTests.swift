@@ -11,7 +11,7 @@ extension DevnetWatcherTests {
     static func randomHash() -> [UInt8] { (0..<32).map { _ in UInt8.random(in: 0...255) } }
 
     @Test func hostileIdsAreRefusedWithTheirReasonAndStoreNothing() async throws {
-        let devnet = try SharedDevnet.get()
+        let devnet = try await SharedDevnet.get()
         let lock = try await devnet.lock()
         let accounts = try await devnet.rpc.call("eth_accounts").arrayValue ?? []
         let revertedTx = try await devnet.rpc.call("eth_sendTransaction", .array([.object([
@@ -67,7 +67,7 @@ extension DevnetWatcherTests {
     }
 
     @Test func aFloodOfDistinctIdsIsBoundedAndPaced() async throws {
-        let devnet = try SharedDevnet.get()
+        let devnet = try await SharedDevnet.get()
         let database = try BridgeDatabase()
         let metrics = CountingMetrics()
         let (reobserver, _) = Self.reobserver(devnet, database: database, metrics: metrics) {

@@ -33,7 +33,7 @@ extension DevnetWatcherTests {
     }
 
     @Test func aLockBeforeTheStartBlockIsReobservedOnceOnRequest() async throws {
-        let devnet = try SharedDevnet.get()
+        let devnet = try await SharedDevnet.get()
         let lock = try await devnet.lock(["metadata": .string("missed by the scan")])
         try await devnet.mine(6)
         let start = try await devnet.finalized() + 1

@@ -16,7 +16,7 @@ struct DevnetWatcherTests {
     static let koinosContract = KoinosAddress("1Fp3iNkmGKMPVdTpC7i3rttBBXVi7CDoX7")!.bytes
 
     @Test func fiftyLocksBecomeExactlyTheExpectedObservations() async throws {
-        let devnet = try SharedDevnet.get()
+        let devnet = try await SharedDevnet.get()
         let start = try await devnet.finalized() + 1
         var locks: [Devnet.Lock] = []
         for i in 0..<47 {
@@ -46,7 +46,7 @@ struct DevnetWatcherTests {
     }
 
     @Test func aLockReorgedOutBeforeFinalityIsNeverObserved() async throws {
-        let devnet = try SharedDevnet.get()
+        let devnet = try await SharedDevnet.get()
         let start = try await devnet.finalized() + 1
         let database = try BridgeDatabase()
         nonisolated(unsafe) var first: Devnet.Lock?
@@ -71,14 +71,9 @@ struct DevnetWatcherTests {
 
     @Test(arguments: ["http500", "garbage", "truncated", "wrong_chain", "frozen", "slow"])
     func aFaultyPrimaryEndpointFailsOverWithoutMissingAnything(mode: String) async throws {
-        let devnet = try SharedDevnet.get()
-        let proxy = try ChildProcess("/usr/bin/env", ["python3", repositoryRoot + "/Tests/Interop/eth/fault_server.py",
-                                                      "--upstream", devnet.rpcURL, "--max-lifetime", "120"])
-        defer { proxy.stop() }
-        guard let line = proxy.firstLine(timeout: 20), let port = line.split(separator: ":").last?.filter(\.isNumber) else {
-            throw DevnetError("fault proxy did not start")
-        }
-        let proxyURL = "http://127.0.0.1:\(port)"
+        let devnet = try await SharedDevnet.get()
+        let proxy = try await FaultServer.start(upstream: devnet.rpcURL)
+        let proxyURL = proxy.url
         let control = JSONRPCClient(transport: CurlTransportFactory.make(proxyURL))
         let start = try await devnet.finalized() + 1
         var locks = [try await devnet.lock([:])]
@@ -112,5 +107,6 @@ struct DevnetWatcherTests {
         }
         #expect(logs.contains(expectedLine), "a clear log line for \(mode): \(logs.all.prefix(6))")
         #expect(logs.contains("Switching Ethereum endpoint") || mode == "wrong_chain", "failover logged for \(mode)")
+        await proxy.stop()
     }
 }

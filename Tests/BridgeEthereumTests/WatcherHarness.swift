@@ -8,11 +8,21 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Shared devnet for the serialized devnet suite: started once, stopped by its --max-lifetime.
+/// Shared devnet for the serialized devnet suite: started once, by the first test that needs it;
+/// sent SIGTERM when the test process exits, and bounded by its --max-lifetime anyway.
 enum SharedDevnet {
-    static let instance: Result<Devnet, any Error> = Result { try Devnet(["--finality-depth", "4", "--safe-depth", "2"], lifetime: 900) }
+    private static let starting = Task { try await Devnet.start(["--finality-depth", "4", "--safe-depth", "2"], lifetime: 900) }
+    private static let started = Mutex<Devnet?>(nil)
 
-    static func get() throws -> Devnet { try instance.get() }
+    static func get() async throws -> Devnet {
+        let devnet = try await starting.value
+        let first = started.withLock { slot in
+            defer { slot = devnet }
+            return slot == nil
+        }
+        if first { atexit { SharedDevnet.started.withLock { $0?.terminate() } } }
+        return devnet
+    }
 }
 
 /// Collects log messages so tests can assert that a fault produced a clear line.

@@ -17,11 +17,11 @@ struct SubmitterNode {
 
 extension KoinosSimulatorProcess {
     /// Starts a simulator whose validators are `validators`, each funded with mana; on-demand blocks.
-    static func start(validators: [TestValidator], profile: ContractProfile, extra: [String] = []) throws -> KoinosSimulatorProcess? {
+    static func start(validators: [TestValidator], profile: ContractProfile, extra: [String] = []) async throws -> KoinosSimulatorProcess? {
         var args = ["--profile", profile.rawValue, "--validators", validators.map(\.base58).joined(separator: ","),
                     "--block-interval-ms", "0", "--mana-regen-ms", "3600000"]
         for v in validators { args += ["--account", "\(v.base58):5000000000"] }
-        return try start(args + extra)
+        return try await start(args + extra)
     }
 
     /// A submitter node for `validator` (payer = the validator key) reading the set from the contract.

@@ -19,8 +19,7 @@ struct SubmitterSimulatorTests {
 
     @Test func attestationIsSubmittedOnceAndASecondSubmissionIsNeverSent() async throws {
         let validators = TestValidator.make(3)
-        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        defer { sim.stop() }
+        guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
         let clock = ManualClock(Self.wallNow)
         let recipient = TestValidator(key: .generate()).address
         let message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 123_456, nowMs: clock.nowMilliseconds)
@@ -64,12 +63,12 @@ struct SubmitterSimulatorTests {
         #expect(nextRow.status == .completed && nextRow.koinosTransactionID == nil)
         #expect(try await sim.rpc.accountNonce(next.validator.address) == 0)
         #expect(try await sim.balance(recipient) == before + 123_456)
+        await sim.stop()
     }
 
     @Test func signatureOfARemovedValidatorIsLeftOut() async throws {
         let validators = TestValidator.make(4)
-        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        defer { sim.stop() }
+        guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
         let clock = ManualClock(Self.wallNow)
         let node = try sim.node(validators[0], profile: .v1, clock: clock, takeoverMs: 0) { $0.validatorRefreshIntervalMs = 5_000 }
         await node.submitter.tick()  // reads the set of four from the contract
@@ -93,12 +92,12 @@ struct SubmitterSimulatorTests {
         await node.submitter.tick()
         #expect(try node.db.submission(for: id)?.status == .completed)
         #expect(try await sim.balance(recipient) == 5_000)
+        await sim.stop()
     }
 
     @Test func nonceConflictsAndManaExhaustionRecover() async throws {
         let validators = TestValidator.make(1)
-        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        defer { sim.stop() }
+        guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
         let clock = ManualClock(Self.wallNow)
         let node = try sim.node(validators[0], profile: .v1, clock: clock)
         let recipient = TestValidator(key: .generate()).address
@@ -145,12 +144,12 @@ struct SubmitterSimulatorTests {
         await node.submitter.tick()
         #expect(try node.db.submission(for: id3)?.status == .completed)
         #expect(try await sim.balance(recipient) == 7)
+        await sim.stop()
     }
 
     @Test func deadSubmitterIsReplacedAfterTheTimeoutAndTheTransferCompletesOnce() async throws {
         let validators = TestValidator.make(3)
-        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        defer { sim.stop() }
+        guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
         let clock = ManualClock(Self.wallNow)
         let recipient = TestValidator(key: .generate()).address
         let message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 9_999, nowMs: clock.nowMilliseconds)
@@ -187,12 +186,12 @@ struct SubmitterSimulatorTests {
         try await sim.produceBlock()
         #expect(try await sim.balance(recipient) == 9_999)
         #expect(try await sim.rpc.accountNonce(nodes[2].validator.address) == 0)
+        await sim.stop()
     }
 
     @Test func v2RelayerRuleDecidesWhoSubmits() async throws {
         let validators = TestValidator.make(3)
-        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
-        defer { sim.stop() }
+        guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
         let clock = ManualClock(Self.wallNow)
         let recipientKey = TestValidator(key: .generate())
         // Relayer = this node: it submits at once, whatever the rotation says, and is paid.
@@ -227,12 +226,12 @@ struct SubmitterSimulatorTests {
         clock.advance(1_001)
         await node.submitter.tick()
         #expect(try node.db.submission(for: openID)?.status == .completed)  // noticed, never sent
+        await sim.stop()
     }
 
     @Test func watchOnlyNodeNeverSendsButNoticesCompletion() async throws {
         let validators = TestValidator.make(3)
-        guard let sim = try KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
-        defer { sim.stop() }
+        guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
         let clock = ManualClock(Self.wallNow)
         let recipient = TestValidator(key: .generate())
         // Relayer = this node, which would normally submit at once; watch-only must not.
@@ -257,5 +256,6 @@ struct SubmitterSimulatorTests {
         await watcher.submitter.tick()
         #expect(try watcher.db.submission(for: id)?.status == .completed)
         #expect(try await sim.rpc.accountNonce(validators[0].address) == 0)
+        await sim.stop()
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ProcessTestSupport
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,27 +8,27 @@ import FoundationNetworking
 
 /// The real Ethereum devnet (deploy/devnet/ethereum/start, port 0) for node tests; the ready
 /// line's fields, JSON-RPC calls over URLSession, stopped with SIGTERM (and by --max-lifetime).
-final class EthereumDevnetProcess: @unchecked Sendable {
-    let process = Process()
+final class EthereumDevnetProcess: @unchecked Sendable {  // ready is immutable after start
+    let child: ChildProcess
     let ready: [String: Any]
     var rpc: String { ready["rpc"] as? String ?? "" }
 
-    init(arguments: [String] = [], lifetime: Int = 120) throws {
-        let script = LocalnetProcess.root.appendingPathComponent("deploy/devnet/ethereum/start").path
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = ["--port", "0", "--max-lifetime", String(lifetime)] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        // Bounded: the devnet exits by itself after --max-lifetime, closing the pipe.
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line += byte }
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any], object["event"] as? String == "ready" else {
-            Self.stop(process)
+    private init(child: ChildProcess, ready: [String: Any]) {
+        self.child = child
+        self.ready = ready
+    }
+
+    /// Starts the devnet and waits (bounded, without blocking a thread) for its ready line.
+    static func start(arguments: [String] = [], lifetime: Int = 120) async throws -> EthereumDevnetProcess {
+        let child = try ChildProcess(
+            repositoryRoot + "/deploy/devnet/ethereum/start", ["--port", "0", "--max-lifetime", String(lifetime)] + arguments)
+        guard let line = await child.firstLine(timeout: .seconds(90)),
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], object["event"] as? String == "ready"
+        else {
+            child.send(SIGKILL)
             throw DevnetStartError()
         }
-        ready = object
+        return EthereumDevnetProcess(child: child, ready: object)
     }
 
     /// One JSON-RPC call; the `result` member.
@@ -41,16 +42,8 @@ final class EthereumDevnetProcess: @unchecked Sendable {
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["result"]
     }
 
-    func stop() { Self.stop(process) }
-
-    /// SIGTERM, then SIGKILL after 1 s (the child may inherit a mask that blocks SIGTERM).
-    static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<50 where process.isRunning { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    /// SIGTERM (the devnet also stops by itself after its lifetime; the child is SIGKILLed when released).
+    func stop() { child.send(SIGTERM) }
 }
 
 struct DevnetStartError: Error, CustomStringConvertible {

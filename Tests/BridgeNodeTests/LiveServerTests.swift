@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ProcessTestSupport
 import ServiceLifecycle
 import Testing
 
@@ -88,7 +89,7 @@ struct LiveServerTests {
     }
 }
 
-/// Runs Chromium headless with a time limit, off the cooperative thread pool.
+/// Runs Chromium headless with a time limit.
 enum HeadlessChromium {
     static func find() -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -101,52 +102,20 @@ enum HeadlessChromium {
     }
 
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-                process.arguments = ["60", executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                     "--user-data-dir=\(NSTemporaryDirectory())chromium-\(UUID().uuidString)"] + arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let profile = NSTemporaryDirectory() + "chromium-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)"]
+        let result = try await ChildProcess.run(executable, flags + arguments, timeout: .seconds(60))
+        #expect(!result.timedOut, "chromium ran over 60 s")
+        return result.stdout
     }
 }
 
 /// One HTTP GET through the curl command (a real client over a loopback socket), with a 10 s limit.
 enum HTTPGet {
     static func fetch(_ url: String) async throws -> (status: Int, body: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    continuation.resume(returning: try fetchBlocking(url))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-    }
-
-    static func fetchBlocking(_ url: String) throws -> (status: Int, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-m", "10", "-w", "\n%{http_code}", url]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let result = try await ChildProcess.run("/usr/bin/curl", ["-s", "-m", "10", "-w", "\n%{http_code}", url], timeout: .seconds(15))
+        let text = result.stdout
         let lastNewline = text.lastIndex(of: "\n") ?? text.startIndex
         return (Int(text[text.index(after: lastNewline)...]) ?? 0, String(text[..<lastNewline]))
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ProcessTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -16,10 +17,22 @@ import FoundationNetworking
 struct MultiProcessTests {
     @Test(.timeLimit(.minutes(3)))
     func fourRelaysStoreTheSameQuorumAttestationAndARestartedOneConverges() async throws {
-        let net = try LocalnetProcess.start(validators: 4)
-        defer { net.stop() }
+        let net = try await LocalnetProcess.start(validators: 4)
+        do { try await Self.lockKillRestartAndConverge(net) } catch {
+            await net.stop()
+            throw error
+        }
+        await net.stop()
+    }
+
+    static func lockKillRestartAndConverge(_ net: LocalnetProcess) async throws {
         let apis = net.validators.map { $0["api"] as! String }
         let relayer = net.validators[0]["koinos_address"] as! String
+        // The localnet is ready once every API answers; the p2p connections come a little later (a
+        // relay dials again, after a backoff, the peers that were not up yet: seconds on a loaded
+        // machine). A signature gossiped before a peer is connected reaches it only through the
+        // pool's retry (minutes), so lock once every validator is connected to all the others.
+        #expect(try await eventually(.seconds(60)) { try await Self.allConnected(apis) }, "the validators did not connect to each other")
 
         var locks: [String] = []
         for kind in ["erc20", "native"] { locks.append(try await net.lock(kind: kind, relayer: relayer)) }
@@ -32,9 +45,17 @@ struct MultiProcessTests {
         locks.append(try await net.lock(kind: "erc20", relayer: relayer))
         #expect(try await eventually(.seconds(60)) { try await Self.allAgree(Array(apis.prefix(3)), on: locks) })
         let restarted = try net.restart(config: victim["config"] as! String, name: "validator-4-restarted")
-        // SIGKILL: the child may have inherited a mask that blocks SIGTERM from the test runner's thread.
-        defer { kill(restarted.processIdentifier, SIGKILL) }
         #expect(try await eventually(.seconds(60)) { try await Self.allAgree(apis, on: locks) })
+        await restarted.stop()
+    }
+
+    /// Every validator reports a connection to each of the others (`/v1/status`).
+    static func allConnected(_ apis: [String]) async throws -> Bool {
+        for api in apis {
+            let status = try? await getJSON("\(api)/v1/status")
+            guard let connected = (status?["peers"] as? [String: Any])?["connected"] as? Int, connected >= apis.count - 1 else { return false }
+        }
+        return true
     }
 
     /// Every API holds exactly one attestation per lock, at quorum or beyond, with the same
@@ -67,56 +88,32 @@ struct MultiProcessTests {
 
 /// `deploy/localnet/localnet.py --keep-going` as a child process; stopped with SIGINT.
 final class LocalnetProcess: @unchecked Sendable {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let process: Process
+    private let child: ChildProcess
     let summary: [String: Any]
-    let binary: String
     let dir: String
     var validators: [[String: Any]] { summary["validators"] as! [[String: Any]] }
 
-    init(process: Process, summary: [String: Any], binary: String, dir: String) {
-        self.process = process
+    private init(child: ChildProcess, summary: [String: Any], dir: String) {
+        self.child = child
         self.summary = summary
-        self.binary = binary
         self.dir = dir
     }
 
-    static func relayBinary() -> String {
-        if let path = ProcessInfo.processInfo.environment["BRIDGE_RELAY_BIN"] { return path }
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("bridge-relay").path,
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("bridge-relay").path,
-            root.appendingPathComponent(".build/debug/bridge-relay").path,
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
-    }
-
-    static func start(validators: Int) throws -> LocalnetProcess {
-        let binary = relayBinary()
-        try #require(FileManager.default.isExecutableFile(atPath: binary), "bridge-relay not built at \(binary)")
+    static func start(validators: Int) async throws -> LocalnetProcess {
+        try #require(FileManager.default.isExecutableFile(atPath: relayBinary), "bridge-relay not built at \(relayBinary)")
         let dir = NSTemporaryDirectory() + "bridge-multiprocess-\(UUID().uuidString.prefix(8))"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", root.appendingPathComponent("deploy/localnet/localnet.py").path, "--fresh", "--keep-going", "--dir", dir,
-            "--validators", "\(validators)", "--bin", binary, "--max-lifetime", "300", "--start-timeout", "90",
-        ]
-        process.currentDirectoryURL = root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        // The first stdout line is the summary; a bounded wait (the script gives up after --start-timeout).
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line += byte }
-        let summary = try? JSONSerialization.jsonObject(with: line) as? [String: Any]
-        let net = LocalnetProcess(process: process, summary: summary ?? [:], binary: binary, dir: dir)
-        guard summary != nil else {
-            net.stop()
+        let child = try ChildProcess("/usr/bin/env", [
+            "python3", repositoryRoot + "/deploy/localnet/localnet.py", "--fresh", "--keep-going", "--dir", dir,
+            "--validators", "\(validators)", "--bin", relayBinary, "--max-lifetime", "300", "--start-timeout", "90",
+        ], directory: repositoryRoot)
+        // The first stdout line is the summary (the script itself gives up after --start-timeout).
+        let line = await child.firstLine(timeout: .seconds(150))
+        guard let summary = line.flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }) else {
+            await child.stop(signal: SIGINT, grace: .seconds(40))
             Issue.record("the localnet did not start; logs in \(dir)/logs")
             throw CancellationError()
         }
-        return net
+        return LocalnetProcess(child: child, summary: summary, dir: dir)
     }
 
     func lock(kind: String, relayer: String) async throws -> String {
@@ -136,26 +133,16 @@ final class LocalnetProcess: @unchecked Sendable {
         return (result["tx_hash"] as! String).lowercased()
     }
 
-    func restart(config: String, name: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--config", config]
+    /// Starts `bridge-relay run --config config` again, logging to `logs/<name>.log`.
+    func restart(config: String, name: String) throws -> ChildProcess {
         // BRIDGE_RELAY_* are configuration overrides (BRIDGE_RELAY_BIN would be an unknown key).
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRIDGE_RELAY_") }
-        let log = "\(dir)/logs/\(name).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: log)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
-        return process
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRIDGE_RELAY_") }
+        return try ChildProcess(relayBinary, ["run", "--config", config], environment: environment, errorOutput: .file("\(dir)/logs/\(name).log"))
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGINT)
-        let deadline = Date().addingTimeInterval(40)
-        while process.isRunning, Date() < deadline { usleep(100_000) }
-        if process.isRunning { process.terminate() }
+    /// SIGINT (the script stops its validators and devnets), SIGKILL after 40 s.
+    func stop() async {
+        await child.stop(signal: SIGINT, grace: .seconds(40))
     }
 }
 

@@ -59,7 +59,7 @@ struct ReobservationEndToEndTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aValidatorThatStartedAfterALockSignsItWhenAPeerAsks() async throws {
-        let devnet = try EthereumDevnetProcess(arguments: ["--finality-depth", "2", "--safe-depth", "1"])
+        let devnet = try await EthereumDevnetProcess.start(arguments: ["--finality-depth", "2", "--safe-depth", "1"])
         defer { devnet.stop() }
         let lock = try #require(try await devnet.call("devnet_lock", [["metadata": "end to end"]]) as? [String: Any])
         let tx = try #require(lock["tx_hash"] as? String)

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ProcessTestSupport
 import Testing
 
-/// Runs the built `bridge-relay` binary as a subprocess, with a timeout.
-///
-/// The binary sits next to the test bundle (`swift build --build-tests` builds every product);
-/// `BRIDGE_RELAY_BIN` overrides the location.
+/// Runs the built `bridge-relay` binary (`relayBinary`) as a subprocess, with a timeout.
 struct CLIRunner {
     struct Result {
         var status: Int32
@@ -15,45 +13,18 @@ struct CLIRunner {
         var line: String { stdout.trimmingCharacters(in: .newlines) }
     }
 
-    static let binary: URL = {
-        if let path = ProcessInfo.processInfo.environment["BRIDGE_RELAY_BIN"] { return URL(fileURLWithPath: path) }
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("bridge-relay"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("bridge-relay"),
-            Bundle.main.bundleURL.appendingPathComponent("bridge-relay"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }()
-
     /// - Parameters:
     ///   - arguments: the command line after `bridge-relay`.
     ///   - environment: extra variables (the passphrase variable is removed unless given here).
     ///   - stdin: bytes written to the child's stdin, which is always a pipe (never a terminal).
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") throws -> Result {
-        #expect(FileManager.default.isExecutableFile(atPath: binary.path), "bridge-relay not built at \(binary.path)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String = "") async throws -> Result {
+        #expect(FileManager.default.isExecutableFile(atPath: relayBinary), "bridge-relay not built at \(relayBinary)")
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "BRIDGE_RELAY_PASSPHRASE")
         env.merge(environment) { $1 }
-        process.environment = env
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let deadline = DispatchTime.now() + .seconds(60)
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        let completion = try await ChildProcess.run(relayBinary, arguments, input: stdin, environment: env, timeout: .seconds(60))
+        #expect(!completion.timedOut, "bridge-relay \(arguments.prefix(2).joined(separator: " ")) ran over 60 s")
+        return Result(status: completion.status, stdout: completion.stdout, stderr: completion.stderr)
     }
 
     /// A fresh empty directory for keystores.

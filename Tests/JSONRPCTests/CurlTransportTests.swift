@@ -6,32 +6,22 @@ import JSONRPC
 import Testing
 
 /// The libcurl transport and JSON-RPC client against a tiny local HTTP server
-/// (Tests/Interop/eth/fault_server.py in echo mode).
-@Suite(.serialized) struct CurlTransportTests {
-    let server: ChildProcess
-    let url: String
-
-    init() throws {
-        server = try ChildProcess("/usr/bin/env", ["python3", repositoryRoot + "/Tests/Interop/eth/fault_server.py", "--max-lifetime", "120"])
-        guard let line = server.firstLine(timeout: 20), let data = line.data(using: .utf8),
-              let port = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["port"] as? Int
-        else { throw TestServerError("the local test HTTP server did not start (python3 needed)") }
-        url = "http://127.0.0.1:\(port)"
-    }
-
-    func client(timeout: Double = 5, maxBytes: Int = 1 << 20) -> JSONRPCClient {
-        var c = CurlTransportConfiguration(url: url)
+/// (Tests/Interop/eth/fault_server.py in echo mode), one per test on its own port.
+struct CurlTransportTests {
+    func client(_ server: FaultServer, timeout: Double = 5, maxBytes: Int = 1 << 20) -> JSONRPCClient {
+        var c = CurlTransportConfiguration(url: server.url)
         c.totalTimeout = timeout
         c.maxResponseBytes = maxBytes
         return JSONRPCClient(transport: CurlHTTPTransport(configuration: c))
     }
 
-    func setMode(_ mode: String, _ options: [String: JSONValue] = [:]) async throws {
-        _ = try await client().call("fault_setMode", .array([.string(mode), .object(options)]))
+    func setMode(_ server: FaultServer, _ mode: String, _ options: [String: JSONValue] = [:]) async throws {
+        _ = try await client(server).call("fault_setMode", .array([.string(mode), .object(options)]))
     }
 
     @Test func keepAliveReusesOneConnection() async throws {
-        let c = client()
+        let server = try await FaultServer.start()
+        let c = client(server)
         var connections = Set<JSONValue>()
         for _ in 0..<10 {
             let result = try await c.call("eth_blockNumber")
@@ -39,47 +29,52 @@ import Testing
             connections.insert(result["connection"] ?? .null)
         }
         #expect(connections.count == 1, "ten sequential calls must share one kept-alive connection")
+        await server.stop()
     }
 
     @Test func batchesMatchAnswersById() async throws {
-        let answers = try await client().batch([("a", .array([])), ("b", .array([])), ("c", .array([]))])
+        let server = try await FaultServer.start()
+        let answers = try await client(server).batch([("a", .array([])), ("b", .array([])), ("c", .array([]))])
         let methods = answers.map { (try? $0.get())?["method"]?.stringValue }
         #expect(methods == ["a", "b", "c"])
+        await server.stop()
     }
 
     @Test func faultsBecomeTypedErrors() async throws {
-        let c = client(timeout: 1)
-        try await setMode("http500")
+        let server = try await FaultServer.start()
+        let c = client(server, timeout: 1)
+        try await setMode(server, "http500")
         await #expect(throws: JSONRPCClientError.self) { try await c.call("x") }
         do { _ = try await c.call("x") } catch JSONRPCClientError.transport(.httpStatus(let code, _)) { #expect(code == 500) }
 
-        try await setMode("garbage")
+        try await setMode(server, "garbage")
         do {
             _ = try await c.call("x")
             Issue.record("garbage accepted")
         } catch JSONRPCClientError.malformedResponse {}
 
-        try await setMode("truncated")
+        try await setMode(server, "truncated")
         do {
             _ = try await c.call("x")
             Issue.record("truncated body accepted")
         } catch JSONRPCClientError.transport, JSONRPCClientError.malformedResponse {}
 
-        try await setMode("slow", ["seconds": .double(3)])
+        try await setMode(server, "slow", ["seconds": .double(3)])
         do {
             _ = try await c.call("x")
             Issue.record("slow answer not timed out")
         } catch JSONRPCClientError.transport(.timedOut) {}
 
-        try await setMode("huge", ["bytes": .int(3_000_000)])
+        try await setMode(server, "huge", ["bytes": .int(3_000_000)])
         do {
             _ = try await c.call("x")
             Issue.record("oversized body accepted")
         } catch JSONRPCClientError.transport(.responseTooLarge) {}
 
-        try await setMode("gzip")
+        try await setMode(server, "gzip")
         #expect(try await c.call("eth_chainId")["method"] == .string("eth_chainId"))
-        try await setMode("pass")
+        try await setMode(server, "pass")
+        await server.stop()
     }
 
     @Test func unreachableEndpointIsAConnectionError() async throws {
@@ -96,9 +91,4 @@ import Testing
         let t = CurlHTTPTransport(url: "https://user:secret@example.invalid/v3/key")
         #expect(!t.endpointDescription.contains("secret"))
     }
-}
-
-struct TestServerError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
 import CurlTransport
-public import Foundation
+import Foundation
 public import JSONRPC
 public import Koinos
-import Synchronization
+import ProcessTestSupport
 
 /// The Koinos simulator (`deploy/devnet/koinos/start`) as a child process on 127.0.0.1, port 0.
 ///
 /// `start` returns nil when `BRIDGE_SKIP_DEVNET=1`; otherwise it fails with a clear error when the
 /// simulator cannot start. The process gets `--max-lifetime` so it always ends by itself, and
-/// `stop()` terminates it.
+/// `stop()` ends it (a released
+/// running simulator is SIGKILLed).
 public final class KoinosSimulatorProcess: Sendable {
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
@@ -19,76 +20,39 @@ public final class KoinosSimulatorProcess: Sendable {
     public let rpcURL: String
     public let info: JSONValue
     public let rpc: KoinosRPCClient
-    private let process: Mutex<Process?>
+    private let child: ChildProcess
 
     public static var skipped: Bool { ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] == "1" }
 
-    public static var startScript: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("deploy/devnet/koinos/start")
-    }
+    public static var startScript: String { repositoryRoot + "/deploy/devnet/koinos/start" }
 
-    private init(process: Process, info: JSONValue, rpcURL: String) {
-        self.process = Mutex(process)
+    private init(child: ChildProcess, info: JSONValue, rpcURL: String) {
+        self.child = child
         self.info = info
         self.rpcURL = rpcURL
         self.rpc = KoinosRPCClient(transport: CurlHTTPTransport(url: rpcURL))
     }
 
-    public static func start(_ arguments: [String], timeoutSeconds: Double = 120) throws -> KoinosSimulatorProcess? {
+    public static func start(_ arguments: [String], timeout: Duration = .seconds(120)) async throws -> KoinosSimulatorProcess? {
         if skipped { return nil }
-        let process = Process()
-        process.executableURL = startScript
-        process.arguments = ["--port", "0", "--max-lifetime", "300"] + arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw StartError(description: "cannot run \(startScript.path): \(error) (set BRIDGE_SKIP_DEVNET=1 to skip)")
+        let child: ChildProcess
+        do { child = try ChildProcess(startScript, ["--port", "0", "--max-lifetime", "300"] + arguments) } catch {
+            throw StartError(description: "cannot run \(startScript): \(error) (set BRIDGE_SKIP_DEVNET=1 to skip)")
         }
-        let line = readLine(stdout.fileHandleForReading, timeoutSeconds: timeoutSeconds)
+        let line = await child.firstLine(timeout: timeout)
         guard let line, let info = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)),
               info["event"]?.stringValue == "ready", let url = info["rpc"]?.stringValue
         else {
-            process.terminate()
+            await child.stop()
             throw StartError(description: "Koinos simulator did not print its ready line (got \(line ?? "nothing")); set BRIDGE_SKIP_DEVNET=1 to skip")
         }
-        return KoinosSimulatorProcess(process: process, info: info, rpcURL: url)
+        return KoinosSimulatorProcess(child: child, info: info, rpcURL: url)
     }
 
-    /// The first line of `handle`, read on a background thread; nil after the timeout.
-    private static func readLine(_ handle: FileHandle, timeoutSeconds: Double) -> String? {
-        let result = Mutex<String?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            var bytes = [UInt8]()
-            while true {
-                let chunk = handle.readData(ofLength: 1)
-                guard let b = chunk.first, b != 10 else { break }
-                bytes.append(b)
-                if bytes.count > 1 << 16 { break }
-            }
-            result.withLock { $0 = String(decoding: bytes, as: UTF8.self) }
-            done.signal()
-        }
-        guard done.wait(timeout: .now() + timeoutSeconds) == .success else { return nil }
-        return result.withLock { $0 }
+    /// SIGTERM, then SIGKILL after 3 s (the simulator may wait for an open keep-alive connection).
+    public func stop() async {
+        await child.stop(grace: .seconds(3))
     }
-
-    public func stop() {
-        process.withLock { p in
-            if let p, p.isRunning {
-                // SIGTERM first; the simulator may wait for an open keep-alive connection, so
-                // SIGKILL after a short grace period.
-                p.terminate()
-                for _ in 0..<30 where p.isRunning { usleep(100_000) }
-                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            }
-            p = nil
-        }
-    }
-
-    deinit { stop() }
 
     /// A `simulator.*` test-control call.
     @discardableResult

@@ -12,11 +12,10 @@ struct KoinosRPCClientSimulatorTests {
         let payer = try Secp256k1.PrivateKey(rawRepresentation: SHA256Digest.hash(Array("rpc client test payer".utf8)))
         let address = KoinosAddress(publicKey: payer.publicKey)
         let validator = KoinosAddress(publicKey: Secp256k1.PrivateKey.generate().publicKey)
-        guard let sim = try KoinosSimulatorProcess.start([
+        guard let sim = try await KoinosSimulatorProcess.start([
             "--profile", "v2", "--validators", validator.base58, "--account", "\(address.base58):1000000000",
             "--balance", "KOIN:\(address.base58):5000", "--block-interval-ms", "0",
         ]) else { return }
-        defer { sim.stop() }
         let rpc = sim.rpc
         let chainID = try await rpc.chainID()
         #expect(Base64URL.encode(chainID) == sim.info["chain_id"]?.stringValue)
@@ -72,6 +71,7 @@ struct KoinosRPCClientSimulatorTests {
         await #expect(throws: KoinosError.rpc(code: -32601, message: "Unable to translate request")) {
             _ = try await rpc.call("chain.no_such_method")
         }
+        await sim.stop()
     }
 }
 

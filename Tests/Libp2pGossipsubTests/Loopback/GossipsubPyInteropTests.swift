@@ -2,13 +2,14 @@
 import Libp2pGossipsub
 import Libp2pHost
 import Multiformats
+import ProcessTestSupport
 import Testing
 
 /// Gossipsub with a real py-libp2p 0.8.1 peer (StrictSign both ways). Skipped, with the reason,
 /// when the venv from `Tests/Interop/p2p/setup_venv.sh` is absent.
 @Suite(
     .serialized,
-    .enabled(if: PyGossipPeer.python != nil, "py-libp2p venv missing: run Tests/Interop/p2p/setup_venv.sh")
+    .enabled(if: PyLibp2pPeer.python != nil, Comment(rawValue: PyLibp2pPeer.skipReason))
 )
 struct GossipsubPyInteropTests {
     static let topic = ProtocolPlugin.koinosTopic(for: "bridge")
@@ -22,8 +23,7 @@ struct GossipsubPyInteropTests {
         let inbox = await node.gossipsub.subscribe(Self.topic)
         var arguments = ["--topic", Self.topic, "--key-type", pyKey, "--heartbeat", "0.5"]
         if !swiftDials { arguments += ["--connect", node.address.description] }
-        let py = try PyGossipPeer(arguments: arguments)
-        defer { py.stop() }
+        let py = try await PyLibp2pPeer.start(arguments: arguments, runFor: 60)
         if swiftDials { _ = try await node.host.connect(try Multiaddr(py.address)) }
         let swiftID = node.peerID.description
         let pyID = py.peerID
@@ -32,13 +32,13 @@ struct GossipsubPyInteropTests {
         try await waitUntil("Swift sees py on the topic") {
             await node.gossipsub.peers(subscribedTo: Self.topic).map(\.description) == [pyID]
         }
-        _ = try await py.waitForEvent { event in
+        _ = try await py.event { event in
             event["event"] as? String == "mesh" && (event["peers"] as? [String])?.contains(swiftID) == true
         }
 
         // Swift → py: py verifies our signature (it only delivers StrictSign-valid messages).
         try await node.gossipsub.publish(Array("hello from swift".utf8), to: Self.topic)
-        let received = try await py.waitForEvent { event in
+        let received = try await py.event { event in
             event["event"] as? String == "message" && event["data"] as? String == "hello from swift"
         }
         #expect(received["from"] as? String == swiftID)
@@ -51,5 +51,6 @@ struct GossipsubPyInteropTests {
         #expect(messages.first?.author?.description == pyID)
         #expect(messages.first?.receivedFrom?.description == pyID)
         await node.stop()
+        await py.stop()
     }
 }
