@@ -13,4 +13,18 @@ extension MultiProcessTests {
         }
         return true
     }
+
+    /// Lines of a relay's stderr log (not a TTY, so JSON lines) that are not a JSON object with a
+    /// UTC millisecond `ts`, a `level` and a `msg`.
+    static func nonJSONLogLines(in path: String) -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ["(no log at \(path))"] }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard !lines.isEmpty else { return ["(empty log)"] }
+        return lines.filter { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let ts = object["ts"] as? String, object["level"] is String, object["msg"] is String
+            else { return true }
+            return ts.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) == nil
+        }
+    }
 }

@@ -38,6 +38,8 @@ struct MultiProcessTests {
         for kind in ["erc20", "native"] { locks.append(try await net.lock(kind: kind, relayer: relayer)) }
         #expect(try await eventually(.seconds(90)) { try await Self.allAgree(apis, on: locks) })
         #expect(try await eventually(.seconds(30)) { await Self.everyValidatorHasAHeartbeat(apis, count: 4) })
+        let badLogLines = Self.nonJSONLogLines(in: net.dir + "/logs/validator-1.log")
+        #expect(badLogLines.isEmpty, "validator-1 wrote log lines that are not JSON objects with ts/level/msg: \(badLogLines.prefix(3))")
 
         // SIGKILL validator 4, lock once more while it is down, restart it: it must converge.
         let victim = net.validators[3]
