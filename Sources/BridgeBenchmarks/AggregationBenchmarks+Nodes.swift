@@ -25,7 +25,8 @@ struct BenchNode: Sendable {
             validators: set, transport: network.transport(for: peerID), settled: settled,
             attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing())
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing(),
+            writeGroup: { try database.inOneAttestationTransaction($0) })
         settled.target.withLock { $0 = aggregator.settled }
         network.attach(endpoint, as: peerID)
     }
@@ -49,15 +50,22 @@ final class RecoveryCounter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
     func increment() { count.add(1, ordering: .relaxed) }
-    func reset() { count.store(0, ordering: .relaxed) }
+    func reset() { count.store(0, ordering: .relaxed); repeats.store(0, ordering: .relaxed); other.store(0, ordering: .relaxed) }
+    let repeats = Atomic<Int>(0)
+    let other = Atomic<Int>(0)
 }
 
 /// The production verifier, counting recoveries.
-struct CountingVerifier: SignatureVerifier {
+final class CountingVerifier: SignatureVerifier {
+    init(counter: RecoveryCounter) { self.counter = counter }
     let inner = Secp256k1SignatureVerifier()
     let counter: RecoveryCounter
+    let seen = Mutex<Set<Int>>([])
     func recoverKoinosAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
         counter.increment()
+        var h = Hasher(); h.combine(digest); h.combine(signature)
+        let key = h.finalize()
+        if !seen.withLock({ $0.insert(key).inserted }) { counter.repeats.add(1, ordering: .relaxed) }
         return inner.recoverKoinosAddress(digest: digest, signature: signature)
     }
 }
