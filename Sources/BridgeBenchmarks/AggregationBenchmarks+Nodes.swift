@@ -50,22 +50,29 @@ final class RecoveryCounter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
     func increment() { count.add(1, ordering: .relaxed) }
-    func reset() { count.store(0, ordering: .relaxed); repeats.store(0, ordering: .relaxed); other.store(0, ordering: .relaxed) }
+    /// Recoveries of a (digest, signature) pair the same node had already recovered (what a
+    /// cache of verified signatures could save).
     let repeats = Atomic<Int>(0)
-    let other = Atomic<Int>(0)
+    func reset() {
+        count.store(0, ordering: .relaxed)
+        repeats.store(0, ordering: .relaxed)
+    }
 }
 
-/// The production verifier, counting recoveries.
+/// The production verifier, counting recoveries and repeats (by a hash of the pair, per node).
 final class CountingVerifier: SignatureVerifier {
-    init(counter: RecoveryCounter) { self.counter = counter }
     let inner = Secp256k1SignatureVerifier()
     let counter: RecoveryCounter
-    let seen = Mutex<Set<Int>>([])
+    private let seen = Mutex<Set<Int>>([])
+
+    init(counter: RecoveryCounter) { self.counter = counter }
+
     func recoverKoinosAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
         counter.increment()
-        var h = Hasher(); h.combine(digest); h.combine(signature)
-        let key = h.finalize()
-        if !seen.withLock({ $0.insert(key).inserted }) { counter.repeats.add(1, ordering: .relaxed) }
+        var hasher = Hasher()
+        hasher.combine(digest)
+        hasher.combine(signature)
+        if !seen.withLock({ $0.insert(hasher.finalize()).inserted }) { counter.repeats.add(1, ordering: .relaxed) }
         return inner.recoverKoinosAddress(digest: digest, signature: signature)
     }
 }

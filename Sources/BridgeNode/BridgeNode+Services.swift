@@ -59,7 +59,7 @@ extension BridgeNode {
         // Aggregation: signs what the watcher stored, gossips, persists quorum sets.
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, hashing: ChainHashing(),
-            logger: logger.labelled("bridge.aggregator"))
+            writeGroup: { try database.inOneAttestationTransaction($0) }, logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 
         // Koinos: submitter paid by the validator key; the validator set read from the contract.

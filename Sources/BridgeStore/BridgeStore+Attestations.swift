@@ -45,13 +45,8 @@ extension BridgeDatabase: AttestationRepository {
                     WHERE id = ? AND status IN ('observed', 'signing', 'quorum')
                     """
             ).execute(arguments: [record.required, record.have, Int64(now), Int64(now), record.observationID.description])
-            let digest = Data(record.digest)
-            try db.cachedStatement(sql: "UPDATE signature SET submission_rank = NULL WHERE digest = ? AND submission_rank IS NOT NULL")
-                .execute(arguments: [digest])
-            let rank = try db.cachedStatement(sql: "UPDATE signature SET submission_rank = ? WHERE digest = ? AND validator = ?")
-            for (index, signature) in record.submissionSet.enumerated() {
-                try rank.execute(arguments: [index, digest, Data(signature.validator)])
-            }
+            try db.cachedStatement(sql: Self.rankUpdateSQL(members: record.submissionSet.count))
+                .execute(arguments: StatementArguments([Data(record.digest)] + record.submissionSet.map { Data($0.validator) }))
         }
     }
 
@@ -109,6 +104,21 @@ extension BridgeDatabase: AttestationRepository {
                     Int64(clamping: heartbeat.ethereumCursor), Int64(clamping: heartbeat.timestampMilliseconds), Int64(now),
                 ])
         }
+    }
+
+    /// Sets the ranks of a submission set of `members` signatures (`?1` digest, `?2…` validators in
+    /// order) and NULL for every other signature of the digest, in one statement; rows whose rank
+    /// does not change are not rewritten (a set improved by one late signature moves few).
+    static func rankUpdateSQL(members: Int) -> String {
+        members < rankUpdateSQLs.count ? rankUpdateSQLs[members] : makeRankUpdateSQL(members: members)
+    }
+
+    private static let rankUpdateSQLs = (0..<32).map(makeRankUpdateSQL)
+
+    private static func makeRankUpdateSQL(members: Int) -> String {
+        let cases = (0..<members).map { "WHEN ?\($0 + 2) THEN \($0)" }.joined(separator: " ")
+        let rank = members == 0 ? "NULL" : "CASE validator \(cases) END"
+        return "UPDATE signature SET submission_rank = \(rank) WHERE digest = ?1 AND submission_rank IS NOT \(rank)"
     }
 
     static func insert(_ signatures: [SignedObservation], source: SignatureSource, now: UInt64, db: Database) throws {
