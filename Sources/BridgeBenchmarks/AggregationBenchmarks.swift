@@ -17,7 +17,9 @@ import Synchronization
 /// Prints the wall time against the signature-math floor measured in the same run:
 /// (signs + recoveries needed) × measured per-operation cost ÷ cores, where a node needs its own
 /// sign and Q(N) − 1 peer recoveries per observation. Also gossip bytes per attestation, the
-/// recoveries actually performed and the peak RSS of the process.
+/// recoveries actually performed (and how many repeated a pair the node had already recovered),
+/// the process CPU time against the same floor in CPU seconds (the machine is shared, so the
+/// wall ratio depends on how many cores we were given) and the peak RSS of the process.
 public func runAggregationBenchmarks(observations count: Int = 10_000, validators n: Int = 7) async throws {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let (signCost, recoverCost) = try measureSignatureCosts(samples: 2_000)
