@@ -25,7 +25,8 @@ struct BenchNode: Sendable {
             validators: set, transport: network.transport(for: peerID), settled: settled,
             attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing())
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing(),
+            writeGroup: { try database.inOneAttestationTransaction($0) })
         settled.target.withLock { $0 = aggregator.settled }
         network.attach(endpoint, as: peerID)
     }
@@ -49,15 +50,29 @@ final class RecoveryCounter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
     func increment() { count.add(1, ordering: .relaxed) }
-    func reset() { count.store(0, ordering: .relaxed) }
+    /// Recoveries of a (digest, signature) pair the same node had already recovered (what a
+    /// cache of verified signatures could save).
+    let repeats = Atomic<Int>(0)
+    func reset() {
+        count.store(0, ordering: .relaxed)
+        repeats.store(0, ordering: .relaxed)
+    }
 }
 
-/// The production verifier, counting recoveries.
-struct CountingVerifier: SignatureVerifier {
+/// The production verifier, counting recoveries and repeats (by a hash of the pair, per node).
+final class CountingVerifier: SignatureVerifier {
     let inner = Secp256k1SignatureVerifier()
     let counter: RecoveryCounter
+    private let seen = Mutex<Set<Int>>([])
+
+    init(counter: RecoveryCounter) { self.counter = counter }
+
     func recoverKoinosAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
         counter.increment()
+        var hasher = Hasher()
+        hasher.combine(digest)
+        hasher.combine(signature)
+        if !seen.withLock({ $0.insert(hasher.finalize()).inserted }) { counter.repeats.add(1, ordering: .relaxed) }
         return inner.recoverKoinosAddress(digest: digest, signature: signature)
     }
 }

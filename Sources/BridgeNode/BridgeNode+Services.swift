@@ -77,8 +77,8 @@ extension BridgeNode {
         aggregatorConfiguration.pool.jitterSeed = UInt64.random(in: .min ... .max)
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
-            reobservation: reobserver,
-            hashing: ChainHashing(), logger: logger.labelled("bridge.aggregator"))
+            reobservation: reobserver, hashing: ChainHashing(), writeGroup: { try database.inOneAttestationTransaction($0) },
+            logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 
         // Koinos: submitter paid by the validator key; the validator set read from the contract.

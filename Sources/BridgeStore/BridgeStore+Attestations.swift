@@ -21,7 +21,7 @@ extension BridgeDatabase: AttestationRepository {
 
     public func recordOwnSignatures(_ signatures: [SignedObservation], atMilliseconds now: UInt64) throws {
         guard !signatures.isEmpty else { return }
-        try writer.write { db in
+        try attestationWrite { db in
             try Self.insert(signatures, source: .own, now: now, db: db)
             let update = try db.cachedStatement(
                 sql: "UPDATE observation SET status = 'signing', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
@@ -33,28 +33,25 @@ extension BridgeDatabase: AttestationRepository {
 
     public func storeSignatures(_ signatures: [SignedObservation], atMilliseconds now: UInt64) throws {
         guard !signatures.isEmpty else { return }
-        try writer.write { db in try Self.insert(signatures, source: .gossip, now: now, db: db) }
+        try attestationWrite { db in try Self.insert(signatures, source: .gossip, now: now, db: db) }
     }
 
     public func markQuorum(_ record: QuorumRecord, atMilliseconds now: UInt64) throws {
-        try writer.write { db in
-            try db.execute(
+        try attestationWrite { db in
+            try db.cachedStatement(
                 sql: """
                     UPDATE observation SET status = 'quorum', quorum_required = ?, quorum_have = ?,
                     quorum_at_ms = COALESCE(quorum_at_ms, ?), updated_at_ms = ?
                     WHERE id = ? AND status IN ('observed', 'signing', 'quorum')
-                    """,
-                arguments: [record.required, record.have, Int64(now), Int64(now), record.observationID.description])
-            try db.execute(sql: "UPDATE signature SET submission_rank = NULL WHERE digest = ?", arguments: [Data(record.digest)])
-            let rank = try db.cachedStatement(sql: "UPDATE signature SET submission_rank = ? WHERE digest = ? AND validator = ?")
-            for (index, signature) in record.submissionSet.enumerated() {
-                try rank.execute(arguments: [index, Data(record.digest), Data(signature.validator)])
-            }
+                    """
+            ).execute(arguments: [record.required, record.have, Int64(now), Int64(now), record.observationID.description])
+            try db.cachedStatement(sql: Self.rankUpdateSQL(members: record.submissionSet.count))
+                .execute(arguments: StatementArguments([Data(record.digest)] + record.submissionSet.map { Data($0.validator) }))
         }
     }
 
     public func revokeQuorum(_ id: ObservationID, atMilliseconds now: UInt64) throws {
-        try writer.write { db in
+        try attestationWrite { db in
             try db.execute(
                 sql: """
                     UPDATE observation SET status = 'signing', quorum_at_ms = NULL, updated_at_ms = ?
@@ -65,7 +62,7 @@ extension BridgeDatabase: AttestationRepository {
     }
 
     public func recordEquivocation(_ evidence: EquivocationEvidence, atMilliseconds now: UInt64) throws {
-        try writer.write { db in
+        try attestationWrite { db in
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO evidence (validator, observation_id, digest_a, signature_a, digest_b, signature_b, detected_at_ms)
@@ -83,7 +80,7 @@ extension BridgeDatabase: AttestationRepository {
 
     public func markExpired(_ ids: [ObservationID], atMilliseconds now: UInt64) throws {
         guard !ids.isEmpty else { return }
-        try writer.write { db in
+        try attestationWrite { db in
             let update = try db.cachedStatement(
                 sql: """
                     UPDATE observation SET status = 'expired', reason = 'no quorum before the give-up deadline', updated_at_ms = ?
@@ -94,7 +91,7 @@ extension BridgeDatabase: AttestationRepository {
     }
 
     public func storeHeartbeat(_ heartbeat: ValidatorHeartbeat, atMilliseconds now: UInt64) throws {
-        try writer.write { db in
+        try attestationWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO heartbeat (validator, peer_id, version, eth_cursor, sent_at_ms, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)
@@ -107,6 +104,21 @@ extension BridgeDatabase: AttestationRepository {
                     Int64(clamping: heartbeat.ethereumCursor), Int64(clamping: heartbeat.timestampMilliseconds), Int64(now),
                 ])
         }
+    }
+
+    /// Sets the ranks of a submission set of `members` signatures (`?1` digest, `?2…` validators in
+    /// order) and NULL for every other signature of the digest, in one statement; rows whose rank
+    /// does not change are not rewritten (a set improved by one late signature moves few).
+    static func rankUpdateSQL(members: Int) -> String {
+        members < rankUpdateSQLs.count ? rankUpdateSQLs[members] : makeRankUpdateSQL(members: members)
+    }
+
+    private static let rankUpdateSQLs = (0..<32).map(makeRankUpdateSQL)
+
+    private static func makeRankUpdateSQL(members: Int) -> String {
+        let cases = (0..<members).map { "WHEN ?\($0 + 2) THEN \($0)" }.joined(separator: " ")
+        let rank = members == 0 ? "NULL" : "CASE validator \(cases) END"
+        return "UPDATE signature SET submission_rank = \(rank) WHERE digest = ?1 AND submission_rank IS NOT \(rank)"
     }
 
     static func insert(_ signatures: [SignedObservation], source: SignatureSource, now: UInt64, db: Database) throws {

@@ -55,7 +55,8 @@ struct ValidatorNetworkHarness {
             attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
-            configuration: configuration, reobservation: reobservation, hashing: ChainHashing())
+            configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
+            writeGroup: { try database.inOneAttestationTransaction($0) })
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)
         return TestValidator(
