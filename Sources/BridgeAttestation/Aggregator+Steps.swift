@@ -81,6 +81,12 @@ extension Aggregator {
             await perform(pool.receiveObservationRequest(id, atMilliseconds: now))
         case .heartbeat(let heartbeat):
             storing { try repository.storeHeartbeat(heartbeat, atMilliseconds: now) }
+            // First heartbeat from this validator since we started, or after a silence: it may
+            // have missed (or ignored, unbound) what we published meanwhile.
+            let last = lastHeartbeatMilliseconds.updateValue(now, forKey: heartbeat.validator)
+            if last.map({ now &- $0 > Self.rejoinSilenceMilliseconds }) ?? true {
+                await perform(pool.ownSignaturesAwaitingQuorum())
+            }
         }
     }
 

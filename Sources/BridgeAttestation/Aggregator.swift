@@ -28,6 +28,10 @@ public actor Aggregator: Service {
     public nonisolated let settled = SettledDigests()
     var pool: AttestationPool
     var outboundSignatures: [SignedObservation] = []
+    /// When each validator's last heartbeat arrived (validated heartbeats come only from set members).
+    var lastHeartbeatMilliseconds: [[UInt8]: UInt64] = [:]
+    /// A validator silent this long and heard again is treated as rejoined (heartbeats come every 15 s).
+    static let rejoinSilenceMilliseconds: UInt64 = 60_000
     var outboundRequests: [ObservationID] = []
     var outboundAttestations: [SignatureSet] = []
     /// Where catch-up starts: the last stored quorum time minus a margin (set by `restore()`).

@@ -32,6 +32,14 @@ extension AttestationPool {
         return actions
     }
 
+    /// Our own signatures still short of quorum, to send again at once when a validator (re)joins:
+    /// what we published before it was connected and bound to our heartbeat never reached it.
+    /// Retry timers are left as they are.
+    public func ownSignaturesAwaitingQuorum() -> [Action] {
+        let owns = entries.values.filter { $0.quorumAtMilliseconds == nil }.compactMap(\.own)
+        return owns.isEmpty ? [] : [.broadcastSignatures(owns.sorted { $0.digest.lexicographicallyPrecedes($1.digest) })]
+    }
+
     /// Delay before the next retry: first × 2^attempts, capped, plus up to `retryJitterFraction` of it at random.
     mutating func retryDelay(afterAttempts attempts: Int) -> UInt64 {
         let first = configuration.firstRetryAfterMilliseconds

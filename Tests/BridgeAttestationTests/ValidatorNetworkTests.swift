@@ -144,3 +144,24 @@ import Testing
         #expect(requests <= 5 * 4)
     }
 }
+
+extension ValidatorNetworkTests {
+    /// Signatures published before any heartbeat are ignored (no peer id bound yet); the first
+    /// heartbeat of each validator makes the others send their pending signatures again, so
+    /// quorum comes without waiting for a retry timer.
+    @Test func signaturesSentBeforePeersBoundAreSentAgainWhenTheyJoin() async throws {
+        let net = try ValidatorNetworkHarness(count: 4)
+        let observation = ObservationFixtures.observation(11)
+        for node in net.nodes {
+            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        #expect(try net.nodes[0].database.attestationStatus(of: observation.id) == .signing, "unbound peers' signatures are ignored")
+        await net.exchangeHeartbeats()
+        await net.pump()
+        for node in net.nodes {
+            #expect(try node.database.attestationStatus(of: observation.id) == .quorum, "\(node.name) reached quorum without a retry")
+        }
+    }
+}
