@@ -23,8 +23,13 @@ public struct DeepReorgSentinel: Sendable {
 
     /// Notes committed observations (their block hash as the scan saw it).
     public mutating func track(_ observations: [LockObservation]) {
+        track(observations.map { (id: $0.id, blockNumber: $0.blockNumber, blockHash: $0.blockHash) })
+    }
+
+    /// Notes observations by where they were seen (e.g. read back from the store after a restart).
+    public mutating func track(_ observations: [(id: ObservationID, blockNumber: UInt64, blockHash: [UInt8])]) {
         guard depth > 0 else { return }
-        for o in observations {
+        for o in observations where pending[o.blockNumber]?.ids.contains(o.id) != true {
             pending[o.blockNumber, default: (o.blockHash, [])].ids.append(o.id)
         }
         while pending.count > capacity, let oldest = pending.keys.min() {

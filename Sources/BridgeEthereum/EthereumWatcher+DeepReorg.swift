@@ -31,4 +31,18 @@ extension EthereumWatcher {
             }
         }
     }
+
+    /// After a restart: the observations committed in the last `depth` blocks before the cursor
+    /// have not all been re-read yet, so they are tracked again (re-reading one twice is harmless).
+    func trackStoredObservations(below cursor: UInt64, state: inout LoopState) {
+        let depth = configuration.deepReorgCheckDepth
+        guard depth > 0 else { return }
+        let from = cursor > depth + 1 ? cursor - depth - 1 : 0
+        do {
+            let blocks = try database.observationBlocks(chainID: configuration.chainID, fromBlock: from, limit: state.sentinel.capacity)
+            state.sentinel.track(blocks.map { (id: $0.id, blockNumber: $0.blockNumber, blockHash: $0.blockHash) })
+        } catch {
+            logger.warning("Could not read recent observations for the deep reorg check", metadata: ["error": "\(error)"])
+        }
+    }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+import Foundation
 import GRDB
 
 extension BridgeDatabase {
@@ -24,5 +25,37 @@ extension BridgeDatabase {
             }
             return previous
         }
+    }
+
+    /// Block number and hash of every stored, not rejected observation of `chainID` at or above
+    /// `fromBlock` (lowest first, at most `limit`): what the deep-reorg check re-reads after a restart.
+    public func observationBlocks(chainID: UInt64, fromBlock: UInt64, limit: Int) throws -> [ObservationBlock] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT chain_id, tx_hash, log_index, block_number, block_hash FROM observation
+                    WHERE chain_id = ? AND block_number >= ? AND status != 'rejected' ORDER BY block_number LIMIT ?
+                    """, arguments: [Int64(clamping: chainID), Int64(clamping: fromBlock), limit]
+            ).compactMap { row in
+                guard let id = Self.observationID(row), let number = row["block_number"] as Int64?, let hash = row["block_hash"] as Data? else {
+                    return nil
+                }
+                return ObservationBlock(id: id, blockNumber: UInt64(clamping: number), blockHash: [UInt8](hash))
+            }
+        }
+    }
+}
+
+/// Where a stored observation's lock was seen.
+public struct ObservationBlock: Sendable, Hashable {
+    public var id: ObservationID
+    public var blockNumber: UInt64
+    public var blockHash: [UInt8]
+
+    public init(id: ObservationID, blockNumber: UInt64, blockHash: [UInt8]) {
+        self.id = id
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
     }
 }

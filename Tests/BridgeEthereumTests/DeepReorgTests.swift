@@ -77,3 +77,33 @@ extension DevnetWatcherTests {
         #expect(logs.all.contains { $0.contains("replaced after finality") })
     }
 }
+
+extension DevnetWatcherTests {
+    /// The watcher stops right after observing a lock; the lock is reorganised out while it is
+    /// down; the restarted watcher re-reads the recent observations from the store and withdraws it.
+    @Test func aLockReplacedWhileTheWatcherWasDownIsWithdrawnAfterTheRestart() async throws {
+        let devnet = try await SharedDevnet.get()
+        let start = try await devnet.finalized() + 1
+        let database = try BridgeDatabase()
+        let lock = try await devnet.lock(["recipient": .string("1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"), "metadata": .string("restart")])
+        try await devnet.mine(3)
+        let id = "\(devnet.chainID):\(lock.txHash):\(lock.logIndexes[0])"
+        let configure: (inout EthereumWatcherConfiguration) -> Void = {
+            $0.finality = .confirmations(2)
+            $0.deepReorgCheckDepth = 4
+        }
+        _ = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
+                                 until: lock.blockNumber, database: database, configure: configure)
+        #expect(try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }?.status == .observed)
+        _ = try await devnet.rpc.call("devnet_reorg", .array([.object([
+            "toBlock": .int(Int64(lock.blockNumber - 1)), "newBlocks": .int(20), "force": .bool(true),
+        ])]))
+        let logs = CapturedLogs()
+        _ = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
+                                 until: lock.blockNumber + 12, database: database, logs: logs, configure: configure)
+        let row = try #require(try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id })
+        #expect(row.status == .rejected)
+        #expect(row.reason?.hasPrefix("reorged_after_finality") == true)
+        #expect(logs.all.contains { $0.contains("replaced after finality") })
+    }
+}
