@@ -73,7 +73,7 @@ let package = Package(
 
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
-        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", crypto], swiftSettings: swiftSettings),
+        .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats", crypto], swiftSettings: swiftSettings),
         .target(name: "BridgeStore", dependencies: ["BridgeCore", grdb], swiftSettings: swiftSettings),
         .target(name: "BridgeAttestation", dependencies: ["BridgeCore", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "BridgeCoreTests", dependencies: ["BridgeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainCryptoTests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "BridgeSigningTests", dependencies: ["BridgeSigning", "BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto", crypto], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeKeystoreTests", dependencies: ["BridgeKeystore", "ChainCrypto", "Multiformats", crypto], swiftSettings: swiftSettings),
         // Runs the built `bridge-relay` binary as a subprocess (built by `swift build --build-tests`).
         .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto", "ProcessTestSupport"], swiftSettings: swiftSettings),
         // Test support: child processes (devnets, test servers) with deadlines.

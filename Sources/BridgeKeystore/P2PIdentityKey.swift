@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
 import Crypto
+public import Multiformats
 
 /// The libp2p key types a node identity may use (libp2p `KeyType`: Ed25519 = 1, Secp256k1 = 2, ECDSA = 3).
 ///
@@ -11,12 +12,12 @@ public enum P2PKeyType: String, Sendable, Hashable, Codable, CaseIterable {
     case secp256k1
     case ed25519
 
-    /// The protobuf `KeyType` enum value of libp2p's `crypto.pb`.
-    public var libp2pKeyType: UInt8 {
+    /// The same key type in libp2p's `crypto.pb` terms.
+    public var libp2pKeyType: Libp2pKeyType {
         switch self {
-        case .ed25519: 1
-        case .secp256k1: 2
-        case .p256: 3
+        case .ed25519: .ed25519
+        case .secp256k1: .secp256k1
+        case .p256: .ecdsaP256
         }
     }
 }
@@ -77,5 +78,11 @@ public struct P2PIdentityKey: Sendable {
     }
 
     /// The base58btc peer id of this key (`Qm…` for P-256, `12D3KooW…` for Ed25519, `16Uiu2…` for secp256k1).
-    public var peerID: String { KeystorePeerID.peerID(keyType: type, publicKeyData: publicKeyData) }
+    public var peerID: String { libp2pPublicKey.peerID.description }
+
+    /// The libp2p `PublicKey` of this identity (its `protobufEncoded` form is what the peer id hashes).
+    public var libp2pPublicKey: Libp2pPublicKey {
+        // The bytes come straight from a valid key of `type`.
+        try! Libp2pPublicKey(type: type.libp2pKeyType, data: publicKeyData)
+    }
 }

@@ -16,13 +16,8 @@ public struct NodeKeys: Sendable {
 
     /// Converts the keystore's identity key (type + 32 secret bytes) into the libp2p key type.
     public init(unlocked: UnlockedKeys) throws {
-        let type: Libp2pKeyType =
-            switch unlocked.p2pKey.type {
-            case .ed25519: .ed25519
-            case .secp256k1: .secp256k1
-            case .p256: .ecdsaP256
-            }
-        self.init(validatorKey: unlocked.validatorKey, p2pKey: try Libp2pPrivateKey(type: type, rawScalar: unlocked.p2pKey.rawRepresentation))
+        let p2pKey = try Libp2pPrivateKey(type: unlocked.p2pKey.type.libp2pKeyType, rawScalar: unlocked.p2pKey.rawRepresentation)
+        self.init(validatorKey: unlocked.validatorKey, p2pKey: p2pKey)
     }
 
     /// This validator's Koinos address (base58).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import BridgeKeystore
 import ChainCrypto
+import Multiformats
 import Testing
 
 /// Peer ids against koinos.md §8.5 (P-256 keys derived from seeds by koinos-p2p, peer ids verified).
@@ -17,7 +18,7 @@ struct KeystorePeerIDTests {
 
     @Test func p256PublicKeyProtobufHasTheKoinosShape() throws {
         let key = try P2PIdentityKey(type: .p256, rawRepresentation: ChainHex.decode("73c7d460a6d52d8ca9beb92a5c7d1f763b7a8fa8a156ef0bfe4a8805325d309b")!)
-        let encoded = KeystorePeerID.publicKeyProtobuf(keyType: .p256, publicKeyData: key.publicKeyData)
+        let encoded = key.libp2pPublicKey.protobufEncoded
         // koinos.md §1.2: DER is 91 bytes, the protobuf 95 and starts 08 03 12 5b 30 59 30 13.
         #expect(key.publicKeyData.count == 91)
         #expect(encoded.count == 95)
