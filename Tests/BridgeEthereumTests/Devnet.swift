@@ -10,7 +10,7 @@ import JSONRPC
 final class Devnet: @unchecked Sendable {
     static let skipped = ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] == "1"
 
-    private let child: ChildProcess
+    private let process: EthereumDevnetProcess
     let rpcURL: String
     let chainID: UInt64
     let bridge: String
@@ -22,25 +22,18 @@ final class Devnet: @unchecked Sendable {
 
     /// Starts the devnet and waits (up to 240 s: the first run creates its venv) for its ready line.
     static func start(_ extra: [String] = [], lifetime: Int = 300) async throws -> Devnet {
-        let script = repositoryRoot + "/deploy/devnet/ethereum/start"
-        guard FileManager.default.isExecutableFile(atPath: script) else { throw DevnetError("devnet start script missing: \(script)") }
-        let child = try ChildProcess(script, ["--port", "0", "--max-lifetime", String(lifetime)] + extra,
-                                     errorOutput: .file(NSTemporaryDirectory() + "eth-devnet-\(UUID().uuidString).log"))
-        guard let line = await child.firstLine(timeout: .seconds(240)),
-              let ready = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], ready["event"] as? String == "ready"
-        else {
-            await child.stop()
-            throw DevnetError("the Ethereum devnet did not start (deploy/devnet/ethereum/start); set BRIDGE_SKIP_DEVNET=1 to skip devnet tests")
-        }
-        return try Devnet(child: child, ready: ready)
+        let process = try await EthereumDevnetProcess.start(
+            arguments: extra, lifetime: lifetime, logPath: NSTemporaryDirectory() + "eth-devnet-\(UUID().uuidString).log")
+        return try Devnet(process: process)
     }
 
-    private init(child: ChildProcess, ready: [String: Any]) throws {
+    private init(process: EthereumDevnetProcess) throws {
+        let ready = process.ready
         guard let rpc = ready["rpc"] as? String, let chain = ready["chain_id"] as? Int, let bridge = ready["bridge"] as? String,
               let token = ready["token"] as? String, let weth = ready["weth"] as? String, let v1 = ready["v1_events"] as? String,
               let deploy = ready["bridge_deploy_block"] as? Int
         else { throw DevnetError("unexpected devnet ready line \(ready)") }
-        self.child = child
+        self.process = process
         rpcURL = rpc
         chainID = UInt64(chain)
         self.bridge = bridge
@@ -77,10 +70,10 @@ final class Devnet: @unchecked Sendable {
     }
 
     /// Stops the devnet (SIGTERM, then SIGKILL).
-    func stop() async { await child.stop() }
+    func stop() async { await process.stop() }
 
     /// Sends SIGTERM without waiting (for an exit handler).
-    func terminate() { child.send(SIGTERM) }
+    func terminate() { process.terminate() }
 }
 
 struct DevnetError: Error, CustomStringConvertible {

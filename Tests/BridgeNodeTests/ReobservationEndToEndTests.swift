@@ -9,6 +9,7 @@ import ChainCrypto
 import CurlTransport
 import Ethereum
 import Foundation
+import ProcessTestSupport
 import Logging
 import Testing
 
@@ -60,7 +61,7 @@ struct ReobservationEndToEndTests {
     @Test(.timeLimit(.minutes(2)))
     func aValidatorThatStartedAfterALockSignsItWhenAPeerAsks() async throws {
         let devnet = try await EthereumDevnetProcess.start(arguments: ["--finality-depth", "2", "--safe-depth", "1"])
-        defer { devnet.stop() }
+        defer { devnet.terminate() }
         let lock = try #require(try await devnet.call("devnet_lock", [["metadata": "end to end"]]) as? [String: Any])
         let tx = try #require(lock["tx_hash"] as? String)
         let block = UInt64(try #require(lock["block_number"] as? Int))
