@@ -26,13 +26,7 @@ struct WatcherService: Service {
             logger.info("no cursor and no ethereum.start_block: starting at the final head", metadata: ["eth.block": "\(configuration.startBlock)"])
         }
         let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await watcher.run() }
-            group.addTask {
-                for await _ in watcher.observations { await aggregator.step() }
-            }
-            try await group.waitForAll()
-        }
+        try await aggregator.run(watcher, signingEachOf: watcher.observations)
     }
 
     /// The final block now, retried until an endpoint answers or shutdown.
