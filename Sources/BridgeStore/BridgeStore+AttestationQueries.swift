@@ -88,18 +88,6 @@ extension BridgeDatabase {
         try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM evidence ORDER BY id").compactMap(Self.evidence) }
     }
 
-    /// The latest heartbeat of every validator.
-    public func heartbeats() throws -> [ValidatorHeartbeat] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM heartbeat ORDER BY validator").map { row in
-                ValidatorHeartbeat(
-                    validator: [UInt8](row["validator"] as Data), peerID: row["peer_id"], softwareVersion: row["version"],
-                    ethereumCursor: UInt64(max(0, row["eth_cursor"] as Int64)),
-                    timestampMilliseconds: UInt64(max(0, row["sent_at_ms"] as Int64)))
-            }
-        }
-    }
-
     /// Status of one observation row, nil when absent.
     public func attestationStatus(of id: ObservationID) throws -> AttestationStatus? {
         try writer.read { db in

@@ -20,7 +20,7 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("agg-store-\(UUID().uuidString).sqlite").path
     }
 
-    @Test func attestationStateSurvivesReopening() throws {
+    @Test func attestationStateSurvivesReopening() async throws {
         let path = temporaryPath()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let pending = PendingObservation(id: id, profile: .v1, digest: digest, message: [1, 2, 3], status: .observed, updatedAtMilliseconds: 0)
@@ -55,7 +55,7 @@ import Testing
         let evidence = try reopened.equivocationEvidence()
         #expect(evidence.count == 1)
         #expect(evidence.first?.secondDigest == fake)
-        #expect(try reopened.heartbeats().map(\.peerID) == ["peer-1"])
+        #expect(try await reopened.heartbeats().map(\.peerID) == ["peer-1"])
         let sets = try reopened.quorumAttestations(sinceMilliseconds: 40, limit: 10)
         #expect(sets == [SignatureSet(observationID: id, profile: .v1, digest: digest, signatures: [signature(0), signature(1), signature(2)].map(\.signature))])
         #expect(try reopened.quorumAttestations(sinceMilliseconds: 41, limit: 10).isEmpty)
