@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // L1: C system libraries (pkg-config). Imported only by `*+C<Lib>.swift` files.
@@ -93,7 +95,11 @@ let package = Package(
         ),
         .target(
             name: "BridgeHTTPAPI",
-            dependencies: ["BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"), nio, logging, metrics],
+            dependencies: [
+                "BridgeCore", "BridgeStore", "ChainCrypto", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), nio, logging, metrics,
+            ],
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
@@ -206,7 +212,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                nio, logging, metrics, lifecycle,
+                nio, nioPosix, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,7 +6,7 @@ import Logging
 extension Aggregator {
     /// Rebuilds the pool from the store after a restart and asks peers for quorum sets we missed.
     public func restore() async throws {
-        let state = try repository.restoreAttestationState()
+        let state = try await repository.restoreAttestationState()
         let now = clock.nowMilliseconds
         for evidence in state.evidence { pool.restore(evidence: evidence) }
         let me = signer.validatorAddress
@@ -39,7 +39,20 @@ extension Aggregator {
     /// queues them for gossip. Returns how many rows were read.
     @discardableResult
     public func signPending() async throws -> Int {
-        let rows = try repository.observationsAwaitingSignature(limit: configuration.signingBatchSize)
+        // A key outside the current set signs nothing (its signatures would count nowhere); the
+        // rows stay `observed` and are signed once the set includes this validator.
+        let member = pool.validators.contains(signer.validatorAddress)
+        metrics.member.record(member ? 1 : 0)
+        if member != wasMember {
+            wasMember = member
+            if !member {
+                logger.warning("This validator's key is not in the current validator set: observing, not signing", metadata: [
+                    "validator.address": "\(Hex.encode(signer.validatorAddress))", "validators.count": "\(pool.validators.addresses.count)",
+                ])
+            }
+        }
+        guard member else { return 0 }
+        let rows = try await repository.observationsAwaitingSignature(limit: configuration.signingBatchSize)
         guard !rows.isEmpty else { return 0 }
         var signed: [SignedObservation] = []
         signed.reserveCapacity(rows.count)
@@ -60,7 +73,11 @@ extension Aggregator {
             }
         }
         let now = clock.nowMilliseconds
-        try repository.recordOwnSignatures(signed, atMilliseconds: now)
+        if !signed.isEmpty {
+            // Our signatures are durable before anything is gossiped: a failure here ends the round.
+            let failures = try await repository.apply([.ownSignatures(signed)], atMilliseconds: now)
+            if let failure = failures.first { throw failure }
+        }
         metrics.signed.increment(by: signed.count)
         var actions: [AttestationPool.Action] = []
         for item in signed { actions += pool.observe(item, atMilliseconds: now) }
@@ -80,13 +97,11 @@ extension Aggregator {
         case .observationRequest(let id, _):
             await perform(pool.receiveObservationRequest(id, atMilliseconds: now))
         case .heartbeat(let heartbeat):
-            storing { try repository.storeHeartbeat(heartbeat, atMilliseconds: now) }
             // First heartbeat from this validator since we started, or after a silence: it may
             // have missed (or ignored, unbound) what we published meanwhile.
             let last = lastHeartbeatMilliseconds.updateValue(now, forKey: heartbeat.validator)
-            if last.map({ now &- $0 > Self.rejoinSilenceMilliseconds }) ?? true {
-                await perform(pool.ownSignaturesAwaitingQuorum())
-            }
+            let rejoined = last.map({ now &- $0 > Self.rejoinSilenceMilliseconds }) ?? true
+            await perform(rejoined ? pool.ownSignaturesAwaitingQuorum() : [], extraWrites: [.heartbeat(heartbeat)])
         }
     }
 

@@ -4,9 +4,6 @@ public import Logging
 import CoreMetrics
 public import ServiceLifecycle
 
-/// Runs a group of repository writes as one transaction; each write inside stays atomic on its own.
-public typealias AttestationWriteGroup = @Sendable (_ writes: () throws -> Void) throws -> Void
-
 /// The aggregation service: signs new observations, gossips, collects peers' signatures into
 /// quorum sets and persists everything.
 ///
@@ -20,7 +17,6 @@ public actor Aggregator: Service {
     let clock: any BridgeClock
     let reobservation: (any ReobservationRequester)?
     let hashing: (any DigestHashing)?
-    let writeGroup: AttestationWriteGroup?
     let configuration: AggregatorConfiguration
     let logger: Logger
     let metrics = AggregatorMetrics()
@@ -36,16 +32,16 @@ public actor Aggregator: Service {
     var outboundAttestations: [SignatureSet] = []
     /// Where catch-up starts: the last stored quorum time minus a margin (set by `restore()`).
     var catchUpSince: UInt64 = 0
+    /// Whether our key was in the validator set at the last signing round (nil before the first).
+    var wasMember: Bool?
 
     /// - Parameters:
     ///   - hashing: when given, `sha256(message) == digest` is re-checked before signing.
-    ///   - writeGroup: when given, the store writes of one input (one gossip batch, one signing
-    ///     round) run inside it, i.e. in one transaction (`BridgeDatabase.inOneAttestationTransaction`).
     public init(
         repository: any AttestationRepository, signer: any AttestationSigner, gossip: any AttestationGossip,
         clock: any BridgeClock, validators: ValidatorSet, configuration: AggregatorConfiguration = .init(),
         reobservation: (any ReobservationRequester)? = nil, hashing: (any DigestHashing)? = nil,
-        writeGroup: AttestationWriteGroup? = nil, logger: Logger = Logger(label: "bridge.aggregator")
+        logger: Logger = Logger(label: "bridge.aggregator")
     ) {
         self.repository = repository
         self.signer = signer
@@ -53,7 +49,6 @@ public actor Aggregator: Service {
         self.clock = clock
         self.reobservation = reobservation
         self.hashing = hashing
-        self.writeGroup = writeGroup
         self.configuration = configuration
         self.logger = logger
         self.pool = AttestationPool(validators: validators, configuration: configuration.pool)

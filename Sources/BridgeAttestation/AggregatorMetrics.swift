@@ -14,4 +14,6 @@ struct AggregatorMetrics: Sendable {
     let signingErrors = Counter(label: "bridge_attestation_signing_errors_total")
     let digestMismatches = Counter(label: "bridge_attestation_digest_mismatch_total")
     let pending = Gauge(label: "bridge_attestation_pending")
+    /// 1 while this node's key is in the current validator set, 0 while it only observes.
+    let member = Gauge(label: "bridge_attestation_validator_member")
 }

@@ -23,10 +23,9 @@ struct BenchNode: Sendable {
         endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: CountingVerifier(counter: recoveries), hashing: ChainHashing(), clock: clock,
             validators: set, transport: network.transport(for: peerID), settled: settled,
-            attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing(),
-            writeGroup: { try database.inOneAttestationTransaction($0) })
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing())
         settled.target.withLock { $0 = aggregator.settled }
         network.attach(endpoint, as: peerID)
     }

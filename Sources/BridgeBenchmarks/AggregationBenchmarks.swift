@@ -33,7 +33,7 @@ public func runAggregationBenchmarks(observations count: Int = 10_000, validator
         nodes.append(try BenchNode(index: index, key: key, set: set, clock: clock, network: network, recoveries: recoveries))
     }
     let fixtures = (0..<count).map(benchObservation)
-    for node in nodes { try node.database.insertObservationFixtures(fixtures, atMilliseconds: clock.nowMilliseconds) }
+    for node in nodes { try await node.database.insertObservationFixtures(fixtures, atMilliseconds: clock.nowMilliseconds) }
     for node in nodes { await node.endpoint.publishHeartbeat(ethereumCursor: 1) }
     await deliverAll(nodes, network: network)
     let baseline = network.byteTotals
@@ -54,11 +54,14 @@ public func runAggregationBenchmarks(observations count: Int = 10_000, validator
         await deliverAll(nodes, network: network)
         stepTime += deliverStart - stepStart
         deliverTime += ContinuousClock.now - deliverStart
-        if try nodes.allSatisfy({ try $0.database.observationCount(status: .quorum) == count }) { break }
+        var done = true
+        for node in nodes where try await node.database.observationCount(status: .quorum) != count { done = false }
+        if done { break }
     }
     let wall = ContinuousClock.now - start
     let cpu = processCPUSeconds() - cpuStart
-    let quorumCounts = try nodes.map { try $0.database.observationCount(status: .quorum) }
+    var quorumCounts: [Int] = []
+    for node in nodes { quorumCounts.append(try await node.database.observationCount(status: .quorum)) }
     let q = set.quorum(.v1)
     let signs = n * count
     let neededRecoveries = n * (q - 1) * count

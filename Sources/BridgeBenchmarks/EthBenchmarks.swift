@@ -81,7 +81,7 @@ func runEthCatchUpBenchmark() async throws -> Double {
     let cpuBefore = EthBenchDevnet.cpuSeconds()
     let wallStart = Date()
     let task = Task { try await watcher.run() }
-    while (try database.cursorBlock(configuration.cursorName) ?? 0) <= end {
+    while (try await database.cursorBlock(configuration.cursorName) ?? 0) <= end {
         try await Task.sleep(for: .milliseconds(5))
         guard Date().timeIntervalSince(wallStart) < 600 else { throw EthBenchError("watcher did not catch up in 600 s") }
     }
@@ -89,7 +89,7 @@ func runEthCatchUpBenchmark() async throws -> Double {
     let cpu = EthBenchDevnet.cpuSeconds() - cpuBefore
     task.cancel()
     _ = await task.result
-    let stored = try database.observationStatuses(chainID: devnet.chainID).count
+    let stored = try await database.observationStatuses(chainID: devnet.chainID).count
 
     // The same eth_getLogs loop as the web3 baseline, through our JSON-RPC + libcurl stack.
     let plain = EthereumRPCClient(transport: CurlHTTPTransport(url: devnet.rpc))

@@ -124,7 +124,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
         var completed = 0
         for _ in 0..<600 {
             await submitter.tick()
-            completed = try db.allSubmissions().filter { $0.status == .completed }.count
+            completed = try await db.allSubmissions().filter { $0.status == .completed }.count
             if completed == submissions { break }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -84,28 +84,48 @@ public struct RestoredAttestationState: Sendable {
     }
 }
 
+/// One durable change the aggregator asks for; a batch of them commits in one transaction.
+public enum AttestationWrite: Sendable, Hashable {
+    /// Our own signatures; their observations move `observed` → `signing`.
+    case ownSignatures([SignedObservation])
+    /// Verified peer signatures (first one per digest and validator wins).
+    case peerSignatures([SignedObservation])
+    /// An observation reached quorum (or its set changed): status `quorum`, submission ranks.
+    case quorum(QuorumRecord)
+    /// A `quorum` observation goes back to `signing` (its set lost a member to equivocation).
+    case revokeQuorum(ObservationID)
+    /// Evidence of equivocation; both equivocating signatures leave the signature table.
+    case equivocation(EquivocationEvidence)
+    /// Observations that never reached quorum become `expired`.
+    case expired([ObservationID])
+    /// A validator's latest heartbeat (an older one never overwrites a newer one).
+    case heartbeat(ValidatorHeartbeat)
+}
+
+/// A write of a batch that failed and was rolled back alone (the others committed).
+public struct AttestationWriteFailure: Sendable, Error {
+    public var write: AttestationWrite
+    public var error: String
+
+    public init(write: AttestationWrite, error: String) {
+        self.write = write
+        self.error = error
+    }
+}
+
 /// Durable storage for the aggregation: observations → signing → quorum / expired, signatures,
-/// evidence and heartbeats. Every method is one transaction.
+/// evidence and heartbeats. Every method is async and never blocks the caller's thread.
 public protocol AttestationRepository: Sendable {
     /// Rows in status `observed` with a digest and message, oldest first.
-    func observationsAwaitingSignature(limit: Int) throws -> [PendingObservation]
-    /// Stores our own signatures and moves their observations `observed` → `signing`.
-    func recordOwnSignatures(_ signatures: [SignedObservation], atMilliseconds now: UInt64) throws
-    /// Stores verified peer signatures (first one per digest and validator wins).
-    func storeSignatures(_ signatures: [SignedObservation], atMilliseconds now: UInt64) throws
-    /// Moves an observation to `quorum` (or refreshes its set) and marks its submission set.
-    func markQuorum(_ record: QuorumRecord, atMilliseconds now: UInt64) throws
-    /// Moves a `quorum` observation back to `signing` (its set lost a member to equivocation).
-    func revokeQuorum(_ id: ObservationID, atMilliseconds now: UInt64) throws
-    /// Records evidence and deletes both equivocating signatures from the signature table.
-    func recordEquivocation(_ evidence: EquivocationEvidence, atMilliseconds now: UInt64) throws
-    /// Marks observations that never reached quorum as `expired`.
-    func markExpired(_ ids: [ObservationID], atMilliseconds now: UInt64) throws
-    func storeHeartbeat(_ heartbeat: ValidatorHeartbeat, atMilliseconds now: UInt64) throws
-    func restoreAttestationState() throws -> RestoredAttestationState
+    func observationsAwaitingSignature(limit: Int) async throws -> [PendingObservation]
+    /// Applies `writes` in order in one transaction, each in its own savepoint: a write that fails
+    /// rolls back alone and is returned; the call throws only when the transaction itself fails.
+    @discardableResult
+    func apply(_ writes: [AttestationWrite], atMilliseconds now: UInt64) async throws -> [AttestationWriteFailure]
+    func restoreAttestationState() async throws -> RestoredAttestationState
     /// The stored quorum set of one observation, nil before quorum (answers re-observation requests
     /// for observations that already left the aggregator's memory).
-    func quorumAttestation(for id: ObservationID) throws -> SignatureSet?
+    func quorumAttestation(for id: ObservationID) async throws -> SignatureSet?
     /// Quorum sets reached at or after `sinceMilliseconds`, oldest first (catch-up responses).
-    func quorumAttestations(sinceMilliseconds: UInt64, limit: Int) throws -> [SignatureSet]
+    func quorumAttestations(sinceMilliseconds: UInt64, limit: Int) async throws -> [SignatureSet]
 }

@@ -23,7 +23,7 @@ extension EthereumReobserver {
     public func processNext() async -> (id: ObservationID, result: ReobservationResult)? {
         guard let id = queue.withLock({ $0.next(nowMs: wallClock.nowMilliseconds) }) else { return nil }
         var verdict = await check(id)
-        if case .store(let record) = verdict { verdict = store(record) }
+        if case .store(let record) = verdict { verdict = await store(record) }
         let result: ReobservationResult
         switch verdict {
         case .store(let record): result = record.status == .rejected ? .rejected : .observed
@@ -85,11 +85,11 @@ extension EthereumReobserver {
     }
 
     /// Stores a checked record without touching the cursor and yields it when it is new.
-    private func store(_ record: ObservationRecord) -> Verdict {
+    private func store(_ record: ObservationRecord) async -> Verdict {
         let id = record.observation.id
         let inserted: Bool
         do {
-            inserted = try database.storeReobservedObservation(record, nowMs: wallClock.nowMilliseconds)
+            inserted = try await database.storeReobservedObservation(record, nowMs: wallClock.nowMilliseconds)
         } catch { return .retry(.storeError, "\(error)") }
         guard inserted else { return .refuse(.alreadyStored, "stored meanwhile") }
         logger.info(record.status == .rejected ? "Re-observed lock rejected" : "Lock re-observed", metadata: [

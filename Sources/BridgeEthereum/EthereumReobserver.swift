@@ -51,13 +51,13 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
 
     /// The aggregator's port: queue `id` (or count why not).
     public func requestReobservation(of id: ObservationID) async {
-        _ = offer(id)
+        _ = await offer(id)
     }
 
     /// Queues `id` for a check; returns nil when queued, else why it was not (already counted).
     @discardableResult
-    public func offer(_ id: ObservationID) -> ReobservationResult? {
-        let refusal = admissionRefusal(id)
+    public func offer(_ id: ObservationID) async -> ReobservationResult? {
+        let refusal = await admissionRefusal(id)
         if let refusal {
             metrics.count(refusal)
             logger.debug("Re-observation request not queued", metadata: ["transfer.id": "\(id)", "reason": "\(refusal.rawValue)"])
@@ -66,10 +66,10 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
         return refusal
     }
 
-    private func admissionRefusal(_ id: ObservationID) -> ReobservationResult? {
+    private func admissionRefusal(_ id: ObservationID) async -> ReobservationResult? {
         guard id.chainID == configuration.chainID else { return .wrongChain }
         // A failed read is not "absent": the check below stores idempotently anyway.
-        if (try? database.attestationStatus(of: id)) != nil { return .alreadyStored }
+        if (try? await database.attestationStatus(of: id)) != nil { return .alreadyStored }
         switch queue.withLock({ $0.offer(id, nowMs: wallClock.nowMilliseconds) }) {
         case .queued: return nil
         case .duplicate: return .duplicate

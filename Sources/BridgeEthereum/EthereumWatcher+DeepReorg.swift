@@ -22,7 +22,7 @@ extension EthereumWatcher {
             let reorged = state.sentinel.resolve(number, canonicalHash: header?.hash)
             guard !reorged.isEmpty else { continue }
             metrics.reorgedAfterFinality.increment(by: reorged.count)
-            let previous = (try? database.markReorgedAfterFinality(reorged, blockNumber: number, nowMs: wallClock.nowMilliseconds)) ?? [:]
+            let previous = (try? await database.markReorgedAfterFinality(reorged, blockNumber: number, nowMs: wallClock.nowMilliseconds)) ?? [:]
             for id in reorged {
                 logger.critical("Lock block replaced after finality; observation withdrawn", metadata: [
                     "transfer.id": "\(id)", "eth.block.number": "\(number)", "eth.finality": "\(configuration.finality)",
@@ -34,12 +34,12 @@ extension EthereumWatcher {
 
     /// After a restart: the observations committed in the last `depth` blocks before the cursor
     /// have not all been re-read yet, so they are tracked again (re-reading one twice is harmless).
-    func trackStoredObservations(below cursor: UInt64, state: inout LoopState) {
+    func trackStoredObservations(below cursor: UInt64, state: inout LoopState) async {
         let depth = configuration.deepReorgCheckDepth
         guard depth > 0 else { return }
         let from = cursor > depth + 1 ? cursor - depth - 1 : 0
         do {
-            let blocks = try database.observationBlocks(chainID: configuration.chainID, fromBlock: from, limit: state.sentinel.capacity)
+            let blocks = try await database.observationBlocks(chainID: configuration.chainID, fromBlock: from, limit: state.sentinel.capacity)
             state.sentinel.track(blocks.map { (id: $0.id, blockNumber: $0.blockNumber, blockHash: $0.blockHash) })
         } catch {
             logger.warning("Could not read recent observations for the deep reorg check", metadata: ["error": "\(error)"])

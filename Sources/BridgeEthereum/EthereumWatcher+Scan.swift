@@ -89,7 +89,7 @@ extension EthereumWatcher {
             try await clock.sleep(for: configuration.errorBackoff)
             return
         }
-        let commit = try database.commitScan(cursor: configuration.cursorName, nextBlock: commitEnd, records: records, nowMs: wallClock.nowMilliseconds)
+        let commit = try await database.commitScan(cursor: configuration.cursorName, nextBlock: commitEnd, records: records, nowMs: wallClock.nowMilliseconds)
         planner.advance(to: commitEnd)
         state.recheckAttempts = state.recheckAttempts.filter { $0.key >= commitEnd }
         metrics.blocksScanned.increment(by: Int(commitEnd - range.lowerBound))

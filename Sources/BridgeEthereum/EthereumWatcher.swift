@@ -56,10 +56,10 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
 
     private func watch() async throws {
         try await checkStartup()
-        let stored = try database.cursorBlock(configuration.cursorName)
+        let stored = try await database.cursorBlock(configuration.cursorName)
         var planner = BlockRangePlanner(nextBlock: stored ?? configuration.startBlock, maxWindow: configuration.maxWindow)
         var state = LoopState(sentinel: DeepReorgSentinel(depth: configuration.deepReorgCheckDepth))
-        if let stored { trackStoredObservations(below: stored, state: &state) }
+        if let stored { await trackStoredObservations(below: stored, state: &state) }
         logger.info("Ethereum watcher starting", metadata: [
             "eth.cursor": "\(planner.nextBlock)", "eth.cursor.stored": "\(stored != nil)", "eth.finality": "\(configuration.finality)",
             "eth.endpoints": "\(pool.clients.count)", "eth.profile": "\(configuration.profile.rawValue)",

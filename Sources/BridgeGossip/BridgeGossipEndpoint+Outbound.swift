@@ -56,7 +56,7 @@ extension BridgeGossipEndpoint {
     }
 
     /// Serves a catch-up request from `peer`; returns the envelopes to write back (empty when refused).
-    public func answerCatchUp(_ request: [UInt8], from peer: String) -> [[UInt8]] {
+    public func answerCatchUp(_ request: [UInt8], from peer: String) async -> [[UInt8]] {
         guard request.count <= 1024, let envelope = try? BridgeEnvelope(decoding: request), envelope.kind == .catchUpRequest,
               case .catchUpRequest(let since, let limit)? = try? BridgeMessage.decode(kind: .catchUpRequest, body: envelope.body, validator: envelope.validator)
         else {
@@ -75,7 +75,7 @@ extension BridgeGossipEndpoint {
             record(.ignore(.unknownValidator))
             return []
         }
-        let sets = attestationSource(since, Int(min(limit, UInt64(configuration.maxCatchUpAttestations))))
+        let sets = await attestationSource(since, Int(min(limit, UInt64(configuration.maxCatchUpAttestations))))
         return chunks(sets, size: configuration.maxAttestationsPerMessage).compactMap { seal(.attestations($0)) }
     }
 

@@ -18,7 +18,7 @@ public final class BridgeGossipEndpoint: AttestationGossip {
     let transport: any BridgeGossipTransport
     public let configuration: BridgeGossipConfiguration
     let settled: (any SettledDigestLookup)?
-    let attestationSource: (@Sendable (UInt64, Int) -> [SignatureSet])?
+    let attestationSource: (@Sendable (UInt64, Int) async -> [SignatureSet])?
     let state: Mutex<State>
 
     struct State: Sendable {
@@ -38,7 +38,7 @@ public final class BridgeGossipEndpoint: AttestationGossip {
     public init(
         signer: any AttestationSigner, verifier: any SignatureVerifier, hashing: any DigestHashing, clock: any BridgeClock,
         validators: ValidatorSet, transport: any BridgeGossipTransport, configuration: BridgeGossipConfiguration = .init(),
-        settled: (any SettledDigestLookup)? = nil, attestationSource: (@Sendable (UInt64, Int) -> [SignatureSet])? = nil
+        settled: (any SettledDigestLookup)? = nil, attestationSource: (@Sendable (UInt64, Int) async -> [SignatureSet])? = nil
     ) {
         self.signer = signer
         self.verifier = verifier

@@ -64,12 +64,16 @@ public final class InMemoryBridgeNetwork: Sendable {
     /// Bytes published (once per message) and delivered (once per receiving peer).
     public var byteTotals: (published: Int, delivered: Int) { state.withLock { ($0.publishedBytes, $0.deliveredBytes) } }
 
-    func request(_ bytes: [UInt8], from peerID: String) -> [BridgeCatchUpResponse] {
+    func request(_ bytes: [UInt8], from peerID: String) async -> [BridgeCatchUpResponse] {
         let peers = state.withLock { s -> [(String, BridgeGossipEndpoint)] in
             guard !s.isolated.contains(peerID) else { return [] }
             return s.endpoints.filter { $0.key != peerID && !s.isolated.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
-        return peers.map { BridgeCatchUpResponse(peer: $0.0, messages: $0.1.answerCatchUp(bytes, from: peerID)) }
+        var responses: [BridgeCatchUpResponse] = []
+        for (peer, endpoint) in peers {
+            responses.append(BridgeCatchUpResponse(peer: peer, messages: await endpoint.answerCatchUp(bytes, from: peerID)))
+        }
+        return responses
     }
 }
 
@@ -80,5 +84,5 @@ public struct InMemoryBridgeTransport: BridgeGossipTransport {
 
     public func publish(_ message: [UInt8]) async { network.broadcast(message, from: localPeerID) }
 
-    public func request(_ message: [UInt8]) async -> [BridgeCatchUpResponse] { network.request(message, from: localPeerID) }
+    public func request(_ message: [UInt8]) async -> [BridgeCatchUpResponse] { await network.request(message, from: localPeerID) }
 }

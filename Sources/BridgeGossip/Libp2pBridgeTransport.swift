@@ -51,7 +51,7 @@ public final class Libp2pBridgeTransport: BridgeGossipTransport {
                 await stream.reset()
                 return
             }
-            for response in endpoint.answerCatchUp(Array(buffer: request), from: stream.remotePeer.description)
+            for response in await endpoint.answerCatchUp(Array(buffer: request), from: stream.remotePeer.description)
             where response.count <= maxBytes {
                 do { try await stream.writeLengthPrefixed(ByteBuffer(bytes: response)) } catch {
                     await stream.reset()

@@ -2,6 +2,7 @@
 public import BridgeStore
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import NIOCore
 
@@ -27,6 +28,9 @@ public struct InspectionAPI: Sendable {
     let renderedAttestations: RenderedResponseCache
     let httpMetrics = HTTPMetrics()
     let startedAtMs: UInt64
+    /// Requests answered at once (past it they wait in a bounded line, then get 503).
+    let requestGate: AdmissionGate
+    let limits: InspectionLimits
 
     /// - Parameters:
     ///   - store: the read port (a `BridgeDatabase`).
@@ -37,13 +41,16 @@ public struct InspectionAPI: Sendable {
     ///   - metricsExposition: renders the Prometheus registry.
     ///   - clock: Unix milliseconds.
     ///   - responseCacheCapacity: attestation detail bodies kept rendered (0 renders every request).
+    ///   - limits: concurrency, queue and timeout bounds of the API.
     public init(
         store: any BridgeReadStore, node: NodeDescription, validators: [ConfiguredValidator], peers: any PeerDirectory,
         readiness: [ReadinessCheck] = [], metricsExposition: (@Sendable () -> [UInt8])? = nil,
         clock: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) },
-        responseCacheCapacity: Int = 4096
+        responseCacheCapacity: Int = 4096, limits: InspectionLimits = .init()
     ) {
-        self.store = store
+        self.store = GatedReadStore(store, permits: limits.storeReads)
+        self.limits = limits
+        self.requestGate = AdmissionGate(permits: limits.concurrentRequests, queueLimit: limits.queuedRequests)
         self.node = node
         self.validators = validators
         self.peers = peers
@@ -56,8 +63,9 @@ public struct InspectionAPI: Sendable {
 
     /// Every route, behind the error, CORS and metrics middleware.
     public func buildRouter(logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(HTTPMetricsMiddleware(metrics: httpMetrics))
+        router.middlewares.add(AdmissionMiddleware(gate: requestGate))
         router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .origin], allowMethods: [.get, .head, .options]))
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)
@@ -72,10 +80,36 @@ public struct InspectionAPI: Sendable {
         host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let limits = self.limits
+        let channel = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                HTTPConnectionGuard(headerTimeout: .milliseconds(limits.headerTimeoutMs), bodyTimeout: .milliseconds(limits.bodyTimeoutMs))
+            ],
+            idleTimeout: nil,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100))
+        return Application(
             router: buildRouter(logger: logger),
+            server: .http1(configuration: channel),
             configuration: .init(address: .hostname(host, port: port), serverName: "bridge-relay"),
             onServerRunning: onServerRunning,
             logger: logger)
     }
+}
+
+/// The API's bounds: it slows down under load but never takes the node's threads or readers.
+public struct InspectionLimits: Sendable {
+    /// Requests worked on at once.
+    public var concurrentRequests = 8
+    /// Requests waiting for a slot; past this they get `503` with `Retry-After: 1`.
+    public var queuedRequests = 512
+    /// Store reads of the API at once (the database has 5 readers; the rest stay for the node).
+    public var storeReads = 2
+    /// A request head must arrive within this of the connection opening or the last response.
+    public var headerTimeoutMs: Int64 = 10_000
+    /// A request body must arrive within this of its head.
+    public var bodyTimeoutMs: Int64 = 10_000
+    /// Request line + headers larger than this get `400`.
+    public var maxHeaderBytes = 64 * 1024
+
+    public init() {}
 }

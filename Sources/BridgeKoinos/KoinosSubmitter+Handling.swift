@@ -13,18 +13,18 @@ extension KoinosSubmitter {
         let now = clock.nowMilliseconds
         var record = o.submission ?? SubmissionRecord(observationID: o.id, status: .pending, updatedAtMs: now)
         if record.status == .completed {
-            if o.status != .completed { save(record, observation: .completed) }
+            if o.status != .completed { await save(record, observation: .completed) }
             return
         }
         if let next = record.nextAttemptAtMs, next > now { return }
         guard let message = try? KoinosTransferMessage(decoding: o.message, profile: o.profile), message.encoded() == o.message,
               message.digest == o.digest
         else {
-            wait(&record, now: now, reason: "stored message does not decode to its digest", retryAtMs: now &+ configuration.validatorRefreshIntervalMs)
+            await wait(&record, now: now, reason: "stored message does not decode to its digest", retryAtMs: now &+ configuration.validatorRefreshIntervalMs)
             return
         }
         guard o.profile == configuration.profile, message.contractID == configuration.bridgeContract else {
-            wait(&record, now: now, reason: "message is for another bridge contract or profile", retryAtMs: now &+ configuration.validatorRefreshIntervalMs)
+            await wait(&record, now: now, reason: "message is for another bridge contract or profile", retryAtMs: now &+ configuration.validatorRefreshIntervalMs)
             return
         }
         switch record.status {
@@ -51,14 +51,14 @@ extension KoinosSubmitter {
             let timedOut = now >= (record.submittedAtMs ?? record.updatedAtMs) &+ configuration.inclusionTimeoutMs
             guard included || timedOut else { return true }
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                markCompleted(&record, now: now, note: included ? nil : "completed by another submitter")
+                await markCompleted(&record, now: now, note: included ? nil : "completed by another submitter")
                 return true
             }
             if included {
                 if record.status != .included {
                     record.status = .included
                     record.updatedAtMs = now
-                    save(record, observation: .submitted)
+                    await save(record, observation: .submitted)
                     return true
                 }
                 guard timedOut else { return true }
@@ -74,7 +74,7 @@ extension KoinosSubmitter {
             record.status = .pending
             return false
         } catch {
-            fail(&record, now: now, error: error)
+            await fail(&record, now: now, error: error)
             return true
         }
     }
@@ -111,18 +111,21 @@ extension KoinosSubmitter {
                 return
             }
             if now < earliest {
-                wait(&record, now: now, reason: "waiting for this node's turn in the submitter rotation", retryAtMs: earliest)
+                // Not our turn yet: notice within seconds when the submitter of the turn completes it,
+                // so this node does not show `quorum` for a finished transfer until its own turn.
+                let recheckAt = min(earliest, now &+ configuration.turnRecheckIntervalMs)
+                await recheckOnly(&record, message, now: now, reason: "waiting for this node's turn in the submitter rotation", retryAtMs: recheckAt)
                 return
             }
         }
         do {
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                markCompleted(&record, now: now, note: "already completed on Koinos")
+                await markCompleted(&record, now: now, note: "already completed on Koinos")
                 return
             }
             guard let signatures = submissionSignatures(o, set: set) else {
                 let reason = "fewer than Q(N) = \(set.quorum(o.profile)) current validators signed"
-                wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
+                await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
                 return
             }
             let rc = try await rpc.accountRC(payer)
@@ -133,9 +136,9 @@ extension KoinosSubmitter {
             let operation = KoinosOperation.callContract(.init(contractID: configuration.bridgeContract, entryPoint: KoinosEntryPoint.completeTransfer, args: args))
             let chain = try await currentChainID()
             let txID = try await send(operation, chainID: chain, rcLimit: min(rc, configuration.rcLimitCap), extraSigners: extraSigners)
-            markSubmitted(&record, txID: txID, now: now, observationID: o.id)
+            await markSubmitted(&record, txID: txID, now: now, observationID: o.id)
         } catch {
-            fail(&record, now: now, error: error)
+            await fail(&record, now: now, error: error)
         }
     }
 
@@ -181,15 +184,17 @@ extension KoinosSubmitter {
     }
 
     /// Not ours to submit: only notice when someone else completed it.
-    private func recheckOnly(_ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String) async {
+    private func recheckOnly(
+        _ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String, retryAtMs: UInt64? = nil
+    ) async {
         do {
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                markCompleted(&record, now: now, note: "completed by another submitter")
+                await markCompleted(&record, now: now, note: "completed by another submitter")
                 return
             }
         } catch {
             logger.debug("Transfer status check failed", metadata: ["error": "\(error)"])
         }
-        wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
+        await wait(&record, now: now, reason: reason, retryAtMs: retryAtMs ?? now &+ configuration.recheckIntervalMs)
     }
 }

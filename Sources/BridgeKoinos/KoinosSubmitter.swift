@@ -70,7 +70,7 @@ public final class KoinosSubmitter: Service, Sendable {
         }
         let work: [SubmittableObservation]
         do {
-            work = try store.submittableObservations(limit: configuration.batchLimit)
+            work = try await store.submittableObservations(limit: configuration.batchLimit)
         } catch {
             logger.error("Cannot read quorum attestations", metadata: ["error": "\(error)"])
             return

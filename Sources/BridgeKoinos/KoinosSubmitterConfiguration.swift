@@ -43,6 +43,9 @@ public struct KoinosSubmitterConfiguration: Sendable {
     public var inclusionTimeoutMs: UInt64 = 60_000
     /// How often a transfer we do not submit ourselves (not our turn, relayer rule) is re-checked.
     public var recheckIntervalMs: UInt64 = 10_000
+    /// While waiting for its turn in the rotation, how often a node asks whether the transfer was
+    /// completed meanwhile (its API then shows `completed` within this, not at its own turn).
+    public var turnRecheckIntervalMs: UInt64 = 2_000
     /// Backoff after failures (mana, node unreachable, rejection).
     public var backoff = SubmissionBackoff()
     /// Maximum observations handled per pass.

@@ -55,7 +55,7 @@ extension BridgeNode {
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: clock, validators: initialSet,
             transport: transport, configuration: gossipConfiguration, settled: settled,
-            attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
 
         // Ethereum: endpoints over libcurl, finality, token map → judge; the re-observer answers
         // peers' requests for locks we have not stored, by the watcher's rules.
@@ -77,7 +77,7 @@ extension BridgeNode {
         aggregatorConfiguration.pool.jitterSeed = UInt64.random(in: .min ... .max)
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
-            reobservation: reobserver, hashing: ChainHashing(), writeGroup: { try database.inOneAttestationTransaction($0) },
+            reobservation: reobserver, hashing: ChainHashing(),
             logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 
@@ -106,13 +106,13 @@ extension BridgeNode {
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: try c.p2p.bootstrap.map { try Multiaddr($0) },
-            ethereumCursor: { (try? database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
-            recordOwnHeartbeat: { heartbeat in try? database.storeHeartbeat(heartbeat, atMilliseconds: heartbeat.timestampMilliseconds) },
+            ethereumCursor: { (try? await database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
+            recordOwnHeartbeat: { heartbeat in _ = try? await database.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
             logger: logger.labelled("bridge.p2p"))
 
         let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.p2p.bootstrap, validators: { validatorSync.current.addresses })
         let readiness = [
-            ReadinessCheck(name: "ethereum_watcher") { (try? database.cursorBlock(cursorName)) != nil },
+            ReadinessCheck(name: "ethereum_watcher") { (try? await database.cursorBlock(cursorName)) != nil },
             ReadinessCheck(name: "p2p_peers") {
                 let connected = await host.connectedPeers()
                 return c.p2p.bootstrap.isEmpty || !connected.isEmpty

@@ -20,10 +20,10 @@ struct P2PService: Service {
     let endpoint: BridgeGossipEndpoint
     let bootstrap: [Multiaddr]
     /// Highest Ethereum block scanned, carried in heartbeats.
-    let ethereumCursor: @Sendable () -> UInt64
+    let ethereumCursor: @Sendable () async -> UInt64
     let heartbeatInterval: Duration
     /// Stores the heartbeat we just published (our own row in `/v1/validators`).
-    let recordOwnHeartbeat: @Sendable (ValidatorHeartbeat) -> Void
+    let recordOwnHeartbeat: @Sendable (ValidatorHeartbeat) async -> Void
     let logger: Logger
 
     func run() async throws {
@@ -77,7 +77,7 @@ struct P2PService: Service {
     func heartbeats() async {
         var round = 0
         while !Task.isCancelled {
-            recordOwnHeartbeat(await endpoint.publishHeartbeat(ethereumCursor: ethereumCursor()))
+            await recordOwnHeartbeat(await endpoint.publishHeartbeat(ethereumCursor: await ethereumCursor()))
             round += 1
             try? await Task.sleep(for: round < 12 ? .milliseconds(2_500) : heartbeatInterval)
         }

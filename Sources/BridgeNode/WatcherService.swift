@@ -21,7 +21,7 @@ struct WatcherService: Service {
 
     func run() async throws {
         var configuration = self.configuration
-        if startAtFinalHead, try database.cursorBlock(configuration.cursorName) == nil {
+        if startAtFinalHead, try await database.cursorBlock(configuration.cursorName) == nil {
             configuration.startBlock = try await finalHead(configuration.finality)
             logger.info("no cursor and no ethereum.start_block: starting at the final head", metadata: ["eth.block": "\(configuration.startBlock)"])
         }

@@ -76,7 +76,7 @@ struct EthWatchCommand: AsyncParsableCommand {
                 }
                 if let exitAt {
                     tasks.addTask {
-                        while try (database.cursorBlock(cursorName) ?? 0) <= exitAt {
+                        while try await (database.cursorBlock(cursorName) ?? 0) <= exitAt {
                             try await Task.sleep(for: .milliseconds(100))
                         }
                         await group.triggerGracefulShutdown()

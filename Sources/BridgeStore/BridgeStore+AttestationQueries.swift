@@ -4,8 +4,8 @@ import Foundation
 import GRDB
 
 extension BridgeDatabase {
-    public func restoreAttestationState() throws -> RestoredAttestationState {
-        try writer.read { db in
+    public func restoreAttestationState() async throws -> RestoredAttestationState {
+        try await writer.read { db in
             let signing = try Row.fetchAll(
                 db,
                 sql: """
@@ -29,8 +29,8 @@ extension BridgeDatabase {
         }
     }
 
-    public func quorumAttestations(sinceMilliseconds: UInt64, limit: Int) throws -> [SignatureSet] {
-        try writer.read { db in
+    public func quorumAttestations(sinceMilliseconds: UInt64, limit: Int) async throws -> [SignatureSet] {
+        try await writer.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -47,8 +47,8 @@ extension BridgeDatabase {
         }
     }
 
-    public func quorumAttestation(for id: ObservationID) throws -> SignatureSet? {
-        try writer.read { db in
+    public func quorumAttestation(for id: ObservationID) async throws -> SignatureSet? {
+        try await writer.read { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT profile, digest FROM observation WHERE id = ? AND quorum_at_ms IS NOT NULL AND digest IS NOT NULL",
                 arguments: [id.description]),
@@ -60,8 +60,8 @@ extension BridgeDatabase {
     }
 
     /// The contract-minimal ordered signature set stored at quorum (what `complete_transfer` carries); empty before quorum.
-    public func submissionSignatures(observationID: ObservationID) throws -> [ValidatorSignature] {
-        try writer.read { db in
+    public func submissionSignatures(observationID: ObservationID) async throws -> [ValidatorSignature] {
+        try await writer.read { db in
             guard let digest = try Data.fetchOne(
                 db, sql: "SELECT digest FROM observation WHERE id = ? AND quorum_at_ms IS NOT NULL", arguments: [observationID.description])
             else { return [] }
@@ -70,8 +70,8 @@ extension BridgeDatabase {
     }
 
     /// Every stored signature for an observation (all digests), for inspection.
-    public func signatures(observationID: ObservationID) throws -> [SignedObservation] {
-        try writer.read { db in
+    public func signatures(observationID: ObservationID) async throws -> [SignedObservation] {
+        try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -84,13 +84,13 @@ extension BridgeDatabase {
     }
 
     /// All stored equivocation evidence, oldest first.
-    public func equivocationEvidence() throws -> [EquivocationEvidence] {
-        try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM evidence ORDER BY id").compactMap(Self.evidence) }
+    public func equivocationEvidence() async throws -> [EquivocationEvidence] {
+        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM evidence ORDER BY id").compactMap(Self.evidence) }
     }
 
     /// Status of one observation row, nil when absent.
-    public func attestationStatus(of id: ObservationID) throws -> AttestationStatus? {
-        try writer.read { db in
+    public func attestationStatus(of id: ObservationID) async throws -> AttestationStatus? {
+        try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT status FROM observation WHERE id = ?", arguments: [id.description])
                 .flatMap(AttestationStatus.init(rawValue:))
         }
@@ -141,8 +141,8 @@ extension BridgeDatabase {
 extension BridgeDatabase {
     /// Writes `observed` rows with a message and digest, the way the Ethereum watcher does, for
     /// tests and the in-process benchmark (the watcher's own writer also fills the lock fields).
-    public func insertObservationFixtures(_ observations: [PendingObservation], atMilliseconds now: UInt64) throws {
-        try writer.write { db in
+    public func insertObservationFixtures(_ observations: [PendingObservation], atMilliseconds now: UInt64) async throws {
+        try await writer.write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO observation (id, chain_id, tx_hash, log_index, profile, block_number, block_hash, sender, token,
@@ -163,8 +163,8 @@ extension BridgeDatabase {
 
 extension BridgeDatabase {
     /// Number of observation rows in `status`.
-    public func observationCount(status: AttestationStatus) throws -> Int {
-        try writer.read { db in
+    public func observationCount(status: AttestationStatus) async throws -> Int {
+        try await writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observation WHERE status = ?", arguments: [status.rawValue]) ?? 0
         }
     }

@@ -44,8 +44,8 @@ extension BridgeDatabase {
     ///
     /// A crash before the commit loses both (the range is rescanned); after it, both are durable.
     /// So an observation is never lost and never stored twice. The cursor never moves backwards.
-    public func commitScan(cursor name: String, nextBlock: UInt64, records: [ObservationRecord], nowMs: UInt64) throws -> ScanCommit {
-        try writer.write { db in
+    public func commitScan(cursor name: String, nextBlock: UInt64, records: [ObservationRecord], nowMs: UInt64) async throws -> ScanCommit {
+        try await writer.write { db in
             var commit = ScanCommit(inserted: [], duplicates: [])
             for record in records {
                 try Self.insert(record, db: db, nowMs: nowMs)
@@ -63,15 +63,15 @@ extension BridgeDatabase {
     }
 
     /// The first block not yet scanned for cursor `name`, or nil when it was never saved.
-    public func cursorBlock(_ name: String) throws -> UInt64? {
-        try writer.read { db in
+    public func cursorBlock(_ name: String) async throws -> UInt64? {
+        try await writer.read { db in
             try Int64.fetchOne(db, sql: "SELECT block_number FROM cursor WHERE name = ?", arguments: [name]).map { UInt64($0) }
         }
     }
 
     /// Status and reason of every stored observation of `chainID`, ordered by block and log index.
-    public func observationStatuses(chainID: UInt64) throws -> [(id: ObservationID, status: AttestationStatus, reason: String?)] {
-        try writer.read { db in
+    public func observationStatuses(chainID: UInt64) async throws -> [(id: ObservationID, status: AttestationStatus, reason: String?)] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, status, reason FROM observation WHERE chain_id = ? ORDER BY block_number, log_index
                 """, arguments: [Int64(clamping: chainID)]).compactMap { row in

@@ -6,8 +6,8 @@ extension BridgeDatabase {
     /// same row `commitScan` writes, while every cursor stays where it is.
     ///
     /// Idempotent: returns false, changing nothing, when the observation is already stored.
-    public func storeReobservedObservation(_ record: ObservationRecord, nowMs: UInt64) throws -> Bool {
-        try writer.write { db in
+    public func storeReobservedObservation(_ record: ObservationRecord, nowMs: UInt64) async throws -> Bool {
+        try await writer.write { db in
             try Self.insert(record, db: db, nowMs: nowMs)
             return db.changesCount > 0
         }

@@ -8,8 +8,8 @@ extension BridgeDatabase {
     /// submitted become `rejected` with reason `reorged_after_finality`. Returns every id's status
     /// before the call (submitted or completed ones are left as they are, for the operator).
     @discardableResult
-    public func markReorgedAfterFinality(_ ids: [ObservationID], blockNumber: UInt64, nowMs: UInt64) throws -> [ObservationID: AttestationStatus] {
-        try writer.write { db in
+    public func markReorgedAfterFinality(_ ids: [ObservationID], blockNumber: UInt64, nowMs: UInt64) async throws -> [ObservationID: AttestationStatus] {
+        try await writer.write { db in
             var previous: [ObservationID: AttestationStatus] = [:]
             for id in ids {
                 guard let text = try String.fetchOne(db, sql: "SELECT status FROM observation WHERE id = ?", arguments: [id.description]),
@@ -29,8 +29,8 @@ extension BridgeDatabase {
 
     /// Block number and hash of every stored, not rejected observation of `chainID` at or above
     /// `fromBlock` (lowest first, at most `limit`): what the deep-reorg check re-reads after a restart.
-    public func observationBlocks(chainID: UInt64, fromBlock: UInt64, limit: Int) throws -> [ObservationBlock] {
-        try writer.read { db in
+    public func observationBlocks(chainID: UInt64, fromBlock: UInt64, limit: Int) async throws -> [ObservationBlock] {
+        try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

@@ -61,8 +61,8 @@ public struct SubmittableObservation: Sendable, Hashable {
 
 extension BridgeDatabase {
     /// Observations in status `quorum` or `submitted` with a message and digest, oldest quorum first.
-    public func submittableObservations(limit: Int = 500) throws -> [SubmittableObservation] {
-        try writer.read { db in
+    public func submittableObservations(limit: Int = 500) async throws -> [SubmittableObservation] {
+        try await writer.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -89,20 +89,20 @@ extension BridgeDatabase {
     }
 
     /// The submission row of `observationID`, if any.
-    public func submission(for observationID: String) throws -> SubmissionRecord? {
-        try writer.read { db in try Self.fetchSubmission(db, observationID: observationID) }
+    public func submission(for observationID: String) async throws -> SubmissionRecord? {
+        try await writer.read { db in try Self.fetchSubmission(db, observationID: observationID) }
     }
 
     /// Every submission row, for operators and tests.
-    public func allSubmissions() throws -> [SubmissionRecord] {
-        try writer.read { db in
+    public func allSubmissions() async throws -> [SubmissionRecord] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY observation_id").map(Self.submissionRecord)
         }
     }
 
     /// Writes `record` and, when given, moves the observation to `observationStatus` — one transaction.
-    public func saveSubmission(_ record: SubmissionRecord, observationStatus: AttestationStatus? = nil) throws {
-        try writer.write { db in
+    public func saveSubmission(_ record: SubmissionRecord, observationStatus: AttestationStatus? = nil) async throws {
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO submission (observation_id, koinos_tx_id, status, attempts, last_error, next_attempt_at_ms,

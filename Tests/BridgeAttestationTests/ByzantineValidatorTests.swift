@@ -66,22 +66,22 @@ import Testing
         await net.pump()
 
         for node in net.nodes {
-            try node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
             try await node.aggregator.signPending()
         }
         await net.pump()
 
         let verifier = Secp256k1SignatureVerifier()
         for node in net.nodes {
-            #expect(try node.database.attestationStatus(of: observation.id) == .quorum)
-            let submission = try node.database.submissionSignatures(observationID: observation.id)
+            #expect(try await node.database.attestationStatus(of: observation.id) == .quorum)
+            let submission = try await node.database.submissionSignatures(observationID: observation.id)
             #expect(submission.count == 5)
             #expect(Set(submission.map(\.validator)) == honest)
-            for stored in try node.database.signatures(observationID: observation.id) {
+            for stored in try await node.database.signatures(observationID: observation.id) {
                 #expect(verifier.recoverKoinosAddress(digest: stored.digest, signature: stored.signature.signature) == stored.signature.validator)
                 #expect(stored.signature.validator != a6)
             }
-            let evidence = try node.database.equivocationEvidence()
+            let evidence = try await node.database.equivocationEvidence()
             #expect(evidence.map(\.validator) == [a6])
             #expect(node.endpoint.boundPeer(of: a6) == "peer-6")
             #expect(node.endpoint.boundPeer(of: net.nodes[0].address) == (node.peerID == "peer-0" ? nil : "peer-0"))

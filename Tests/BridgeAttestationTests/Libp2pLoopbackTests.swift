@@ -41,7 +41,7 @@ struct LoopbackValidator {
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: SystemBridgeClock(),
             validators: set, transport: transport, settled: settled,
-            attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: SystemBridgeClock(), validators: set, hashing: ChainHashing())
         settled.target = aggregator.settled
@@ -89,10 +89,11 @@ func eventually(_ timeout: Duration = .seconds(20), _ condition: () async throws
         }
         #expect(bound)
         let observations = (0..<5).map { ObservationFixtures.observation(200 + $0) }
-        for node in nodes { try node.database.insertObservationFixtures(observations, atMilliseconds: SystemBridgeClock().nowMilliseconds) }
+        for node in nodes { try await node.database.insertObservationFixtures(observations, atMilliseconds: SystemBridgeClock().nowMilliseconds) }
         let quorum = try await eventually {
             for node in nodes { await node.aggregator.step() }
-            return try nodes.allSatisfy { try $0.database.observationCount(status: .quorum) == observations.count }
+            for node in nodes where try await node.database.observationCount(status: .quorum) != observations.count { return false }
+            return true
         }
         #expect(quorum)
 
@@ -101,11 +102,11 @@ func eventually(_ timeout: Duration = .seconds(20), _ condition: () async throws
         defer { Task { await late.stop() } }
         _ = try await late.host.connect(nodes[0].address)
         try await late.aggregator.restore()
-        try late.database.insertObservationFixtures(observations, atMilliseconds: SystemBridgeClock().nowMilliseconds)
+        try await late.database.insertObservationFixtures(observations, atMilliseconds: SystemBridgeClock().nowMilliseconds)
         try await late.aggregator.signPending()
-        #expect(try late.database.observationCount(status: .quorum) == observations.count)
+        #expect(try await late.database.observationCount(status: .quorum) == observations.count)
         for observation in observations {
-            #expect(try late.database.submissionSignatures(observationID: observation.id).count == 3)  // v1, N = 4
+            #expect(try await late.database.submissionSignatures(observationID: observation.id).count == 3)  // v1, N = 4
         }
     }
 }

@@ -61,17 +61,17 @@ extension DevnetWatcherTests {
             $0.deepReorgCheckDepth = 4
         } whileRunning: {
             let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline, try database.observationStatuses(chainID: devnet.chainID).first(where: { $0.id.description == id }) == nil {
+            while Date() < deadline, try await database.observationStatuses(chainID: devnet.chainID).first(where: { $0.id.description == id }) == nil {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            statusAfterObservation = try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }?.status
+            statusAfterObservation = try await database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }?.status
             // Replace everything from the lock's block up with a longer branch without it.
             _ = try await devnet.rpc.call("devnet_reorg", .array([.object([
                 "toBlock": .int(Int64(lock.blockNumber - 1)), "newBlocks": .int(20), "force": .bool(true),
             ])]))
         }
         #expect(statusAfterObservation == .observed, "the lock was observed before the reorg")
-        let row = try #require(try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id })
+        let row = try #require(try await database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id })
         #expect(row.status == .rejected)
         #expect(row.reason?.hasPrefix("reorged_after_finality") == true)
         #expect(logs.all.contains { $0.contains("replaced after finality") })
@@ -94,14 +94,14 @@ extension DevnetWatcherTests {
         }
         _ = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
                                  until: lock.blockNumber, database: database, configure: configure)
-        #expect(try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }?.status == .observed)
+        #expect(try await database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }?.status == .observed)
         _ = try await devnet.rpc.call("devnet_reorg", .array([.object([
             "toBlock": .int(Int64(lock.blockNumber - 1)), "newBlocks": .int(20), "force": .bool(true),
         ])]))
         let logs = CapturedLogs()
         _ = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
                                  until: lock.blockNumber + 12, database: database, logs: logs, configure: configure)
-        let row = try #require(try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id })
+        let row = try #require(try await database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id })
         #expect(row.status == .rejected)
         #expect(row.reason?.hasPrefix("reorged_after_finality") == true)
         #expect(logs.all.contains { $0.contains("replaced after finality") })

@@ -45,7 +45,7 @@ extension DevnetWatcherTests {
                 let before = cursorsAfterKills.last ?? start
                 let waitUntil = Date().addingTimeInterval(60)
                 while watcher.isRunning, Date() < waitUntil {
-                    if let db = try? BridgeDatabase(path: dir + "/relay.sqlite"), let c = try? db.cursorBlock(cursorKey), c > before { break }
+                    if let db = try? BridgeDatabase(path: dir + "/relay.sqlite"), let c = try? await db.cursorBlock(cursorKey), c > before { break }
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &rng)))
@@ -57,12 +57,12 @@ extension DevnetWatcherTests {
             printed += watcher.lines
             runLogs.append((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
             if run < 5, let db = try? BridgeDatabase(path: dir + "/relay.sqlite") {
-                cursorsAfterKills.append(try db.cursorBlock("eth:\(devnet.chainID):\(devnet.v1Events.lowercased())") ?? start)
+                cursorsAfterKills.append(try await db.cursorBlock("eth:\(devnet.chainID):\(devnet.v1Events.lowercased())") ?? start)
             }
         }
         #expect(cursorsAfterKills.contains { $0 > start && $0 <= target }, "some kills landed mid catch-up: \(cursorsAfterKills)")
         let database = try BridgeDatabase(path: dir + "/relay.sqlite")
-        let stored = try database.observationStatuses(chainID: devnet.chainID)
+        let stored = try await database.observationStatuses(chainID: devnet.chainID)
         #expect(stored.count == 500)
         #expect(Set(stored.map(\.id.description)) == expectedIDs(locks, chainID: devnet.chainID))
         #expect(!runLogs.joined().contains("already stored"), "a rescan re-inserted an observation")

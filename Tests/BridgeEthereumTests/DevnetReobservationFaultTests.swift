@@ -27,17 +27,17 @@ extension DevnetWatcherTests {
         let second = try Self.observationID(devnet, lock.txHash, lock.logIndexes[1])
 
         _ = try await proxied.control.call("fault_setMode", .array([.string(mode)]))
-        #expect(reobserver.offer(first) == nil)
+        #expect(await reobserver.offer(first) == nil)
         #expect(await reobserver.processNext()?.result == .deferred)
         #expect(await reobserver.processNext()?.result == .rpcError)
         #expect(reobserver.queuedCount == 0)
-        #expect(try database.attestationStatus(of: first) == nil)
+        #expect(try await database.attestationStatus(of: first) == nil)
         #expect(logs.contains("Re-observation given up") && logs.contains("reason=rpc_error"), "\(logs.all.suffix(3))")
 
         _ = try await proxied.control.call("fault_setMode", .array([.string("pass")]))
-        #expect(reobserver.offer(second) == nil)
+        #expect(await reobserver.offer(second) == nil)
         #expect(await reobserver.processNext()?.result == .observed, "\(logs.all.suffix(3))")
-        #expect(try database.attestationStatus(of: second) == .observed)
+        #expect(try await database.attestationStatus(of: second) == .observed)
         await proxy.stop()
     }
 }

@@ -34,29 +34,29 @@ extension DevnetWatcherTests {
             (try Self.observationID(devnet, try #require(revertedTx.stringValue), 0), .transactionFailed),
         ]
         for (id, expected) in cases {
-            #expect(reobserver.offer(id) == nil)
+            #expect(await reobserver.offer(id) == nil)
             let outcome = await reobserver.processNext()
             #expect(outcome?.id == id)
             #expect(outcome?.result == expected, "\(id)")
             #expect(logs.contains("reason=\(expected.rawValue)"))
         }
         let other = ObservationID(chainID: devnet.chainID + 1, transactionHash: random, logIndex: 0)
-        #expect(reobserver.offer(other) == .wrongChain)
+        #expect(await reobserver.offer(other) == .wrongChain)
 
         // A block above the finalized tag: checked again later, then given up after the last attempt.
         let fresh = try await devnet.lock()
         let unfinal = try Self.observationID(devnet, fresh.txHash, fresh.logIndexes[0])
-        #expect(reobserver.offer(unfinal) == nil)
+        #expect(await reobserver.offer(unfinal) == nil)
         #expect(await reobserver.processNext()?.result == .deferred)
         #expect(reobserver.queuedCount == 1)
-        #expect(reobserver.offer(unfinal) == .duplicate)
+        #expect(await reobserver.offer(unfinal) == .duplicate)
         #expect(await reobserver.processNext()?.result == .notFinal)
         #expect(reobserver.queuedCount == 0)
 
-        #expect(try database.observationStatuses(chainID: devnet.chainID).isEmpty, "nothing stored")
-        #expect(try database.cursorBlock(configuration.cursorName) == nil, "no cursor written")
+        #expect(try await database.observationStatuses(chainID: devnet.chainID).isEmpty, "nothing stored")
+        #expect(try await database.cursorBlock(configuration.cursorName) == nil, "no cursor written")
         // Every refused id is cooling down: asking again does not cost another RPC round.
-        #expect(reobserver.offer(cases[0].0) == .coolingDown)
+        #expect(await reobserver.offer(cases[0].0) == .coolingDown)
         let counted: [ReobservationResult] = [
             .unknownTransaction, .logNotFound, .unexpectedLog, .transactionFailed, .wrongChain, .deferred, .duplicate, .notFinal, .coolingDown,
         ]
@@ -78,7 +78,7 @@ extension DevnetWatcherTests {
         var refusals: [ReobservationResult?: Int] = [:]
         for _ in 0..<5_000 {
             let id = ObservationID(chainID: devnet.chainID, transactionHash: Self.randomHash(), logIndex: 0)
-            refusals[reobserver.offer(id), default: 0] += 1
+            refusals[await reobserver.offer(id), default: 0] += 1
         }
         #expect(refusals[nil] == 32, "queued")
         #expect(refusals[.queueFull] == 5_000 - 32)
@@ -88,6 +88,6 @@ extension DevnetWatcherTests {
         for _ in 0..<4 { #expect(await reobserver.processNext()?.result == .unknownTransaction) }
         #expect(await reobserver.processNext() == nil)
         #expect(reobserver.queuedCount == 28)
-        #expect(try database.observationStatuses(chainID: devnet.chainID).isEmpty)
+        #expect(try await database.observationStatuses(chainID: devnet.chainID).isEmpty)
     }
 }

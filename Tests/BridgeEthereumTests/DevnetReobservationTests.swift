@@ -41,28 +41,28 @@ extension DevnetWatcherTests {
         let database = try BridgeDatabase()
         let watched = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
                                            until: start, database: database)
-        let cursor = try #require(try database.cursorBlock(watched.cursorName))
+        let cursor = try #require(try await database.cursorBlock(watched.cursorName))
         let id = try Self.observationID(devnet, lock.txHash, lock.logIndexes[0])
-        #expect(try database.attestationStatus(of: id) == nil, "the scan started after the lock")
+        #expect(try await database.attestationStatus(of: id) == nil, "the scan started after the lock")
 
         let (reobserver, _) = Self.reobserver(devnet, database: database)
-        #expect(reobserver.offer(id) == nil, "queued")
+        #expect(await reobserver.offer(id) == nil, "queued")
         let outcome = await reobserver.processNext()
         #expect(outcome?.id == id)
         #expect(outcome?.result == .observed)
-        #expect(try database.attestationStatus(of: id) == .observed)
-        #expect(try database.cursorBlock(watched.cursorName) == cursor, "the cursor did not move")
+        #expect(try await database.attestationStatus(of: id) == .observed)
+        #expect(try await database.cursorBlock(watched.cursorName) == cursor, "the cursor did not move")
         var pushed = reobserver.observations.makeAsyncIterator()
         let record = await pushed.next()
         #expect(record?.observation.id == id)
         #expect(record?.observation.metadata == "missed by the scan")
-        #expect(try database.storeReobservedObservation(try #require(record), nowMs: 1) == false, "storing twice changes nothing")
+        #expect(try await database.storeReobservedObservation(try #require(record), nowMs: 1) == false, "storing twice changes nothing")
 
         // The second request is a no-op: already stored, nothing queued, nothing written.
-        #expect(reobserver.offer(id) == .alreadyStored)
+        #expect(await reobserver.offer(id) == .alreadyStored)
         #expect(reobserver.queuedCount == 0)
         #expect(await reobserver.processNext() == nil)
-        #expect(try database.observationStatuses(chainID: devnet.chainID).filter { $0.id == id }.count == 1)
+        #expect(try await database.observationStatuses(chainID: devnet.chainID).filter { $0.id == id }.count == 1)
 
         // The same row the scan stores: a watcher that does scan the lock's block signs the same digest.
         let scanned = try BridgeDatabase()
@@ -71,8 +71,8 @@ extension DevnetWatcherTests {
             $0.tokens = [HexData.decodeAddress(devnet.token): Self.koinosToken]
             $0.koinosContract = Self.koinosContract
         }
-        let fromScan = try scanned.observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
-        let fromRequest = try database.observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
+        let fromScan = try await scanned.observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
+        let fromRequest = try await database.observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
         #expect(fromScan.count == 1)
         #expect(fromRequest == fromScan)
     }

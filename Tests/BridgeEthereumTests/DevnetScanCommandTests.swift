@@ -53,7 +53,7 @@ extension DevnetWatcherTests {
         let database = try BridgeDatabase()
         _ = try await runWatcher(endpoints: [devnet.rpcURL, proxy.url], devnet: devnet, contract: devnet.bridge,
                                  from: start, until: target, database: database) { $0.requireAgreement = true }
-        #expect(Set(try database.observationStatuses(chainID: devnet.chainID).map(\.id.description)) == expectedIDs(locks, chainID: devnet.chainID))
+        #expect(Set(try await database.observationStatuses(chainID: devnet.chainID).map(\.id.description)) == expectedIDs(locks, chainID: devnet.chainID))
 
         // With the second endpoint broken nothing can be confirmed: the watcher must not advance.
         let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))

@@ -35,7 +35,7 @@ struct DevnetWatcherTests {
             $0.tokens = tokens
             $0.koinosContract = Self.koinosContract
         }
-        let stored = try database.observationStatuses(chainID: devnet.chainID)
+        let stored = try await database.observationStatuses(chainID: devnet.chainID)
         #expect(stored.count == 50)
         #expect(Set(stored.map(\.id.description)) == expectedIDs(locks, chainID: devnet.chainID))
         let badID = "\(devnet.chainID):\(bad.txHash):\(bad.logIndexes[0])"
@@ -64,7 +64,7 @@ struct DevnetWatcherTests {
             second = try await devnet.lock(["metadata": .string("second")])
             try await devnet.mine(16)
         }
-        let stored = Set(try database.observationStatuses(chainID: devnet.chainID).map(\.id.description))
+        let stored = Set(try await database.observationStatuses(chainID: devnet.chainID).map(\.id.description))
         #expect(removed.contains(.string(first!.txHash)), "the reorg removed the first lock")
         #expect(stored == expectedIDs([second!], chainID: devnet.chainID))
     }
@@ -98,7 +98,7 @@ struct DevnetWatcherTests {
             }
         }
         locks.append(late!)
-        let stored = Set(try database.observationStatuses(chainID: devnet.chainID).map(\.id.description))
+        let stored = Set(try await database.observationStatuses(chainID: devnet.chainID).map(\.id.description))
         #expect(stored == expectedIDs(locks, chainID: devnet.chainID), "nothing missed, nothing extra (\(mode))")
         let expectedLine = switch mode {
         case "wrong_chain": "serves the wrong chain"

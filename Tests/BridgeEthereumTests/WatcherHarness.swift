@@ -76,9 +76,9 @@ func runWatcher(
     defer { task.cancel() }
     try await whileRunning()
     let deadline = Date().addingTimeInterval(timeout)
-    while (try database.cursorBlock(configuration.cursorName) ?? 0) <= target {
+    while (try await database.cursorBlock(configuration.cursorName) ?? 0) <= target {
         guard Date() < deadline else {
-            throw DevnetError("watcher did not reach block \(target) in \(timeout) s; cursor \(try database.cursorBlock(configuration.cursorName) ?? 0); last logs: \(logs.all.suffix(5))")
+            throw DevnetError("watcher did not reach block \(target) in \(timeout) s; cursor \(try await database.cursorBlock(configuration.cursorName) ?? 0); last logs: \(logs.all.suffix(5))")
         }
         try await Task.sleep(for: .milliseconds(50))
     }

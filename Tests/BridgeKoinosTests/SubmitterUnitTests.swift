@@ -62,15 +62,15 @@ struct SubmitterUnitTests {
             recipient: validators[0].address, amount: 5, contractID: configuration.bridgeContract, expiration: clock.nowMilliseconds + 1)
         let id = try QuorumFixture.store(message, signers: validators, in: db, quorumAtMs: clock.nowMilliseconds)
         await submitter.tick()
-        let row = try #require(try db.submission(for: id))
+        let row = try #require(try await db.submission(for: id))
         #expect(row.status == .failed)
         #expect(row.lastError?.hasPrefix("node unreachable") == true)
         #expect(row.nextAttemptAtMs == clock.nowMilliseconds + 500)
         #expect(try QuorumFixture.observationStatus(id, in: db) == "quorum")  // nothing dropped
         await submitter.tick()
-        #expect(try db.submission(for: id)?.attempts == 1)  // waits for the backoff
+        #expect(try await db.submission(for: id)?.attempts == 1)  // waits for the backoff
         clock.advance(501)
         await submitter.tick()
-        #expect(try db.submission(for: id)?.attempts == 2)
+        #expect(try await db.submission(for: id)?.attempts == 2)
     }
 }

@@ -86,14 +86,14 @@ struct ReobservationEndToEndTests {
         defer { running.cancel() }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if try a.database.attestationStatus(of: id) == .quorum, try b.database.attestationStatus(of: id) == .quorum { break }
+            if try await a.database.attestationStatus(of: id) == .quorum, try await b.database.attestationStatus(of: id) == .quorum { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(wireA.publishedRequests.contains(id), "A asked for re-observation")
         #expect(wireB.publishedSignatures.contains { $0.observationID == id }, "B signed after re-observing")
-        #expect(try b.database.attestationStatus(of: id) == .quorum)
-        #expect(try a.database.attestationStatus(of: id) == .quorum)
-        #expect(try b.database.observationStatuses(chainID: id.chainID).map(\.id) == [id], "B stored only the requested lock")
+        #expect(try await b.database.attestationStatus(of: id) == .quorum)
+        #expect(try await a.database.attestationStatus(of: id) == .quorum)
+        #expect(try await b.database.observationStatuses(chainID: id.chainID).map(\.id) == [id], "B stored only the requested lock")
         running.cancel()
         _ = await running.result
     }

@@ -139,17 +139,19 @@ class Network:
         os.makedirs(self.logs, exist_ok=True)
         validators = [self.keygen(i) for i in range(1, self.args.validators + 1)]
         self.log(f"{len(validators)} validator keystores ready")
-        _, eth = self.spawn("ethereum", [os.path.join(ROOT, "deploy/devnet/ethereum/start"), "--port", "0",
+        eth_proc, eth = self.spawn("ethereum", [os.path.join(ROOT, "deploy/devnet/ethereum/start"), "--port", "0",
                                          "--validators", ",".join(v["ethereum_address"] for v in validators),
                                          "--block-time-ms", str(self.args.eth_block_ms),
                                          "--max-lifetime", str(self.args.max_lifetime)], ready_line=True)
+        eth["pid"] = eth_proc.pid
         self.log(f"ethereum devnet at {eth['rpc']}")
         kargs = [os.path.join(ROOT, "deploy/devnet/koinos/start"), "--port", "0", "--profile", "v2",
                  "--validators", ",".join(v["koinos_address"] for v in validators),
                  "--block-interval-ms", "500", "--max-lifetime", str(self.args.max_lifetime)]
         for v in validators:
             kargs += ["--account", f"{v['koinos_address']}:1000000000000"]
-        _, koinos = self.spawn("koinos", kargs, ready_line=True)
+        koinos_proc, koinos = self.spawn("koinos", kargs, ready_line=True)
+        koinos["pid"] = koinos_proc.pid
         self.log(f"koinos simulator at {koinos['rpc']}")
         nodes = []
         for v in validators:

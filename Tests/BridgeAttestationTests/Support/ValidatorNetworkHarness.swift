@@ -52,11 +52,10 @@ struct ValidatorNetworkHarness {
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: clock,
             validators: validatorSet, transport: transport, settled: holder,
-            attestationSource: { since, limit in (try? database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
-            configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
-            writeGroup: { try database.inOneAttestationTransaction($0) })
+            configuration: configuration, reobservation: reobservation, hashing: ChainHashing())
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)
         return TestValidator(
