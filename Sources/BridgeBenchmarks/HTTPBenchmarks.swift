@@ -68,6 +68,16 @@ func runHTTPBenchmarks() async throws -> Bool {
         print(String(format: "http: detail/hello throughput ratio %.2fx cached (goal >= 0.70x), %.2fx rendering every request",
                      mean(1) / mean(0), mean(2) / mean(0)))
         print(String(format: "http: p99 hello %.2f ms, detail cached %.2f ms, detail rendered %.2f ms", p99(0), p99(1), p99(2)))
+        // 100 keep-alive clients (the freeze of issue 12): the API's own bounds (8 requests at
+        // once, 2 store reads) against the hello-world route behind the same bounds.
+        if useWrk {
+            let heavy = [("hello-world", cachedBase + "/bench/hello"), ("/v1/attestations?limit=200", cachedBase + "/v1/attestations?limit=200"),
+                         ("/v1/attestations/{id} nocache", uncachedBase + "/v1/attestations/" + id)]
+            for (name, url) in heavy {
+                let r = try await HTTPLoad.measure(url, wrk: true, seconds: 8, connections: 100)
+                print("http: 100 clients \(name) \(r)")
+            }
+        }
         // Where an uncached request's time goes: the store read alone, sequential, same process.
         let reads = 2000
         let readStart = ContinuousClock.now
@@ -126,11 +136,11 @@ enum HTTPLoad {
         var description: String { String(format: "%9.0f req/s  p99 %6.2f ms", requestsPerSecond, p99Milliseconds) }
     }
 
-    static func measure(_ url: String, wrk: Bool, seconds: Int) async throws -> Result {
+    static func measure(_ url: String, wrk: Bool, seconds: Int, connections: Int = 16) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    continuation.resume(returning: try wrk ? runWrk(url, seconds: seconds) : runLoop(url, seconds: seconds))
+                    continuation.resume(returning: try wrk ? runWrk(url, seconds: seconds, connections: connections) : runLoop(url, seconds: seconds))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -138,9 +148,9 @@ enum HTTPLoad {
         }
     }
 
-    /// `wrk -t1 -c16 -dNs --latency URL`, parsing "Requests/sec" and the 99% latency line.
-    static func runWrk(_ url: String, seconds: Int) throws -> Result {
-        let output = try run("/usr/bin/timeout", [String(seconds + 20), "/usr/bin/wrk", "-t1", "-c16", "-d\(seconds)s", "--latency", url])
+    /// `wrk -t1 -cN -dNs --latency URL`, parsing "Requests/sec" and the 99% latency line.
+    static func runWrk(_ url: String, seconds: Int, connections: Int) throws -> Result {
+        let output = try run("/usr/bin/timeout", [String(seconds + 20), "/usr/bin/wrk", "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", url])
         var rps = 0.0
         var p99 = 0.0
         for line in output.split(separator: "\n") {

@@ -31,7 +31,13 @@ struct APILoadTests {
         #expect(try await eventually(.seconds(60)) { try await MultiProcessTests.allConnected(apis) }, "the validators did not connect")
         // One completed lock first, so the detail route has real attestations to render.
         let warmup = try await net.lock(kind: "erc20", relayer: relayer)
-        #expect(try await eventually(.seconds(60)) { await Self.status(of: warmup, at: apis[0]) == "completed" })
+        let warmupLocked = ContinuousClock.now
+        var quiet: Duration?
+        for _ in 0..<240 where quiet == nil {
+            if await Self.status(of: warmup, at: apis[0]) == "completed" { quiet = ContinuousClock.now - warmupLocked }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let quietLatency = try #require(quiet, "the first lock did not complete without load")
 
         let load = try ChildProcess("/usr/bin/env", [
             "python3", repositoryRoot + "/deploy/localnet/http_load.py", "--api", apis[0], "--clients", "100", "--seconds", "20",
@@ -59,7 +65,8 @@ struct APILoadTests {
             #expect(try await eventually(.seconds(30)) { await Self.status(of: lock, at: apis[0]) == "completed" }, "the lock made under load never completed")
             completedAfter = ContinuousClock.now - lockedAt
         }
-        print("api load: \(summary); lock completed after \(completedAfter!); worst /healthz \(worstHealth)")
+        let ratio = completedAfter!.seconds / max(quietLatency.seconds, 0.001)
+        print("api load: \(summary); lock-to-completed \(completedAfter!) under load vs \(quietLatency) without (\(ratio)×); worst /healthz \(worstHealth)")
 
         let pid = pid_t(net.validators[0]["pid"] as! Int)
         let signalled = ContinuousClock.now
@@ -89,4 +96,8 @@ struct APILoadTests {
         let state = stat[stat.index(close, offsetBy: 2)]
         return state != "Z" && state != "X"
     }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
