@@ -17,12 +17,7 @@ import FoundationNetworking
 struct APILoadTests {
     @Test(.timeLimit(.minutes(4)))
     func aHammeredAPIFreezesNothing() async throws {
-        let net = try await LocalnetProcess.start(validators: 3)
-        do { try await Self.hammerLockAndStop(net) } catch {
-            await net.stop()
-            throw error
-        }
-        await net.stop()
+        try await LocalnetProcess.with(validators: 3, Self.hammerLockAndStop)
     }
 
     static func hammerLockAndStop(_ net: LocalnetProcess) async throws {

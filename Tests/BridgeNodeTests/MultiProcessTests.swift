@@ -17,12 +17,7 @@ import FoundationNetworking
 struct MultiProcessTests {
     @Test(.timeLimit(.minutes(3)))
     func fourRelaysStoreTheSameQuorumAttestationAndARestartedOneConverges() async throws {
-        let net = try await LocalnetProcess.start(validators: 4)
-        do { try await Self.lockKillRestartAndConverge(net) } catch {
-            await net.stop()
-            throw error
-        }
-        await net.stop()
+        try await LocalnetProcess.with(validators: 4, Self.lockKillRestartAndConverge)
     }
 
     static func lockKillRestartAndConverge(_ net: LocalnetProcess) async throws {
@@ -116,6 +111,16 @@ final class LocalnetProcess: @unchecked Sendable {
             throw CancellationError()
         }
         return LocalnetProcess(child: child, summary: summary, dir: dir)
+    }
+
+    /// Starts a localnet, runs `body` on it and stops it, whether `body` throws or not.
+    static func with(validators: Int, _ body: (LocalnetProcess) async throws -> Void) async throws {
+        let net = try await start(validators: validators)
+        do { try await body(net) } catch {
+            await net.stop()
+            throw error
+        }
+        await net.stop()
     }
 
     func lock(kind: String, relayer: String) async throws -> String {

@@ -14,7 +14,7 @@ Exit 0 only with no loss, no duplicate and no frozen node; every process is stop
 import argparse, json, os, signal, subprocess, sys, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from demo import ROOT, RECIPIENT, rpc, say  # noqa: E402
+from demo import ROOT, RECIPIENT, rpc, say, stop_localnet  # noqa: E402
 from soak import all_attestations  # noqa: E402
 
 
@@ -60,13 +60,7 @@ class Chaos:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if self.net and self.net.poll() is None:
-            self.net.send_signal(signal.SIGINT)
-            try:
-                self.net.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.net.kill()
-                self.net.wait()
+        stop_localnet(self.net)
 
     def note(self, what):
         self.events.append(what)

@@ -29,6 +29,17 @@ def get(url):
         return json.load(r)
 
 
+def stop_localnet(proc):
+    """SIGINT to a localnet.py process (it stops its validators and devnets), SIGKILL after 40 s."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def say(msg):
     print(f"demo: {msg}", file=sys.stderr, flush=True)
 
@@ -40,13 +51,7 @@ class Demo:
         self.net = None
 
     def stop_network(self):
-        if self.net and self.net.poll() is None:
-            self.net.send_signal(signal.SIGINT)
-            try:
-                self.net.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.net.kill()
-                self.net.wait()
+        stop_localnet(self.net)
 
     def fail(self, msg):
         say(f"FAILED: {msg}")
