@@ -72,7 +72,7 @@ struct DeployFilesTests {
     /// The demo's Python prints reach a pipe at once (`scripts/demo | tee log`), not at exit.
     @Test(arguments: ["demo", "localnet"])
     func localnetScriptsPrintLinesToAPipeAtOnce(module: String) async throws {
-        let code = "import sys, time; sys.path.insert(0, '\(root.path)/deploy/localnet'); import \(module); print('ready-line'); time.sleep(30)"
+        let code = "import sys, time; sys.path.insert(0, '\(Self.root.path)/deploy/localnet'); import \(module); print('ready-line'); time.sleep(30)"
         let child = try ChildProcess("/usr/bin/env", ["python3", "-c", code])
         let line = await child.firstLine(timeout: .seconds(10))
         await child.stop(signal: SIGKILL)

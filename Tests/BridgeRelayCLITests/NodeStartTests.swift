@@ -39,6 +39,13 @@ struct NodeStartTests {
         #expect(second.stderr.contains(fixture.dataDirectory) && second.stderr.contains("pid \(first.pid)"), "\(second.stderr)")
         #expect(first.isRunning)
 
+        // Another data folder, the same keystore: refused too (one validator key, one node).
+        let sameKey = try await CLIRunner.run(
+            ["run", "--config", fixture.configPath, "--data-dir", fixture.directory + "/other-data"], environment: NodeFixture.environment)
+        #expect(sameKey.status == 1)
+        #expect(sameKey.stderr == "refusing to start: keystore \(fixture.keystorePath) is in use by another bridge-relay (pid \(first.pid)); stop it first or use another keystore\n",
+                "\(sameKey.stderr)")
+
         // `config check` on the running node's configuration: a note, not a port problem.
         let check = try await CLIRunner.run(["config", "check", "--config", fixture.configPath], environment: NodeFixture.environment)
         #expect(check.stdout.contains("note: data folder") && check.stdout.contains("pid \(first.pid)"), "\(check.stdout)")
