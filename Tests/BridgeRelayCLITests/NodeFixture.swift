@@ -4,32 +4,46 @@ import ProcessTestSupport
 import Testing
 
 /// A node folder for `run` / `config check` subprocess tests: a keystore (fast KDF) and a valid
-/// configuration whose endpoints are closed loopback ports (the node starts and keeps retrying
-/// them), ports chosen by the OS unless a test sets them.
+/// configuration. The Ethereum endpoint is the real devnet when a test gives one (a node that
+/// runs needs it), else a closed loopback port; Koinos is a closed port (the node keeps retrying
+/// it); listen ports are chosen by the OS unless a test sets them.
 struct NodeFixture {
     static let passphrase = "node fixture passphrase"
     static let environment = ["BRIDGE_RELAY_PASSPHRASE": passphrase]
 
     let directory: String
+    /// Devnet tests are skipped with BRIDGE_SKIP_DEVNET=1, as elsewhere.
+    static let devnetEnabled = ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] != "1"
     var configPath: String { directory + "/node.yaml" }
     var keystorePath: String { directory + "/keystore.json" }
     var dataDirectory: String { directory + "/data" }
 
     /// Makes the folder and its keystore (`keygen`), then writes the configuration.
-    static func make(httpListen: String = "127.0.0.1:0", p2pListen: String = "/ip4/127.0.0.1/tcp/0", extra: String = "") async throws -> NodeFixture {
-        let fixture = NodeFixture(directory: CLIRunner.temporaryDirectory())
+    static func make(
+        ethereum: EthereumDevnetProcess? = nil, httpListen: String = "127.0.0.1:0", p2pListen: String = "/ip4/127.0.0.1/tcp/0"
+    ) async throws -> NodeFixture {
+        var fixture = NodeFixture(directory: CLIRunner.temporaryDirectory())
+        if let ethereum {
+            fixture.ethereumRPC = ethereum.rpc
+            fixture.chainID = ethereum.ready["chain_id"] as? Int ?? 1337
+            fixture.contract = ethereum.ready["bridge"] as? String ?? fixture.contract
+        }
         let created = try await CLIRunner.run(["keygen", "--keystore", fixture.keystorePath, "--insecure-fast-kdf"], environment: environment)
         #expect(created.status == 0, "keygen: \(created.stderr)")
-        try fixture.writeConfig(httpListen: httpListen, p2pListen: p2pListen, extra: extra)
+        try fixture.writeConfig(httpListen: httpListen, p2pListen: p2pListen)
         return fixture
     }
 
-    func writeConfig(httpListen: String, p2pListen: String, extra: String = "") throws {
+    var ethereumRPC = "http://127.0.0.1:9/rpc"
+    var chainID = 1337
+    var contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+
+    func writeConfig(httpListen: String, p2pListen: String) throws {
         let yaml = """
             ethereum:
-              rpc: [http://127.0.0.1:9/rpc]
-              chain_id: 1337
-              contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+              rpc: [\(ethereumRPC)]
+              chain_id: \(chainID)
+              contract: "\(contract)"
               finality: confirmations
               confirmations: 0
               start_block: 0
@@ -47,7 +61,6 @@ struct NodeFixture {
             data_dir: data
             log:
               format: json
-            \(extra)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }

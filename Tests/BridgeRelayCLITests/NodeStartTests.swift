@@ -12,9 +12,11 @@ import Glibc
 /// unlock in `config check`.
 @Suite(.serialized)
 struct NodeStartTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)), .enabled(if: NodeFixture.devnetEnabled))
     func environmentPassphraseWorksForRunAndConfigCheck() async throws {
-        let fixture = try await NodeFixture.make()
+        let devnet = try await EthereumDevnetProcess.start()
+        defer { devnet.terminate() }
+        let fixture = try await NodeFixture.make(ethereum: devnet)
         defer { fixture.remove() }
         let check = try await CLIRunner.run(["config", "check", "--config", fixture.configPath], environment: NodeFixture.environment)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -27,9 +29,11 @@ struct NodeStartTests {
         #expect(await node.stop(grace: .seconds(20)) == 0, "graceful stop: \(node.standardError.suffix(1500))")
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)), .enabled(if: NodeFixture.devnetEnabled))
     func aSecondRunOnTheSameDataFolderIsRefusedNamingTheHolder() async throws {
-        let fixture = try await NodeFixture.make()
+        let devnet = try await EthereumDevnetProcess.start()
+        defer { devnet.terminate() }
+        let fixture = try await NodeFixture.make(ethereum: devnet)
         defer { fixture.remove() }
         let first = try #require(try await fixture.startNode())
         let second = try await CLIRunner.run(["run", "--config", fixture.configPath], environment: NodeFixture.environment)
