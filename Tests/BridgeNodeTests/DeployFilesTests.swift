@@ -73,7 +73,9 @@ struct DeployFilesTests {
     @Test(arguments: ["demo", "localnet"])
     func localnetScriptsPrintLinesToAPipeAtOnce(module: String) async throws {
         let code = "import sys, time; sys.path.insert(0, '\(Self.root.path)/deploy/localnet'); import \(module); print('ready-line'); time.sleep(30)"
-        let child = try ChildProcess("/usr/bin/env", ["python3", "-c", code])
+        // Without PYTHONUNBUFFERED (set on some machines), as an operator's shell runs it.
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key != "PYTHONUNBUFFERED" }
+        let child = try ChildProcess("/usr/bin/env", ["python3", "-c", code], environment: environment)
         let line = await child.firstLine(timeout: .seconds(10))
         await child.stop(signal: SIGKILL)
         #expect(line == "ready-line", "the line did not reach the pipe while the script ran")
