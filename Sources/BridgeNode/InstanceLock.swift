@@ -48,7 +48,8 @@ public final class InstanceLock: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .unusable(what: "data folder", path: directory, errno: EACCES)
+            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
+            throw .unusable(what: "data folder", path: directory, errno: code.map { Int32($0) } ?? EACCES)
         }
         let lock = try acquire(path: path, flags: O_RDWR | O_CREAT, what: "data folder", shownPath: directory)
         let text = Array("\(getpid())\n".utf8)

@@ -2,13 +2,10 @@
 import BridgeNode
 import Foundation
 import Logging
+import ProcessTestSupport
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A start that fails (here: the HTTP port taken between the probe and the bind) must not add a
 /// misleading store line: the WAL is still checkpointed and the store says it closed cleanly.
@@ -33,8 +30,7 @@ struct FailedStartTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aFailedStartClosesTheStoreWithoutACancellationWarning() async throws {
-        let taken = try #require(InstanceLockTests.listeningSocket())
-        defer { close(taken.fd) }
+        let taken = try #require(LoopbackListener())
         let dir = NSTemporaryDirectory() + "bridge-failed-start-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var configuration = BridgeNodeConfiguration()
@@ -44,6 +40,7 @@ struct FailedStartTests {
         let logger = Logger(label: "test") { _ in Capture(lines: lines) }
         let assembly = try BridgeNode.buildServiceGroup(
             configuration: configuration, logger: logger, version: "test", metricsExposition: nil, signals: [])
+        defer { taken.close() }
         await #expect(throws: (any Error).self) { try await assembly.group.run() }
         let logged = lines.all.withLock { $0 }
         #expect(!logged.contains { $0.contains("store checkpoint at shutdown failed") }, "\(logged)")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeNode
 import Foundation
+import ProcessTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -46,27 +47,9 @@ struct InstanceLockTests {
         #expect(message == "keystore /k.json is in use by another bridge-relay (pid 42); stop it first or use another keystore")
     }
 
-    /// A TCP socket listening on 127.0.0.1 at an OS-chosen port (non-blocking calls only).
-    static func listeningSocket() -> (fd: Int32, port: Int)? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard fd >= 0, ok else {
-            close(fd)
-            return nil
-        }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
     @Test func aPortInUseIsFoundByTheProbe() throws {
-        let (fd, port) = try #require(Self.listeningSocket())
-        var listening = true
-        defer { if listening { close(fd) } }
+        let listener = try #require(LoopbackListener())
+        let port = listener.port
         #expect(ListenAddressProbe.bindProblem(host: "127.0.0.1", port: port)?.contains("127.0.0.1:\(port) is already in use") == true)
         #expect(ListenAddressProbe.bindProblem(host: "127.0.0.1", port: 0) == nil)
         #expect(ListenAddressProbe.bindProblem(host: "192.0.2.1", port: port)?.contains("not an address of this machine") == true)
@@ -75,8 +58,7 @@ struct InstanceLockTests {
         configuration.http.listen = "127.0.0.1:\(port)"
         configuration.p2p.listen = ["/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/\(port)"]
         #expect(ListenAddressProbe.problems(configuration).map(\.key) == ["http.listen", "p2p.listen[1]"])
-        close(fd)
-        listening = false
+        listener.close()
         #expect(ListenAddressProbe.problems(configuration).isEmpty)
     }
 }

@@ -62,8 +62,9 @@ struct NodeStartTests {
 
     @Test(.timeLimit(.minutes(2)), arguments: ["http.listen", "p2p.listen[0]"])
     func aListenAddressInUseIsOneLineNamingTheKey(key: String) async throws {
-        let (socket, port) = try Self.listeningSocket()
-        defer { close(socket) }
+        let listener = try #require(LoopbackListener())
+        defer { listener.close() }
+        let port = listener.port
         let address = "127.0.0.1:\(port)"
         let fixture = try await NodeFixture.make(
             httpListen: key == "http.listen" ? address : "127.0.0.1:0",
@@ -99,20 +100,5 @@ struct NodeStartTests {
         let garbage = try await CLIRunner.run(["config", "check", "--config", fixture.configPath])
         #expect(garbage.status == 1)
         #expect(garbage.stdout.hasPrefix("keystore.path: keystore \(fixture.keystorePath) is malformed"), "\(garbage.stdout)")
-    }
-
-    /// A TCP socket listening on 127.0.0.1 at an OS-chosen port (non-blocking calls only).
-    static func listeningSocket() throws -> (Int32, Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard fd >= 0, bound else { throw POSIXError(.EADDRINUSE) }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
