@@ -20,10 +20,15 @@ public struct StoreService: Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
+        // In a task of its own: when the group is cancelled (a service failed to start) the
+        // checkpoint still runs instead of failing with a misleading CancellationError.
+        let writer = database.writer
         do {
-            try await database.writer.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            }
+            try await Task {
+                try await writer.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
+            }.value
             logger.info("store closed cleanly")
         } catch {
             logger.warning("store checkpoint at shutdown failed", metadata: ["error": "\(error)"])

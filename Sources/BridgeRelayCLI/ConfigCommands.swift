@@ -39,16 +39,20 @@ struct ConfigOptions: ParsableArguments {
     /// Loads and validates; prints every problem (one line each, naming the key) to `output`.
     /// Returns nil when the configuration cannot be used.
     func loadValidated(printingTo output: (String) -> Void) -> BridgeNodeConfiguration? {
-        let configuration: BridgeNodeConfiguration
+        guard let (configuration, problems) = loadChecked(printingTo: output) else { return nil }
+        for problem in problems { output(problem.description) }
+        return problems.isEmpty ? configuration : nil
+    }
+
+    /// The configuration and its problems; nil (after printing why) when the file cannot be read.
+    func loadChecked(printingTo output: (String) -> Void) -> (BridgeNodeConfiguration, [ConfigurationProblem])? {
         do {
-            configuration = try BridgeNodeConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment, flags: flags)
+            let configuration = try BridgeNodeConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment, flags: flags)
+            return (configuration, configuration.validate())
         } catch {
             output("\(error)")
             return nil
         }
-        let problems = configuration.validate()
-        for problem in problems { output(problem.description) }
-        return problems.isEmpty ? configuration : nil
     }
 }
 
@@ -61,6 +65,11 @@ struct ConfigCommand: ParsableCommand {
     )
 
     /// `bridge-relay config check --config PATH`: one line per problem naming its key (exit 1), or `ok`.
+    ///
+    /// Beyond the values it checks what `run` would meet: each listen address is bound and released
+    /// (skipped, with a note, while a node runs on the data folder), and the keystore is unlocked
+    /// when a passphrase source is given (`keystore.passphrase_file` or `BRIDGE_RELAY_PASSPHRASE`),
+    /// else its clear fields are read.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a configuration: prints one line per problem naming the key (exit 1), or 'ok' (exit 0)."
@@ -69,7 +78,19 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() throws {
-            guard options.loadValidated(printingTo: { print($0) }) != nil else { throw ExitCode(1) }
+            guard let (configuration, found) = options.loadChecked(printingTo: { print($0) }) else { throw ExitCode(1) }
+            var problems = found
+            let keys = Set(found.map(\.key))
+            if !keys.contains("data_dir"), let held = InstanceLock.dataDirectoryProblem(configuration.resolve(configuration.dataDir)) {
+                print("note: \(held.description); listen addresses not probed")
+            } else {
+                problems += ListenAddressProbe.problems(configuration).filter { !keys.contains($0.key) }
+            }
+            if !keys.contains(where: { $0.hasPrefix("keystore.") }), let problem = NodeKeystore.checkProblem(configuration) {
+                problems.append(problem)
+            }
+            for problem in problems { print(problem.description) }
+            guard problems.isEmpty else { throw ExitCode(1) }
             print("ok")
         }
     }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import BridgeKeystore
+import BridgeNode
+import ChainCrypto
 import Libp2pHost
 import Logging
 import Multiformats
@@ -15,7 +18,7 @@ struct P2PCommand: AsyncParsableCommand {
 
 /// Where the libp2p identity comes from (shared by the p2p commands).
 struct P2PIdentityOptions: ParsableArguments {
-    @Option(name: .long, help: "Path of the node keystore (the libp2p identity inside it).")
+    @Option(name: .long, help: "Path of the node keystore (the libp2p identity inside it; the passphrase is needed).")
     var keystore: String?
 
     @Option(name: .long, help: "Derive the ECDSA P-256 identity from this seed exactly as koinos-p2p does.")
@@ -24,12 +27,24 @@ struct P2PIdentityOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: "File with a libp2p PrivateKey protobuf (raw bytes or hex).")
     var keyFile: String?
 
-    /// The identity, or nil when no option was given.
-    func load() throws -> Libp2pPrivateKey? {
+    @OptionGroup var passphrase: PassphraseOptions
+
+    /// The identity, or nil when no option was given. A keystore is unlocked (Argon2id) on a
+    /// thread of its own; its failure is one `CLIFailure` line.
+    func load() async throws -> Libp2pPrivateKey? {
         let given = [keystore != nil, seed != nil, keyFile != nil].filter { $0 }.count
         guard given <= 1 else { throw ValidationError("use only one of --keystore, --seed, --key-file") }
-        if keystore != nil {
-            throw ValidationError("--keystore is not available yet (the keystore target is not merged); use --seed or --key-file")
+        if let keystore {
+            let passphrase = self.passphrase
+            return try await OffPool.run("bridge-relay-keystore") {
+                var secret = try passphrase.read(confirm: false)
+                defer { Sodium.zero(&secret) }
+                do {
+                    return try NodeKeys(unlocked: try Keystore.load(path: keystore, passphrase: secret)).p2pKey
+                } catch {
+                    throw CLIFailure.failed("\(error)")
+                }
+            }
         }
         if let seed { return Libp2pPrivateKey.koinosSeeded(seed) }
         if let keyFile { return try P2PKeyFile.read(keyFile) }
@@ -44,7 +59,14 @@ struct P2PIDCommand: AsyncParsableCommand {
     @OptionGroup var identity: P2PIdentityOptions
 
     func run() async throws {
-        guard let key = try identity.load() else { throw ValidationError("give --keystore, --seed or --key-file") }
+        let loaded: Libp2pPrivateKey?
+        do {
+            loaded = try await identity.load()
+        } catch let failure as CLIFailure {
+            printError(failure.message)
+            throw ExitCode(failure.status)
+        }
+        guard let key = loaded else { throw ValidationError("give --keystore, --seed or --key-file") }
         print("peer id:    \(key.peerID)")
         print("key type:   \(key.type)")
         print("public key: \(P2PHex.encode(key.publicKey.protobufEncoded))")
@@ -76,7 +98,14 @@ struct P2PPingCommand: AsyncParsableCommand {
     func run() async throws {
         let target: Multiaddr
         do { target = try Multiaddr(address) } catch { throw ValidationError("invalid multiaddr: \(error)") }
-        let key = try identity.load() ?? Libp2pPrivateKey.generate(.ed25519)
+        let loaded: Libp2pPrivateKey?
+        do {
+            loaded = try await identity.load()
+        } catch let failure as CLIFailure {
+            printError(failure.message)
+            throw ExitCode(failure.status)
+        }
+        let key = loaded ?? Libp2pPrivateKey.generate(.ed25519)
         var configuration = Libp2pHostConfiguration()
         configuration.dialTimeout = .milliseconds(Int(timeout * 1000))
         configuration.handshakeTimeout = .milliseconds(Int(timeout * 1000))

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
-import BridgeKeystore
 import BridgeNode
-import ChainCrypto
 import Foundation
 import Logging
 import Metrics
@@ -10,10 +8,12 @@ import Multiformats
 import Prometheus
 import ServiceLifecycle
 
-/// `bridge-relay run --config PATH`: validate, bootstrap logging and metrics, run every service.
+/// `bridge-relay run --config PATH`: validate, take the instance locks, unlock the keys, bootstrap
+/// logging and metrics, run every service.
 ///
-/// Refuses to start (exit 1) on the same problems `config check` prints. SIGTERM/SIGINT start a
-/// graceful shutdown; a second signal exits at once.
+/// Refuses to start (exit 1, one `refusing to start: …` line per reason) on the problems `config
+/// check` prints, on a data folder or keystore another node holds, and on a listen address in
+/// use. SIGTERM/SIGINT start a graceful shutdown; a second signal exits at once.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -29,6 +29,13 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("refusing to start: fix the configuration above (bridge-relay config check)\n".utf8))
             throw ExitCode(1)
         }
+        let started = try await OffPool.run("bridge-relay-start") { NodeStart.prepare(configuration) }
+        guard case .success(let start) = started else {
+            if case .failure(let refusal) = started {
+                for reason in refusal.reasons { FileHandle.standardError.write(Data("refusing to start: \(reason)\n".utf8)) }
+            }
+            throw ExitCode(1)
+        }
 
         LoggingBootstrap.bootstrap(level: configuration.log.level, format: configuration.log.format)
         let logger = Logger(label: "bridge-relay")
@@ -40,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
             exposition = { registry.emitToBuffer() }
         }
 
-        let keys = try unlockKeystore(configuration)
+        let keys = start.keys
         let assembly = try BridgeNode.buildServiceGroup(
             configuration: configuration, logger: logger, version: BridgeRelayVersion.current, keys: keys, metricsExposition: exposition)
         logger.info(
@@ -50,29 +57,14 @@ struct RunCommand: AsyncParsableCommand {
                 "data_dir": "\(configuration.resolve(configuration.dataDir))", "validator": "\(keys.koinosAddress)",
                 "peer_id": "\(keys.p2pKey.peerID)",
             ])
-        try await assembly.group.run()
-        logger.info("bridge-relay stopped")
-    }
-
-    /// Unlocks `keystore.path` with `keystore.passphrase_file`, else `BRIDGE_RELAY_PASSPHRASE`, else
-    /// a no-echo terminal prompt. The passphrase is zeroed after use and never logged.
-    func unlockKeystore(_ configuration: BridgeNodeConfiguration) throws -> NodeKeys {
-        let file = configuration.keystore.passphraseFile
-        var passphrase: [UInt8]
         do {
-            let source = try PassphraseOptions.parse(file.isEmpty ? [] : ["--passphrase-file", configuration.resolve(file)])
-            passphrase = try source.read(confirm: false)
-        } catch let failure as CLIFailure {
-            printError("refusing to start: \(failure.message)")
-            throw ExitCode(1)
-        }
-        defer { Sodium.zero(&passphrase) }
-        let path = configuration.resolve(configuration.keystore.path)
-        do {
-            return try NodeKeys(unlocked: try Keystore.load(path: path, passphrase: passphrase))
+            try await assembly.group.run()
         } catch {
-            FileHandle.standardError.write(Data("refusing to start: cannot unlock keystore \(path): \(error)\n".utf8))
+            logger.error("bridge-relay stopped on an error", metadata: ["error": "\(error)"])
+            withExtendedLifetime(start.locks) {}
             throw ExitCode(1)
         }
+        logger.info("bridge-relay stopped")
+        withExtendedLifetime(start.locks) {}  // the instance locks are held until here
     }
 }

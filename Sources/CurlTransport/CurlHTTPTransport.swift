@@ -40,7 +40,7 @@ public final class CurlHTTPTransport: JSONRPCTransport, Sendable {
         self.init(configuration: CurlTransportConfiguration(url: url))
     }
 
-    public var endpointDescription: String { Self.redact(configuration.url) }
+    public var endpointDescription: String { EndpointURL.redacted(configuration.url) }
 
     public func post(_ body: [UInt8]) async throws -> [UInt8] {
         try await withCheckedThrowingContinuation { continuation in
@@ -53,13 +53,5 @@ public final class CurlHTTPTransport: JSONRPCTransport, Sendable {
                 continuation.resume(with: result)
             }
         }
-    }
-
-    /// Strips `user:password@` from a URL for logs.
-    static func redact(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        let slash = url[scheme.upperBound...].firstIndex(of: "/") ?? url.endIndex
-        guard at < slash else { return url }
-        return String(url[..<scheme.upperBound]) + "***@" + String(url[url.index(after: at)...])
     }
 }

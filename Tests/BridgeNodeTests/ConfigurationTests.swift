@@ -68,7 +68,6 @@ struct ConfigurationTests {
         }
         #expect(throws: ConfigurationError.self) { try BridgeNodeConfiguration.load(path: try Self.write("- a\n- b\n"), environment: [:]) }
         #expect(throws: ConfigurationError.self) { try BridgeNodeConfiguration.load(path: "/nonexistent/node.yaml", environment: [:]) }
-        #expect(throws: ConfigurationError.self) { try BridgeNodeConfiguration.load(path: nil, environment: [:], flags: ["no-equals"]) }
     }
 
     @Test func everyProblemNamesItsKey() throws {

@@ -10,6 +10,9 @@ not start or a lock did not complete within --timeout. Every process is stopped 
 """
 import argparse, json, os, signal, subprocess, sys, time, urllib.request
 
+# Every line reaches a pipe at once (`scripts/demo | tee log` shows the API URL while it runs).
+sys.stdout.reconfigure(line_buffering=True)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RECIPIENT = "1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"
 

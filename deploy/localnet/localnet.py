@@ -10,6 +10,9 @@ databases and logs. `localnet.json` in that folder lists every URL once the netw
 """
 import argparse, json, os, shutil, signal, socket, subprocess, sys, time, urllib.request
 
+# Every line reaches a pipe at once (`scripts/demo | tee log` shows the API URL while it runs).
+sys.stdout.reconfigure(line_buffering=True)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PASSPHRASE = "localnet passphrase (test only)"
 

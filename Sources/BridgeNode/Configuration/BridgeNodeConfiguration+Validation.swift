@@ -4,10 +4,15 @@ import Foundation
 
 extension BridgeNodeConfiguration {
     /// Every problem with this configuration, one per line, each naming its key; empty when the
-    /// node may start. Includes the read problems (types, unknown keys).
+    /// node may start. Includes the read problems (types, unknown keys); a key that could not be
+    /// read gets that one line only, not a second one about the value it then fell back to.
     public func validate(fileSystem: FileManager = .default) -> [ConfigurationProblem] {
         var out = readProblems
-        func add(_ key: String, _ message: String) { out.append(ConfigurationProblem(key: key, message: message)) }
+        let unreadable = Set(readProblems.map(\.key))
+        func add(_ key: String, _ message: String) {
+            guard !unreadable.contains(key) else { return }
+            out.append(ConfigurationProblem(key: key, message: message))
+        }
 
         // ethereum
         if ethereum.rpc.isEmpty { add("ethereum.rpc", "at least one endpoint is required") }
@@ -17,14 +22,14 @@ extension BridgeNodeConfiguration {
         if Set(ethereum.rpc).count != ethereum.rpc.count { add("ethereum.rpc", "the same endpoint is listed twice") }
         if ethereum.chainID == 0 { add("ethereum.chain_id", "must be set (the EVM chain id, e.g. 1 or 11155111)") }
         if let m = ConfigChecks.ethereumAddressProblem(ethereum.contract) { add("ethereum.contract", m) }
-        if !["v1", "v2"].contains(ethereum.profile) { add("ethereum.profile", "must be v1 or v2, got '\(ethereum.profile)'") }
+        if !["v1", "v2"].contains(ethereum.profile) { add("ethereum.profile", "must be v1 or v2, got \(ConfigChecks.quoted(ethereum.profile))") }
         if !["finalized", "safe", "confirmations"].contains(ethereum.finality) {
-            add("ethereum.finality", "must be finalized, safe or confirmations, got '\(ethereum.finality)'")
+            add("ethereum.finality", "must be finalized, safe or confirmations, got \(ConfigChecks.quoted(ethereum.finality))")
         }
         if ethereum.maxBlockWindow == 0 { add("ethereum.max_block_window", "must be at least 1 (0 would scan no block)") }
         if ethereum.pollIntervalMs == 0 { add("ethereum.poll_interval_ms", "must be at least 1 ms (0 would poll without pause)") }
         if !["failover", "two_agree"].contains(ethereum.agreement) {
-            add("ethereum.agreement", "must be failover or two_agree, got '\(ethereum.agreement)'")
+            add("ethereum.agreement", "must be failover or two_agree, got \(ConfigChecks.quoted(ethereum.agreement))")
         }
         if ethereum.agreement == "two_agree", ethereum.rpc.count < 2 { add("ethereum.agreement", "two_agree needs at least two ethereum.rpc endpoints") }
 
@@ -41,7 +46,7 @@ extension BridgeNodeConfiguration {
         if koinos.rcLimitCap == 0 { add("koinos.rc_limit_cap", "must be greater than 0 (no transaction could be paid for)") }
         if koinos.submitTimeoutMs == 0 { add("koinos.submit_timeout_ms", "must be greater than 0") }
         if !["own", "none"].contains(koinos.relayerPolicy) {
-            add("koinos.relayer_policy", "must be own or none, got '\(koinos.relayerPolicy)'")
+            add("koinos.relayer_policy", "must be own or none, got \(ConfigChecks.quoted(koinos.relayerPolicy))")
         }
 
         // validators
@@ -80,9 +85,9 @@ extension BridgeNodeConfiguration {
             add("data_dir", m)
         }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(log.level) {
-            add("log.level", "must be trace, debug, info, notice, warning, error or critical, got '\(log.level)'")
+            add("log.level", "must be trace, debug, info, notice, warning, error or critical, got \(ConfigChecks.quoted(log.level))")
         }
-        if !["auto", "human", "json"].contains(log.format) { add("log.format", "must be auto, human or json, got '\(log.format)'") }
+        if !["auto", "human", "json"].contains(log.format) { add("log.format", "must be auto, human or json, got \(ConfigChecks.quoted(log.format))") }
         return out
     }
 }

@@ -146,16 +146,18 @@ public struct BridgeNodeConfiguration: Sendable {
     }
 
     /// Loads file < environment < flags and reads the result. Throws only when the file cannot be
-    /// read or parsed, or a flag is malformed; everything else is a problem for `validate()`.
+    /// read or parsed; everything else (a malformed flag too) is a problem for `validate()`.
     public static func load(
         path: String?, environment: [String: String], flags: [String] = []
     ) throws(ConfigurationError) -> BridgeNodeConfiguration {
         let sources =
             if let path { try ConfigSources.load(path: path, environment: environment, flags: flags) }
             else { ConfigSources(environment: environment, flags: flags) }
-        let reader = ConfigReader(tree: try sources.merged())
+        let (tree, badFlags) = sources.merged()
         let base = path.map { p in p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : "." } ?? "."
-        return BridgeNodeConfiguration(reader: reader, baseDirectory: base.isEmpty ? "/" : base)
+        var configuration = BridgeNodeConfiguration(reader: ConfigReader(tree: tree), baseDirectory: base.isEmpty ? "/" : base)
+        configuration.readProblems = badFlags + configuration.readProblems
+        return configuration
     }
 
     /// `path` as given when absolute, else under `baseDirectory`.

@@ -51,7 +51,7 @@ public final class ConfigReader {
             return nil
         }
         guard let v = UInt64(text.replacingOccurrences(of: "_", with: "")) else {
-            problem(key, "expected an unsigned integer, got '\(text.prefix(60))'")
+            problem(key, "expected an unsigned integer, got \(ConfigChecks.quoted(text))")
             return nil
         }
         return v
@@ -72,7 +72,7 @@ public final class ConfigReader {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
         default:
-            problem(key, "expected true or false, got '\((found ?? "").prefix(60))'")
+            problem(key, "expected true or false, got \(ConfigChecks.quoted(found ?? ""))")
             return value
         }
     }

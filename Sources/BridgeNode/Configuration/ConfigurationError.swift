@@ -6,14 +6,11 @@ public enum ConfigurationError: Error, Sendable, Hashable, CustomStringConvertib
     case brokenFile(path: String, detail: String)
     /// The file could not be read.
     case unreadableFile(path: String, detail: String)
-    /// A `--set` flag is not `section.key=value`.
-    case badOverride(String)
 
     public var description: String {
         switch self {
-        case .brokenFile(let path, let detail): "\(path): not a valid configuration file: \(detail)"
+        case .brokenFile(let path, let detail): "\(path): not a valid configuration file: \(ConfigChecks.shortened(detail))"
         case .unreadableFile(let path, let detail): "\(path): cannot read: \(detail)"
-        case .badOverride(let text): "--set \(text): expected section.key=value"
         }
     }
 }
@@ -28,6 +25,6 @@ public struct ConfigurationProblem: Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
-    /// `key: message`, the line `config check` prints.
-    public var description: String { "\(key): \(message)" }
+    /// `key: message`, the line `config check` prints (a very long key, e.g. an unknown one, shortened).
+    public var description: String { "\(ConfigChecks.shortened(key)): \(message)" }
 }
