@@ -198,7 +198,7 @@ let package = Package(
             name: "BridgeAttestationTests",
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
-                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging, nio,
             ],
             swiftSettings: swiftSettings
         ),

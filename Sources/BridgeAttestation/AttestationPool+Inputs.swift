@@ -13,10 +13,22 @@ extension AttestationPool {
         entry.observedAtMilliseconds = now
         entry.nextRetryAtMilliseconds = now &+ configuration.firstRetryAfterMilliseconds
         let validator = own.signature.validator
+        if let claim = claims[own.observationID]?[validator], claim.digest != own.digest { return [] }
         claims[own.observationID, default: [:]][validator] = (own.digest, own.signature.signature)
         entry.signatures[validator] = own.signature.signature
         entries[own.digest] = entry
+        observedDigests[own.observationID] = own.digest
         var actions: [Action] = broadcast ? [.broadcastSignatures([own])] : []
+        // What peers signed before our watcher saw the lock now counts (and is persisted), except
+        // a signer that turned out to equivocate among them.
+        var evidence: [Action] = []
+        var absorbed: [SignedObservation] = []
+        for item in unobserved.take(own.observationID) where absorb(item, now: now, actions: &evidence) {
+            absorbed.append(item)
+        }
+        absorbed.removeAll { equivocators[own.observationID]?.contains($0.signature.validator) ?? false }
+        if !absorbed.isEmpty { actions.append(.persistSignatures(absorbed)) }
+        actions += evidence
         actions += checkQuorum(own.digest, now: now)
         return actions
     }
@@ -77,24 +89,28 @@ extension AttestationPool {
         }
     }
 
-    /// Adds one verified peer signature; false when it was ignored. Appends evidence/quorum changes.
+    /// Adds one verified peer signature; true when it now counts (to persist). Signatures for ids
+    /// we have not observed are only held; for an id we observed, a signature over another digest
+    /// is not kept but remembered as the validator's claim (equivocation if it also signs ours).
     private mutating func absorb(_ item: SignedObservation, now: UInt64, actions: inout [Action]) -> Bool {
         let validator = item.signature.validator
         guard !finalDigests.contains(item.digest), validators.contains(validator),
               !(equivocators[item.observationID]?.contains(validator) ?? false)
         else { return false }
-        if let claim = claims[item.observationID]?[validator], claim.digest != item.digest {
-            actions += equivocation(item, first: claim, now: now)
+        guard let ours = observedDigests[item.observationID] else {
+            _ = unobserved.hold(item, now: now)
             return false
         }
-        var entry = entries[item.digest]
-            ?? Entry(observationID: item.observationID, profile: item.profile, digest: item.digest, firstSeenMilliseconds: now)
-        guard entry.observationID == item.observationID, entry.profile == item.profile,
-              entry.signatures[validator] == nil
-        else { return false }
-        entry.signatures[validator] = item.signature.signature
-        entries[item.digest] = entry
+        if let claim = claims[item.observationID]?[validator] {
+            if claim.digest != item.digest { actions += equivocation(item, first: claim, now: now) }
+            return false
+        }
         claims[item.observationID, default: [:]][validator] = (item.digest, item.signature.signature)
+        guard item.digest == ours, var entry = entries[ours], entry.profile == item.profile, entry.signatures[validator] == nil else {
+            return false
+        }
+        entry.signatures[validator] = item.signature.signature
+        entries[ours] = entry
         return true
     }
 
@@ -102,6 +118,8 @@ extension AttestationPool {
         _ item: SignedObservation, first: (digest: [UInt8], signature: [UInt8]), now: UInt64
     ) -> [Action] {
         let validator = item.signature.validator
+        // Evidence only for ids we observed (callers check), and a bounded number of them.
+        guard equivocators[item.observationID] != nil || equivocators.count < configuration.maxEquivocationIDs else { return [] }
         equivocators[item.observationID, default: []].insert(validator)
         var actions: [Action] = [
             .recordEvidence(EquivocationEvidence(

@@ -22,10 +22,13 @@ extension AttestationPool {
                     entries[digest]?.retries = entry.retries + 1
                     entries[digest]?.nextRetryAtMilliseconds = now &+ delay
                 }
-            } else if now &- entry.firstSeenMilliseconds >= configuration.unobservedRetentionMilliseconds {
-                forget(digest, final: false)
             }
         }
+        if now > configuration.unobservedRetentionMilliseconds {
+            unobserved.expire(receivedBefore: now - configuration.unobservedRetentionMilliseconds)
+        }
+        // Evidence restored from the store stays in memory only while we hold the id.
+        equivocators = equivocators.filter { observedDigests[$0.key] != nil }
         if !retried.isEmpty { actions.insert(.broadcastSignatures(retried), at: 0) }
         if !expired.isEmpty { actions.append(.markExpired(expired)) }
         answeredRequests = answeredRequests.filter { now &- $0.value < Self.requestDedupMilliseconds }
@@ -51,13 +54,14 @@ extension AttestationPool {
         return base + jitter
     }
 
-    /// Drops an entry from memory (the store keeps it) and its claims.
+    /// Drops an entry from memory (the store keeps it), its claims and evidence ids.
     mutating func forget(_ digest: [UInt8], final: Bool) {
         guard let entry = entries.removeValue(forKey: digest) else { return }
         if final { finalDigests.insert(digest) }
-        if var byValidator = claims[entry.observationID] {
-            byValidator = byValidator.filter { $0.value.digest != digest }
-            claims[entry.observationID] = byValidator.isEmpty ? nil : byValidator
+        if observedDigests[entry.observationID] == digest {
+            observedDigests[entry.observationID] = nil
+            claims[entry.observationID] = nil
+            equivocators[entry.observationID] = nil
         }
     }
 }

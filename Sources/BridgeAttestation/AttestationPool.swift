@@ -6,19 +6,25 @@ public import BridgeCore
 /// Pure: no I/O, no clock of its own (every call takes `now`), no signature maths. Inputs are
 /// signatures the gossip layer already verified; outputs are `Action`s the `Aggregator` performs.
 /// Rules (validators.md §2.2, bridge-contracts.md §2.6):
-/// - signatures that arrive before our own observation are held; quorum is checked only once we
-///   observed the same digest ourselves;
+/// - signatures for observation ids we have not observed are held in a bounded memory buffer
+///   (`UnobservedSignatures`: not persisted, not counted) and absorbed when we observe the id;
+///   quorum is checked only for the digest we observed ourselves;
 /// - quorum is Q(N) of the profile over **distinct current** validators, and the submission set is
 ///   exactly Q(N) of them ordered by address (one extra signature reverts the contract call);
-/// - one validator signing two digests for one observation is equivocation: evidence, and neither
-///   signature counts;
+/// - one validator signing two digests for one observation we observed is equivocation:
+///   evidence (bounded: only ids we observed, at most `maxEquivocationIDs`), and neither counts;
 /// - no quorum 5 min after our signature → re-broadcast it and request re-observation, with
 ///   exponential backoff and seeded jitter; give up after 24 h.
 public struct AttestationPool: Sendable {
     public internal(set) var validators: ValidatorSet
     public let configuration: AttestationPoolConfiguration
+    /// Digests we observed ourselves (every entry has `own`).
     var entries: [[UInt8]: Entry] = [:]
-    /// Observation id → validator → the first (digest, signature) it signed for it.
+    /// Observation id → the digest we observed for it.
+    var observedDigests: [ObservationID: [UInt8]] = [:]
+    /// Peer signatures for ids we have not observed: memory only, bounded.
+    public internal(set) var unobserved: UnobservedSignatures
+    /// Observation id (one we observed) → validator → the first (digest, signature) it signed for it.
     var claims: [ObservationID: [[UInt8]: (digest: [UInt8], signature: [UInt8])]] = [:]
     var equivocators: [ObservationID: Set<[UInt8]>] = [:]
     /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
@@ -34,6 +40,8 @@ public struct AttestationPool: Sendable {
         self.validators = validators
         self.configuration = configuration
         self.random = SplitMix64(seed: configuration.jitterSeed)
+        self.unobserved = UnobservedSignatures(
+            maxPerValidator: configuration.maxUnobservedSignaturesPerValidator, maxTotal: configuration.maxUnobservedSignatures)
     }
 
     /// State held for one digest.
@@ -92,4 +100,7 @@ public struct AttestationPool: Sendable {
 
     /// Validators caught equivocating on `id`.
     public func equivocators(for id: ObservationID) -> Set<[UInt8]> { equivocators[id] ?? [] }
+
+    /// Observation ids with equivocation evidence in memory.
+    public var equivocationIDCount: Int { equivocators.count }
 }

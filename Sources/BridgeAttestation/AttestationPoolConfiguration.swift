@@ -12,6 +12,12 @@ public struct AttestationPoolConfiguration: Sendable, Hashable {
     public var giveUpAfterMilliseconds: UInt64 = 24 * 60 * 60_000
     /// Signatures for digests we never observed are forgotten after this long.
     public var unobservedRetentionMilliseconds: UInt64 = 60 * 60_000
+    /// Signatures for observation ids we have not observed, held in memory only: per validator and
+    /// in total (≈ 250 bytes each). Beyond, they are dropped; the signer's retries bring them again.
+    public var maxUnobservedSignaturesPerValidator = 2_000
+    public var maxUnobservedSignatures = 20_000
+    /// Observation ids with equivocation evidence kept in memory (only ids we observed).
+    public var maxEquivocationIDs = 10_000
     /// Quorum entries stay in memory this long so late signatures are absorbed, then the store has them.
     public var settledRetentionMilliseconds: UInt64 = 60 * 60_000
     /// Seed of the jitter generator (deterministic tests; production seeds it randomly).

@@ -95,7 +95,7 @@ private func deliverAll(_ nodes: [BenchNode], network: InMemoryBridgeNetwork) as
                 let inbox = network.takeInbox(node.peerID)
                 group.addTask {
                     for delivery in inbox {
-                        guard case .accept(let items) = node.endpoint.receive(delivery.bytes, from: delivery.from) else { continue }
+                        guard let items = node.endpoint.receive(delivery.bytes, from: delivery.from).inbound else { continue }
                         for item in items { await node.aggregator.handle(item) }
                     }
                 }

@@ -78,7 +78,7 @@ extension EthereumReobserver {
         }
         // As `RangeScanner.scan` does with a log that passed the receipt re-check.
         do {
-            return .store(judge.judge(try decoder.decode(log)))
+            return .store(judge.judge(try decoder.decode(log), firstLockIndex: decoder.firstLockIndex(in: receipt, contract: configuration.contract)))
         } catch {
             return .store(judge.rejectMalformed(log, error: error))
         }

@@ -57,6 +57,13 @@ public struct LockEventDecoder: Sendable {
 
     public var event: ABIEvent { profile == .v1 ? Self.v1Event : Self.v2Event }
 
+    /// The lowest log index of this profile's lock event emitted by `contract` in `receipt` (the
+    /// one lock of the transaction that can complete on Koinos; see `ObservationJudge.judge`).
+    public func firstLockIndex(in receipt: EthereumReceipt, contract: [UInt8]) -> UInt64? {
+        let topic = event.topic0
+        return receipt.logs.filter { !$0.removed && $0.address == contract && $0.topics.first == topic }.map(\.logIndex).min()
+    }
+
     /// Decodes `log`; throws `EthereumDecodingError.malformedABI` for anything that is not a
     /// well-formed lock event of this profile.
     public func decode(_ log: EthereumLog) throws -> DecodedLock {

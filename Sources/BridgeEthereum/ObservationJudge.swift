@@ -14,6 +14,10 @@ public enum RejectionReason: String, Sendable, Hashable, CaseIterable {
     case amountNotRepresentable = "amount_not_representable"
     case paymentNotRepresentable = "payment_not_representable"
     case blockTimeNotRepresentable = "blocktime_not_representable"
+    /// Not the first lock of its transaction: the Koinos contract completes one transfer per
+    /// Ethereum transaction hash (its digest binds the hash, not the log index), so only the
+    /// lowest log index can ever complete; the others are refused here instead of signed.
+    case duplicateTransactionLock = "duplicate_transaction_lock"
 }
 
 /// Turns a decoded lock into a valid `KoinosTransferMessage` or a rejection with its reason.
@@ -63,8 +67,10 @@ public struct ObservationJudge: Sendable {
         return ObservationRecord(observation: observation, status: .rejected, reason: "\(RejectionReason.malformedEvent.rawValue): \(error)")
     }
 
-    /// The verdict on a decoded lock.
-    public func judge(_ lock: DecodedLock) -> ObservationRecord {
+    /// The verdict on a decoded lock. `firstLockIndex`: the lowest log index of a lock event of
+    /// the bridge contract in the same transaction (`LockEventDecoder.firstLockIndex(in:contract:)`);
+    /// a lock after it is rejected as `duplicate_transaction_lock`. nil: this is the only one.
+    public func judge(_ lock: DecodedLock, firstLockIndex: UInt64? = nil) -> ObservationRecord {
         let c = configuration
         let observation = LockObservation(
             id: id(of: lock.log), profile: c.profile, blockNumber: lock.log.blockNumber, blockHash: lock.log.blockHash,
@@ -74,6 +80,9 @@ public struct ObservationJudge: Sendable {
         func reject(_ reason: RejectionReason, _ detail: String) -> ObservationRecord {
             ObservationRecord(observation: observation, status: .rejected, reason: "\(reason.rawValue): \(detail)",
                               amountText: lock.amount.description, paymentText: lock.payment.description)
+        }
+        if let first = firstLockIndex, first < lock.log.logIndex {
+            return reject(.duplicateTransactionLock, "log \(lock.log.logIndex) follows lock log \(first) of the same transaction; the Koinos contract completes one lock per transaction")
         }
         guard let recipient = KoinosAddress(lock.recipient) else {
             return reject(.invalidRecipient, "recipient \(Self.quote(lock.recipient)) is not a Koinos base58check address")

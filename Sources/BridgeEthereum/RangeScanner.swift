@@ -72,8 +72,9 @@ public struct RangeScanner: Sendable {
                 result.drops.append((log, reason))
                 continue
             }
+            let first = (receipts[log.transactionHash] ?? nil).flatMap { decoder.firstLockIndex(in: $0, contract: contract) }
             do {
-                result.records.append(judge.judge(try decoder.decode(log)))
+                result.records.append(judge.judge(try decoder.decode(log), firstLockIndex: first))
             } catch {
                 result.records.append(judge.rejectMalformed(log, error: error))
             }

@@ -22,9 +22,24 @@ public struct BridgeGossipConfiguration: Sendable {
     public var batchLimit = RateLimit(burst: 50, perSecond: 20)
     public var requestLimit = RateLimit(burst: 5, perSecond: 1)
     public var attestationLimit = RateLimit(burst: 50, perSecond: 20)
+    /// Catch-up requests answered, per validator (the key is the validator, not the peer id).
     public var catchUpLimit = RateLimit(burst: 3, perSecond: 0.1)
     /// Largest number of sets one catch-up request returns.
     public var maxCatchUpAttestations = 20_000
+    /// Per validator (not per peer id): signatures its batches and attestation sets make us
+    /// recover. A dishonest validator costs each node at most this many recoveries per second.
+    public var itemLimit = RateLimit(burst: 10_000, perSecond: 500)
+    /// A catch-up request is answered only within ± this of its timestamp (and only once).
+    public var catchUpRequestWindowMilliseconds: UInt64 = 2 * 60_000
+    /// Bytes of envelopes one catch-up answer carries (sent and kept), and all answers together.
+    public var maxCatchUpResponseBytes = 16 * 1024 * 1024
+    public var maxCatchUpTotalBytes = 48 * 1024 * 1024
+    /// Accepted envelopes remembered for replay detection during the timestamp window.
+    public var replayWindowCapacity = 200_000
+    /// Catch-up nonces remembered (refused beyond, fail closed).
+    public var catchUpNonceCapacity = 4_096
+    /// Own digests remembered to decide what gossip is relayed.
+    public var ownDigestCapacity = 100_000
     /// Validated messages waiting for the aggregator; beyond this they are dropped and counted
     /// (`bridge_gossip_dropped_total{stream="inbound"}`) — about 10 s of a full-rate sender set.
     public static let inboundBufferSize = 1_000

@@ -5,6 +5,8 @@ import CoreMetrics
 
 extension BridgeGossipEndpoint {
     public func publish(signatures: [SignedObservation]) async {
+        // What we sign is what we observed: gossip about these digests is worth relaying.
+        state.withLock { s in for item in signatures { s.ownDigests.insert(item.digest) } }
         for chunk in chunks(signatures, size: configuration.maxBatchItems) {
             await send(.signedObservationBatch(chunk))
         }
@@ -31,52 +33,6 @@ extension BridgeGossipEndpoint {
         return ValidatorHeartbeat(
             validator: signer.validatorAddress, peerID: transport.localPeerID, softwareVersion: configuration.softwareVersion,
             ethereumCursor: ethereumCursor, timestampMilliseconds: clock.nowMilliseconds)
-    }
-
-    /// Asks peers over the stream protocol for quorum sets reached since `sinceMilliseconds`;
-    /// every answer goes through the same validation as gossip (no heartbeat binding needed: a
-    /// restarted node has none yet, and each member signature is checked anyway).
-    public func fetchMissedAttestations(sinceMilliseconds: UInt64) async -> [SignatureSet] {
-        guard let request = seal(.catchUpRequest(sinceMilliseconds: sinceMilliseconds, limit: UInt64(configuration.maxCatchUpAttestations))) else {
-            return []
-        }
-        var sets: [SignatureSet] = []
-        var seen: Set<[UInt8]> = []
-        for response in await transport.request(request) {
-            for message in response.messages.prefix(configuration.maxCatchUpAttestations / max(1, configuration.maxAttestationsPerMessage) + 1) {
-                let result = validate(message, from: response.peer, requireBinding: false)
-                record(result, yield: false)
-                guard case .accept(let items) = result else { continue }
-                for case .attestations(let batch) in items {
-                    for set in batch where seen.insert(set.digest).inserted { sets.append(set) }
-                }
-            }
-        }
-        return sets
-    }
-
-    /// Serves a catch-up request from `peer`; returns the envelopes to write back (empty when refused).
-    public func answerCatchUp(_ request: [UInt8], from peer: String) async -> [[UInt8]] {
-        guard request.count <= 1024, let envelope = try? BridgeEnvelope(decoding: request), envelope.kind == .catchUpRequest,
-              case .catchUpRequest(let since, let limit)? = try? BridgeMessage.decode(kind: .catchUpRequest, body: envelope.body, validator: envelope.validator)
-        else {
-            record(.reject(.malformed))
-            return []
-        }
-        let now = clock.nowMilliseconds
-        let allowed = state.withLock { s in
-            s.validators.contains(envelope.validator)
-                && s.limiter.allow("\(peer)/\(BridgeMessageKind.catchUpRequest.rawValue)", limit: configuration.catchUpLimit, now: now)
-        }
-        guard allowed,
-              verifier.recoverKoinosAddress(digest: envelope.signingDigest(hashing: hashing), signature: envelope.signature) == envelope.validator,
-              let attestationSource
-        else {
-            record(.ignore(.unknownValidator))
-            return []
-        }
-        let sets = await attestationSource(since, Int(min(limit, UInt64(configuration.maxCatchUpAttestations))))
-        return chunks(sets, size: configuration.maxAttestationsPerMessage).compactMap { seal(.attestations($0)) }
     }
 
     func send(_ message: BridgeMessage) async {

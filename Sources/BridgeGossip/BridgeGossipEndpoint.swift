@@ -26,6 +26,10 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         /// Validator address → (peer id, heartbeat timestamp) from its latest valid heartbeat.
         var bindings: [[UInt8]: (peer: String, timestamp: UInt64)] = [:]
         var limiter = PeerRateLimiter()
+        var seen: SeenEnvelopes
+        var itemBudget = ValidatorItemBudget()
+        var catchUpNonces: CatchUpNonces
+        var ownDigests: OwnDigests
         var counts: [String: Int] = [:]
         var continuation: AsyncStream<InboundGossip>.Continuation?
         var publishedBytes = 0
@@ -34,7 +38,8 @@ public final class BridgeGossipEndpoint: AttestationGossip {
 
     /// - Parameters:
     ///   - settled: digests that need no more signatures; their items are dropped before verification.
-    ///   - attestationSource: answers catch-up requests: quorum sets since a time, at most a count.
+    ///   - attestationSource: answers catch-up requests: quorum sets since a time, at most a count
+    ///     (async: a store read, off the cooperative pool).
     public init(
         signer: any AttestationSigner, verifier: any SignatureVerifier, hashing: any DigestHashing, clock: any BridgeClock,
         validators: ValidatorSet, transport: any BridgeGossipTransport, configuration: BridgeGossipConfiguration = .init(),
@@ -48,10 +53,18 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         self.configuration = configuration
         self.settled = settled
         self.attestationSource = attestationSource
-        self.state = Mutex(State(validators: validators))
+        self.state = Mutex(State(
+            validators: validators, seen: SeenEnvelopes(capacity: configuration.replayWindowCapacity),
+            catchUpNonces: CatchUpNonces(capacity: configuration.catchUpNonceCapacity),
+            ownDigests: OwnDigests(capacity: configuration.ownDigestCapacity)))
     }
 
-    public func updateValidators(_ set: ValidatorSet) { state.withLock { $0.validators = set } }
+    public func updateValidators(_ set: ValidatorSet) {
+        state.withLock { s in
+            s.validators = set
+            s.itemBudget.retain { set.contains($0) }
+        }
+    }
 
     /// Count of outcomes by "accept" or reason (for tests and diagnostics).
     public func outcomeCounts() -> [String: Int] { state.withLock { $0.counts } }
@@ -76,22 +89,32 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         return result
     }
 
-    func record(_ result: BridgeValidationResult, yield: Bool = true) {
-        let key: String
+    /// Counts a catch-up verdict as `catch_up.answered` / `catch_up.ignore.<reason>` / `catch_up.reject.<reason>`.
+    func record(_ verdict: CatchUpAdmission) {
+        switch verdict {
+        case .accept: record(.accept([]), yield: false, prefix: "catch_up.", acceptKey: "answered")
+        case .ignore(let reason): record(.ignore(reason), yield: false, prefix: "catch_up.")
+        case .reject(let reason): record(.reject(reason), yield: false, prefix: "catch_up.")
+        }
+    }
+
+    func record(_ result: BridgeValidationResult, yield: Bool = true, prefix: String = "", acceptKey: String = "accept") {
+        var key = prefix
         switch result {
-        case .accept: key = "accept"
+        case .accept: key += acceptKey
+        case .acceptLocally: key += "accept_locally"
         case .ignore(let reason):
-            key = "ignore." + reason.rawValue
+            key += "ignore." + reason.rawValue
             Counter(label: "bridge_gossip_ignored_total", dimensions: [("reason", reason.rawValue)]).increment()
         case .reject(let reason):
-            key = "reject." + reason.rawValue
+            key += "reject." + reason.rawValue
             Counter(label: "bridge_gossip_rejected_total", dimensions: [("reason", reason.rawValue)]).increment()
         }
         let continuation = state.withLock { s -> AsyncStream<InboundGossip>.Continuation? in
             s.counts[key, default: 0] += 1
             return s.continuation
         }
-        guard yield, case .accept(let items) = result, let continuation else { return }
+        guard yield, let items = result.inbound, let continuation else { return }
         for item in items {
             if case .dropped = continuation.yield(item) {
                 Counter(label: "bridge_gossip_dropped_total", dimensions: [("stream", "inbound")]).increment()

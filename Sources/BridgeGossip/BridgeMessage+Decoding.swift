@@ -43,16 +43,18 @@ extension BridgeMessage {
             }
             return .attestations(sets)
         case .catchUpRequest:
-            var since: UInt64 = 0, limit: UInt64 = 0
+            var since: UInt64 = 0, limit: UInt64 = 0, nonce: [UInt8] = [], responder = ""
             try BridgeWireReader.forEachField(in: body) { field, type, r in
                 switch (field, type) {
                 case (1, 0): since = try r.varint()
                 case (2, 0): limit = try r.varint()
+                case (3, 2): nonce = try r.lengthDelimited()
+                case (4, 2): responder = try utf8(r.lengthDelimited())
                 default: return false
                 }
                 return true
             }
-            return .catchUpRequest(sinceMilliseconds: since, limit: limit)
+            return .catchUpRequest(sinceMilliseconds: since, limit: limit, nonce: nonce, responder: responder)
         }
     }
 

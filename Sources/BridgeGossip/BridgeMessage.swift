@@ -17,7 +17,9 @@ public enum BridgeMessageKind: UInt64, Sendable, Hashable, CaseIterable {
 /// - `SignedObservationBatch { repeated 1: Item { 1: ObservationId, 2: digest, 3: profile (1 = v1, 2 = v2), 4: signature } }`
 /// - `ObservationRequest { repeated 1: ObservationId }`
 /// - `Attestations { repeated 1: Set { 1: ObservationId, 2: profile, 3: digest, repeated 4: { 1: validator, 2: signature } } }`
-/// - `CatchUpRequest { 1: since_ms uint64, 2: limit uint64 }`
+/// - `CatchUpRequest { 1: since_ms uint64, 2: limit uint64, 3: nonce bytes, 4: responder_peer_id string }`
+///   (3 and 4 were added compatibly: a node that predates them skips them and answers as before;
+///   a current node refuses a request without them, see `BridgeGossipEndpoint.answerCatchUp`)
 /// - `ObservationId { 1: chain_id uint64, 2: tx_hash bytes, 3: log_index uint64 }`
 /// The validator address and timestamp live in the envelope (`BridgeEnvelope`).
 public enum BridgeMessage: Sendable, Hashable {
@@ -26,7 +28,8 @@ public enum BridgeMessage: Sendable, Hashable {
     case signedObservationBatch([SignedObservation])
     case observationRequest([ObservationID])
     case attestations([SignatureSet])
-    case catchUpRequest(sinceMilliseconds: UInt64, limit: UInt64)
+    /// Signed for one responder (its peer id) with a fresh nonce; the envelope timestamp dates it.
+    case catchUpRequest(sinceMilliseconds: UInt64, limit: UInt64, nonce: [UInt8] = [], responder: String = "")
 
     public var kind: BridgeMessageKind {
         switch self {
@@ -71,9 +74,11 @@ public enum BridgeMessage: Sendable, Hashable {
                 }
                 w.bytes(1, s.bytes)
             }
-        case .catchUpRequest(let since, let limit):
+        case .catchUpRequest(let since, let limit, let nonce, let responder):
             w.uint64(1, since)
             w.uint64(2, limit)
+            if !nonce.isEmpty { w.bytes(3, nonce) }
+            if !responder.isEmpty { w.string(4, responder) }
         }
         return w.bytes
     }

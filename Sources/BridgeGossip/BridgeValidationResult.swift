@@ -17,6 +17,15 @@ public enum BridgeValidationReason: String, Sendable, Hashable, CaseIterable {
     case empty
     case unexpectedKind = "unexpected_kind"
     case staleHeartbeat = "stale_heartbeat"
+    /// An envelope accepted before, seen again inside its timestamp window.
+    case replayed
+    /// The validator's item budget (signatures to recover per second) is spent.
+    case itemRateLimited = "item_rate_limited"
+    /// A catch-up request signed for another responder, or without a nonce / responder (old format).
+    case wrongResponder = "wrong_responder"
+    case unboundRequest = "unbound_request"
+    /// Too many catch-up nonces live: refused rather than forgetting one (fail closed).
+    case nonceCacheFull = "nonce_cache_full"
 }
 
 /// Outcome of validating one inbound message, mapped 1:1 onto gossipsub's accept / ignore / reject
@@ -24,6 +33,9 @@ public enum BridgeValidationReason: String, Sendable, Hashable, CaseIterable {
 public enum BridgeValidationResult: Sendable, Hashable {
     /// Valid: what to hand to the aggregator (may be empty when everything was already settled).
     case accept([InboundGossip])
+    /// Valid and handed to the aggregator, but not relayed: nothing in it concerns a digest we
+    /// signed (M4: signatures over digests we have not observed are not forwarded).
+    case acceptLocally([InboundGossip])
     /// Not useful or not attributable (unknown sender, rate limit, clock skew): drop quietly.
     case ignore(BridgeValidationReason)
     /// Provably bad (forged, malformed, oversize): drop and penalise.
@@ -31,20 +43,17 @@ public enum BridgeValidationResult: Sendable, Hashable {
 
     public var reason: BridgeValidationReason? {
         switch self {
-        case .accept: nil
+        case .accept, .acceptLocally: nil
         case .ignore(let reason), .reject(let reason): reason
         }
     }
-}
 
-/// A peer's answer on the catch-up stream protocol: the raw envelopes it sent.
-public struct BridgeCatchUpResponse: Sendable, Hashable {
-    public var peer: String
-    public var messages: [[UInt8]]
-
-    public init(peer: String, messages: [[UInt8]]) {
-        self.peer = peer
-        self.messages = messages
+    /// What goes to the aggregator (nil when the message was ignored or rejected).
+    public var inbound: [InboundGossip]? {
+        switch self {
+        case .accept(let items), .acceptLocally(let items): items
+        case .ignore, .reject: nil
+        }
     }
 }
 
@@ -55,6 +64,10 @@ public protocol BridgeGossipTransport: Sendable {
     var localPeerID: String { get }
     /// Publishes one encoded envelope on the bridge topic.
     func publish(_ message: [UInt8]) async
-    /// Sends one encoded request envelope to connected peers over `/koinos/bridge/1.0.0`; returns their answers.
-    func request(_ message: [UInt8]) async -> [BridgeCatchUpResponse]
+    /// Peers connected now (text peer ids) that a catch-up request can be sent to.
+    func connectedPeers() async -> [String]
+    /// Sends one encoded request envelope to `peer` over `/koinos/bridge/1.0.0`; returns the
+    /// envelopes it answered, stopping (and resetting the stream) once more than `maxBytes` would
+    /// be kept; nil when it did not answer.
+    func request(_ message: [UInt8], to peer: String, maxBytes: Int) async -> [[UInt8]]?
 }

@@ -15,8 +15,16 @@ public final class InMemoryBridgeNetwork: Sendable {
         var inboxes: [String: [Delivery]] = [:]
         var endpoints: [String: BridgeGossipEndpoint] = [:]
         var isolated: Set<String> = []
+        var requests: [Request] = []
         var publishedBytes = 0
         var deliveredBytes = 0
+    }
+
+    /// One catch-up request as it went over the wire (what an eavesdropper or a responder sees).
+    public struct Request: Sendable {
+        public var from: String
+        public var to: String
+        public var bytes: [UInt8]
     }
 
     private let state = Mutex(State())
@@ -64,16 +72,40 @@ public final class InMemoryBridgeNetwork: Sendable {
     /// Bytes published (once per message) and delivered (once per receiving peer).
     public var byteTotals: (published: Int, delivered: Int) { state.withLock { ($0.publishedBytes, $0.deliveredBytes) } }
 
-    func request(_ bytes: [UInt8], from peerID: String) async -> [BridgeCatchUpResponse] {
-        let peers = state.withLock { s -> [(String, BridgeGossipEndpoint)] in
+    /// Peers `peerID` can reach (attached, not isolated).
+    func connectedPeers(of peerID: String) -> [String] {
+        state.withLock { s in
             guard !s.isolated.contains(peerID) else { return [] }
-            return s.endpoints.filter { $0.key != peerID && !s.isolated.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            return s.endpoints.keys.filter { $0 != peerID && !s.isolated.contains($0) }.sorted()
         }
-        var responses: [BridgeCatchUpResponse] = []
-        for (peer, endpoint) in peers {
-            responses.append(BridgeCatchUpResponse(peer: peer, messages: await endpoint.answerCatchUp(bytes, from: peerID)))
+    }
+
+    /// Delivers a request from `peerID` (any identity: tests replay captured requests with it) to
+    /// `peer`'s endpoint; its answer, cut after `maxBytes` as the libp2p transport does.
+    public func request(_ bytes: [UInt8], from peerID: String, to peer: String, maxBytes: Int = .max) async -> [[UInt8]]? {
+        let endpoint = state.withLock { s -> BridgeGossipEndpoint? in
+            guard !s.isolated.contains(peerID), !s.isolated.contains(peer) else { return nil }
+            s.requests.append(Request(from: peerID, to: peer, bytes: bytes))
+            return s.endpoints[peer]
         }
-        return responses
+        guard let endpoint else { return nil }
+        var kept: [[UInt8]] = []
+        var total = 0
+        for message in await endpoint.answerCatchUp(bytes, from: peerID) {
+            total += message.count
+            guard total <= maxBytes else { break }
+            kept.append(message)
+        }
+        return kept
+    }
+
+    /// Removes and returns the catch-up requests sent so far.
+    public func takeRequests() -> [Request] {
+        state.withLock { s in
+            let all = s.requests
+            s.requests = []
+            return all
+        }
     }
 }
 
@@ -84,5 +116,9 @@ public struct InMemoryBridgeTransport: BridgeGossipTransport {
 
     public func publish(_ message: [UInt8]) async { network.broadcast(message, from: localPeerID) }
 
-    public func request(_ message: [UInt8]) async -> [BridgeCatchUpResponse] { await network.request(message, from: localPeerID) }
+    public func connectedPeers() async -> [String] { network.connectedPeers(of: localPeerID) }
+
+    public func request(_ message: [UInt8], to peer: String, maxBytes: Int) async -> [[UInt8]]? {
+        await network.request(message, from: localPeerID, to: peer, maxBytes: maxBytes)
+    }
 }

@@ -41,7 +41,8 @@ public final class Libp2pBridgeTransport: BridgeGossipTransport {
             guard let author = message.author else { return .reject }
             switch endpoint.receive(message.data, from: author.description) {
             case .accept: return .accept
-            case .ignore: return .ignore
+            // Handed to the aggregator already; not relayed (signatures over digests we did not observe).
+            case .acceptLocally, .ignore: return .ignore
             case .reject: return .reject
             }
         }
@@ -72,29 +73,31 @@ public final class Libp2pBridgeTransport: BridgeGossipTransport {
         }
     }
 
-    /// Asks every connected peer, one after the other, each bounded by `requestTimeout`.
-    public func request(_ message: [UInt8]) async -> [BridgeCatchUpResponse] {
-        var responses: [BridgeCatchUpResponse] = []
-        for peer in await gossipsub.host.connectedPeers() {
-            if let messages = await requestOne(message, peer: peer) {
-                responses.append(BridgeCatchUpResponse(peer: peer.description, messages: messages))
-            }
-        }
-        return responses
+    public func connectedPeers() async -> [String] {
+        await gossipsub.host.connectedPeers().map(\.description)
     }
 
-    private func requestOne(_ message: [UInt8], peer: PeerID) async -> [[UInt8]]? {
+    /// Asks one peer, bounded by `requestTimeout` and by `maxBytes` kept (then the stream is reset).
+    public func request(_ message: [UInt8], to peer: String, maxBytes: Int) async -> [[UInt8]]? {
+        guard let peerID = PeerID(peer) else { return nil }
         let host = gossipsub.host
-        let maxBytes = maxMessageBytes
+        let maxMessage = maxMessageBytes
         let timeout = requestTimeout
         return await withTaskGroup(of: [[UInt8]]?.self) { group in
             group.addTask {
-                guard let stream = try? await host.newStream(to: peer, protocols: [BridgeGossipConfiguration.streamProtocol]) else { return nil }
+                guard let stream = try? await host.newStream(to: peerID, protocols: [BridgeGossipConfiguration.streamProtocol]) else { return nil }
                 do {
                     try await stream.writeLengthPrefixed(ByteBuffer(bytes: message))
                     await stream.closeWrite()
                     var messages: [[UInt8]] = []
-                    while messages.count < 1_000, let buffer = try await stream.readLengthPrefixed(maxLength: maxBytes) {
+                    var kept = 0
+                    while let buffer = try await stream.readLengthPrefixed(maxLength: maxMessage) {
+                        kept += buffer.readableBytes
+                        guard kept <= maxBytes else {
+                            // A responder sending more than we keep: stop reading, keep what fitted.
+                            await stream.reset()
+                            return messages
+                        }
                         messages.append(Array(buffer: buffer))
                     }
                     return messages
@@ -113,4 +116,3 @@ public final class Libp2pBridgeTransport: BridgeGossipTransport {
         }
     }
 }
-

@@ -23,9 +23,11 @@ import Testing
     @Test func peerSignaturesAreHeldUntilOurOwnObservationMatches() {
         var pool = AttestationPool(validators: set)
         let early = pool.receive((1...6).map { signed($0) }, atMilliseconds: 1)
-        #expect(quorums(early).isEmpty)
-        #expect(early.first == .persistSignatures((1...6).map { signed($0) }))
+        #expect(early.isEmpty, "held in memory only: nothing persisted before we observe")
+        #expect(pool.unobserved.count == 6)
         let actions = pool.observe(signed(0), atMilliseconds: 2)
+        #expect(actions.contains(.persistSignatures((1...6).map { signed($0) })))
+        #expect(pool.unobserved.count == 0)
         let record = try! #require(quorums(actions).first)
         #expect(record.required == 5)
         #expect(record.have == 7)

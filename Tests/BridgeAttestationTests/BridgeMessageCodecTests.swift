@@ -20,6 +20,7 @@ import Testing
             .observationRequest([o.id, ObservationFixtures.observation(2).id]),
             .attestations([SignatureSet(observationID: o.id, profile: .v2, digest: o.digest, signatures: [sig, sig])]),
             .catchUpRequest(sinceMilliseconds: 1_700_000_000_000, limit: 500),
+            .catchUpRequest(sinceMilliseconds: 1_700_000_000_000, limit: 500, nonce: Array(repeating: 7, count: 16), responder: "12D3KooWpeer"),
         ]
     }
 
@@ -35,6 +36,19 @@ import Testing
             #expect(recovered == signer.validatorAddress)
             #expect(try BridgeMessage.decode(kind: envelope.kind, body: envelope.body, validator: envelope.validator) == message)
         }
+    }
+
+    /// The catch-up request grew two fields compatibly: an old request decodes with them empty
+    /// (refused by a current responder), and a decoder that predates them skips them.
+    @Test func catchUpRequestFieldsAreAddedCompatibly() throws {
+        let old = BridgeMessage.catchUpRequest(sinceMilliseconds: 5, limit: 9)
+        var legacy = ProtobufWriter()
+        legacy.uint64(1, 5)
+        legacy.uint64(2, 9)
+        #expect(old.encoded() == legacy.bytes)
+        let new = BridgeMessage.catchUpRequest(sinceMilliseconds: 5, limit: 9, nonce: [1, 2, 3], responder: "peer-0")
+        #expect(Array(new.encoded().prefix(legacy.bytes.count)) == legacy.bytes, "fields 1 and 2 first, unchanged")
+        #expect(try BridgeMessage.decode(kind: .catchUpRequest, body: new.encoded(), validator: []) == new)
     }
 
     @Test func garbageAndTruncatedInputThrowsInsteadOfCrashing() throws {

@@ -60,9 +60,10 @@ import Testing
         // Equivocation: b6 signs the real digest and another one for the same observation.
         net.network.broadcast(try envelope(.signedObservationBatch([try item(observation, signedBy: b6, claimed: a6)]), key: b6, at: now), from: "peer-6")
         net.network.broadcast(try envelope(.signedObservationBatch([try item(observation, digest: fakeDigest, signedBy: b6, claimed: a6)]), key: b6, at: now), from: "peer-6")
-        // Flood: 120 request messages in the same instant.
-        let flood = try envelope(.observationRequest([ObservationFixtures.observation(79).id]), key: b5, at: now)
-        for _ in 0..<120 { net.network.broadcast(flood, from: "peer-5") }
+        // Flood: 120 distinct request messages within 120 ms (identical copies are replays, see ReplayTests).
+        for i in 0..<120 {
+            net.network.broadcast(try envelope(.observationRequest([ObservationFixtures.observation(79).id]), key: b5, at: now + UInt64(i)), from: "peer-5")
+        }
         await net.pump()
 
         for node in net.nodes {

@@ -101,6 +101,12 @@ func eventually(_ timeout: Duration = .seconds(20), _ condition: () async throws
         let late = try await LoopbackValidator.start(key: keys[3], set: set)
         defer { Task { await late.stop() } }
         _ = try await late.host.connect(nodes[0].address)
+        // Catch-up is answered only for a validator bound to the asking peer by its heartbeat.
+        let lateAddress = KoinosAddress(publicKey: keys[3].publicKey).bytes
+        #expect(try await eventually {
+            await late.endpoint.publishHeartbeat(ethereumCursor: 1)
+            return nodes[0].endpoint.boundPeer(of: lateAddress) != nil
+        })
         try await late.aggregator.restore()
         try await late.database.insertObservationFixtures(observations, atMilliseconds: SystemBridgeClock().nowMilliseconds)
         try await late.aggregator.signPending()

@@ -15,7 +15,9 @@ extension DevnetWatcherTests {
         let devnet = try await SharedDevnet.get()
         let proxy = try await FaultServer.start(upstream: devnet.rpcURL, lifetime: 60)
         let proxied = try Devnet.Endpoint(devnet, url: proxy.url)
-        let lock = try await devnet.lock(["count": .int(2)])
+        // Two locks in two transactions (a second lock of one transaction is rejected, see L2).
+        let lock = try await devnet.lock()
+        let other = try await devnet.lock()
         try await devnet.mine(6)
         let database = try BridgeDatabase()
         let logs = CapturedLogs()
@@ -24,7 +26,7 @@ extension DevnetWatcherTests {
             $0.retryDelayMs = 0
         }
         let first = try Self.observationID(devnet, lock.txHash, lock.logIndexes[0])
-        let second = try Self.observationID(devnet, lock.txHash, lock.logIndexes[1])
+        let second = try Self.observationID(devnet, other.txHash, other.logIndexes[0])
 
         _ = try await proxied.control.call("fault_setMode", .array([.string(mode)]))
         #expect(await reobserver.offer(first) == nil)

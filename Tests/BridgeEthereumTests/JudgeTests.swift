@@ -53,6 +53,32 @@ import Testing
         #expect(overflow.judge(Self.lock(blockTime: ABIWord(.max))).reason?.hasPrefix("blocktime_not_representable") == true)
     }
 
+    /// L2: only the lowest log index of a transaction's locks can complete on Koinos.
+    @Test func theLocksAfterTheFirstOfATransactionAreRejected() throws {
+        var first = Self.lock().log
+        first.logIndex = 1
+        var second = first
+        second.logIndex = 3
+        let transfer = EthereumLog(address: first.address, topics: [[UInt8](repeating: 0xdd, count: 32)], data: [], blockNumber: 7,
+                                   blockHash: first.blockHash, transactionHash: first.transactionHash, transactionIndex: 0, logIndex: 0)
+        let receipt = EthereumReceipt(transactionHash: first.transactionHash, blockHash: first.blockHash, blockNumber: 7, status: 1,
+                                      logs: [transfer, second, first])
+        let decoder = LockEventDecoder(profile: .v2)
+        let index = try #require(decoder.firstLockIndex(in: receipt, contract: first.address))
+        #expect(index == 1, "the lowest lock log of the contract, not the token's Transfer log")
+        #expect(decoder.firstLockIndex(in: receipt, contract: [UInt8](repeating: 0x01, count: 20)) == nil)
+        // Both locks are identical, so a v1/v2 digest (tx hash, not log index) would be the same.
+        let lock = Self.lock()
+        let kept = Self.judge.judge(DecodedLock(log: first, sender: lock.sender, token: lock.token, amount: lock.amount, payment: lock.payment,
+                                                relayer: lock.relayer, recipient: lock.recipient, metadata: lock.metadata,
+                                                blockTime: lock.blockTime, chain: lock.chain), firstLockIndex: index)
+        let extra = Self.judge.judge(Self.lock(), firstLockIndex: index)
+        #expect(kept.status == .observed && kept.digest != nil)
+        #expect(extra.status == .rejected && extra.digest == nil && extra.message == nil)
+        #expect(extra.reason?.hasPrefix(RejectionReason.duplicateTransactionLock.rawValue + ":") == true)
+        #expect(extra.observation.id.logIndex == 3)
+    }
+
     @Test func withoutATokenListEverythingButTokenSupportIsChecked() {
         let scanJudge = ObservationJudge(configuration: .init(profile: .v2, chainID: 1337))
         let r = scanJudge.judge(Self.lock(token: [UInt8](repeating: 0x99, count: 20)))

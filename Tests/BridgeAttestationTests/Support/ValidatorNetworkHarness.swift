@@ -79,7 +79,7 @@ struct ValidatorNetworkHarness {
             for node in nodes {
                 for delivery in network.takeInbox(node.peerID) {
                     delivered += 1
-                    guard case .accept(let items) = node.endpoint.receive(delivery.bytes, from: delivery.from) else { continue }
+                    guard let items = node.endpoint.receive(delivery.bytes, from: delivery.from).inbound else { continue }
                     for item in items { await node.aggregator.handle(item) }
                 }
             }
