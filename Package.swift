@@ -170,7 +170,7 @@ let package = Package(
             name: "BridgeKoinosTests",
             dependencies: [
                 "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto",
-                "CurlTransport", "JSONRPC", grdb,
+                "CurlTransport", "JSONRPC", grdb, .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

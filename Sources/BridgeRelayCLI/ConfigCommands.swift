@@ -69,7 +69,8 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() throws {
-            guard options.loadValidated(printingTo: { print($0) }) != nil else { throw ExitCode(1) }
+            guard let configuration = options.loadValidated(printingTo: { print($0) }) else { throw ExitCode(1) }
+            for warning in configuration.trustWarnings() { print("warning: \(warning)") }
             print("ok")
         }
     }
