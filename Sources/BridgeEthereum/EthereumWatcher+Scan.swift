@@ -13,7 +13,11 @@ extension EthereumWatcher {
     func checkStartup() async throws {
         try await pool.waitForChain()
         if configuration.finality == .finalized || configuration.finality == .safe {
-            guard try await finalBlock() != nil else { throw WatcherError.finalityTagUnsupported("\(configuration.finality)") }
+            // Whether the tag is served at all: one endpoint's answer is enough (nothing is decided by it).
+            let tag: BlockTag = configuration.finality == .safe ? .safe : .finalized
+            guard try await pool.run("eth_getBlockByNumber", { try await $0.blockHeader(tag) }) != nil else {
+                throw WatcherError.finalityTagUnsupported("\(configuration.finality)")
+            }
         }
         let contract = configuration.contract
         let code = try await pool.run("eth_getCode") { try await $0.code(address: contract) }

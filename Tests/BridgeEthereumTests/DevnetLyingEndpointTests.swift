@@ -65,8 +65,8 @@ extension DevnetWatcherTests {
         let devnet = try await SharedDevnet.get()
         let start = try await devnet.finalized() + 1
         try await devnet.mine(6)
-        let honestFinal = try await devnet.finalized()
         let unfinal = try await devnet.lock(["metadata": .string("not final yet")])
+        let honestFinal = try await devnet.finalized()
         let id = try Self.observationID(devnet, unfinal.txHash, unfinal.logIndexes[0])
         #expect(unfinal.blockNumber > honestFinal)
         let (proxy, liar) = try await Self.liar(devnet, ["finalized": .string("latest")])

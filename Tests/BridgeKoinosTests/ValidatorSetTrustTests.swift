@@ -92,7 +92,7 @@ struct ValidatorSetTrustTests {
         // Two honest endpoints agree: the set is taken from the chain.
         let logs = InMemoryLogHandler()
         let metrics = TestMetrics()
-        let agreeing = Self.sync(net.honest, checkers: [net.honest], fallback: [], logs: logs, metrics: metrics)
+        let agreeing = Self.sync(net.honest, checkers: [net.honest], fallback: Array(net.validators.prefix(1)), logs: logs, metrics: metrics)
         try await agreeing.refresh(nowMs: 1)
         #expect(agreeing.current == honestSet && agreeing.isFromChain)
         #expect(Self.refusals(metrics, "endpoints_disagree") == 0)
