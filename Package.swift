@@ -201,7 +201,7 @@ let package = Package(
             name: "BridgeNodeTests",
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
-                "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport",
+                "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport", "BridgeKoinos", "Koinos", "KoinosTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
