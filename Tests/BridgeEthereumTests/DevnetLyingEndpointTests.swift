@@ -95,4 +95,39 @@ extension DevnetWatcherTests {
         #expect(try scanned.attestationStatus(of: id) == nil, "the unfinal lock was not scanned")
         await proxy.stop()
     }
+
+    @Test func aForgedBlockHeaderWithdrawsAnObservationOnlyInFailover() async throws {
+        let devnet = try await SharedDevnet.get()
+        let start = try await devnet.finalized() + 1
+        let lock = try await devnet.lock(["recipient": .string("1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"), "metadata": .string("header")])
+        try await devnet.mine(3)
+        let id = "\(devnet.chainID):\(lock.txHash):\(lock.logIndexes[0])"
+        let configure: (inout EthereumWatcherConfiguration) -> Void = {
+            $0.finality = .confirmations(2)
+            $0.deepReorgCheckDepth = 4
+        }
+        var databases: [BridgeDatabase] = []
+        for _ in 0..<2 {
+            let database = try BridgeDatabase()
+            _ = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
+                                     until: lock.blockNumber, database: database, configure: configure)
+            databases.append(database)
+        }
+        try await devnet.mine(12)
+        let (proxy, liar) = try await Self.liar(devnet, ["header_hash_at": .int(Int64(lock.blockNumber))])
+        func status(_ database: BridgeDatabase) throws -> (status: AttestationStatus, reason: String?)? {
+            try database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }.map { ($0.status, $0.reason) }
+        }
+
+        let logs = CapturedLogs()
+        _ = try await runWatcher(endpoints: [liar.url, devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
+                                 until: lock.blockNumber + 12, database: databases[0], logs: logs, trust: .twoAgree, configure: configure)
+        #expect(try status(databases[0])?.status == .observed, "two_agree withdraws nothing on one endpoint's word")
+        #expect(logs.contains("Ethereum endpoints disagree"), "\(logs.all.suffix(3))")
+
+        _ = try await runWatcher(endpoints: [liar.url, devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start,
+                                 until: lock.blockNumber + 12, database: databases[1], trust: .failover, configure: configure)
+        #expect(try status(databases[1])?.reason?.hasPrefix("reorged_after_finality") == true, "failover believes the liar's header")
+        await proxy.stop()
+    }
 }

@@ -11,6 +11,7 @@ can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
   {"receipt_as": H, "receipt_from": R}  eth_getTransactionReceipt of H answers R's real receipt
                                         relabelled as H (a transfer that never happened)
   {"finalized": "latest"}               the finalized and safe tags answer the latest block
+  {"header_hash_at": N}                 block N's header (by number) carries a made-up hash
 Prints {"port": N} on stdout when listening; exits after --max-lifetime seconds.
 """
 import argparse
@@ -164,6 +165,10 @@ def lie(request, opts) -> bytes:
         item = asked.get(answer.get("id")) if isinstance(answer, dict) else None
         result = answer.get("result") if item else None
         p = (item or {}).get("params") or []
+        forged_at = opts.get("header_hash_at")
+        if item and item.get("method") == "eth_getBlockByNumber" and forged_at is not None and result and p \
+                and str(p[0]).startswith("0x") and int(str(p[0]), 16) == int(forged_at):
+            result["hash"] = "0x" + "ee" * 32
         if item and item.get("method") == "eth_getTransactionReceipt" and fake and p and str(p[0]).lower() == fake and result:
             result["transactionHash"] = fake
             for log in result.get("logs", []):
