@@ -25,7 +25,9 @@ extension EndpointPool {
         let (a, b) = try await runOnTwo(what, operation)
         guard let a, let b else { return nil }
         if a != b {
-            logger.debug("Ethereum endpoints report different heights; using the lower", metadata: ["eth.method": "\(what)", "eth.heights": "\(a),\(b)"])
+            logger.debug("Ethereum endpoints report different heights; using the lower", metadata: [
+                "eth.method": "\(what)", "eth.heights": "\(a),\(b)",
+            ])
         }
         return min(a, b)
     }

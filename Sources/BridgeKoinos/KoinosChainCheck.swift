@@ -7,9 +7,9 @@ public import Logging
 /// is checked: a node configured for one Koinos network must not sign or submit on another.
 ///
 /// `koinos.rpc` (the first endpoint) must answer before the node uses Koinos: while it cannot be
-/// reached it is asked again after a growing pause, one "unreachable" line each time. Every other
-/// endpoint is checked once it answers. Any endpoint serving another chain id ends the wait with
-/// `KoinosChainCheck.Mismatch`, whose description is the one line the operator sees.
+/// reached it is asked again after a growing pause, one "unreachable" line each time. The other
+/// endpoints are asked in the same rounds. Any endpoint serving another chain id ends the wait
+/// with `KoinosChainCheck.Mismatch`, whose description is the one line the operator sees.
 public struct KoinosChainCheck: Sendable {
     /// `koinos.rpc` first, then `koinos.extra_rpc`, each with its configuration key for messages.
     public let endpoints: [(key: String, client: KoinosRPCClient)]
@@ -35,7 +35,9 @@ public struct KoinosChainCheck: Sendable {
     }
 
     /// Returns once `koinos.rpc` answered the configured chain id (and every other endpoint that
-    /// answered did too); throws `Mismatch` at once otherwise, `CancellationError` when cancelled.
+    /// answered meanwhile did too; one still unreachable is not waited for: the validator-set
+    /// agreement refuses sets until it answers); throws `Mismatch` at once otherwise,
+    /// `CancellationError` when cancelled.
     public func waitUntilVerified(initialDelayMs: UInt64 = 1_000, maxDelayMs: UInt64 = 30_000) async throws {
         var delayMs = initialDelayMs
         var attempt = 0
@@ -53,7 +55,9 @@ public struct KoinosChainCheck: Sendable {
                 }
             }
             if primaryAnswered {
-                if attempt > 0 { logger.notice("Koinos endpoint reachable; chain id checked", metadata: ["koinos.chain_id": "\(Base64URL.encode(expected))"]) }
+                if attempt > 0 {
+                    logger.notice("Koinos endpoint reachable; chain id checked", metadata: ["koinos.chain_id": "\(Base64URL.encode(expected))"])
+                }
                 return
             }
             attempt += 1

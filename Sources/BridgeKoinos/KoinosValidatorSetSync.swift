@@ -57,7 +57,8 @@ public final class KoinosValidatorSetSync: Sendable {
         let factory = metricsFactory ?? MetricsSystem.factory
         var refusals: [ValidatorSetRefusal: Counter] = [:]
         for reason in ValidatorSetRefusal.allCases {
-            refusals[reason] = Counter(label: "bridge_koinos_validator_set_refused_total", dimensions: [("reason", reason.rawValue)], factory: factory)
+            refusals[reason] = Counter(
+                label: "bridge_koinos_validator_set_refused_total", dimensions: [("reason", reason.rawValue)], factory: factory)
         }
         self.refusals = refusals
         self.state = Mutex(State(set: pinned ?? ValidatorSet(fallback), fromChain: false))
@@ -110,11 +111,13 @@ public final class KoinosValidatorSetSync: Sendable {
                 throw error
             }
             guard other == next else {
-                throw refuse(.endpointsDisagree, "koinos.rpc reports \(next.count) validators, extra_rpc[\(i)] reports \(other.count) (\(Self.difference(next, other)))")
+                throw refuse(.endpointsDisagree,
+                             "koinos.rpc reports \(next.count) validators, extra_rpc[\(i)] reports \(other.count) (\(Self.difference(next, other)))")
             }
         }
         if let pinned, next != pinned {
-            throw refuse(.pinMismatch, "the contract reports \(next.count) validators, koinos.validators_pin has \(pinned.count) (\(Self.difference(next, pinned)))")
+            throw refuse(.pinMismatch,
+                         "the contract reports \(next.count) validators, koinos.validators_pin has \(pinned.count) (\(Self.difference(next, pinned)))")
         }
         let changed = state.withLock { s in
             let changed = s.set != next || !s.fromChain
@@ -131,7 +134,9 @@ public final class KoinosValidatorSetSync: Sendable {
     }
 
     /// Metadata and validator list through one endpoint, with the count check.
-    private func readSet(through client: KoinosRPCClient, seeds: [[UInt8]]) async throws(KoinosError) -> (metadata: KoinosBridgeContract.Metadata, set: ValidatorSet) {
+    private func readSet(
+        through client: KoinosRPCClient, seeds: [[UInt8]]
+    ) async throws(KoinosError) -> (metadata: KoinosBridgeContract.Metadata, set: ValidatorSet) {
         let metadata = try await client.bridgeMetadata(bridge: bridge, version: version)
         let addresses = try await client.bridgeValidators(bridge: bridge, seeds: seeds)
         guard addresses.count == Int(metadata.validatorCount), Set(addresses).count == addresses.count else {
