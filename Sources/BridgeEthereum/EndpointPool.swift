@@ -16,7 +16,7 @@ public import Logging
 /// `trust` says how far one endpoint is believed: in `failover` the answer of whichever endpoint
 /// is current decides; in `two_agree` every answer that decides what is stored or signed (logs,
 /// receipts, headers, the final block) must come identically from two endpoints (`read`,
-/// `finalBlock`; see EndpointPool+Trust.swift).
+/// `finalBlock`; see EndpointPool+Finality.swift).
 public actor EndpointPool {
     public let clients: [EthereumRPCClient]
     public let expectedChainID: UInt64

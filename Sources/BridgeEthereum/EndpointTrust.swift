@@ -11,9 +11,4 @@
 public enum EndpointTrust: String, Sendable, Hashable, CaseIterable {
     case failover
     case twoAgree = "two_agree"
-
-    /// The default for a number of endpoints: `two_agree` as soon as there are two.
-    public static func defaultFor(endpointCount: Int) -> EndpointTrust {
-        endpointCount >= 2 ? .twoAgree : .failover
-    }
 }
