@@ -16,6 +16,8 @@ public struct EndpointHealth: Sendable, Hashable {
     public private(set) var quarantinedUntilMs: UInt64 = 0
     /// Set when `eth_chainId` disagreed with the configuration: never used again.
     public private(set) var wrongChain = false
+    /// The chain id such an endpoint serves instead (for the start-up message).
+    public private(set) var servedChainID: UInt64?
     /// True once `eth_chainId` matched since the last switch to this endpoint.
     public var chainVerified = false
     public private(set) var head: UInt64?
@@ -38,9 +40,10 @@ public struct EndpointHealth: Sendable, Hashable {
         quarantinedUntilMs = nowMs + backoff
     }
 
-    /// `eth_chainId` answered something other than the configured chain.
-    public mutating func recordWrongChain() {
+    /// `eth_chainId` answered `served`, not the configured chain.
+    public mutating func recordWrongChain(served: UInt64? = nil) {
         wrongChain = true
+        servedChainID = served
         chainVerified = false
     }
 

@@ -12,21 +12,32 @@ public import Logging
 /// error marks it unhealthy and the call moves on to the next one. `eth_chainId` is checked
 /// before an endpoint is first used and again on every switch; a wrong chain excludes it for good.
 /// A provider's log-range refusal is not a health problem and goes straight back to the caller.
+///
+/// `trust` says how far one endpoint is believed: in `failover` the answer of whichever endpoint
+/// is current decides; in `two_agree` every answer that decides what is stored or signed (logs,
+/// receipts, headers, the final block) must come identically from two endpoints (`read`,
+/// `finalBlock`; see EndpointPool+Finality.swift).
 public actor EndpointPool {
     public let clients: [EthereumRPCClient]
     public let expectedChainID: UInt64
+    /// How far one endpoint's answer is trusted.
+    public nonisolated let trust: EndpointTrust
     private var health: [EndpointHealth]
     private var current: Int?
     private let clock: any BridgeClock
-    private let logger: Logger
+    let logger: Logger
     private let metrics: WatcherMetrics
     /// A head that has not moved for this long while another endpoint's did marks a hung node.
     public let stallMs: UInt64
 
-    public init(clients: [EthereumRPCClient], expectedChainID: UInt64, clock: any BridgeClock, logger: Logger, stallMs: UInt64 = 30_000) {
+    public init(
+        clients: [EthereumRPCClient], expectedChainID: UInt64, trust: EndpointTrust = .failover, clock: any BridgeClock, logger: Logger,
+        stallMs: UInt64 = 30_000
+    ) {
         precondition(!clients.isEmpty, "at least one endpoint")
         self.clients = clients
         self.expectedChainID = expectedChainID
+        self.trust = trust
         self.health = clients.indices.map(EndpointHealth.init(index:))
         self.clock = clock
         self.logger = logger
@@ -106,25 +117,36 @@ public actor EndpointPool {
 
     /// Runs `operation` on the two best endpoints and returns the answer only if both agree.
     public func runAgreeing<T: Sendable & Equatable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> T {
+        let (first, other) = try await runOnTwo(what, operation)
+        guard other == first else {
+            metrics.disagreements.increment()
+            logger.error("Ethereum endpoints disagree; the answer is not used", metadata: ["eth.method": "\(what)"])
+            throw WatcherError.endpointsDisagree(what)
+        }
+        return first
+    }
+
+    /// Runs `operation` on the best endpoint (with failover) and then on a second, different one;
+    /// returns both answers. Throws `agreementUnavailable` when no second endpoint answers.
+    func runOnTwo<T: Sendable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> (T, T) {
         let first = try await run(what, operation)
         let primary = current
         guard let second = await pick(excluding: Set(primary.map { [$0] } ?? []), makeCurrent: false) else {
             throw WatcherError.agreementUnavailable
         }
-        let other: T
+        let start = DispatchTime.now().uptimeNanoseconds
         do {
-            other = try await operation(clients[second])
+            let other = try await operation(clients[second])
+            health[second].recordSuccess(latencyMs: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            return (first, other)
         } catch let error as EthereumRPCError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             recordFailure(second, error: error, what: what)
             throw WatcherError.agreementUnavailable
         }
-        guard other == first else {
-            metrics.disagreements.increment()
-            throw WatcherError.endpointsDisagree(what)
-        }
-        return first
     }
 
     /// The endpoint to use next; with `makeCurrent` a change of endpoint is a logged switch.
@@ -165,7 +187,7 @@ public actor EndpointPool {
         do {
             let id = try await clients[i].chainID()
             guard id == expectedChainID else {
-                health[i].recordWrongChain()
+                health[i].recordWrongChain(served: id)
                 metrics.rpcErrors(endpoint: i, kind: "wrong_chain").increment()
                 logger.error("Ethereum endpoint serves the wrong chain; excluded", metadata: [
                     "eth.endpoint": "\(i)", "eth.chain_id": "\(id)", "eth.chain_id.expected": "\(expectedChainID)",
@@ -215,6 +237,8 @@ public enum WatcherError: Error, Sendable, Hashable, CustomStringConvertible {
     case noUsableEndpoint(String)
     case agreementUnavailable
     case endpointsDisagree(String)
+    /// Every endpoint answered `eth_chainId` with another chain than `ethereum.chain_id`.
+    case wrongChain(expected: UInt64, served: [UInt64])
     case finalityTagUnsupported(String)
     case noContractCode(String)
 
@@ -223,6 +247,8 @@ public enum WatcherError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noUsableEndpoint(let m): "no usable Ethereum endpoint (last error: \(m))"
         case .agreementUnavailable: "agreement mode needs two healthy endpoints"
         case .endpointsDisagree(let what): "endpoints disagree on \(what)"
+        case .wrongChain(let expected, let served):
+            "no Ethereum endpoint serves chain id \(expected) (ethereum.chain_id); they serve \(served.map(String.init).joined(separator: ", "))"
         case .finalityTagUnsupported(let tag): "the endpoint does not serve the \(tag) block tag"
         case .noContractCode(let address): "no contract code at \(address)"
         }

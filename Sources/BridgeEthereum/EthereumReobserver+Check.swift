@@ -44,27 +44,30 @@ extension EthereumReobserver {
     }
 
     /// The watcher's rules for one transaction log, read from the receipt instead of `eth_getLogs`.
+    /// Receipt, finality and header are read as the pool's trust requires: in `two_agree` two
+    /// endpoints must give the same receipt and header, and the lower final block counts, so a
+    /// peer's request answered by one lying provider stores nothing.
     func check(_ id: ObservationID) async -> Verdict {
         let hash = id.transactionHash
         let receipt: EthereumReceipt?
         do {
-            receipt = try await pool.run("eth_getTransactionReceipt") { try await $0.receipt(transactionHash: hash) }
-        } catch { return .retry(.rpcError, "\(error)") }
+            receipt = try await pool.read("eth_getTransactionReceipt") { try await $0.receipt(transactionHash: hash) }
+        } catch { return Self.readFailure(error) }
         guard let receipt else { return .refuse(.unknownTransaction, "no receipt") }
         guard receipt.transactionHash == hash else { return .refuse(.malformedAnswer, "the receipt is of another transaction") }
         guard receipt.succeeded else { return .refuse(.transactionFailed, "receipt status \(receipt.status.map(String.init) ?? "missing")") }
         let final: UInt64?
         do {
             final = try await pool.finalBlock(configuration.finality)
-        } catch { return .retry(.rpcError, "\(error)") }
+        } catch { return Self.readFailure(error) }
         guard let final, receipt.blockNumber <= final else {
             return .retry(.notFinal, "block \(receipt.blockNumber), final \(final.map(String.init) ?? "none")")
         }
         let number = receipt.blockNumber
         let header: EthereumBlockHeader?
         do {
-            header = try await pool.run("eth_getBlockByNumber") { try await $0.blockHeader(.number(number)) }
-        } catch { return .retry(.rpcError, "\(error)") }
+            header = try await pool.read("eth_getBlockByNumber") { try await $0.blockHeader(.number(number)) }
+        } catch { return Self.readFailure(error) }
         guard let header, header.hash == receipt.blockHash else {
             return .refuse(.blockHashMismatch, "the canonical block \(number) is not the receipt's block")
         }
@@ -82,6 +85,13 @@ extension EthereumReobserver {
         } catch {
             return .store(judge.rejectMalformed(log, error: error))
         }
+    }
+
+    /// Endpoints that disagree are retried like failing ones (an honest lagging node catches up)
+    /// and, if they still disagree after every attempt, end as `endpoints_disagree`.
+    static func readFailure(_ error: any Error) -> Verdict {
+        if let watcherError = error as? WatcherError, case .endpointsDisagree = watcherError { return .retry(.endpointsDisagree, "\(error)") }
+        return .retry(.rpcError, "\(error)")
     }
 
     /// Stores a checked record without touching the cursor and yields it when it is new.

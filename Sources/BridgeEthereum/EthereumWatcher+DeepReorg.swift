@@ -14,7 +14,7 @@ extension EthereumWatcher {
         for number in state.sentinel.due(final: final) {
             let header: EthereumBlockHeader?
             do {
-                header = try await pool.run("eth_getBlockByNumber") { try await $0.blockHeader(.number(number)) }
+                header = try await pool.read("eth_getBlockByNumber") { try await $0.blockHeader(.number(number)) }
             } catch {
                 logger.debug("Deep reorg check deferred", metadata: ["eth.block.number": "\(number)", "error": "\(error)"])
                 return  // try again next poll; the block stays pending

@@ -7,15 +7,17 @@ import Ethereum
 import Logging
 
 extension EthereumWatcher {
-    /// Refuses to start unless an endpoint serves the chain, the finality tag works and the
-    /// contract has code (a wrong address would otherwise scan an empty chain forever).
+    /// Waits for an endpoint of the chain (an unreachable one is retried, see `waitForChain`);
+    /// refuses to start when every endpoint serves another chain, the finality tag does not work
+    /// or the contract has no code (a wrong address would otherwise scan an empty chain forever).
     func checkStartup() async throws {
-        let good = await pool.verifyChainIDs()
-        guard !good.isEmpty else {
-            throw WatcherError.noUsableEndpoint("no endpoint serves chain id \(configuration.chainID)")
-        }
+        try await pool.waitForChain()
         if configuration.finality == .finalized || configuration.finality == .safe {
-            guard try await finalBlock() != nil else { throw WatcherError.finalityTagUnsupported("\(configuration.finality)") }
+            // Whether the tag is served at all: one endpoint's answer is enough (nothing is decided by it).
+            let tag: BlockTag = configuration.finality == .safe ? .safe : .finalized
+            guard try await pool.run("eth_getBlockByNumber", { try await $0.blockHeader(tag) }) != nil else {
+                throw WatcherError.finalityTagUnsupported("\(configuration.finality)")
+            }
         }
         let contract = configuration.contract
         let code = try await pool.run("eth_getCode") { try await $0.code(address: contract) }

@@ -42,7 +42,7 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
         (observations, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(Self.observationBufferSize))
         scanner = RangeScanner(
             pool: pool, contract: configuration.contract, decoder: LockEventDecoder(profile: configuration.profile),
-            judge: ObservationJudge(configuration: configuration.judgeConfiguration), requireAgreement: configuration.requireAgreement)
+            judge: ObservationJudge(configuration: configuration.judgeConfiguration))
     }
 
     public func run() async throws {

@@ -25,8 +25,6 @@ public struct EthereumWatcherConfiguration: Sendable {
     /// Each committed observation's block is read again once the final block is this far past it;
     /// a different hash means a reorganisation deeper than the finality rule (0 disables).
     public var deepReorgCheckDepth: UInt64 = 64
-    /// Two endpoints must return identical logs before anything is emitted.
-    public var requireAgreement = false
     /// A head that stops moving this long while another endpoint's advances demotes its endpoint.
     public var stallMs: UInt64 = 30_000
     /// Log an error when the final block has not moved for this long (a stalled `finalized` tag).

@@ -38,25 +38,21 @@ public struct RangeScanner: Sendable {
     public let contract: [UInt8]
     public let decoder: LockEventDecoder
     public let judge: ObservationJudge
-    /// Two endpoints must return identical logs before anything is emitted.
-    public let requireAgreement: Bool
     /// Receipts per batch request.
     public static let receiptBatchSize = 100
 
-    public init(pool: EndpointPool, contract: [UInt8], decoder: LockEventDecoder, judge: ObservationJudge, requireAgreement: Bool = false) {
+    public init(pool: EndpointPool, contract: [UInt8], decoder: LockEventDecoder, judge: ObservationJudge) {
         self.pool = pool
         self.contract = contract
         self.decoder = decoder
         self.judge = judge
-        self.requireAgreement = requireAgreement
     }
 
     /// Scans `range`. Throws `EthereumRPCError.logQueryTooLarge` when the provider refuses it.
+    /// Logs and receipts are read as the pool's trust requires (two agreeing endpoints in `two_agree`).
     public func scan(_ range: ClosedRange<UInt64>) async throws -> RangeScanResult {
         let filter = LogFilter(fromBlock: range.lowerBound, toBlock: range.upperBound, addresses: [contract], topic0: [decoder.event.topic0])
-        let logs = requireAgreement
-            ? try await pool.runAgreeing("eth_getLogs") { try await $0.logs(filter) }
-            : try await pool.run("eth_getLogs") { try await $0.logs(filter) }
+        let logs = try await pool.read("eth_getLogs") { try await $0.logs(filter) }
         var result = RangeScanResult(records: [], drops: [], logCount: logs.count)
         var candidates: [EthereumLog] = []
         for log in logs {
@@ -99,7 +95,7 @@ public struct RangeScanner: Sendable {
         while start < hashes.count {
             let chunk = Array(hashes[start..<min(start + Self.receiptBatchSize, hashes.count)])
             start += chunk.count
-            let answers = try await pool.run("eth_getTransactionReceipt") { client in
+            let answers = try await pool.read("eth_getTransactionReceipt") { client in
                 let results = try await client.receipts(transactionHashes: chunk)
                 // A per-entry error (or a malformed receipt) is an endpoint fault: fail over as a whole.
                 return try results.map { try $0.get() }

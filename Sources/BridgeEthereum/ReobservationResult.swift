@@ -36,6 +36,8 @@ public enum ReobservationResult: String, Sendable, Hashable, CaseIterable {
     case malformedAnswer = "malformed_answer"
     /// Endpoints kept failing through every attempt.
     case rpcError = "rpc_error"
+    /// In `two_agree`, two endpoints gave different receipts, headers or heights through every attempt.
+    case endpointsDisagree = "endpoints_disagree"
     /// The store refused the write through every attempt.
     case storeError = "store_error"
 }

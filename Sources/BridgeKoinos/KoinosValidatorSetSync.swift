@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+public import CoreMetrics
 public import Koinos
-import Logging
+public import Logging
 import Metrics
 import Synchronization
 
@@ -9,12 +10,20 @@ import Synchronization
 /// `get_metadata`) at start and then periodically; a change takes effect at the next read, with no
 /// restart. The configured list is only a fallback until the first successful read (tests, or a
 /// node that cannot reach Koinos at boot).
+///
+/// One Koinos endpoint is not trusted with the set alone when the operator gives more: the set is
+/// also read through every `checkers` endpoint and must be the same, and with a `pinned` set a
+/// read that differs from the pin is refused. A refusal keeps the set in force, is logged as
+/// critical and counted in `bridge_koinos_validator_set_refused_total{reason}`.
 public final class KoinosValidatorSetSync: Sendable {
     private let rpc: KoinosRPCClient
+    private let checkers: [KoinosRPCClient]
+    private let pinned: ValidatorSet?
     private let bridge: [UInt8]
     private let version: KoinosBridgeContract.Version
     private let extraSeeds: [[UInt8]]
     private let logger: Logger
+    private let refusals: [ValidatorSetRefusal: Counter]
     private let state: Mutex<State>
 
     struct State {
@@ -26,20 +35,33 @@ public final class KoinosValidatorSetSync: Sendable {
 
     /// - Parameters:
     ///   - rpc: the Koinos node.
+    ///   - checkers: more Koinos nodes (other providers) that must report the same set.
+    ///   - pinned: the only set accepted (`koinos.validators_pin`); nil accepts what the chain says.
     ///   - bridge: the bridge contract id (25 bytes).
     ///   - version: the contract layout (`get_metadata` differs).
     ///   - fallback: validators to use until the chain has been read; also seeds for the page walk.
+    ///     Ignored when `pinned` is given: the pin is in force from the start.
     ///   - seeds: more known addresses to start the walk from (e.g. our own address).
     public init(
-        rpc: KoinosRPCClient, bridge: [UInt8], version: KoinosBridgeContract.Version, fallback: [[UInt8]], seeds: [[UInt8]] = [],
-        logger: Logger = Logger(label: "bridge.koinos")
+        rpc: KoinosRPCClient, checkers: [KoinosRPCClient] = [], pinned: ValidatorSet? = nil, bridge: [UInt8],
+        version: KoinosBridgeContract.Version, fallback: [[UInt8]], seeds: [[UInt8]] = [], logger: Logger = Logger(label: "bridge.koinos"),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.rpc = rpc
+        self.checkers = checkers
+        self.pinned = pinned
         self.bridge = bridge
         self.version = version
-        self.extraSeeds = seeds
+        self.extraSeeds = seeds + (pinned?.addresses ?? [])
         self.logger = logger
-        self.state = Mutex(State(set: ValidatorSet(fallback), fromChain: false))
+        let factory = metricsFactory ?? MetricsSystem.factory
+        var refusals: [ValidatorSetRefusal: Counter] = [:]
+        for reason in ValidatorSetRefusal.allCases {
+            refusals[reason] = Counter(
+                label: "bridge_koinos_validator_set_refused_total", dimensions: [("reason", reason.rawValue)], factory: factory)
+        }
+        self.refusals = refusals
+        self.state = Mutex(State(set: pinned ?? ValidatorSet(fallback), fromChain: false))
     }
 
     /// The set in force now.
@@ -61,22 +83,42 @@ public final class KoinosValidatorSetSync: Sendable {
         state.withLock { $0.lastReadMs = nil }
     }
 
-    /// Reads the set from the contract. A read whose list length disagrees with
-    /// `metadata.nb_validators` (the set changed between pages, or a node lies) is refused and
-    /// the previous set kept. Returns true when the set in force changed.
+    /// Reads the set from the contract through every endpoint. A read whose list length disagrees
+    /// with `metadata.nb_validators` (the set changed between pages, or a node lies), endpoints
+    /// that report different sets, or a set other than the pin is refused and the previous set
+    /// kept. Returns true when the set in force changed.
     @discardableResult
     public func refresh(nowMs: UInt64) async throws(KoinosError) -> Bool {
-        let metadata = try await rpc.bridgeMetadata(bridge: bridge, version: version)
         let previous = current
-        let addresses = try await rpc.bridgeValidators(bridge: bridge, seeds: previous.addresses + extraSeeds)
-        state.withLock { $0.lastReadMs = nowMs }
-        guard addresses.count == Int(metadata.validatorCount), Set(addresses).count == addresses.count else {
-            logger.warning(
-                "Validator list from the bridge contract disagrees with its metadata; keeping the previous set",
-                metadata: ["koinos.validators.listed": "\(addresses.count)", "koinos.validators.metadata": "\(metadata.validatorCount)"])
-            throw .malformedResponse("get_validators listed \(addresses.count) validators, metadata says \(metadata.validatorCount)")
+        let seeds = previous.addresses + extraSeeds
+        let primary: (metadata: KoinosBridgeContract.Metadata, set: ValidatorSet)
+        do throws(KoinosError) {
+            primary = try await readSet(through: rpc, seeds: seeds)
+        } catch {
+            // An unreachable node is asked again at the next pass; a node that answered waits the interval.
+            if case .malformedResponse = error { state.withLock { $0.lastReadMs = nowMs } }
+            throw error
         }
-        let next = ValidatorSet(addresses)
+        state.withLock { $0.lastReadMs = nowMs }
+        let (metadata, next) = primary
+        for (i, checker) in checkers.enumerated() {
+            let other: ValidatorSet
+            do throws(KoinosError) {
+                other = try await readSet(through: checker, seeds: seeds).set
+            } catch {
+                logger.warning("Cannot confirm the validator set with another Koinos endpoint; keeping the previous set", metadata: [
+                    "koinos.endpoint": "extra_rpc[\(i)]", "error": "\(error)"])
+                throw error
+            }
+            guard other == next else {
+                throw refuse(.endpointsDisagree,
+                             "koinos.rpc reports \(next.count) validators, extra_rpc[\(i)] reports \(other.count) (\(Self.difference(next, other)))")
+            }
+        }
+        if let pinned, next != pinned {
+            throw refuse(.pinMismatch,
+                         "the contract reports \(next.count) validators, koinos.validators_pin has \(pinned.count) (\(Self.difference(next, pinned)))")
+        }
         let changed = state.withLock { s in
             let changed = s.set != next || !s.fromChain
             s.set = next
@@ -90,4 +132,40 @@ public final class KoinosValidatorSetSync: Sendable {
         }
         return changed && next != previous
     }
+
+    /// Metadata and validator list through one endpoint, with the count check.
+    private func readSet(
+        through client: KoinosRPCClient, seeds: [[UInt8]]
+    ) async throws(KoinosError) -> (metadata: KoinosBridgeContract.Metadata, set: ValidatorSet) {
+        let metadata = try await client.bridgeMetadata(bridge: bridge, version: version)
+        let addresses = try await client.bridgeValidators(bridge: bridge, seeds: seeds)
+        guard addresses.count == Int(metadata.validatorCount), Set(addresses).count == addresses.count else {
+            logger.warning(
+                "Validator list from the bridge contract disagrees with its metadata; keeping the previous set",
+                metadata: ["koinos.validators.listed": "\(addresses.count)", "koinos.validators.metadata": "\(metadata.validatorCount)"])
+            throw .malformedResponse("get_validators listed \(addresses.count) validators, metadata says \(metadata.validatorCount)")
+        }
+        return (metadata, ValidatorSet(addresses))
+    }
+
+    private func refuse(_ reason: ValidatorSetRefusal, _ detail: String) -> KoinosError {
+        refusals[reason]?.increment()
+        logger.critical("Validator set refused; keeping the set in force", metadata: [
+            "reason": "\(reason.rawValue)", "detail": "\(detail)", "koinos.validators.in_force": "\(current.count)"])
+        return .malformedResponse("validator set refused (\(reason.rawValue)): \(detail)")
+    }
+
+    /// "+N −M" addresses of `read` against `reference`, for the log line.
+    static func difference(_ read: ValidatorSet, _ reference: ValidatorSet) -> String {
+        let a = Set(read.addresses), b = Set(reference.addresses)
+        return "+\(a.subtracting(b).count) -\(b.subtracting(a).count)"
+    }
+}
+
+/// Why a validator set read from Koinos was refused. Raw value = the metric label.
+public enum ValidatorSetRefusal: String, Sendable, Hashable, CaseIterable {
+    /// `koinos.rpc` and a `koinos.extra_rpc` endpoint report different sets.
+    case endpointsDisagree = "endpoints_disagree"
+    /// The set read differs from `koinos.validators_pin`.
+    case pinMismatch = "pin_mismatch"
 }

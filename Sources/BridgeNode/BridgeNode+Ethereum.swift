@@ -14,7 +14,6 @@ extension BridgeNode {
         configuration.deepReorgCheckDepth = c.ethereum.deepReorgCheckDepth
         configuration.pollInterval = .milliseconds(Int64(clamping: c.ethereum.pollIntervalMs))
         configuration.errorBackoff = .milliseconds(Int64(clamping: min(c.ethereum.pollIntervalMs, 1_000)))
-        configuration.requireAgreement = c.ethereum.agreement == "two_agree"
         configuration.tokens = tokenMap(c.koinos.tokens)
         configuration.koinosContract = koinosBridge
         configuration.signatureLifetimeMs = c.koinos.signatureLifetimeMs

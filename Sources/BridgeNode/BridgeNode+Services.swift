@@ -37,7 +37,8 @@ extension BridgeNode {
             let ethContract = EthereumAddress(c.ethereum.contract),
             let koinosBridge = KoinosAddress(c.koinos.bridgeContract)
         else { throw NodeStartError.unvalidatedConfiguration("ethereum.profile, ethereum.contract or koinos.bridge_contract") }
-        let fallback = c.validators.compactMap { KoinosAddress($0.koinosAddress)?.bytes }
+        let fallback = initialValidators(c)
+        logTrustWarnings(c, logger: logger)
         let initialSet = ValidatorSet(fallback)
         let signer = Secp256k1AttestationSigner(key: keys.validatorKey)
         let clock = SystemBridgeClock()
@@ -63,7 +64,7 @@ extension BridgeNode {
         let ethLogger = logger.labelled("bridge.eth-watcher")
         let pool = EndpointPool(
             clients: c.ethereum.rpc.map { EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: 30_000))) },
-            expectedChainID: c.ethereum.chainID, clock: clock, logger: ethLogger)
+            expectedChainID: c.ethereum.chainID, trust: EndpointTrust(rawValue: c.ethereum.agreement) ?? .failover, clock: clock, logger: ethLogger)
         let reobserver = EthereumReobserver(
             configuration: watcherConfiguration, pool: pool, database: database, wallClock: clock, logger: logger.labelled("bridge.eth-reobserver"))
 
@@ -89,8 +90,9 @@ extension BridgeNode {
         submitterConfiguration.inclusionTimeoutMs = c.koinos.submitTimeoutMs
         submitterConfiguration.takeoverTimeoutMs = c.koinos.submitTimeoutMs
         submitterConfiguration.sendsTransactions = c.koinos.relayerPolicy != "none"
-        let validatorSync = KoinosValidatorSetSync(
-            rpc: koinosRPC, bridge: koinosBridge.bytes, version: profile.koinosVersion, fallback: fallback,
+        let extraKoinos = extraKoinosClients(c)
+        let validatorSync = validatorSetSync(
+            c, rpc: koinosRPC, extra: extraKoinos, bridge: koinosBridge.bytes, version: profile.koinosVersion,
             seeds: [submitterConfiguration.validatorAddress], logger: logger.labelled("bridge.koinos"))
         let submitter = KoinosSubmitter(
             configuration: submitterConfiguration, rpc: koinosRPC, store: database, clock: KoinosWallClock(), validators: validatorSync,
@@ -120,7 +122,9 @@ extension BridgeNode {
         ]
         let aggregation: any Service =
             c.p2p.bootstrap.isEmpty ? aggregator : StartAfterFirstPeer(base: aggregator, host: host, timeout: .seconds(20))
-        return LiveServices(services: [p2p, aggregation, propagation, submitter, watcher, reobservation], peers: peers, readiness: readiness)
+        let submission = AfterKoinosChainCheck(
+            base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
+        return LiveServices(services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness)
     }
 
     static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {

@@ -21,6 +21,7 @@ struct WatcherService: Service {
 
     func run() async throws {
         var configuration = self.configuration
+        try await cancelWhenGracefulShutdown { try await pool.waitForChain() }
         if startAtFinalHead, try await database.cursorBlock(configuration.cursorName) == nil {
             configuration.startBlock = try await finalHead(configuration.finality)
             logger.info("no cursor and no ethereum.start_block: starting at the final head", metadata: ["eth.block": "\(configuration.startBlock)"])

@@ -91,6 +91,7 @@ struct ConfigCommand: ParsableCommand {
             }
             for problem in problems { print(problem.description) }
             guard problems.isEmpty else { throw ExitCode(1) }
+            for warning in configuration.trustWarnings() { print("warning: \(warning)") }
             print("ok")
         }
     }

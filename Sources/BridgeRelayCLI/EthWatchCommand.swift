@@ -60,10 +60,11 @@ struct EthWatchCommand: AsyncParsableCommand {
             configuration.maxWindow = maxWindow
             configuration.pollInterval = .milliseconds(pollMs)
             configuration.errorBackoff = .milliseconds(min(pollMs, 1_000))
-            configuration.requireAgreement = agreement
             configuration.stallMs = stallMs
             let database = try BridgeDatabase(path: db)
-            let pool = EndpointPool(clients: clients, expectedChainID: chainID, clock: SystemBridgeClock(), logger: logger, stallMs: stallMs)
+            let pool = EndpointPool(
+                clients: clients, expectedChainID: chainID, trust: agreement ? .twoAgree : .failover, clock: SystemBridgeClock(), logger: logger,
+                stallMs: stallMs)
             let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
             let group = ServiceGroup(configuration: .init(services: [watcher], logger: logger))
             let cursorName = configuration.cursorName

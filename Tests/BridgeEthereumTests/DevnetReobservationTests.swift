@@ -12,8 +12,9 @@ import Testing
 /// suite (a concurrent test mining blocks would make a "not final" block final).
 extension DevnetWatcherTests {
     static func reobserver(
-        _ devnet: Devnet, database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), rpcURL: String? = nil,
-        metrics: CountingMetrics = CountingMetrics(), configure: (inout ReobservationQueue.Limits) -> Void = { _ in }
+        _ devnet: Devnet, database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), rpcURL: String? = nil, rpcURLs: [String]? = nil,
+        trust: EndpointTrust = .failover, metrics: CountingMetrics = CountingMetrics(),
+        configure: (inout ReobservationQueue.Limits) -> Void = { _ in }
     ) -> (EthereumReobserver, EthereumWatcherConfiguration) {
         var configuration = EthereumWatcherConfiguration(chainID: devnet.chainID, contract: HexData.decodeAddress(devnet.bridge), profile: .v2)
         configuration.tokens = [HexData.decodeAddress(devnet.token): koinosToken, HexData.decodeAddress(devnet.weth): koinosToken]
@@ -22,8 +23,9 @@ extension DevnetWatcherTests {
         limits.checksPerSecond = 1_000
         limits.burst = 1_000
         configure(&limits)
-        let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlTransportFactory.make(rpcURL ?? devnet.rpcURL, timeout: 2))],
-                                expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logs.logger())
+        let urls = rpcURLs ?? [rpcURL ?? devnet.rpcURL]
+        let pool = EndpointPool(clients: urls.map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
+                                expectedChainID: devnet.chainID, trust: trust, clock: SystemBridgeClock(), logger: logs.logger())
         return (EthereumReobserver(
             configuration: configuration, pool: pool, database: database, limits: limits, logger: logs.logger(), metricsFactory: metrics), configuration)
     }

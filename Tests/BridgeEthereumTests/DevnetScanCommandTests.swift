@@ -53,7 +53,7 @@ extension DevnetWatcherTests {
         let target = try await devnet.finalized()
         let database = try BridgeDatabase()
         _ = try await runWatcher(endpoints: [devnet.rpcURL, proxy.url], devnet: devnet, contract: devnet.bridge,
-                                 from: start, until: target, database: database) { $0.requireAgreement = true }
+                                 from: start, until: target, database: database, trust: .twoAgree)
         #expect(Set(try await database.observationStatuses(chainID: devnet.chainID).map(\.id.description)) == expectedIDs(locks, chainID: devnet.chainID))
 
         // With the second endpoint broken nothing can be confirmed: the watcher must not advance.
@@ -64,7 +64,7 @@ extension DevnetWatcherTests {
         let logs = CapturedLogs()
         await #expect(throws: DevnetError.self) {
             _ = try await runWatcher(endpoints: [devnet.rpcURL, proxy.url], devnet: devnet, contract: devnet.bridge,
-                                     from: target + 1, until: target + 1, database: database, logs: logs, timeout: 3) { $0.requireAgreement = true }
+                                     from: target + 1, until: target + 1, database: database, logs: logs, timeout: 3, trust: .twoAgree)
         }
         #expect(logs.contains("agreement mode needs two healthy endpoints"), "\(logs.all.suffix(3))")
         await proxy.stop()

@@ -55,7 +55,7 @@ final class CapturedLogs: @unchecked Sendable {
 /// Runs an in-process watcher until its cursor passes `target` (or `timeout` seconds pass).
 func runWatcher(
     endpoints: [String], devnet: Devnet, contract: String, profile: ContractProfile = .v2, from: UInt64, until target: UInt64,
-    database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), timeout: Double = 60, requestTimeout: Double = 5,
+    database: BridgeDatabase, logs: CapturedLogs = CapturedLogs(), timeout: Double = 60, requestTimeout: Double = 5, trust: EndpointTrust = .failover,
     configure: (inout EthereumWatcherConfiguration) -> Void = { _ in }, whileRunning: @Sendable () async throws -> Void = {}
 ) async throws -> EthereumWatcherConfiguration {
     let clients = endpoints.map { url in
@@ -69,7 +69,7 @@ func runWatcher(
     configuration.errorBackoff = .milliseconds(50)
     configuration.maxWindow = 200
     configure(&configuration)
-    let pool = EndpointPool(clients: clients, expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logs.logger(),
+    let pool = EndpointPool(clients: clients, expectedChainID: devnet.chainID, trust: trust, clock: SystemBridgeClock(), logger: logs.logger(),
                             stallMs: configuration.stallMs)
     let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logs.logger())
     let task = Task { try await watcher.run() }

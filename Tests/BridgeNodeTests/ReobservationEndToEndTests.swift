@@ -25,7 +25,8 @@ struct ReobservationEndToEndTests {
     }
 
     static func validator(
-        _ devnet: EthereumDevnetProcess, key: Secp256k1.PrivateKey, set: ValidatorSet, gossip: InMemoryGossipEnd, startBlock: UInt64
+        _ devnet: EthereumDevnetProcess, key: Secp256k1.PrivateKey, set: ValidatorSet, gossip: InMemoryGossipEnd, startBlock: UInt64,
+        rpcURLs: [String]? = nil, trust: EndpointTrust = .failover
     ) throws -> Validator {
         let database = try BridgeDatabase()
         var watcher = EthereumWatcherConfiguration(
@@ -36,8 +37,8 @@ struct ReobservationEndToEndTests {
         watcher.koinosContract = KoinosAddress("1Fp3iNkmGKMPVdTpC7i3rttBBXVi7CDoX7")!.bytes
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
-        let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlHTTPTransport(url: devnet.rpc))], expectedChainID: watcher.chainID,
-                                clock: SystemBridgeClock(), logger: logger)
+        let pool = EndpointPool(clients: (rpcURLs ?? [devnet.rpc]).map { EthereumRPCClient(transport: CurlHTTPTransport(url: $0)) },
+                                expectedChainID: watcher.chainID, trust: trust, clock: SystemBridgeClock(), logger: logger)
         let reobserver = EthereumReobserver(configuration: watcher, pool: pool, database: database, idlePoll: .milliseconds(50), logger: logger)
         var configuration = AggregatorConfiguration()
         configuration.tickInterval = .milliseconds(100)

@@ -35,6 +35,14 @@ extension BridgeNodeConfiguration {
 
         // koinos
         if let m = ConfigChecks.httpURLProblem(koinos.rpc) { add("koinos.rpc", m) }
+        for (i, url) in koinos.extraRPC.enumerated() {
+            if let m = ConfigChecks.httpURLProblem(url) { add("koinos.extra_rpc[\(i)]", m) }
+        }
+        if Set([koinos.rpc] + koinos.extraRPC).count != koinos.extraRPC.count + 1 { add("koinos.extra_rpc", "the same endpoint is listed twice") }
+        for (i, address) in koinos.validatorsPin.enumerated() {
+            if let m = ConfigChecks.koinosAddressProblem(address) { add("koinos.validators_pin[\(i)]", m) }
+        }
+        if Set(koinos.validatorsPin).count != koinos.validatorsPin.count { add("koinos.validators_pin", "an address is listed twice") }
         if let m = ConfigChecks.koinosChainIDProblem(koinos.chainID) { add("koinos.chain_id", m) }
         if let m = ConfigChecks.koinosAddressProblem(koinos.bridgeContract) { add("koinos.bridge_contract", m) }
         if ethereum.profile == "v1", koinos.chain != 0 { add("koinos.chain", "only the v2 profile carries a destination chain; must be 0 for v1") }

@@ -20,7 +20,9 @@ public struct BridgeNodeConfiguration: Sendable {
         /// Re-read an observation's block this many blocks after finality (0: never).
         public var deepReorgCheckDepth: UInt64 = 64
         public var pollIntervalMs: UInt64 = 2000
-        /// `failover` (one healthy endpoint answers) or `two_agree` (two endpoints must agree on a log).
+        /// `failover` (the endpoint in use is trusted alone) or `two_agree` (two endpoints must agree on
+        /// logs, receipts, headers and the final block). When the key is absent: `two_agree` with two
+        /// or more `rpc` endpoints, else `failover`.
         public var agreement: String = "failover"
         /// First block to scan when no cursor is stored; nil = the finalized head at first start.
         public var startBlock: UInt64?
@@ -29,6 +31,12 @@ public struct BridgeNodeConfiguration: Sendable {
     /// `koinos.*`: the destination chain and the submitter.
     public struct Koinos: Sendable, Hashable {
         public var rpc: String = ""
+        /// More Koinos nodes (other providers): the chain id and the validator set are read from
+        /// each as well and must agree with `rpc`'s.
+        public var extraRPC: [String] = []
+        /// Koinos addresses: when set, the validator set in force is exactly this list; a set read
+        /// from the contract that differs is refused, logged critical and counted.
+        public var validatorsPin: [String] = []
         public var chainID: String = ""
         public var bridgeContract: String = ""
         /// v2: the destination chain id carried in digests.
@@ -111,11 +119,13 @@ public struct BridgeNodeConfiguration: Sendable {
         ethereum.maxBlockWindow = r.uint64("ethereum.max_block_window", default: e.maxBlockWindow)
         ethereum.deepReorgCheckDepth = r.uint64("ethereum.deep_reorg_check_depth", default: e.deepReorgCheckDepth)
         ethereum.pollIntervalMs = r.uint64("ethereum.poll_interval_ms", default: e.pollIntervalMs)
-        ethereum.agreement = r.string("ethereum.agreement", default: e.agreement)
+        ethereum.agreement = r.string("ethereum.agreement", default: ethereum.rpc.count >= 2 ? "two_agree" : e.agreement)
         ethereum.startBlock = r.optionalUInt64("ethereum.start_block")
 
         let k = Koinos()
         koinos.rpc = r.string("koinos.rpc", default: k.rpc)
+        koinos.extraRPC = r.stringList("koinos.extra_rpc", default: k.extraRPC)
+        koinos.validatorsPin = r.stringList("koinos.validators_pin", default: k.validatorsPin)
         koinos.chainID = r.string("koinos.chain_id", default: k.chainID)
         koinos.bridgeContract = r.string("koinos.bridge_contract", default: k.bridgeContract)
         koinos.chain = r.uint32("koinos.chain", default: k.chain)

@@ -6,7 +6,12 @@ Without --upstream it answers every call itself ("echo" mode: the result is
 {"method", "connection", "requests"}). With --upstream it forwards to that URL and
 can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
 [mode, {options}]; "fault_stats" returns counters. Modes:
-  pass, http500, garbage, truncated, wrong_chain, frozen, slow, huge, gzip
+  pass, http500, garbage, truncated, wrong_chain, frozen, slow, huge, gzip, lie
+"lie" is a dishonest provider (options, each optional):
+  {"receipt_as": H, "receipt_from": R}  eth_getTransactionReceipt of H answers R's real receipt
+                                        relabelled as H (a transfer that never happened)
+  {"finalized": "latest"}               the finalized and safe tags answer the latest block
+  {"header_hash_at": N}                 block N's header (by number) carries a made-up hash
 Prints {"port": N} on stdout when listening; exits after --max-lifetime seconds.
 """
 import argparse
@@ -82,6 +87,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return json.dumps(out).encode()
         if STATE["mode"] == "frozen" and isinstance(request, dict):
             body = json.dumps(self.freeze(request)).encode()
+        if STATE["mode"] == "lie":
+            return lie(request, STATE["options"])
         raw = forward(body)
         if STATE["mode"] == "wrong_chain":
             data = json.loads(raw)
@@ -138,6 +145,35 @@ def forward(body: bytes) -> bytes:
     req = urllib.request.Request(UPSTREAM, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as r:
         return r.read()
+
+
+def lie(request, opts) -> bytes:
+    """Forwards `request` (one call or a batch) with the "lie" rewrites of `opts`."""
+    items = request if isinstance(request, list) else [request]
+    fake, real = (opts.get("receipt_as") or "").lower(), (opts.get("receipt_from") or "").lower()
+    forwarded = []
+    for item in items:
+        m, p = item.get("method"), list(item.get("params") or [])
+        if m == "eth_getTransactionReceipt" and fake and p and str(p[0]).lower() == fake:
+            p[0] = real
+        if m == "eth_getBlockByNumber" and p and p[0] in ("finalized", "safe") and opts.get("finalized") == "latest":
+            p[0] = "latest"
+        forwarded.append(dict(item, params=p))
+    answers = json.loads(forward(json.dumps(forwarded if isinstance(request, list) else forwarded[0]).encode()))
+    asked = {item.get("id"): item for item in items}
+    for answer in answers if isinstance(answers, list) else [answers]:
+        item = asked.get(answer.get("id")) if isinstance(answer, dict) else None
+        result = answer.get("result") if item else None
+        p = (item or {}).get("params") or []
+        forged_at = opts.get("header_hash_at")
+        if item and item.get("method") == "eth_getBlockByNumber" and forged_at is not None and result and p \
+                and str(p[0]).startswith("0x") and int(str(p[0]), 16) == int(forged_at):
+            result["hash"] = "0x" + "ee" * 32
+        if item and item.get("method") == "eth_getTransactionReceipt" and fake and p and str(p[0]).lower() == fake and result:
+            result["transactionHash"] = fake
+            for log in result.get("logs", []):
+                log["transactionHash"] = fake
+    return json.dumps(answers).encode()
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
