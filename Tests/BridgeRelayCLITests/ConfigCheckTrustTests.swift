@@ -9,7 +9,9 @@ struct ConfigCheckTrustTests {
     static func check(_ extra: [String]) async throws -> CLIRunner.Result {
         let dir = CLIRunner.temporaryDirectory()
         let keystore = dir + "/keystore.json"
-        try "{}".write(toFile: keystore, atomically: true, encoding: .utf8)
+        // A real keystore: `config check` reads its clear fields (a garbage file is a problem of its own).
+        let created = try await CLIRunner.run(["keygen", "--keystore", keystore, "--insecure-fast-kdf"], environment: NodeFixture.environment)
+        #expect(created.status == 0, "keygen: \(created.stderr)")
         return try await CLIRunner.run([
             "config", "check", "--config", repositoryRoot + "/config/localnet/validator-1.yaml", "--set", "keystore.path=\(keystore)",
             "--set", "keystore.passphrase_file=", "--set", "data_dir=\(dir)/data",
