@@ -30,6 +30,19 @@ def chain_locks(eth_rpc):
     return {log["transactionHash"].lower() for log in logs}
 
 
+def note_completed(apis, locks, completed_at):
+    """Record when each lock is first seen completed on any validator (polled during the run,
+    not only at the end: the latency is measured from the lock, not from the drain)."""
+    for api in apis:
+        try:
+            for a in all_attestations(api):
+                tx = a["observation"]["tx_hash"].lower()
+                if a["status"] == "completed" and tx in locks and tx not in completed_at:
+                    completed_at[tx] = time.time()
+        except (OSError, ValueError):  # down, stopped, restarting or shedding load: next one
+            pass
+
+
 def healthy(api, timeout=2.0):
     try:
         with urllib.request.urlopen(f"{api}/healthz", timeout=timeout) as r:
@@ -48,6 +61,7 @@ class Chaos:
         self.problems = []  # what makes the run fail besides the lock accounting
         self.stopped = set()  # pids we SIGSTOPped and must SIGCONT
         self.events = []
+        self.turn = 0  # index of the next chaos event
 
     def start(self):
         cmd = [sys.executable, os.path.join(ROOT, "deploy/localnet/localnet.py"), "--fresh", "--keep-going", "--devnets-restarted-outside", "--dir", self.dir,
@@ -146,7 +160,7 @@ class Chaos:
                 log.write(chunk)
                 log.flush()
         threading.Thread(target=drain, daemon=True).start()
-        self.note(f"the {which} devnet is back at {ready['rpc']} with its state")
+        say(f"the {which} devnet is back at {ready['rpc']} with its state")
 
 
 def main():
@@ -182,7 +196,7 @@ def main():
             lambda: chaos.kill_and_restart_devnet("ethereum", 3),
             lambda: chaos.kill_and_restart_devnet("koinos", 3),
         ]
-        locks, n, next_event = {}, 0, time.time() + args.event_every
+        locks, completed_at, n, next_event = {}, {}, 0, time.time() + args.event_every
         end = time.time() + args.minutes * 60
         while time.time() < end:
             kind = "native" if n % 2 else "erc20"
@@ -194,8 +208,10 @@ def main():
             except (OSError, RuntimeError) as e:  # a devnet down, stopped or restarting
                 say(f"lock failed ({e}); trying again")
             if time.time() >= next_event:
-                events[len(chaos.events) % len(events)]()
+                events[chaos.turn % len(events)]()
+                chaos.turn += 1
                 next_event = time.time() + args.event_every
+            note_completed(apis[::-1], locks, completed_at)  # validator 1, under HTTP load, last
             if chaos.net.poll() is not None:
                 raise RuntimeError("the localnet stopped during the chaos run")
             time.sleep(args.interval)
@@ -203,16 +219,9 @@ def main():
         for tx in chain_locks(eth["rpc"]):  # made, but the answer was lost: must complete too
             locks.setdefault(tx, None)
         say(f"{acknowledged} locks acknowledged, {len(locks)} on the chain; waiting for the last ones")
-        completed_at = {}
         deadline = time.time() + args.drain_timeout
         while time.time() < deadline and len(completed_at) < len(locks):
-            try:
-                for a in all_attestations(apis[0]):
-                    tx = a["observation"]["tx_hash"].lower()
-                    if a["status"] == "completed" and tx in locks and tx not in completed_at:
-                        completed_at[tx] = time.time()
-            except OSError:
-                pass
+            note_completed(apis, locks, completed_at)
             time.sleep(1)
         load_summary = json.loads(load.stdout.readline() or "{}")
         frozen = [api for api in apis if not healthy(api)]
