@@ -169,7 +169,7 @@ def main():
     p.add_argument("--interval", type=float, default=3.0, help="seconds between locks")
     p.add_argument("--validators", type=int, default=3)
     p.add_argument("--clients", type=int, default=100, help="keep-alive HTTP clients on validator 1")
-    p.add_argument("--event-every", type=float, default=20.0, help="seconds between chaos events")
+    p.add_argument("--event-every", type=float, default=15.0, help="seconds between chaos events")
     p.add_argument("--drain-timeout", type=float, default=240, help="seconds allowed after the last lock")
     p.add_argument("--dir", default=os.path.join(ROOT, ".localnet", "chaos"))
     p.add_argument("--bin", default=os.environ.get("BRIDGE_RELAY_BIN"))
@@ -187,14 +187,15 @@ def main():
         load = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy/localnet/http_load.py"), "--api", apis[0],
                                  "--clients", str(args.clients), "--seconds", str(args.minutes * 60)],
                                 stdout=subprocess.PIPE, text=True)
+        # Validator and devnet events alternate, so a default run (~7 events) has each kind.
         events = [
             lambda: chaos.kill_and_restart(len(apis) - 1, 5),
-            lambda: chaos.pause(chaos.pids[1 % len(apis)], summary["validators"][1 % len(apis)]["name"], 10),
-            lambda: chaos.pause(eth["pid"], "the Ethereum devnet", 10),
-            lambda: chaos.pause(koinos["pid"], "the Koinos simulator", 10),
-            lambda: chaos.kill_and_restart(0, 5),
             lambda: chaos.kill_and_restart_devnet("ethereum", 3),
+            lambda: chaos.pause(chaos.pids[1 % len(apis)], summary["validators"][1 % len(apis)]["name"], 10),
             lambda: chaos.kill_and_restart_devnet("koinos", 3),
+            lambda: chaos.pause(eth["pid"], "the Ethereum devnet", 10),
+            lambda: chaos.kill_and_restart(0, 5),
+            lambda: chaos.pause(koinos["pid"], "the Koinos simulator", 10),
         ]
         locks, completed_at, n, next_event = {}, {}, 0, time.time() + args.event_every
         end = time.time() + args.minutes * 60
