@@ -64,7 +64,7 @@ class Chaos:
         self.turn = 0  # index of the next chaos event
 
     def start(self):
-        cmd = [sys.executable, os.path.join(ROOT, "deploy/localnet/localnet.py"), "--fresh", "--keep-going", "--devnets-restarted-outside", "--dir", self.dir,
+        cmd = [sys.executable, os.path.join(ROOT, "deploy/localnet/localnet.py"), "--fresh", "--keep-going", "--restartable-devnets", "--dir", self.dir,
                "--validators", str(self.args.validators), "--max-lifetime", str(int(self.args.minutes * 60 + self.args.drain_timeout + 600))]
         if self.args.bin:
             cmd += ["--bin", self.args.bin]
