@@ -142,19 +142,25 @@ class Network:
         os.makedirs(self.logs, exist_ok=True)
         validators = [self.keygen(i) for i in range(1, self.args.validators + 1)]
         self.log(f"{len(validators)} validator keystores ready")
-        eth_proc, eth = self.spawn("ethereum", [os.path.join(ROOT, "deploy/devnet/ethereum/start"), "--port", "0",
-                                         "--validators", ",".join(v["ethereum_address"] for v in validators),
-                                         "--block-time-ms", str(self.args.eth_block_ms),
-                                         "--max-lifetime", str(self.args.max_lifetime)], ready_line=True)
-        eth["pid"] = eth_proc.pid
+        # Fixed ports, and with --restartable-devnets state files: a devnet killed and started again
+        # with the same command (chaos.py does) comes back on the same URL with its chain; the
+        # command is in localnet.json. Without the flag no state file (its cost grows with the chain).
+        eth_state = ["--state-file", os.path.join(self.dir, "ethereum-state.bin")] if self.args.restartable_devnets else []
+        koinos_state = ["--state-file", os.path.join(self.dir, "koinos-state.json")] if self.args.restartable_devnets else []
+        eth_cmd = [os.path.join(ROOT, "deploy/devnet/ethereum/start"), "--port", str(free_port()),
+                   "--validators", ",".join(v["ethereum_address"] for v in validators),
+                   "--block-time-ms", str(self.args.eth_block_ms), "--max-lifetime", str(self.args.max_lifetime),
+                   *eth_state]
+        eth_proc, eth = self.spawn("ethereum", eth_cmd, ready_line=True)
+        eth["pid"], eth["cmd"] = eth_proc.pid, eth_cmd
         self.log(f"ethereum devnet at {eth['rpc']}")
-        kargs = [os.path.join(ROOT, "deploy/devnet/koinos/start"), "--port", "0", "--profile", "v2",
+        kargs = [os.path.join(ROOT, "deploy/devnet/koinos/start"), "--port", str(free_port()), "--profile", "v2",
                  "--validators", ",".join(v["koinos_address"] for v in validators),
-                 "--block-interval-ms", "500", "--max-lifetime", str(self.args.max_lifetime)]
+                 "--block-interval-ms", "500", "--max-lifetime", str(self.args.max_lifetime), *koinos_state]
         for v in validators:
             kargs += ["--account", f"{v['koinos_address']}:1000000000000"]
         koinos_proc, koinos = self.spawn("koinos", kargs, ready_line=True)
-        koinos["pid"] = koinos_proc.pid
+        koinos["pid"], koinos["cmd"] = koinos_proc.pid, kargs
         self.log(f"koinos simulator at {koinos['rpc']}")
         nodes = []
         for v in validators:
@@ -204,6 +210,9 @@ def main():
     p.add_argument("--start-timeout", type=float, default=120)
     p.add_argument("--max-lifetime", type=int, default=7200, help="devnets stop by themselves after S seconds")
     p.add_argument("--keep-going", action="store_true", help="keep running when a validator process exits (tests restart them)")
+    p.add_argument("--restartable-devnets", action="store_true",
+                   help="devnets keep a --state-file in --dir, and a devnet exiting does not stop the network "
+                        "(the caller restarts it with localnet.json's cmd)")
     p.add_argument("--exit-when-ready", action="store_true", help="start, print the summary, stop (smoke check)")
     args = p.parse_args()
     net = Network(args)
@@ -221,8 +230,11 @@ def main():
         deadline = time.time() + args.max_lifetime
         while not stop["now"] and not args.exit_when_ready and time.time() < deadline:
             for name, proc in net.procs:
-                # --keep-going: a test kills and restarts validators itself; only the devnets count.
+                # --keep-going: a test kills and restarts validators itself; only the devnets count,
+                # unless --restartable-devnets says the caller restarts those too (chaos.py).
                 if args.keep_going and name.startswith("validator-"):
+                    continue
+                if args.restartable_devnets and name in ("ethereum", "koinos"):
                     continue
                 if proc.poll() is not None:
                     net.log(f"{name} exited with {proc.returncode}; stopping the network")

@@ -43,6 +43,8 @@ def parse_args(argv):
     ap.add_argument("--block-time-ms", type=int, default=0, help="mine a block every N ms (0: only on tx)")
     ap.add_argument("--max-log-range", type=int, default=0, help="eth_getLogs: max blocks per query (0: none)")
     ap.add_argument("--max-logs", type=int, default=0, help="eth_getLogs: max logs per answer (0: none)")
+    ap.add_argument("--state-file", help="load the chain from this file when it exists; save it after "
+                    "every change (see ethdevnet/state_file.py)")
     ap.add_argument("--info-file", help="also write the ready object (plus ABIs) to this file")
     ap.add_argument("--max-lifetime", type=float, default=0, help="exit by itself after N seconds (0: never)")
     ap.add_argument("--verbose", action="store_true")
@@ -87,9 +89,22 @@ def main(argv=None) -> int:
 
     t0 = time.monotonic()
     node = Node(a.chain_id, a.finality_depth, a.safe_depth, a.max_log_range, a.max_logs, a.verbose)
-    info = node.deploy(validators, a.bridge_chain_id)  # deploys with automine
+    restored = False
+    if a.state_file:
+        from ethdevnet.state_file import StateFile
+
+        node.state_file = StateFile(a.state_file)
+        if node.state_file.exists():
+            try:
+                node.state_file.load(node)
+            except (OSError, ValueError, KeyError) as e:
+                raise SystemExit(f"devnet: cannot load --state-file {a.state_file}: {e}")
+            restored = True
+    info = node.info if restored else node.deploy(validators, a.bridge_chain_id)  # deploys with automine
     node.block_time_ms = a.block_time_ms
-    node.chain.automine = a.block_time_ms == 0  # with a block clock, transactions wait for a block
+    with node.chain.lock:
+        node.chain.automine = a.block_time_ms == 0  # with a block clock, transactions wait for a block
+        node.save_state()
     # Request threads run the EVM, which recurses deeply (py-evm lifts the recursion
     # limit to 100000): give them room. The size is reserved, not committed, memory.
     threading.stack_size(256 * 1024 * 1024)
@@ -99,10 +114,10 @@ def main(argv=None) -> int:
     ready = {"event": "ready", "rpc": rpc, "chain_id": a.chain_id, "bridge": info["bridge"],
              "token": info["token"], "token_decimals": info["token_decimals"], "weth": info["weth"],
              "wrapped_token": info["wrapped_token"], "v1_events": info["v1_events"],
-             "lock_batcher": info["lock_batcher"], "bridge_chain_id": a.bridge_chain_id,
-             "validators": validators, "bridge_deploy_block": info["bridge_deploy_block"],
+             "lock_batcher": info["lock_batcher"], "bridge_chain_id": info["bridge_chain_id"],
+             "validators": info["validators"], "bridge_deploy_block": info["bridge_deploy_block"],
              "head": node.chain.head(), "finality_depth": a.finality_depth, "safe_depth": a.safe_depth,
-             "deploy_seconds": round(time.monotonic() - t0, 3)}
+             "deploy_seconds": round(time.monotonic() - t0, 3), "restored": restored}
     node.info["rpc"] = rpc
     if a.info_file:
         Path(a.info_file).write_text(json.dumps(dict(ready, abi=info["abi"]), indent=1) + "\n")
@@ -122,7 +137,10 @@ def main(argv=None) -> int:
             _note("devnet: --max-lifetime reached, stopping")
             break
         if tick and now >= next_block:
-            node.mine_tick()
+            try:
+                node.mine_tick()
+            except Exception as e:  # noqa: BLE001 - e.g. the state file cannot be written: keep serving
+                _note(f"devnet: block clock: {e}")
             next_block = max(next_block + tick, time.monotonic())  # fell behind: no burst
             continue
         wait = 0.2 if not tick else next_block - now

@@ -33,17 +33,24 @@ def main(argv: list[str]) -> int:
         print(f"koinos_sim: configuration error: {exc}", file=sys.stderr)
         return 2
     sim = Simulator(config)
-    if config.state_file and os.path.exists(config.state_file):
+    restored = bool(config.state_file and os.path.exists(config.state_file))
+    if restored:
         try:
             persist.load(sim, config.state_file)
         except (ValueError, OSError, KeyError) as exc:
             print(f"koinos_sim: cannot load state file: {exc}", file=sys.stderr)
             return 2
     control = SimulatorMethods(sim)
-    server = make_server(Dispatcher(KoinosMethods(sim.chain), control), config.port)
+    after_change = None
+    if config.state_file:
+        def after_change():
+            persist.save(sim, config.state_file)
+        sim.after_change = after_change
+        after_change()  # a fresh chain is on disk before the ready line
+    server = make_server(Dispatcher(KoinosMethods(sim.chain), control, after_change), config.port)
     rpc_url = f"http://127.0.0.1:{server.server_address[1]}"
     control.rpc_url = rpc_url
-    ready = json.dumps(sim.info(rpc_url), separators=(",", ":"))
+    ready = json.dumps(dict(sim.info(rpc_url), restored=restored), separators=(",", ":"))
     if config.info_file:
         with open(config.info_file, "w", encoding="utf-8") as handle:
             handle.write(ready + "\n")

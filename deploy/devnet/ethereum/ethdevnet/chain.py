@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from .state_file import TrackingDict
 from .wire import INVALID_PARAMS, SERVER_ERROR, RpcError, data_bytes, invalid, quantity, to_wire
 
 TAGS = ("latest", "safe", "finalized", "earliest", "pending")
@@ -27,6 +28,27 @@ class Chain:
         self.finalized_floor = 0  # "finalized" never moves back (except a forced reorg)
         self.automine = True  # False: transactions wait in the pending block for evm_mine
         self.accounts = list(self.et.get_accounts())
+        memory_db = self.evm.chaindb.db.wrapped_db  # eth-tester's AtomicDB over a MemoryDB
+        memory_db.kv_store = TrackingDict(memory_db.kv_store)
+
+    # -- the chain database (see state_file.py) ---------------------------------------------
+    def kv_store(self) -> TrackingDict:
+        return self.evm.chaindb.db.wrapped_db.kv_store
+
+    def pending_header_rlp(self) -> bytes:
+        import rlp
+
+        return rlp.encode(self.evm.header)
+
+    def restore(self, kv: dict, pending_header_rlp: bytes) -> None:
+        """Replace the chain by a saved one: its key-value store and pending header."""
+        import rlp
+        from eth.db.atomic import AtomicDB
+        from eth.db.backends.memory import MemoryDB
+
+        chain_class, header_class = type(self.evm), type(self.evm.header)
+        header = rlp.decode(pending_header_rlp, sedes=header_class)
+        self.et.backend.chain = chain_class(AtomicDB(MemoryDB(TrackingDict(kv))), header)
 
     # -- head and finality ---------------------------------------------------------------
     @property

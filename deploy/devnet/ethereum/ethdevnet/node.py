@@ -21,6 +21,38 @@ class Node(EthApi, ControlApi, LockApi):
         self.info: dict = {"chain_id": chain_id}
         self.verbose = verbose
         self.block_time_ms = 0  # set by devnet.py when a block clock runs
+        self.state_file = None  # a StateFile: saved after every change (devnet.py --state-file)
+
+    # -- --state-file ----------------------------------------------------------------------
+    def state_meta(self) -> dict:
+        c = self.chain
+        return {"version": 1, "chain_id": c.chain_id, "pending_header": c.pending_header_rlp().hex(),
+                "info": {k: v for k, v in self.info.items() if k != "rpc"},
+                "finalized_floor": c.finalized_floor, "automine": c.automine,
+                "snapshots": {str(k): v.hex() for k, v in c.et._snapshots.items()},
+                "next_snapshot": max(c.et._snapshots, default=-1) + 1}
+
+    def restore(self, meta: dict, kv: dict) -> None:
+        import itertools
+
+        c = self.chain
+        with c.lock:
+            c.restore(kv, bytes.fromhex(meta["pending_header"]))
+            self.info.update(meta["info"])
+            c.finalized_floor = int(meta["finalized_floor"])
+            c.automine = bool(meta["automine"])
+            c.et._snapshots = {int(k): bytes.fromhex(v) for k, v in meta["snapshots"].items()}
+            c.et._snapshot_counter = itertools.count(int(meta["next_snapshot"]))
+
+    def save_state(self) -> None:
+        """With the chain lock held: write the state file when anything changed. A failed
+        write is an error for the request that made the change (it is not durable)."""
+        if self.state_file is None:
+            return
+        try:
+            self.state_file.save_if_changed(self)
+        except OSError as e:
+            raise RpcError(SERVER_ERROR, f"state file not written: {e}") from None
 
     def deploy(self, validators: list[str], bridge_chain_id: int) -> dict:
         from .contracts import deploy
@@ -29,6 +61,7 @@ class Node(EthApi, ControlApi, LockApi):
             self.info.update(deploy(self, validators, bridge_chain_id))
             self.info.update(bridge_chain_id=bridge_chain_id, validators=list(validators))
             self.chain.note_finality()
+            self.save_state()
         return self.info
 
     def handle(self, method: str, params):
@@ -54,9 +87,11 @@ class Node(EthApi, ControlApi, LockApi):
                 raise RpcError(code, f"{type(e).__name__}: {e}") from None
             finally:
                 self.chain.note_finality()
+                self.save_state()
 
     def mine_tick(self) -> None:
         """One block of the --block-time-ms clock."""
         with self.chain.lock:
             self.mine(1)
             self.chain.note_finality()
+            self.save_state()

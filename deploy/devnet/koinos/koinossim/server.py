@@ -27,10 +27,16 @@ def _error(req_id, code: int, message: str, data=None) -> dict:
     return {"jsonrpc": "2.0", "id": req_id, "error": err}
 
 
+# Methods that change the chain, the mempool or accounts: `after_change` runs before they answer.
+CHANGING = {"chain.submit_transaction", "simulator.set_account_rc", "simulator.set_time_offset",
+            "simulator.produce_block", "simulator.set_balance", "simulator.drop_pending"}
+
+
 class Dispatcher:
-    def __init__(self, koinos_methods, simulator_methods):
+    def __init__(self, koinos_methods, simulator_methods, after_change=None):
         self.koinos = koinos_methods
         self.simulator = simulator_methods
+        self.after_change = after_change  # e.g. save the state file (an error fails the request)
 
     def handle_body(self, body: bytes):
         try:
@@ -73,6 +79,14 @@ class Dispatcher:
             return _error(req_id, -32603, f"internal error: {exc}", json.dumps({"code": 100}))
 
     def call(self, method: str, params):
+        if self.after_change is None or method not in CHANGING:
+            return self._call(method, params)
+        with self.simulator.chain.lock:  # the change and its save, before anyone sees it
+            result = self._call(method, params)
+            self.after_change()
+            return result
+
+    def _call(self, method: str, params):
         if method.startswith("simulator."):
             handler = self.simulator.table.get(method)
             if handler is None:

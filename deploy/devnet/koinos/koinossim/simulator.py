@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Builds a simulated chain from a `SimConfig`: accounts, tokens, the bridge, block producer."""
 
+import logging
 import threading
 
 from . import crypto
@@ -9,6 +10,8 @@ from .config import SimConfig
 from .contracts.bridge import BridgeContract
 from .contracts.token import TokenContract
 from .textenc import b58encode, b64encode
+
+log = logging.getLogger("koinsim")
 
 
 class Simulator:
@@ -33,6 +36,7 @@ class Simulator:
         self.production_enabled = config.block_interval_ms > 0
         self._stop = threading.Event()
         self._producer: threading.Thread | None = None
+        self.after_change = None  # called with the chain lock held after each produced block
         self.chain.produce_block()
 
     def _genesis(self, storage) -> None:
@@ -79,7 +83,13 @@ class Simulator:
         interval = self.config.block_interval_ms / 1000.0
         while not self._stop.wait(interval):
             if self.production_enabled:
-                self.chain.produce_block()
+                with self.chain.lock:  # the block and its save: no reader sees it unsaved
+                    self.chain.produce_block()
+                    if self.after_change is not None:
+                        try:
+                            self.after_change()
+                        except OSError as exc:
+                            log.error("state file not written: %s", exc)
 
     def stop(self) -> None:
         self._stop.set()
