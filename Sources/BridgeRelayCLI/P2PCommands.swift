@@ -31,6 +31,16 @@ struct P2PIdentityOptions: ParsableArguments {
 
     /// The identity, or nil when no option was given. A keystore is unlocked (Argon2id) on a
     /// thread of its own; its failure is one `CLIFailure` line.
+    /// `load()`, with a failure printed as one line and turned into its exit status.
+    func loadOrExit() async throws -> Libp2pPrivateKey? {
+        do {
+            return try await load()
+        } catch let failure as CLIFailure {
+            printError(failure.message)
+            throw ExitCode(failure.status)
+        }
+    }
+
     func load() async throws -> Libp2pPrivateKey? {
         let given = [keystore != nil, seed != nil, keyFile != nil].filter { $0 }.count
         guard given <= 1 else { throw ValidationError("use only one of --keystore, --seed, --key-file") }
@@ -59,13 +69,7 @@ struct P2PIDCommand: AsyncParsableCommand {
     @OptionGroup var identity: P2PIdentityOptions
 
     func run() async throws {
-        let loaded: Libp2pPrivateKey?
-        do {
-            loaded = try await identity.load()
-        } catch let failure as CLIFailure {
-            printError(failure.message)
-            throw ExitCode(failure.status)
-        }
+        let loaded = try await identity.loadOrExit()
         guard let key = loaded else { throw ValidationError("give --keystore, --seed or --key-file") }
         print("peer id:    \(key.peerID)")
         print("key type:   \(key.type)")
@@ -98,13 +102,7 @@ struct P2PPingCommand: AsyncParsableCommand {
     func run() async throws {
         let target: Multiaddr
         do { target = try Multiaddr(address) } catch { throw ValidationError("invalid multiaddr: \(error)") }
-        let loaded: Libp2pPrivateKey?
-        do {
-            loaded = try await identity.load()
-        } catch let failure as CLIFailure {
-            printError(failure.message)
-            throw ExitCode(failure.status)
-        }
+        let loaded = try await identity.loadOrExit()
         let key = loaded ?? Libp2pPrivateKey.generate(.ed25519)
         var configuration = Libp2pHostConfiguration()
         configuration.dialTimeout = .milliseconds(Int(timeout * 1000))
