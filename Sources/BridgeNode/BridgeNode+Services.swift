@@ -11,6 +11,7 @@ import ChainCrypto
 import CurlTransport
 import Ethereum
 import Koinos
+import KoinosP2P
 import Libp2pGossipsub
 import Libp2pHost
 import Logging
@@ -46,6 +47,12 @@ extension BridgeNode {
         var hostConfiguration = Libp2pHostConfiguration(listenAddresses: c.p2p.listen)
         hostConfiguration.agentVersion = "bridge-relay/\(version)"
         let host = Libp2pHost(privateKey: keys.p2pKey, configuration: hostConfiguration, logger: logger.labelled("bridge.p2p"))
+        // Koinos nodes that connect ask every peer for its chain id and head over peer RPC and
+        // drop (and block) a peer that cannot answer: answered from `koinos.rpc`.
+        let chainSource = KoinosRPCChainSource(
+            rpc: KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: 5_000))),
+            configuredChainID: c.koinos.chainID, advertise: c.p2p.advertiseHead)
+        KoinosPeerRPCServer(source: chainSource, logger: logger.labelled("bridge.p2p.peerrpc")).install(on: host)
         let gossipsub = Gossipsub(host: host, logger: logger.labelled("bridge.p2p.gossip"))
         var gossipConfiguration = BridgeGossipConfiguration()
         gossipConfiguration.topic = c.p2p.topic

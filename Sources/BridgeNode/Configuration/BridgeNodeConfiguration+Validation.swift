@@ -74,6 +74,9 @@ extension BridgeNodeConfiguration {
             if let m = ConfigChecks.multiaddrProblem(a, needsPeerID: true) { add("p2p.bootstrap[\(i)]", m) }
         }
         if p2p.topic.isEmpty { add("p2p.topic", "must not be empty") }
+        if ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead) == nil {
+            add("p2p.advertise_head", "must be lib or head, got \(ConfigChecks.quoted(p2p.advertiseHead))")
+        }
 
         // keystore
         if keystore.path.isEmpty {

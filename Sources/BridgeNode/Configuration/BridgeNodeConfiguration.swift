@@ -62,6 +62,9 @@ public struct BridgeNodeConfiguration: Sendable {
         public var listen: [String] = ["/ip4/0.0.0.0/tcp/8888"]
         public var bootstrap: [String] = []
         public var topic: String = "plugin.bridge"
+        /// The head announced to Koinos nodes over peer RPC: `lib` (the last irreversible block:
+        /// they see the relay as synced and never ask it for blocks) or `head`.
+        public var advertiseHead: String = "lib"
     }
 
     /// `keystore.*`.
@@ -143,6 +146,7 @@ public struct BridgeNodeConfiguration: Sendable {
         p2p.listen = r.stringList("p2p.listen", default: p.listen)
         p2p.bootstrap = r.stringList("p2p.bootstrap", default: p.bootstrap)
         p2p.topic = r.string("p2p.topic", default: p.topic)
+        p2p.advertiseHead = r.string("p2p.advertise_head", default: p.advertiseHead)
 
         keystore.path = r.string("keystore.path", default: Keystore().path)
         keystore.passphraseFile = r.string("keystore.passphrase_file", default: Keystore().passphraseFile)

@@ -55,6 +55,15 @@ public struct ValidatedConfiguration: Sendable {
         public var listen: [Multiaddr]
         public var bootstrap: [Multiaddr]
         public var topic: String
+        public var advertiseHead: AdvertisedHead
+    }
+
+    /// `p2p.advertise_head`: the head announced to Koinos nodes over peer RPC.
+    public enum AdvertisedHead: String, Sendable, CaseIterable {
+        /// The last irreversible block: Koinos nodes see the relay as synced.
+        case lib
+        /// The head block (a Koinos node may then ask for blocks, which the relay does not serve).
+        case head
     }
 
     /// `log.format`.
@@ -108,7 +117,8 @@ extension BridgeNodeConfiguration {
             let policy = ValidatedConfiguration.RelayerPolicy(rawValue: koinos.relayerPolicy),
             let level = Logger.Level(rawValue: log.level), let format = ValidatedConfiguration.LogFormat(rawValue: log.format),
             let tokens = typedTokens(), let listen = try? p2p.listen.map({ try Multiaddr($0) }),
-            let bootstrap = try? p2p.bootstrap.map({ try Multiaddr($0) })
+            let bootstrap = try? p2p.bootstrap.map({ try Multiaddr($0) }),
+            let advertise = ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead)
         else { return nil }
         let pin = koinos.validatorsPin.compactMap { KoinosAddress($0)?.bytes }
         guard pin.count == koinos.validatorsPin.count else { return nil }
@@ -124,7 +134,7 @@ extension BridgeNodeConfiguration {
                 endpoint: koinos.rpc, extraEndpoints: koinos.extraRPC, validatorsPin: pin, chainID: chainID, bridgeContract: bridge,
                 chain: koinos.chain, tokens: tokens.isEmpty ? nil : tokens, signatureLifetimeMs: koinos.signatureLifetimeMs,
                 rcLimitCap: koinos.rcLimitCap, submitTimeoutMs: koinos.submitTimeoutMs, relayerPolicy: policy),
-            validators: validators, p2p: .init(listen: listen, bootstrap: bootstrap, topic: p2p.topic), dataDirectory: resolve(dataDir),
+            validators: validators, p2p: .init(listen: listen, bootstrap: bootstrap, topic: p2p.topic, advertiseHead: advertise), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
     }
 
