@@ -99,19 +99,10 @@ public final class KoinosPeerRPCServer: Sendable {
         do {
             switch request {
             case .getChainID:
-                if let cached = state.withLock({ $0.chainID }) { return reply(service, method, .map([(.string("ID"), .bytes(cached))])) }
-                let id = try await backend { try await $0.chainID() }
-                state.withLock { $0.chainID = id }
+                let id = try await sharedChainID()
                 return reply(service, method, .map([(.string("ID"), .bytes(id))]))
             case .getHeadBlock:
-                let head: (id: [UInt8], height: UInt64)
-                if let cached = state.withLock({ $0.cachedHead(nowMs: Self.nowMs) }) {
-                    head = cached
-                } else {
-                    head = try await backend { try await $0.advertisedHead() }
-                    let expires = Self.nowMs &+ limits.headCacheMilliseconds
-                    state.withLock { $0.head = (head, expires) }
-                }
+                let head = try await sharedHead()
                 return reply(service, method, .map([(.string("ID"), .bytes(head.id)), (.string("Height"), .uint(head.height))]))
             case .getAncestorBlockID(let parent, let height):
                 let id = try await backend { try await $0.ancestorBlockID(of: parent, atHeight: height) }
@@ -127,6 +118,56 @@ public final class KoinosPeerRPCServer: Sendable {
         } catch {
             logger.debug("peer rpc backend call failed", metadata: ["peerrpc.method": "\(method)", "error": "\(error)"])
             return failure("internal error")
+        }
+    }
+
+    /// The chain id: cached once read; concurrent first callers share one backend call.
+    private func sharedChainID() async throws -> [UInt8] {
+        let fetch: Task<[UInt8], any Error> = state.withLock { s in
+            if let cached = s.chainID { return Task { cached } }
+            if let running = s.chainIDFetch { return running }
+            let source = self.source
+            let task = Task { try await source.chainID() }
+            s.chainIDFetch = task
+            return task
+        }
+        return try await awaitShared(fetch) { s, result in
+            guard s.chainIDFetch == fetch else { return }  // settled by an earlier waiter
+            s.chainIDFetch = nil
+            if case .success(let id) = result { s.chainID = id }
+        }
+    }
+
+    /// The advertised head: reused for `headCacheMilliseconds`; concurrent callers share one backend call.
+    private func sharedHead() async throws -> (id: [UInt8], height: UInt64) {
+        let fetch: Task<(id: [UInt8], height: UInt64), any Error> = state.withLock { s in
+            if let cached = s.cachedHead(nowMs: Self.nowMs) { return Task { cached } }
+            if let running = s.headFetch { return running }
+            let source = self.source
+            let task = Task { try await source.advertisedHead() }
+            s.headFetch = task
+            return task
+        }
+        let ttl = limits.headCacheMilliseconds
+        return try await awaitShared(fetch) { s, result in
+            guard s.headFetch == fetch else { return }  // settled by an earlier waiter
+            s.headFetch = nil
+            if case .success(let head) = result { s.head = (head, Self.nowMs &+ ttl) }
+        }
+    }
+
+    /// Waits for a shared fetch within the call timeout; `settle` records its outcome once.
+    private func awaitShared<T: Sendable>(
+        _ fetch: Task<T, any Error>, settle: @escaping @Sendable (inout PeerRPCServerState, Result<T, any Error>) -> Void
+    ) async throws -> T {
+        do {
+            return try await Deadline.run(limits.callTimeout) { [self] in
+                let result = await fetch.result
+                state.withLock { settle(&$0, result) }
+                return try result.get()
+            }
+        } catch is Deadline.Expired {
+            throw PeerRPCRequest.Refusal("timeout: the Koinos node did not answer in time")
         }
     }
 

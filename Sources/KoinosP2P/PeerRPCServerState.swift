@@ -16,6 +16,9 @@ struct PeerRPCServerState {
     private(set) var inFlight = 0
     var chainID: [UInt8]?
     var head: (value: (id: [UInt8], height: UInt64), expiresMs: UInt64)?
+    /// The backend fetches under way: callers that miss the cache together share one call.
+    var chainIDFetch: Task<[UInt8], any Error>?
+    var headFetch: Task<(id: [UInt8], height: UInt64), any Error>?
 
     init(limits: KoinosPeerRPCServer.Limits) { self.limits = limits }
 
