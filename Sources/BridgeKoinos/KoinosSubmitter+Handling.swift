@@ -48,10 +48,17 @@ extension KoinosSubmitter {
                 included = try await rpc.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
             }
             let timedOut = now >= (record.submittedAtMs ?? record.updatedAtMs) &+ configuration.inclusionTimeoutMs
-            guard included || timedOut else { return true }
+            let seenCompleted = record.completedSeenAtHeight != nil
+            guard included || timedOut || seenCompleted else { return true }
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                await markCompleted(&record, now: now, note: included ? nil : "completed by another submitter")
+                try await completionSeen(&record, now: now, note: included ? nil : "completed by another submitter")
                 return true
+            }
+            if seenCompleted {
+                forgetDroppedCompletion(&record, observationID: o.id)
+                resyncNonce()
+                record.status = .pending
+                return false
             }
             if included {
                 if record.status != .included {
@@ -87,9 +94,10 @@ extension KoinosSubmitter {
         let payer = configuration.payerAddress
         do {
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                await markCompleted(&record, now: now, note: "already completed on Koinos")
+                try await completionSeen(&record, now: now, note: "already completed on Koinos")
                 return
             }
+            if record.completedSeenAtHeight != nil { forgetDroppedCompletion(&record, observationID: o.id) }
             guard let signatures = submissionSignatures(o, set: set) else {
                 let reason = "fewer than Q(N) = \(set.quorum(o.profile)) current validators signed"
                 await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
@@ -156,9 +164,10 @@ extension KoinosSubmitter {
     ) async {
         do {
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                await markCompleted(&record, now: now, note: "completed by another submitter")
+                try await completionSeen(&record, now: now, note: "completed by another submitter")
                 return
             }
+            if record.completedSeenAtHeight != nil { forgetDroppedCompletion(&record, observationID: record.observationID) }
         } catch {
             logger.debug("Transfer status check failed", metadata: ["error": "\(error)"])
         }

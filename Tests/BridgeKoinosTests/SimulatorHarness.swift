@@ -16,10 +16,13 @@ struct SubmitterNode {
 }
 
 extension KoinosSimulatorProcess {
-    /// Starts a simulator whose validators are `validators`, each funded with mana; on-demand blocks.
-    static func start(validators: [TestValidator], profile: ContractProfile, extra: [String] = []) async throws -> KoinosSimulatorProcess? {
+    /// Starts a simulator whose validators are `validators`, each funded with mana; on-demand blocks,
+    /// each irreversible at once unless `irreversibleDepth` says otherwise (LIB = head − depth).
+    static func start(
+        validators: [TestValidator], profile: ContractProfile, irreversibleDepth: Int = 0, extra: [String] = []
+    ) async throws -> KoinosSimulatorProcess? {
         var args = ["--profile", profile.rawValue, "--validators", validators.map(\.base58).joined(separator: ","),
-                    "--block-interval-ms", "0", "--mana-regen-ms", "3600000"]
+                    "--block-interval-ms", "0", "--mana-regen-ms", "3600000", "--irreversible-depth", String(irreversibleDepth)]
         for v in validators { args += ["--account", "\(v.base58):5000000000"] }
         return try await start(args + extra)
     }
