@@ -125,7 +125,7 @@ let package = Package(
             name: "BridgeRelayCLI",
             dependencies: [
                 "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
-                "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "KoinosP2P", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 logging, metrics, lifecycle,

@@ -53,6 +53,7 @@ extension BridgeNode {
             rpc: KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: 5_000))),
             configuredChainID: c.koinos.chainID, advertise: c.p2p.advertiseHead)
         KoinosPeerRPCServer(source: chainSource, logger: logger.labelled("bridge.p2p.peerrpc")).install(on: host)
+        let koinosPeering = KoinosPeering(host: host, addresses: c.p2p.koinosPeers, chainID: c.koinos.chainID, logger: logger.labelled("bridge.p2p.koinos"))
         let gossipsub = Gossipsub(host: host, logger: logger.labelled("bridge.p2p.gossip"))
         var gossipConfiguration = BridgeGossipConfiguration()
         gossipConfiguration.topic = c.p2p.topic
@@ -118,7 +119,9 @@ extension BridgeNode {
             recordOwnHeartbeat: { heartbeat in _ = try? await database.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
             logger: logger.labelled("bridge.p2p"))
 
-        let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.source.p2p.bootstrap, validators: { validatorSync.current.addresses })
+        let peers = LivePeerDirectory(
+            host: host, endpoint: endpoint, bootstrap: c.source.p2p.bootstrap, koinosPeers: c.source.p2p.koinosPeers, koinos: koinosPeering,
+            validators: { validatorSync.current.addresses })
         let readiness = [
             ReadinessCheck(name: "ethereum_watcher") { (try? await database.cursorBlock(cursorName)) != nil },
             ReadinessCheck(name: "p2p_peers") {
@@ -130,7 +133,8 @@ extension BridgeNode {
             c.p2p.bootstrap.isEmpty ? aggregator : StartAfterFirstPeer(base: aggregator, host: host, timeout: .seconds(20))
         let submission = AfterKoinosChainCheck(
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
-        return LiveServices(services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness)
+        return LiveServices(
+            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness)
     }
 
     static func curl(_ url: String, timeoutMs: UInt64) -> CurlTransportConfiguration {

@@ -73,6 +73,9 @@ extension BridgeNodeConfiguration {
         for (i, a) in p2p.bootstrap.enumerated() {
             if let m = ConfigChecks.multiaddrProblem(a, needsPeerID: true) { add("p2p.bootstrap[\(i)]", m) }
         }
+        for (i, a) in p2p.koinosPeers.enumerated() {
+            if let m = ConfigChecks.multiaddrProblem(a, needsPeerID: true) { add("p2p.koinos_peers[\(i)]", m) }
+        }
         if p2p.topic.isEmpty { add("p2p.topic", "must not be empty") }
         if ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead) == nil {
             add("p2p.advertise_head", "must be lib or head, got \(ConfigChecks.quoted(p2p.advertiseHead))")

@@ -65,6 +65,9 @@ public struct BridgeNodeConfiguration: Sendable {
         /// The head announced to Koinos nodes over peer RPC: `lib` (the last irreversible block:
         /// they see the relay as synced and never ask it for blocks) or `head`.
         public var advertiseHead: String = "lib"
+        /// Koinos nodes to connect to (`/ip4/…/tcp/…/p2p/<peer id>`); each must pass the Koinos
+        /// handshake (protocol version, same chain id) or is disconnected.
+        public var koinosPeers: [String] = []
     }
 
     /// `keystore.*`.
@@ -147,6 +150,7 @@ public struct BridgeNodeConfiguration: Sendable {
         p2p.bootstrap = r.stringList("p2p.bootstrap", default: p.bootstrap)
         p2p.topic = r.string("p2p.topic", default: p.topic)
         p2p.advertiseHead = r.string("p2p.advertise_head", default: p.advertiseHead)
+        p2p.koinosPeers = r.stringList("p2p.koinos_peers", default: p.koinosPeers)
 
         keystore.path = r.string("keystore.path", default: Keystore().path)
         keystore.passphraseFile = r.string("keystore.passphrase_file", default: Keystore().passphraseFile)

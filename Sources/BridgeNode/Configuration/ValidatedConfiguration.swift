@@ -56,6 +56,7 @@ public struct ValidatedConfiguration: Sendable {
         public var bootstrap: [Multiaddr]
         public var topic: String
         public var advertiseHead: AdvertisedHead
+        public var koinosPeers: [Multiaddr]
     }
 
     /// `p2p.advertise_head`: the head announced to Koinos nodes over peer RPC.
@@ -118,7 +119,8 @@ extension BridgeNodeConfiguration {
             let level = Logger.Level(rawValue: log.level), let format = ValidatedConfiguration.LogFormat(rawValue: log.format),
             let tokens = typedTokens(), let listen = try? p2p.listen.map({ try Multiaddr($0) }),
             let bootstrap = try? p2p.bootstrap.map({ try Multiaddr($0) }),
-            let advertise = ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead)
+            let advertise = ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead),
+            let koinosPeers = try? p2p.koinosPeers.map({ try Multiaddr($0) })
         else { return nil }
         let pin = koinos.validatorsPin.compactMap { KoinosAddress($0)?.bytes }
         guard pin.count == koinos.validatorsPin.count else { return nil }
@@ -134,7 +136,7 @@ extension BridgeNodeConfiguration {
                 endpoint: koinos.rpc, extraEndpoints: koinos.extraRPC, validatorsPin: pin, chainID: chainID, bridgeContract: bridge,
                 chain: koinos.chain, tokens: tokens.isEmpty ? nil : tokens, signatureLifetimeMs: koinos.signatureLifetimeMs,
                 rcLimitCap: koinos.rcLimitCap, submitTimeoutMs: koinos.submitTimeoutMs, relayerPolicy: policy),
-            validators: validators, p2p: .init(listen: listen, bootstrap: bootstrap, topic: p2p.topic, advertiseHead: advertise), dataDirectory: resolve(dataDir),
+            validators: validators, p2p: .init(listen: listen, bootstrap: bootstrap, topic: p2p.topic, advertiseHead: advertise, koinosPeers: koinosPeers), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
     }
 
