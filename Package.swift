@@ -138,7 +138,7 @@ let package = Package(
             dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pYamux", "Libp2pNoise", "Libp2pMultistream", "Libp2pHost", "Libp2pGossipsub",
-                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
+                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode", "BridgeTesting",
                 grdb, logging, nio, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -154,6 +154,9 @@ let package = Package(
         .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto", "ProcessTestSupport"], swiftSettings: swiftSettings),
         // Test support: child processes (devnets, test servers) with deadlines.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings),
+        // Test support for the bridge stages: a virtual clock and an in-memory gossip network
+        // (shared by the tests and the in-process benchmarks; no production target depends on it).
+        .target(name: "BridgeTesting", dependencies: ["BridgeCore", "BridgeGossip"], path: "Tests/BridgeTesting", swiftSettings: swiftSettings),
         .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -177,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "BridgeKoinosTests",
             dependencies: [
-                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto",
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto", "BridgeTesting",
                 "CurlTransport", "JSONRPC", grdb, .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -200,7 +203,7 @@ let package = Package(
             name: "BridgeAttestationTests",
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
-                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging, nio,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", logging, nio,
             ],
             swiftSettings: swiftSettings
         ),

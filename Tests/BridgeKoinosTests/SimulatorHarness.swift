@@ -2,6 +2,7 @@
 import BridgeCore
 import BridgeKoinos
 import BridgeStore
+import BridgeTesting
 import ChainCrypto
 import Foundation
 import JSONRPC
@@ -29,7 +30,7 @@ extension KoinosSimulatorProcess {
 
     /// A submitter node for `validator` (payer = the validator key) reading the set from the contract.
     func node(
-        _ validator: TestValidator, profile: ContractProfile, clock: ManualClock, takeoverMs: UInt64 = 10_000,
+        _ validator: TestValidator, profile: ContractProfile, clock: VirtualClock, takeoverMs: UInt64 = 10_000,
         configure: (inout KoinosSubmitterConfiguration) -> Void = { _ in }
     ) throws -> SubmitterNode {
         var c = KoinosSubmitterConfiguration(bridgeContract: bridge, profile: profile, payerKey: validator.key)

@@ -3,6 +3,7 @@ import BridgeCore
 import BridgeKoinos
 import BridgeSigning
 import BridgeStore
+import BridgeTesting
 import ChainCrypto
 import Foundation
 import JSONRPC
@@ -18,7 +19,7 @@ struct SubmitterFinalityTests {
     static let depth = 3
 
     /// One validator (so it is always its turn) and one stored quorum transfer.
-    static func setUp(_ sim: KoinosSimulatorProcess, _ validator: TestValidator, clock: ManualClock) throws -> (SubmitterNode, String, [UInt8]) {
+    static func setUp(_ sim: KoinosSimulatorProcess, _ validator: TestValidator, clock: VirtualClock) throws -> (SubmitterNode, String, [UInt8]) {
         let node = try sim.node(validator, profile: .v1, clock: clock)
         let recipient = TestValidator(key: .generate()).address
         let message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 4_242, nowMs: clock.nowMilliseconds)
@@ -31,14 +32,14 @@ struct SubmitterFinalityTests {
         let validator = TestValidator.make(1)[0]
         guard let sim = try await KoinosSimulatorProcess.start(validators: [validator], profile: .v1, irreversibleDepth: Self.depth)
         else { return }
-        let clock = ManualClock(SubmitterSimulatorTests.wallNow)
+        let clock = VirtualClock(startMilliseconds: SubmitterSimulatorTests.wallNow)
         let (node, id, recipient) = try Self.setUp(sim, validator, clock: clock)
 
         await node.submitter.tick()
         #expect(try await node.db.submission(for: id)?.status == .submitted)
         try await sim.produceBlock()
         let landedAt = try await sim.rpc.headInfo().height
-        clock.advance(3_000)
+        clock.advance(milliseconds: 3_000)
         await node.submitter.tick()
         let waiting = try #require(try await node.db.submission(for: id))
         #expect(waiting.status != .completed)
@@ -49,12 +50,12 @@ struct SubmitterFinalityTests {
 
         for _ in 0..<(Self.depth - 1) {
             try await sim.produceBlock()
-            clock.advance(3_000)
+            clock.advance(milliseconds: 3_000)
             await node.submitter.tick()
             #expect(try await node.db.submission(for: id)?.status != .completed)
         }
         try await sim.produceBlock()  // LIB reaches the completing block
-        clock.advance(3_000)
+        clock.advance(milliseconds: 3_000)
         await node.submitter.tick()
         #expect(try await node.db.submission(for: id)?.status == .completed)
         #expect(try QuorumFixture.observationStatus(id, in: node.db) == "completed")
@@ -66,13 +67,13 @@ struct SubmitterFinalityTests {
         let validator = TestValidator.make(1)[0]
         guard let sim = try await KoinosSimulatorProcess.start(validators: [validator], profile: .v1, irreversibleDepth: Self.depth)
         else { return }
-        let clock = ManualClock(SubmitterSimulatorTests.wallNow)
+        let clock = VirtualClock(startMilliseconds: SubmitterSimulatorTests.wallNow)
         let (node, id, recipient) = try Self.setUp(sim, validator, clock: clock)
 
         await node.submitter.tick()
         let firstTx = try #require(try await node.db.submission(for: id)?.koinosTransactionID)
         try await sim.produceBlock()
-        clock.advance(3_000)
+        clock.advance(milliseconds: 3_000)
         await node.submitter.tick()
         #expect(try await node.db.submission(for: id)?.completedSeenAtHeight != nil)
 
@@ -80,7 +81,7 @@ struct SubmitterFinalityTests {
         let fork = try await sim.control("fork", ["depth": .int(1)])
         #expect(fork["dropped_transactions"]?.arrayValue?.count == 1)
         #expect(try await sim.balance(recipient) == 0)
-        clock.advance(3_000)
+        clock.advance(milliseconds: 3_000)
         await node.submitter.tick()
         let resent = try #require(try await node.db.submission(for: id))
         #expect(resent.status == .submitted)
@@ -90,7 +91,7 @@ struct SubmitterFinalityTests {
 
         for _ in 0...Self.depth {
             try await sim.produceBlock()
-            clock.advance(3_000)
+            clock.advance(milliseconds: 3_000)
             await node.submitter.tick()
         }
         #expect(try await node.db.submission(for: id)?.status == .completed)
