@@ -46,6 +46,8 @@ extension BridgeNode {
         // p2p: host (identify koinos/p2p/1.0.0), gossipsub, bridge plugin on `p2p.topic`.
         var hostConfiguration = Libp2pHostConfiguration(listenAddresses: try c.p2p.listen.map { try Multiaddr($0) })
         hostConfiguration.agentVersion = "bridge-relay/\(version)"
+        hostConfiguration.limits.maxConnections = Int(clamping: c.p2p.maxConnections)
+        hostConfiguration.limits.maxPerIP = Int(clamping: c.p2p.maxConnectionsPerIP)
         let host = Libp2pHost(privateKey: keys.p2pKey, configuration: hostConfiguration, logger: logger.labelled("bridge.p2p"))
         let gossipsub = Gossipsub(host: host, logger: logger.labelled("bridge.p2p.gossip"))
         var gossipConfiguration = BridgeGossipConfiguration()
@@ -110,6 +112,9 @@ extension BridgeNode {
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: try c.p2p.bootstrap.map { try Multiaddr($0) },
             ethereumCursor: { (try? await database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
             recordOwnHeartbeat: { heartbeat in _ = try? await database.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
+            reservedPeers: ReservedPeers(configured: c.p2p.reservedPeers + c.p2p.bootstrap + c.validators.map(\.peerID), endpoint: endpoint) {
+                validatorSync.current.addresses
+            },
             logger: logger.labelled("bridge.p2p"))
 
         let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.p2p.bootstrap, validators: { validatorSync.current.addresses })
