@@ -10,6 +10,7 @@ import Libp2pGossipsub
 import Libp2pHost
 import Logging
 import Multiformats
+import Synchronization
 
 /// Quorum latency of 3 validators on the real libp2p stack over loopback (TCP, Noise, yamux,
 /// gossipsub, SQLite in memory), quiet, then while 128 hostile peers try to hold connections to

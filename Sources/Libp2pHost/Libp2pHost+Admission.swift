@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+import Libp2pYamux
 import Logging
+import Metrics
 import Multiformats
 import NIOCore
+import Synchronization
 
 extension Libp2pHost {
     /// Peers that may use the reserved slots, evict idle strangers from a full table and are never

@@ -97,7 +97,10 @@ public final class Libp2pHost: Service, Sendable {
             servers.append(server)
             if let local = server.localAddress, let resolved = Multiaddr(socketAddress: local) { bound.append(resolved) }
         }
-        let sweep = Task { [weak self] in await self?.closeIdleConnections() }
+        let sweep = Task { [weak self] in
+            guard let self else { return }
+            await self.closeIdleConnections()
+        }
         state.withLock {
             $0.running = true
             $0.servers += servers
