@@ -28,7 +28,7 @@ extension Sodium {
     public static func lock(_ bytes: inout [UInt8]) -> Bool {
         ensureInitialized()
         return bytes.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return false }
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
             return sodium_mlock(base, raw.count) == 0
         }
     }
