@@ -72,6 +72,8 @@ let package = Package(
             dependencies: ["Multiformats", "Libp2pHost", "ChainCrypto", nio, crypto, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
+        // What Koinos nodes expect of a peer: peer RPC over msgpack (koinos.md §1.4–1.5).
+        .target(name: "KoinosP2P", dependencies: ["Libp2pHost", "Multiformats", nio, logging], swiftSettings: swiftSettings),
 
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -110,7 +112,7 @@ let package = Package(
             dependencies: [
                 "BridgeCore", "BridgeSigning", "BridgeKeystore", "BridgeStore", "BridgeAttestation",
                 "BridgeEthereum", "BridgeGossip", "BridgeKoinos", "BridgeHTTPAPI",
-                "Libp2pHost", "Libp2pGossipsub", "Multiformats", "CurlTransport", "ChainCrypto", "Ethereum", "Koinos",
+                "Libp2pHost", "Libp2pGossipsub", "KoinosP2P", "Multiformats", "CurlTransport", "ChainCrypto", "Ethereum", "Koinos",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -183,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "Libp2pTests",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost", "KoinosP2P",
                 "ChainCrypto", "ProcessTestSupport", nio, nioPosix, nioEmbedded, logging, lifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -208,6 +210,7 @@ let package = Package(
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
                 "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport", "BridgeKoinos", "Koinos", "KoinosTestSupport",
+                "KoinosP2P", "Libp2pHost", "Multiformats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 public import BridgeHTTPAPI
 public import BridgeStore
 import Foundation
@@ -27,10 +28,11 @@ public enum BridgeNode {
         public var api: InspectionAPI?
     }
 
-    /// Builds the node's services from a configuration that passed `validate()`.
+    /// Builds the node's services from a validated configuration. It throws only when the data
+    /// folder or the database cannot be opened, never on configuration.
     ///
     /// - Parameters:
-    ///   - configuration: the node configuration.
+    ///   - configuration: the node configuration, typed by `BridgeNodeConfiguration.validated()`.
     ///   - logger: the root logger (the executable bootstrapped its backend).
     ///   - version: the software version shown by the API.
     ///   - validatorAddress: this node's Koinos address, once the keystore is unlocked.
@@ -39,11 +41,11 @@ public enum BridgeNode {
     ///   - signals: graceful shutdown signals (tests pass none).
     ///   - onHTTPServerRunning: called with the listening channel (tests read the bound port from it).
     public static func buildServiceGroup(
-        configuration: BridgeNodeConfiguration, logger: Logger, version: String, validatorAddress: String? = nil, keys: NodeKeys? = nil,
+        configuration: ValidatedConfiguration, logger: Logger, version: String, validatorAddress: String? = nil, keys: NodeKeys? = nil,
         metricsExposition: (@Sendable () -> [UInt8])?, signals: [UnixSignal] = [.sigterm, .sigint],
         onHTTPServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> Assembly {
-        let dataDir = configuration.resolve(configuration.dataDir)
+        let dataDir = configuration.dataDirectory
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let database = try BridgeDatabase(path: dataDir + "/" + databaseFileName)
 
@@ -55,14 +57,14 @@ public enum BridgeNode {
         // Koinos submitter, Ethereum watcher, Ethereum re-observer (in that order; see BridgeNode+Services.swift).
         var live: LiveServices?
         if let keys {
-            let built = try buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
+            let built = buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
             services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
             live = built
         }
 
         var api: InspectionAPI?
-        if configuration.http.enabled, let (host, port) = ConfigChecks.splitHostPort(configuration.http.listen) {
-            let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.p2p.bootstrap.map(Self.bootstrapSnapshot))
+        if let (host, port) = configuration.httpListen {
+            let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.source.p2p.bootstrap.map(Self.bootstrapSnapshot))
             let inspection = InspectionAPI(
                 store: database, node: description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress),
                 validators: configuration.validators.map {
@@ -85,10 +87,11 @@ public enum BridgeNode {
         return Assembly(group: group, database: database, api: api)
     }
 
-    static func description(_ c: BridgeNodeConfiguration, version: String, validatorAddress: String?) -> NodeDescription {
+    static func description(_ c: ValidatedConfiguration, version: String, validatorAddress: String?) -> NodeDescription {
         NodeDescription(
-            version: version, profile: c.ethereum.profile, ethereumChainID: c.ethereum.chainID, ethereumContract: c.ethereum.contract,
-            koinosChainID: c.koinos.chainID, koinosBridgeContract: c.koinos.bridgeContract, validatorAddress: validatorAddress)
+            version: version, profile: c.ethereum.profile.rawValue, ethereumChainID: c.ethereum.chainID,
+            ethereumContract: c.source.ethereum.contract, koinosChainID: c.source.koinos.chainID,
+            koinosBridgeContract: c.source.koinos.bridgeContract, validatorAddress: validatorAddress)
     }
 
     /// A configured bootstrap peer as the API shows it before the libp2p host is wired: not connected.

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeGossip
-import Foundation
 import Libp2pHost
 import Multiformats
 
@@ -8,28 +7,22 @@ import Multiformats
 /// (`p2p.reserved_peers`, the bootstrap peers, the validators' `peer_id`) and the peer each
 /// current validator's heartbeat is bound to.
 struct ReservedPeers: Sendable {
-    /// Peer ids or multiaddrs ending in `/p2p/<id>`; empty or unparsable entries are skipped.
-    let configured: [String]
+    let configured: Set<PeerID>
     let endpoint: BridgeGossipEndpoint
     /// The current validator set's Koinos addresses.
     let validators: @Sendable () -> [[UInt8]]
 
-    init(configured: [String], endpoint: BridgeGossipEndpoint, validators: @escaping @Sendable () -> [[UInt8]]) {
+    init(configured: Set<PeerID>, endpoint: BridgeGossipEndpoint, validators: @escaping @Sendable () -> [[UInt8]]) {
         self.configured = configured
         self.endpoint = endpoint
         self.validators = validators
     }
 
     func current() -> Set<PeerID> {
-        var peers = Set(configured.compactMap(Self.peerID(in:)))
+        var peers = configured
         for validator in validators() {
             if let bound = endpoint.boundPeer(of: validator), let peer = PeerID(bound) { peers.insert(peer) }
         }
         return peers
-    }
-
-    static func peerID(in text: String) -> PeerID? {
-        guard let last = text.components(separatedBy: "/p2p/").last, !last.isEmpty else { return nil }
-        return PeerID(last)
     }
 }

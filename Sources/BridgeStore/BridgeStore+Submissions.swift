@@ -57,6 +57,20 @@ public struct SubmittableObservation: Sendable, Hashable {
     public var quorumAtMs: UInt64
     public var signatures: [ValidatorSignature]
     public var submission: SubmissionRecord?
+
+    public init(
+        id: String, profile: ContractProfile, status: AttestationStatus, message: [UInt8], digest: [UInt8], quorumAtMs: UInt64,
+        signatures: [ValidatorSignature], submission: SubmissionRecord?
+    ) {
+        self.id = id
+        self.profile = profile
+        self.status = status
+        self.message = message
+        self.digest = digest
+        self.quorumAtMs = quorumAtMs
+        self.signatures = signatures
+        self.submission = submission
+    }
 }
 
 extension BridgeDatabase {

@@ -57,7 +57,6 @@ public enum Libp2pProtocols {
     public static let identify = "/ipfs/id/1.0.0"
     public static let identifyPush = "/ipfs/id/push/1.0.0"
     public static let ping = "/ipfs/ping/1.0.0"
-    public static let koinosPeerRPC = "/koinos/peerrpc/1.0.0"
     /// go reads identify messages of up to 8 KiB each, up to 10 of them.
     static let maxIdentifyBytes = 10 * 8 * 1024
     static let pingSize = 32

@@ -58,9 +58,6 @@ public final class Libp2pHost: Service, Sendable {
         }
         setStreamHandler(Libp2pProtocols.identifyPush) { [weak self] stream in await self?.serveIdentifyPush(stream) }
         setStreamHandler(Libp2pProtocols.ping) { [weak self] stream in await self?.servePing(stream) }
-        if let rpc = configuration.peerRPC {
-            setStreamHandler(Libp2pProtocols.koinosPeerRPC) { [weak self] stream in await self?.servePeerRPC(stream, configuration: rpc) }
-        }
     }
 
     // MARK: lifecycle

@@ -4,22 +4,6 @@ import Multiformats
 import NIOCore
 import NIOPosix
 
-/// Values a Koinos node asks every peer for over `/koinos/peerrpc/1.0.0` (koinos.md §1.4–1.5).
-public struct KoinosPeerRPCConfiguration: Sendable {
-    /// The chain id multihash bytes (e.g. from `chain.get_chain_id`).
-    public var chainID: @Sendable () async throws -> [UInt8]
-    /// Head block id multihash and height; a height ≤ the caller's LIB makes Koinos treat us as synced.
-    public var headBlock: @Sendable () async throws -> (id: [UInt8], height: UInt64)
-
-    public init(
-        chainID: @escaping @Sendable () async throws -> [UInt8],
-        headBlock: @escaping @Sendable () async throws -> (id: [UInt8], height: UInt64)
-    ) {
-        self.chainID = chainID
-        self.headBlock = headBlock
-    }
-}
-
 /// Host settings; defaults suit a Koinos-compatible relay.
 public struct Libp2pHostConfiguration: Sendable {
     public var listenAddresses: [Multiaddr]
@@ -38,8 +22,6 @@ public struct Libp2pHostConfiguration: Sendable {
     public var dialBackoff: Duration = .seconds(5)
     /// Time a stream's protocol negotiation may take.
     public var negotiationTimeout: Duration = .seconds(10)
-    /// Serves `/koinos/peerrpc/1.0.0` when set.
-    public var peerRPC: KoinosPeerRPCConfiguration?
     /// yamux limits; `receiveWindow` above 256 KiB is granted to the peer with the SYN/ACK (faster bulk streams, more memory).
     public var yamux = YamuxConfiguration()
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton

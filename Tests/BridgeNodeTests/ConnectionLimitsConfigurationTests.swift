@@ -24,11 +24,15 @@ struct ConnectionLimitsConfigurationTests {
         #expect(keys.isSuperset(of: ["p2p.max_connections", "p2p.max_connections_per_ip", "p2p.reserved_peers[0]"]))
     }
 
-    @Test func reservedPeerIDsComeFromIDsAndMultiaddrs() {
-        let id = "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA"
-        #expect(ReservedPeers.peerID(in: id)?.description == id)
-        #expect(ReservedPeers.peerID(in: "/ip4/127.0.0.1/tcp/1/p2p/" + id)?.description == id)
-        #expect(ReservedPeers.peerID(in: "") == nil)
-        #expect(ReservedPeers.peerID(in: "/ip4/127.0.0.1/tcp/1") == nil)
+    @Test func typedConfigurationReservesListedBootstrapAndValidatorPeers() throws {
+        let extra = "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA"
+        let typed = try ValidConfiguration.make(
+            dataDir: NSTemporaryDirectory() + "bridge-reserved-" + UUID().uuidString,
+            ["p2p.reserved_peers=\(extra)", "p2p.max_connections_per_ip=20"])
+        let expected = Set(
+            typed.source.validators.compactMap { PeerID($0.peerID) } + typed.p2p.bootstrap.compactMap(\.peerID) + [PeerID(extra)].compactMap { $0 })
+        #expect(expected.count >= 3)
+        #expect(typed.p2p.reservedPeers == expected)
+        #expect(typed.p2p.maxConnections == 128 && typed.p2p.maxConnectionsPerIP == 20)
     }
 }

@@ -79,6 +79,9 @@ extension BridgeNodeConfiguration {
         for (i, peer) in p2p.reservedPeers.enumerated() {
             if let m = ConfigChecks.peerIDProblem(peer) { add("p2p.reserved_peers[\(i)]", m) }
         }
+        if ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead) == nil {
+            add("p2p.advertise_head", "must be lib or head, got \(ConfigChecks.quoted(p2p.advertiseHead))")
+        }
 
         // keystore
         if keystore.path.isEmpty {

@@ -68,6 +68,9 @@ public struct BridgeNodeConfiguration: Sendable {
         public var maxConnectionsPerIP: UInt64 = 8
         /// Extra peer ids that may use the reserved slots (validators' peer ids and bootstrap peers are reserved already).
         public var reservedPeers: [String] = []
+        /// The head announced to Koinos nodes over peer RPC: `lib` (the last irreversible block:
+        /// they see the relay as synced and never ask it for blocks) or `head`.
+        public var advertiseHead: String = "lib"
     }
 
     /// `keystore.*`.
@@ -152,6 +155,7 @@ public struct BridgeNodeConfiguration: Sendable {
         p2p.maxConnections = r.uint64("p2p.max_connections", default: p.maxConnections)
         p2p.maxConnectionsPerIP = r.uint64("p2p.max_connections_per_ip", default: p.maxConnectionsPerIP)
         p2p.reservedPeers = r.stringList("p2p.reserved_peers", default: p.reservedPeers)
+        p2p.advertiseHead = r.string("p2p.advertise_head", default: p.advertiseHead)
 
         keystore.path = r.string("keystore.path", default: Keystore().path)
         keystore.passphraseFile = r.string("keystore.passphrase_file", default: Keystore().passphraseFile)
