@@ -44,7 +44,7 @@ extension Libp2pHost {
 
     func close(_ connections: [Libp2pConnection], reason: String) {
         for connection in connections {
-            refusedConnections.increment()
+            limitClosures.increment()
             logger.info(
                 "p2p connection closed by the limits",
                 metadata: ["p2p.peer.id": "\(connection.remotePeer)", "p2p.reason": "\(reason)"])

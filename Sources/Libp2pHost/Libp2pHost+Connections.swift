@@ -55,7 +55,7 @@ extension Libp2pHost {
                 registered.succeed(connection)
             case .failure(let error):
                 self?.state.withLock { $0.table.endHandshake(ObjectIdentifier(channel)) }
-                self?.handshakeFailures.increment()
+                if case Libp2pHostError.refused = error { self?.refusedConnections.increment() } else { self?.handshakeFailures.increment() }
                 self?.logger.debug("p2p upgrade failed", metadata: ["p2p.error": "\(error)"])
                 channel.close(promise: nil)
                 registered.fail(error)

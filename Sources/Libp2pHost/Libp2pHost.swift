@@ -11,7 +11,9 @@ import Synchronization
 
 /// A libp2p host over TCP: listens and dials, upgrades connections (multistream-select → Noise →
 /// yamux), keeps a protocol registry (unknown protocols get `na`, the connection stays up), runs
-/// identify and ping, optionally answers Koinos peer RPC, and reports peer events.
+/// identify and ping, optionally answers Koinos peer RPC, and reports peer events. Which
+/// connections it keeps is decided by its `ConnectionTable` (limits in `configuration.limits`,
+/// reserved peers from `setReservedPeers`).
 public final class Libp2pHost: Service, Sendable {
     public typealias StreamHandler = @Sendable (Libp2pStream) async -> Void
 
@@ -37,7 +39,10 @@ public final class Libp2pHost: Service, Sendable {
     let handshakeFailures = Counter(label: "bridge_p2p_handshake_failures_total")
     let refusedProtocols = Counter(label: "bridge_p2p_protocol_refused_total")
     let inboundStreams = Counter(label: "bridge_p2p_inbound_streams_total")
+    /// Connections refused by the limits (at accept, or after the handshake).
     let refusedConnections = Counter(label: "bridge_p2p_connections_refused_total")
+    /// Connections closed by the limits (idle strangers, strangers evicted for a reserved peer).
+    let limitClosures = Counter(label: "bridge_p2p_connections_closed_by_limits_total")
 
     public init(privateKey: Libp2pPrivateKey, configuration: Libp2pHostConfiguration, logger: Logger) {
         self.privateKey = privateKey
