@@ -71,6 +71,30 @@ import Testing
         for host in strangers + [validator, listener] { await host.shutdown() }
     }
 
+    /// The scenario at the default limits: 128 strangers (one address here, so the per-IP
+    /// limit is raised to stand for many machines) and then a validator.
+    @Test func atTheDefaultLimits128StrangersLeaveRoomForValidators() async throws {
+        let (listener, address) = try await Self.makeHost(Self.listenerLimits(perIP: 1000))
+        var strangers: [Libp2pHost] = []
+        for _ in 0..<128 {
+            let (stranger, _) = try await Self.makeHost(Self.loose)
+            strangers.append(stranger)
+            _ = try? await stranger.connect(address)
+        }
+        #expect(await HostFixtures.eventually { listener.connectionCounts().connections == 96 })
+        var validators: [Libp2pHost] = []
+        for _ in 0..<3 {
+            let (validator, _) = try await Self.makeHost(Self.loose)
+            validators.append(validator)
+        }
+        listener.setReservedPeers(Set(validators.map(\.peerID)))
+        for validator in validators { _ = try await validator.connect(address) }
+        let connected = Set(validators.map(\.peerID))
+        #expect(await HostFixtures.eventually { connected.isSubset(of: Set(await listener.connectedPeers())) })
+        #expect(listener.connectionCounts().connections == 99)
+        for host in strangers + validators + [listener] { await host.shutdown() }
+    }
+
     @Test func aValidatorArrivingAtAFullTableEvictsAStranger() async throws {
         let (listener, address) = try await Self.makeHost(Self.listenerLimits(total: 4, reserved: 0))
         var strangers: [Libp2pHost] = []
