@@ -46,6 +46,8 @@ extension BridgeNode {
         // p2p: host (identify koinos/p2p/1.0.0), gossipsub, bridge plugin on `p2p.topic`.
         var hostConfiguration = Libp2pHostConfiguration(listenAddresses: c.p2p.listen)
         hostConfiguration.agentVersion = "bridge-relay/\(version)"
+        hostConfiguration.limits.maxConnections = c.p2p.maxConnections
+        hostConfiguration.limits.maxPerIP = c.p2p.maxConnectionsPerIP
         let host = Libp2pHost(privateKey: keys.p2pKey, configuration: hostConfiguration, logger: logger.labelled("bridge.p2p"))
         // Koinos nodes that connect ask every peer for its chain id and head over peer RPC and
         // drop (and block) a peer that cannot answer: answered from `koinos.rpc`.
@@ -117,6 +119,9 @@ extension BridgeNode {
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: c.p2p.bootstrap,
             ethereumCursor: { (try? await database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
             recordOwnHeartbeat: { heartbeat in _ = try? await database.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
+            reservedPeers: ReservedPeers(configured: c.p2p.reservedPeers, endpoint: endpoint) {
+                validatorSync.current.addresses
+            },
             logger: logger.labelled("bridge.p2p"))
 
         let peers = LivePeerDirectory(

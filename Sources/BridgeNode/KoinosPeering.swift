@@ -32,7 +32,10 @@ final class KoinosPeering: Service, Sendable {
     }
 
     func run() async throws {
-        guard !addresses.isEmpty else { return }
+        guard !addresses.isEmpty else {
+            try? await gracefulShutdown()  // nothing to dial; a service group service must not end early
+            return
+        }
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 for address in self.addresses where !Task.isCancelled { await self.visit(address) }

@@ -9,7 +9,13 @@ public struct Libp2pHostConfiguration: Sendable {
     public var listenAddresses: [Multiaddr]
     public var protocolVersion = "koinos/p2p/1.0.0"
     public var agentVersion = "bridge-relay/0.1"
-    public var maxConnections = 128
+    /// Connection slots, reserved slots, per-IP / per-peer / handshake caps and the idle timeout.
+    public var limits = ConnectionLimits()
+    /// Upgraded connections at once (`limits.maxConnections`).
+    public var maxConnections: Int {
+        get { limits.maxConnections }
+        set { limits.maxConnections = newValue }
+    }
     public var dialTimeout: Duration = .seconds(10)
     public var handshakeTimeout: Duration = .seconds(10)
     /// Base of the exponential per-address dial backoff after a failed dial (capped at 5 minutes).
@@ -38,6 +44,7 @@ public enum Libp2pHostError: Error, Equatable, Sendable, CustomStringConvertible
     case protocolNotSupported([String])
     case dialBackoff(String)
     case tooManyConnections
+    case refused(ConnectionRefusal)
     case unsupportedAddress(String)
     case handshakeFailed(String)
     case timeout(String)
@@ -53,6 +60,7 @@ public enum Libp2pHostError: Error, Equatable, Sendable, CustomStringConvertible
         case .protocolNotSupported(let protocols): "peer supports none of \(protocols)"
         case .dialBackoff(let address): "dial to \(address) is backing off after failures"
         case .tooManyConnections: "connection limit reached"
+        case .refused(let refusal): "connection refused: \(refusal)"
         case .unsupportedAddress(let address): "cannot dial \(address)"
         case .handshakeFailed(let why): "handshake failed: \(why)"
         case .timeout(let what): "timed out: \(what)"

@@ -15,6 +15,8 @@ enum HostFixtures {
     static func makeHost(_ type: Libp2pKeyType, maxConnections: Int = 128) async throws -> (Libp2pHost, Multiaddr) {
         var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
         configuration.maxConnections = maxConnections
+        configuration.limits.reservedSlots = min(32, maxConnections / 4)
+        configuration.limits.maxPerIP = 64  // every test peer dials from 127.0.0.1
         configuration.dialTimeout = .seconds(3)
         configuration.handshakeTimeout = .seconds(5)
         configuration.negotiationTimeout = .seconds(30)  // generous: CI machines run many suites at once

@@ -57,6 +57,11 @@ public struct ValidatedConfiguration: Sendable {
         public var topic: String
         public var advertiseHead: AdvertisedHead
         public var koinosPeers: [Multiaddr]
+        public var maxConnections: Int
+        public var maxConnectionsPerIP: Int
+        /// Peers the host keeps slots for from the start: `p2p.reserved_peers`, the bootstrap peers,
+        /// the Koinos peers and the validators' `peer_id` (heartbeat-bound peers are added while running).
+        public var reservedPeers: Set<PeerID>
     }
 
     /// `p2p.advertise_head`: the head announced to Koinos nodes over peer RPC.
@@ -120,7 +125,8 @@ extension BridgeNodeConfiguration {
             let tokens = typedTokens(), let listen = try? p2p.listen.map({ try Multiaddr($0) }),
             let bootstrap = try? p2p.bootstrap.map({ try Multiaddr($0) }),
             let advertise = ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead),
-            let koinosPeers = try? p2p.koinosPeers.map({ try Multiaddr($0) })
+            let koinosPeers = try? p2p.koinosPeers.map({ try Multiaddr($0) }),
+            let reserved = typedReservedPeers(bootstrap: bootstrap + koinosPeers)
         else { return nil }
         let pin = koinos.validatorsPin.compactMap { KoinosAddress($0)?.bytes }
         guard pin.count == koinos.validatorsPin.count else { return nil }
@@ -136,7 +142,10 @@ extension BridgeNodeConfiguration {
                 endpoint: koinos.rpc, extraEndpoints: koinos.extraRPC, validatorsPin: pin, chainID: chainID, bridgeContract: bridge,
                 chain: koinos.chain, tokens: tokens.isEmpty ? nil : tokens, signatureLifetimeMs: koinos.signatureLifetimeMs,
                 rcLimitCap: koinos.rcLimitCap, submitTimeoutMs: koinos.submitTimeoutMs, relayerPolicy: policy),
-            validators: validators, p2p: .init(listen: listen, bootstrap: bootstrap, topic: p2p.topic, advertiseHead: advertise, koinosPeers: koinosPeers), dataDirectory: resolve(dataDir),
+            validators: validators, p2p: .init(
+                listen: listen, bootstrap: bootstrap, topic: p2p.topic, advertiseHead: advertise, koinosPeers: koinosPeers,
+                maxConnections: Int(clamping: p2p.maxConnections), maxConnectionsPerIP: Int(clamping: p2p.maxConnectionsPerIP),
+                reservedPeers: reserved), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
     }
 
@@ -147,6 +156,14 @@ extension BridgeNodeConfiguration {
         case "confirmations": .confirmations(ethereum.confirmations)
         default: nil
         }
+    }
+
+    /// `p2p.reserved_peers`, the bootstrap peers' ids and the validators' `peer_id`; nil if one
+    /// configured id does not decode.
+    private func typedReservedPeers(bootstrap: [Multiaddr]) -> Set<PeerID>? {
+        let listed = (p2p.reservedPeers + validators.map(\.peerID)).compactMap { PeerID($0) }
+        guard listed.count == p2p.reservedPeers.count + validators.count else { return nil }
+        return Set(listed + bootstrap.compactMap(\.peerID))
     }
 
     /// Every `koinos.tokens` entry decoded; nil if any entry does not decode (never dropped silently).
