@@ -48,13 +48,16 @@ public final class KoinosPeerRPCServer: Sendable {
     }
 
     /// Registers the handler on `host`.
+    /// Registers the handler on `host`; a peer that sends an undecodable request is scored on
+    /// `host` as Koinos scores a deserialization error.
     public func install(on host: Libp2pHost) {
-        host.setStreamHandler(Self.protocolID) { [self] stream in await self.serve(stream) }
+        host.setStreamHandler(Self.protocolID) { [self, weak host] stream in await self.serve(stream, scoringOn: host) }
     }
 
     /// Answers one call on `stream`, then closes it (or resets it on a malformed or late request).
-    public func serve(_ stream: Libp2pStream) async {
+    public func serve(_ stream: Libp2pStream, scoringOn host: Libp2pHost? = nil) async {
         guard let (service, arguments) = await readRequest(stream) else {
+            host?.reportPeerError(stream.remotePeer, points: PeerErrorScores.Points.deserialization, reason: "malformed or late peer RPC request")
             await stream.reset()
             return
         }

@@ -28,9 +28,12 @@ public enum ConnectionRefusal: Error, Equatable, Sendable, CustomStringConvertib
     case tooManyFromIP(String)
     case tooManyForPeer
     case tooManyHandshakes
+    /// The address's error score is at or above the refusal threshold (koinos.md §1.7).
+    case errorScore(String)
 
     public var description: String {
         switch self {
+        case .errorScore(let ip): "\(ip) is refused for its error score"
         case .tableFull: "connection table full"
         case .tooManyFromIP(let ip): "too many connections from \(ip)"
         case .tooManyForPeer: "too many connections to this peer"

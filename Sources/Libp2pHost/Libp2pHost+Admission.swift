@@ -22,13 +22,38 @@ extension Libp2pHost {
     /// Takes a handshake slot for an accepted inbound channel; a refusal means: close it.
     func beginInboundHandshake(_ channel: any Channel) -> ConnectionRefusal? {
         let ip = channel.remoteAddress?.ipAddress
-        let refusal = state.withLock { $0.table.beginHandshake(ObjectIdentifier(channel), ip: ip) }
+        let refusal = state.withLock { state -> ConnectionRefusal? in
+            if let ip, state.errorScores.refuses(ip, now: .now) { return .errorScore(ip) }
+            return state.table.beginHandshake(ObjectIdentifier(channel), ip: ip)
+        }
         if let refusal {
             refusedConnections.increment()
             logger.debug("p2p inbound connection refused", metadata: ["p2p.reason": "\(refusal)"])
         }
         return refusal
     }
+
+    /// Scores an error of `peer` against its IP address as Koinos nodes do (koinos.md §1.7): at
+    /// 100,000 its connections are closed, from 50,000 new ones from that address are refused, and
+    /// the score halves every 30 minutes. Returns the address's new score (nil when not connected).
+    @discardableResult
+    public func reportPeerError(_ peer: PeerID, points: Double, reason: String) -> Double? {
+        let now = ContinuousClock.now
+        let (score, closing) = state.withLock { state -> (Double?, [Libp2pConnection]) in
+            let ips = Set(state.connections.values.filter { $0.remotePeer == peer }.compactMap { $0.channel.remoteAddress?.ipAddress })
+            guard !ips.isEmpty else { return (nil, []) }
+            var highest = 0.0
+            for ip in ips { highest = max(highest, state.errorScores.add(points, to: ip, now: now)) }
+            guard highest >= state.errorScores.thresholds.disconnectAt else { return (highest, []) }
+            return (highest, state.connections.values.filter { $0.channel.remoteAddress?.ipAddress.map(ips.contains) ?? false })
+        }
+        logger.debug("p2p peer error scored", metadata: ["p2p.peer.id": "\(peer)", "p2p.reason": "\(reason)", "p2p.error_score": "\(score ?? 0)"])
+        if !closing.isEmpty { close(closing, reason: "error score: \(reason)") }
+        return score
+    }
+
+    /// The error score of `ip` now (for tests and the operator).
+    public func errorScore(of ip: String) -> Double { state.withLock { $0.errorScores.score(of: ip, now: .now) } }
 
     /// Closes non-reserved connections that stayed silent past the idle timeout, until shutdown.
     func closeIdleConnections() async {

@@ -29,6 +29,7 @@ public final class Libp2pHost: Service, Sendable {
         var backoff: [String: (failures: Int, until: ContinuousClock.Instant)] = [:]
         var table: ConnectionTable<ObjectIdentifier>
         var idleSweep: Task<Void, Never>?
+        var errorScores = PeerErrorScores()
     }
 
     public let privateKey: Libp2pPrivateKey
