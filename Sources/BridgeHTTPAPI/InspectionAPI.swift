@@ -23,6 +23,12 @@ public struct InspectionAPI: Sendable {
     public var metricsExposition: (@Sendable () -> [UInt8])?
     /// Unix milliseconds (injected for tests).
     public var clock: @Sendable () -> UInt64
+    /// How the operator's page (`/`) reads and judges what it shows.
+    public var page = PageSettings()
+    /// Symbols and decimals of the bridged tokens, for the page's amounts.
+    public var tokens: [TokenDisplay] = []
+    /// The validator set in force (Koinos addresses, from the contract); nil: the configured list.
+    public var currentValidatorSet: (@Sendable () async -> [String])?
     let recovery = SignatureRecoveryCache()
     /// Rendered `/v1/attestations/{id}` bodies, valid while the store's generation is unchanged.
     let renderedAttestations: RenderedResponseCache
@@ -71,7 +77,7 @@ public struct InspectionAPI: Sendable {
         AttestationRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
-        HomePage(api: self).register(on: router)
+        OperatorPage(api: self).register(on: router)
         return router
     }
 

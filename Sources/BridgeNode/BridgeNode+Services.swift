@@ -24,6 +24,8 @@ struct LiveServices {
     var services: [any Service]
     var peers: any PeerDirectory
     var readiness: [ReadinessCheck]
+    /// The validator set in force (base58 Koinos addresses), as the contract last answered.
+    var validatorSet: @Sendable () -> [String]
 }
 
 extension BridgeNode {
@@ -124,7 +126,9 @@ extension BridgeNode {
             c.p2p.bootstrap.isEmpty ? aggregator : StartAfterFirstPeer(base: aggregator, host: host, timeout: .seconds(20))
         let submission = AfterKoinosChainCheck(
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
-        return LiveServices(services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness)
+        return LiveServices(
+            services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
+            validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } })
     }
 
     static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeHTTPAPI
 public import BridgeStore
+import ChainCrypto
 import Foundation
+import Multiformats
 import NIOCore
 public import Logging
 public import ServiceLifecycle
@@ -63,12 +65,19 @@ public enum BridgeNode {
         var api: InspectionAPI?
         if configuration.http.enabled, let (host, port) = ConfigChecks.splitHostPort(configuration.http.listen) {
             let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.p2p.bootstrap.map(Self.bootstrapSnapshot))
-            let inspection = InspectionAPI(
-                store: database, node: description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress),
+            var node = description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress)
+            node.validatorEthereumAddress = keys.map { EthereumAddress(publicKey: $0.validatorKey.publicKey).checksummed }
+            node.peerID = keys.map { "\($0.p2pKey.peerID)" }
+            var inspection = InspectionAPI(
+                store: database, node: node,
                 validators: configuration.validators.map {
                     ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
                 },
                 peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
+            inspection.tokens = tokenDisplays(configuration)
+            inspection.page.heartbeatIntervalMs = UInt64(heartbeatInterval.components.seconds) * 1000
+            if configuration.ethereum.finality != "finalized" { inspection.page.watcherStallMs = 5 * 60_000 }
+            if let validatorSet = live?.validatorSet { inspection.currentValidatorSet = { validatorSet() } }
             let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 logger.info("http api listening", metadata: ["http.address": "\(address)"])
@@ -89,6 +98,16 @@ public enum BridgeNode {
         NodeDescription(
             version: version, profile: c.ethereum.profile, ethereumChainID: c.ethereum.chainID, ethereumContract: c.ethereum.contract,
             koinosChainID: c.koinos.chainID, koinosBridgeContract: c.koinos.bridgeContract, validatorAddress: validatorAddress)
+    }
+
+    /// The page's token names from `koinos.tokens` (Ethereum token or `native` → Koinos contract).
+    /// Symbols are not configured yet: the page shows the short Koinos contract id; amounts carry
+    /// the 8 decimals the Ethereum contract normalises every lock to.
+    static func tokenDisplays(_ c: BridgeNodeConfiguration) -> [TokenDisplay] {
+        c.koinos.tokens.compactMap { ethereum, koinos in
+            let token: [UInt8]? = ethereum == "native" ? [] : EthereumAddress(ethereum)?.bytes
+            return token.map { TokenDisplay(ethereumToken: $0, koinosToken: koinos, symbol: nil) }
+        }
     }
 
     /// A configured bootstrap peer as the API shows it before the libp2p host is wired: not connected.

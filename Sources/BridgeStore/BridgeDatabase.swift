@@ -39,6 +39,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v1-schema", migrate: BridgeSchema.createV1)
         migrator.registerMigration("v2-attestation", migrate: BridgeSchema.addAttestationColumns)
         migrator.registerMigration("v3-signature-observation-index", migrate: BridgeSchema.indexSignaturesByObservation)
+        migrator.registerMigration("v4-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
         return migrator
     }
 }

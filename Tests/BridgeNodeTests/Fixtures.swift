@@ -106,7 +106,10 @@ struct FilledDatabase {
     }
 
     /// The inspection API over this database, with the first three keys as configured validators.
-    func api(metrics: (@Sendable () -> [UInt8])? = nil, store: (any BridgeReadStore)? = nil, limits: InspectionLimits = .init()) -> InspectionAPI {
+    func api(
+        metrics: (@Sendable () -> [UInt8])? = nil, store: (any BridgeReadStore)? = nil, limits: InspectionLimits = .init(),
+        clock: @escaping @Sendable () -> UInt64 = { 10_000 }
+    ) -> InspectionAPI {
         InspectionAPI(
             store: store ?? database,
             node: NodeDescription(
@@ -119,7 +122,7 @@ struct FilledDatabase {
                     peerID: "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA")
             },
             peers: StaticPeerDirectory([PeerSnapshot(peerID: "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N", addresses: ["/ip4/127.0.0.1/tcp/8892"], connected: true, validator: nil)]),
-            metricsExposition: metrics, clock: { 10_000 }, limits: limits)
+            metricsExposition: metrics, clock: clock, limits: limits)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
