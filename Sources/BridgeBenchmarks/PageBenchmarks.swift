@@ -22,11 +22,11 @@ func runPageBenchmarks() async throws -> Bool {
     let now = UInt64(Date().timeIntervalSince1970 * 1000)
     try await database.writer.write { db in
         // One lock every 8.6 s over the last day, newest last; every third completed 40–100 s after its lock.
-        try db.execute(sql: "UPDATE observation SET created_at_ms = ? - (? - block_number) * 8640, updated_at_ms = ? - (? - block_number) * 8640", arguments: [now, rows, now, rows])
+        try db.execute(sql: "UPDATE observation SET created_at_ms = ? - (? - block_number) * 8640, updated_at_ms = ? - (? - block_number) * 8640", arguments: [Int64(now), rows, Int64(now), rows])
         try db.execute(sql: "UPDATE observation SET status = 'completed', block_time_ms = updated_at_ms - 40000 - (block_number % 60) * 1000 WHERE block_number % 3 = 0")
         try db.execute(sql: "UPDATE observation SET status = 'rejected', reason = 'unknown token' WHERE block_number % 50 = 1")
         try db.execute(sql: "UPDATE signature SET received_at_ms = (SELECT updated_at_ms FROM observation o WHERE o.id = signature.observation_id)")
-        try db.execute(sql: "INSERT INTO cursor (name, block_number, block_hash, updated_at_ms) VALUES ('ethereum', ?, NULL, ?)", arguments: [rows, now])
+        try db.execute(sql: "INSERT INTO cursor (name, block_number, block_hash, updated_at_ms) VALUES ('ethereum', ?, NULL, ?)", arguments: [rows, Int64(now)])
     }
     print("page: \(rows) attestations stored in \(ContinuousClock.now - fillStart)")
 

@@ -86,8 +86,8 @@ extension BridgeDatabase {
                 db, sql: "SELECT COUNT(*) AS n, (SELECT last_error FROM submission WHERE status = 'failed' ORDER BY updated_at_ms DESC LIMIT 1) AS e FROM submission WHERE status = 'failed'")
             return OperatorOverview(
                 statusCounts: try Self.fetchStatusCounts(db), completions: completed.reversed(), hourly: hourly,
-                signaturesLastHour: signatures, heartbeats: try Self.fetchHeartbeats(db), cursors: try Self.fetchCursors(db), evidenceCount: evidence, failingSubmissions: failing?["n"] ?? 0,
-                lastSubmissionError: failing?["e"])
+                signaturesLastHour: signatures, heartbeats: try Self.fetchHeartbeats(db), cursors: try Self.fetchCursors(db), evidenceCount: evidence, failingSubmissions: (failing?["n"] as Int?) ?? 0,
+                lastSubmissionError: failing?["e"] as String?)
         }
     }
 }

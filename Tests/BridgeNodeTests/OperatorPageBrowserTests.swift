@@ -30,7 +30,7 @@ struct OperatorPageBrowserTests {
                 arguments: [Self.crafted, Self.crafted, "recipient is not a Koinos address: " + Self.crafted, craftedID])
             // Completed transfers locked a minute or two before they completed, all recently.
             try db.execute(
-                sql: "UPDATE observation SET created_at_ms = ? - 600000 + created_at_ms, updated_at_ms = ? - 600000 + updated_at_ms", arguments: [now, now])
+                sql: "UPDATE observation SET created_at_ms = ? - 600000 + created_at_ms, updated_at_ms = ? - 600000 + updated_at_ms", arguments: [Int64(now), Int64(now)])
             try db.execute(sql: "UPDATE observation SET block_time_ms = updated_at_ms - 60000 - 1000 * log_index WHERE status = 'completed'")
         }
         let api = fixture.api(metrics: { Array("up 1\n".utf8) }, clock: { now })

@@ -98,24 +98,26 @@ struct OperatorPageRouteTests {
         let now = 30 * hour + 1_000
         try await fixture.database.writer.write { db in
             // Completed rows 4 and 11: locked 60 s and 90 s before completing, completed in the current hour.
-            try db.execute(sql: "UPDATE observation SET block_time_ms = ?, updated_at_ms = ? WHERE id = ?", arguments: [now - 70_000, now - 10_000, fixture.ids[4]])
-            try db.execute(sql: "UPDATE observation SET block_time_ms = ?, updated_at_ms = ? WHERE id = ?", arguments: [now - 95_000, now - 5_000, fixture.ids[11]])
+            try db.execute(sql: "UPDATE observation SET block_time_ms = ?, updated_at_ms = ? WHERE id = ?", arguments: [Int64(now - 70_000), Int64(now - 10_000), fixture.ids[4]])
+            try db.execute(sql: "UPDATE observation SET block_time_ms = ?, updated_at_ms = ? WHERE id = ?", arguments: [Int64(now - 95_000), Int64(now - 5_000), fixture.ids[11]])
             // Three locks this hour, two the hour before, the rest long ago.
             for (i, at) in [(0, now - 1), (1, now - 2), (2, now - 3), (3, now - hour), (5, now - hour - 5)] {
-                try db.execute(sql: "UPDATE observation SET created_at_ms = ? WHERE id = ?", arguments: [at, fixture.ids[i]])
+                try db.execute(sql: "UPDATE observation SET created_at_ms = ? WHERE id = ?", arguments: [Int64(at), fixture.ids[i]])
             }
-            try db.execute(sql: "UPDATE signature SET received_at_ms = ? WHERE observation_id = ?", arguments: [now - 60_000, fixture.ids[4]])
+            try db.execute(sql: "UPDATE signature SET received_at_ms = ? WHERE observation_id = ?", arguments: [Int64(now - 60_000), fixture.ids[4]])
         }
         let overview = try await fixture.database.operatorOverview(nowMs: now, completions: 10, hours: 3)
         #expect(overview.completions.map(\.latencyMs) == [60_000, 90_000])
         #expect(overview.hourly.map(\.observed) == [0, 2, 3])
         #expect(overview.hourly.map(\.hourStartMs) == [28 * hour, 29 * hour, 30 * hour])
         #expect(overview.signaturesLastHour.values.sorted() == [1, 1, 1])
-        #expect(overview.statusCounts == (try await fixture.database.statusCounts()))
+        let counts = try await fixture.database.statusCounts()
+        #expect(overview.statusCounts == counts)
         #expect(overview.evidenceCount == 1)
         #expect(overview.heartbeats.count == 1 && overview.cursors.count == 1)
         // Early in the epoch the window starts at hour 0 instead of wrapping around.
-        #expect(try await fixture.database.operatorOverview(nowMs: 1_000, completions: 1, hours: 24).hourly.count == 1)
+        let early = try await fixture.database.operatorOverview(nowMs: 1_000, completions: 1, hours: 24)
+        #expect(early.hourly.count == 1)
     }
 
     static func detailLinks(_ html: String) -> [String] {

@@ -43,7 +43,7 @@ enum Charts {
         let top = hours.map(\.observed).max() ?? 0
         let step = Double(width - 8) / Double(max(hours.count, 1))
         for (i, h) in hours.enumerated() {
-            let bar = barHeight(UInt64(h.observed), of: UInt64(max(top, 1)))
+            let bar = barHeight(UInt64(clamping: h.observed), of: UInt64(clamping: max(top, 1)))
             svg += "<rect class=\"hour\" x=\"\(fmt(4 + Double(i) * step))\" y=\"\(plotBottom - bar)\" width=\"\(fmt(max(step - 2, 0.5)))\" height=\"\(bar)\"><title>\(h.observed)</title></rect>"
         }
         let total = hours.reduce(0) { $0 + $1.observed }
