@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import BridgeHTTPAPI
+import BridgeStore
 import Foundation
 import GRDB
 import Hummingbird

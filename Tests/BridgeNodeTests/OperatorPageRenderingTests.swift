@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 @testable import BridgeHTTPAPI
 @testable import BridgeStore
 import Foundation

@@ -82,7 +82,7 @@ struct OperatorPage {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: PageLayout.contentSecurityPolicy,
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
+                .xContentTypeOptions: "nosniff",
                 .cacheControl: "no-store",
             ],
             body: .init(byteBuffer: ByteBuffer(string: text)))
