@@ -115,7 +115,8 @@ struct FilledDatabase {
             node: NodeDescription(
                 version: "test", profile: "v2", ethereumChainID: Self.chainID, ethereumContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
                 koinosChainID: "EiCPVX7YCu4Q1ApVcsMKNr0VkqE9LLBqt1AJoKjaVfVICA==", koinosBridgeContract: bridgeContract.base58,
-                validatorAddress: addresses[0].base58),
+                validatorAddress: addresses[0].base58, validatorEthereumAddress: EthereumAddress(publicKey: keys[0].publicKey).checksummed,
+                peerID: "12D3KooWRBhwfeP2Y4TCx1SM6s9rUoHhR5STiGwxBhgFRcw3UERE"),
             validators: (0..<3).map {
                 ConfiguredValidator(
                     koinosAddress: addresses[$0].base58, ethereumAddress: EthereumAddress(publicKey: keys[$0].publicKey).checksummed,

@@ -24,6 +24,7 @@ struct OperatorPageBrowserTests {
         defer { fixture.remove() }
         try fixture.insert(index: 20, status: .rejected)
         let craftedID = try #require(fixture.ids.last)
+        let ids = fixture.ids
         let now: UInt64 = 1_700_000_200_000
         try await fixture.database.writer.write { db in
             try db.execute(
@@ -33,6 +34,10 @@ struct OperatorPageBrowserTests {
             try db.execute(
                 sql: "UPDATE observation SET created_at_ms = ? - 600000 + created_at_ms, updated_at_ms = ? - 600000 + updated_at_ms", arguments: [Int64(now), Int64(now)])
             try db.execute(sql: "UPDATE observation SET block_time_ms = updated_at_ms - 60000 - 1000 * log_index WHERE status = 'completed'")
+            // Signatures of the first half arrived within the last hour, the others before it.
+            try db.execute(
+                sql: "UPDATE signature SET received_at_ms = CASE WHEN observation_id < ? THEN ? ELSE ? END",
+                arguments: [ids[7], Int64(now - 300_000), Int64(now - 7_200_000)])
         }
         let api = fixture.api(metrics: { Array("up 1\n".utf8) }, clock: { now })
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -70,6 +75,28 @@ struct OperatorPageBrowserTests {
                 #expect(dom.contains("<td class=\"num amount\">\(human)</td>"), "amount \(amount) of \(id)")
             }
 
+            // Signatures in the last hour per validator, and the latency percentiles, from the API's rows.
+            let items = try #require(list["items"] as? [[String: Any]])
+            var perValidator: [String: Int] = [:]
+            var latencies: [Int] = []
+            for item in items {
+                for s in item["signatures"] as? [[String: Any]] ?? [] where (s["received_at_ms"] as? Int ?? 0) >= Int(now) - 3_600_000 {
+                    perValidator[s["validator"] as? String ?? "", default: 0] += 1
+                }
+                if item["status"] as? String == "completed", let o = item["observation"] as? [String: Any] {
+                    latencies.append((item["updated_at_ms"] as? Int ?? 0) - (o["block_time_ms"] as? Int ?? 0))
+                }
+            }
+            let validators = try #require(try Self.object(try await HTTPGet.fetch(base + "/v1/validators").body)["validators"] as? [[String: Any]])
+            #expect(validators.count == 3 && perValidator.values.reduce(0, +) > 0)
+            for v in validators {
+                let address = try #require(v["koinos_address"] as? String)
+                #expect(Self.number(dom, id: "signatures-\(address)") == perValidator[address, default: 0], "signatures of \(address)")
+            }
+            latencies.sort()
+            #expect(latencies.count == 2)
+            #expect(dom.contains("data-p50-ms=\"\(latencies[0])\" data-p95-ms=\"\(latencies[1])\""))
+
             // Every link on the page and on one detail page answers 200.
             let completedID = fixture.ids[4]
             let detail = try await HeadlessChromium.run(chromium, ["--dump-dom", base + "/attestations/\(completedID)"])
@@ -90,12 +117,13 @@ struct OperatorPageBrowserTests {
             for (name, path) in [("operator-page.png", "/"), ("attestation-detail.png", "/attestations/\(completedID)")] {
                 let png = artifacts + "/" + name
                 try? FileManager.default.removeItem(atPath: png)
-                _ = try await HeadlessChromium.run(chromium, ["--screenshot=\(png)", "--window-size=1400,1800", base + path])
+                _ = try await HeadlessChromium.run(chromium, ["--screenshot=\(png)", "--window-size=1500,2200", base + path])
                 let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
                 #expect(size > 20_000, "\(name) is \(size) bytes")
                 print("screenshot: \(png) (\(size) bytes)")
             }
             await serviceGroup.triggerGracefulShutdown()
+            try await group.next()  // stopped before the deferred cancelAll, which is only for a failed #require
         }
     }
 

@@ -19,8 +19,12 @@ enum Charts {
     /// Lock → completed latency of the last transfers (one bar each, oldest left) with p50/p95 lines.
     static func latency(_ completions: [OperatorOverview.Completion]) -> String {
         let values = completions.map(\.latencyMs)
-        var svg = open(label: "lock to completed latency of the last \(values.count) transfers")
-        guard let p50 = percentile(values, 50), let p95 = percentile(values, 95), let top = values.max() else {
+        let p50 = percentile(values, 50)
+        let p95 = percentile(values, 95)
+        var svg = open(
+            label: "lock to completed latency of the last \(values.count) transfers",
+            data: p50.map { "data-p50-ms=\"\($0)\" data-p95-ms=\"\(p95 ?? $0)\"" } ?? "")
+        guard let p50, let p95, let top = values.max() else {
             return svg + "<text x=\"8\" y=\"56\" class=\"note\">no completed transfers yet</text></svg>"
         }
         let scale = max(top, 1)
@@ -57,8 +61,8 @@ enum Charts {
             + "<figure>\(hourly(overview.hourly))<figcaption>locks observed per hour</figcaption></figure></div>\n</section>\n"
     }
 
-    private static func open(label: String) -> String {
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(label))\">"
+    private static func open(label: String, data: String = "") -> String {
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(label))\"\(data.isEmpty ? "" : " " + data)>"
             + "<rect class=\"frame\" x=\"0.5\" y=\"0.5\" width=\"\(width - 1)\" height=\"\(height - 1)\"/>"
     }
 

@@ -85,8 +85,8 @@ struct ValidatorRow: Sendable, Hashable {
         return PageText.elapsed(now, since: last) > 2 * heartbeatIntervalMs
     }
 
-    /// `1AbCdE…wxyz`: enough to tell validators apart in a table cell.
-    var shortName: String { PageText.short(koinosAddress, head: 6, tail: 4) }
+    /// `1AbCd…xyz`: enough to tell validators apart in a table cell.
+    var shortName: String { PageText.short(koinosAddress, head: 5, tail: 3) }
 }
 
 /// Token symbol and decimals by Ethereum token address.

@@ -20,11 +20,14 @@ enum PageStyle {
         th, td { border: 1px solid #dde1e7; padding: 3px 8px; text-align: left; vertical-align: top; }
         th { background: #eef0f4; font-weight: 600; }
         table.fields th { width: 12em; }
-        code { font-family: ui-monospace, monospace; font-size: 0.95em; word-break: break-all; }
+        code { font-family: ui-monospace, monospace; font-size: 0.95em; }
+        table.attestations td, table.validators td { white-space: nowrap; }
+        table.attestations td .reason { white-space: normal; max-width: 26em; overflow-wrap: anywhere; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
         details.copy { display: inline-block; }
         details.copy summary { cursor: pointer; list-style: none; }
-        details.copy .full { display: block; user-select: all; background: #fffbe6; padding: 2px 4px; max-width: 40em; }
+        details.copy .full { display: block; user-select: all; background: #fffbe6; padding: 2px 4px; max-width: 36em;
+            white-space: normal; word-break: break-all; }
         .status { font-weight: 600; }
         .s-completed .status, span.s-completed { color: #2e7d32; }
         .s-rejected .status, .s-expired .status { color: #b71c1c; }

@@ -23,7 +23,7 @@ enum ValidatorTable {
         s += "<td class=\"\(v.connected ? "good" : "bad")\">\(v.connected ? "yes" : "no")</td>"
         let age = v.lastHeartbeatMs.map { PageText.age(PageText.elapsed(now, since: $0)) + " ago" } ?? "never"
         s += "<td>\(age)\(silent ? " <span class=\"warn\">silent</span>" : "")</td>"
-        s += "<td class=\"num\">\(v.signaturesLastHour)</td><td>\(v.version.map(escape) ?? "-")</td>"
+        s += "<td class=\"num\" id=\"signatures-\(escape(v.koinosAddress))\">\(v.signaturesLastHour)</td><td>\(v.version.map(escape) ?? "-")</td>"
         s += "<td class=\"num\">\(v.ethereumCursor.map(String.init) ?? "-")</td></tr>\n"
         return s
     }
