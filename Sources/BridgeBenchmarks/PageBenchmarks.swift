@@ -59,6 +59,15 @@ func runPageBenchmarks() async throws -> Bool {
         let pageP99 = runs[0].map(\.p99Milliseconds).max() ?? 0
         let detailP99 = runs[1].map(\.p99Milliseconds).max() ?? 0
         print(String(format: "page: p99 / %.2f ms (goal < 50 ms), cached detail %.2f ms, ratio %.1fx", pageP99, detailP99, pageP99 / max(detailP99, 0.001)))
+        // Where a render's time goes: the two store reads alone, sequential, same process.
+        let reads = 50
+        var start = ContinuousClock.now
+        for _ in 0..<reads { _ = try await database.operatorOverview(nowMs: now, completions: 100, hours: 24) }
+        let overview = (ContinuousClock.now - start) / reads
+        start = ContinuousClock.now
+        for _ in 0..<reads { _ = try await database.attestations(AttestationQuery(limit: 50)) }
+        let list = (ContinuousClock.now - start) / reads
+        print("page: store reads per render: overview \(overview), 50 attestations \(list) (sequential)")
         await group.triggerGracefulShutdown()
         _ = try await tasks.next()
         return pageP99 < 50

@@ -25,8 +25,9 @@ public struct InspectionAPI: Sendable {
     public var clock: @Sendable () -> UInt64
     /// How the operator's page (`/`) reads and judges what it shows.
     public var page = PageSettings()
-    /// Symbols and decimals of the bridged tokens, for the page's amounts.
-    public var tokens: [TokenDisplay] = []
+    /// Symbols and decimals of the bridged tokens, for the page's amounts (read on every render;
+    /// must answer at once from memory).
+    public var tokens: @Sendable () -> [TokenDisplay] = { [] }
     /// The validator set in force (Koinos addresses, from the contract); nil: the configured list.
     public var currentValidatorSet: (@Sendable () async -> [String])?
     let recovery = SignatureRecoveryCache()

@@ -26,6 +26,8 @@ struct LiveServices {
     var readiness: [ReadinessCheck]
     /// The validator set in force (base58 Koinos addresses), as the contract last answered.
     var validatorSet: @Sendable () -> [String]
+    /// Token symbols and decimals for the page, read from the Koinos token contracts.
+    var tokenNames: KoinosTokenNames
 }
 
 extension BridgeNode {
@@ -128,7 +130,8 @@ extension BridgeNode {
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
         return LiveServices(
             services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
-            validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } })
+            validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
+            tokenNames: KoinosTokenNames(configured: tokenDisplays(c), rpc: koinosRPC))
     }
 
     static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {

@@ -74,7 +74,8 @@ public enum BridgeNode {
                     ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
                 },
                 peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
-            inspection.tokens = tokenDisplays(configuration)
+            let tokens = live?.tokenNames ?? KoinosTokenNames(configured: tokenDisplays(configuration), rpc: nil)
+            inspection.tokens = { tokens.current() }
             inspection.page.heartbeatIntervalMs = UInt64(heartbeatInterval.components.seconds) * 1000
             if configuration.ethereum.finality != "finalized" { inspection.page.watcherStallMs = 5 * 60_000 }
             if let validatorSet = live?.validatorSet { inspection.currentValidatorSet = { validatorSet() } }
@@ -100,9 +101,9 @@ public enum BridgeNode {
             koinosChainID: c.koinos.chainID, koinosBridgeContract: c.koinos.bridgeContract, validatorAddress: validatorAddress)
     }
 
-    /// The page's token names from `koinos.tokens` (Ethereum token or `native` → Koinos contract).
-    /// Symbols are not configured yet: the page shows the short Koinos contract id; amounts carry
-    /// the 8 decimals the Ethereum contract normalises every lock to.
+    /// The page's tokens from `koinos.tokens` (Ethereum token or `native` → Koinos contract), before
+    /// their symbols and decimals are read from the Koinos contracts (`KoinosTokenNames`): the short
+    /// Koinos contract id and the 8 decimals the Ethereum contract normalises every lock to.
     static func tokenDisplays(_ c: BridgeNodeConfiguration) -> [TokenDisplay] {
         c.koinos.tokens.compactMap { ethereum, koinos in
             let token: [UInt8]? = ethereum == "native" ? [] : EthereumAddress(ethereum)?.bytes

@@ -52,7 +52,7 @@ struct OperatorPage {
             signaturesLastHour: overview.signaturesLastHour, selfAddress: api.node.validatorAddress)
         return HomePageModel(
             now: now, node: api.node, uptimeMs: PageText.elapsed(now, since: api.startedAtMs), settings: api.page, readiness: readiness,
-            peers: peers, overview: overview, attestations: list, query: query, validators: validators, tokens: TokenNames(api.tokens))
+            peers: peers, overview: overview, attestations: list, query: query, validators: validators, tokens: TokenNames(api.tokens()))
     }
 
     func detail(id rawID: String) async throws -> Response {
@@ -66,7 +66,7 @@ struct OperatorPage {
         let json = AttestationJSON(record, recovery: api.recovery)
         return Self.html(
             AttestationDetailPage.render(
-                json, tokens: TokenNames(api.tokens), token: record.token, koinosToken: record.koinosToken, now: api.clock(),
+                json, tokens: TokenNames(api.tokens()), token: record.token, koinosToken: record.koinosToken, now: api.clock(),
                 refreshSeconds: api.page.refreshSeconds))
     }
 
