@@ -16,7 +16,7 @@ enum HeaderSection {
         html += "<dl class=\"facts\">\n"
         html += fact("validator (Koinos)", m.node.validatorAddress.map { "<code>\(escape($0))</code>" } ?? "no key loaded")
         html += fact("validator (Ethereum)", m.node.validatorEthereumAddress.map { "<code>\(escape($0))</code>" } ?? "-")
-        html += fact("peer id", m.node.peerID.map { LayoutCode.code($0) } ?? "-")
+        html += fact("peer id", m.node.peerID.map { PageLayout.longValue($0) } ?? "-")
         html += fact("version", escape(m.node.version))
         html += fact("profile", escape(m.node.profile))
         html += fact("uptime", escape(PageText.age(m.uptimeMs)))
@@ -37,7 +37,7 @@ enum HeaderSection {
         let cursors = m.overview.cursors.isEmpty ? [nil] : m.overview.cursors.map { Optional($0) }
         for c in cursors {
             html += "<tr><td>Ethereum\(c.map { " (\(escape($0.name)))" } ?? "")</td><td class=\"num\">\(m.node.ethereumChainID)</td>"
-            html += "<td>\(LayoutCode.code(m.node.ethereumContract))</td>"
+            html += "<td>\(PageLayout.longValue(m.node.ethereumContract))</td>"
             if let c {
                 let age = PageText.elapsed(m.now, since: c.updatedAtMs)
                 let lag = maxPeerCursor.map { $0 > c.blockNumber ? "\($0 - c.blockNumber) blocks" : "0 blocks" } ?? "-"
@@ -46,19 +46,12 @@ enum HeaderSection {
                 html += "<td>-</td><td class=\"bad\">no cursor</td><td>-</td></tr>\n"
             }
         }
-        html += "<tr><td>Koinos</td><td>\(LayoutCode.code(m.node.koinosChainID))</td><td>\(LayoutCode.code(m.node.koinosBridgeContract))</td>"
+        html += "<tr><td>Koinos</td><td>\(PageLayout.longValue(m.node.koinosChainID))</td><td>\(PageLayout.longValue(m.node.koinosBridgeContract))</td>"
         html += "<td>-</td><td>-</td><td>-</td></tr>\n</tbody>\n</table>\n"
         return html
     }
 
     private static func fact(_ name: String, _ valueHTML: String) -> String {
         "<div><dt>\(escape(name))</dt><dd>\(valueHTML)</dd></div>\n"
-    }
-}
-
-/// `<code>` around an escaped value, short with the full value expandable when long.
-enum LayoutCode {
-    static func code(_ value: String) -> String {
-        value.isEmpty ? "-" : PageLayout.copyable(value, head: 10, tail: 6)
     }
 }

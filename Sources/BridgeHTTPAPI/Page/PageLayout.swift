@@ -26,4 +26,9 @@ enum PageLayout {
         guard short != full else { return "<code>\(escape(full))</code>" }
         return "<details class=\"copy\"><summary><code>\(escape(short))</code></summary><code class=\"full\">\(escape(full))</code></details>"
     }
+
+    /// A long value (chain id, contract, peer id) short and expandable; `-` when empty.
+    static func longValue(_ value: String) -> String {
+        value.isEmpty ? "-" : copyable(value, head: 10, tail: 6)
+    }
 }
