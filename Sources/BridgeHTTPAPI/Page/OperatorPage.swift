@@ -41,9 +41,11 @@ struct OperatorPage {
 
     func load(_ query: AttestationQuery) async throws -> HomePageModel {
         let now = api.clock()
-        let overview = try await api.store.operatorOverview(nowMs: now, completions: api.page.latencySamples, hours: api.page.hours)
-        let list = try await api.store.attestations(query)
+        // The two store reads run side by side (the API's gate allows two readers).
+        async let overviewRead = api.store.operatorOverview(nowMs: now, completions: api.page.latencySamples, hours: api.page.hours)
+        async let listRead = api.store.attestations(query)
         let peers = await api.peers.peers()
+        let (overview, list) = try await (overviewRead, listRead)
         var readiness: [String: Bool] = ["store": true]
         for check in api.readiness { readiness[check.name] = await check.isReady() }
         let set = await api.currentValidatorSet?() ?? api.validators.map(\.koinosAddress)
