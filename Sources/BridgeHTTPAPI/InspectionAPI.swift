@@ -28,6 +28,8 @@ public struct InspectionAPI: Sendable {
     /// Symbols and decimals of the bridged tokens, for the page's amounts (read on every render;
     /// must answer at once from memory).
     public var tokens: @Sendable () -> [TokenDisplay] = { [] }
+    /// The chains' heads for the page's header (must answer from memory, never wait on a chain).
+    public var chainHeads: @Sendable () async -> ChainHeads = { ChainHeads() }
     /// The validator set in force (Koinos addresses, from the contract); nil: the configured list.
     public var currentValidatorSet: (@Sendable () async -> [String])?
     let recovery = SignatureRecoveryCache()

@@ -28,6 +28,8 @@ struct LiveServices {
     var validatorSet: @Sendable () -> [String]
     /// Token symbols and decimals for the page, read from the Koinos token contracts.
     var tokenNames: KoinosTokenNames
+    /// Ethereum and Koinos heads for the page.
+    var chainHeads: ChainHeadProbe
 }
 
 extension BridgeNode {
@@ -131,7 +133,8 @@ extension BridgeNode {
         return LiveServices(
             services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
             validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
-            tokenNames: KoinosTokenNames(configured: tokenDisplays(c), rpc: koinosRPC))
+            tokenNames: KoinosTokenNames(configured: tokenDisplays(c), rpc: koinosRPC),
+            chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC))
     }
 
     static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {

@@ -76,6 +76,7 @@ public enum BridgeNode {
                 peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
             let tokens = live?.tokenNames ?? KoinosTokenNames(configured: tokenDisplays(configuration), rpc: nil)
             inspection.tokens = { tokens.current() }
+            if let heads = live?.chainHeads { inspection.chainHeads = { await heads.current() } }
             inspection.page.heartbeatIntervalMs = UInt64(heartbeatInterval.components.seconds) * 1000
             if configuration.ethereum.finality != "finalized" { inspection.page.watcherStallMs = 5 * 60_000 }
             if let validatorSet = live?.validatorSet { inspection.currentValidatorSet = { validatorSet() } }

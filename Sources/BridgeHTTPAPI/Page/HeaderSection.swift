@@ -32,22 +32,26 @@ enum HeaderSection {
     }
 
     static func chains(_ m: HomePageModel) -> String {
-        var html = "<table class=\"chains\">\n<thead><tr><th>chain</th><th>id</th><th>contract</th><th>cursor</th><th>cursor age</th><th>lag behind peers</th></tr></thead>\n<tbody>\n"
+        var html = "<table class=\"chains\">\n<thead><tr><th>chain</th><th>id</th><th>contract</th><th class=\"num\">head</th><th class=\"num\">cursor</th>"
+        html += "<th>behind head</th><th>cursor age</th><th>behind peers</th></tr></thead>\n<tbody>\n"
         let maxPeerCursor = m.overview.heartbeats.filter { TextForms.koinosAddress($0.validator) != m.node.validatorAddress }.map(\.ethereumCursor).max()
+        let head = m.heads.ethereum.map(String.init) ?? "-"
         let cursors = m.overview.cursors.isEmpty ? [nil] : m.overview.cursors.map { Optional($0) }
         for c in cursors {
             html += "<tr><td>Ethereum\(c.map { " (\(escape($0.name)))" } ?? "")</td><td class=\"num\">\(m.node.ethereumChainID)</td>"
-            html += "<td>\(PageLayout.longValue(m.node.ethereumContract))</td>"
+            html += "<td>\(PageLayout.longValue(m.node.ethereumContract))</td><td class=\"num\" id=\"ethereum-head\">\(head)</td>"
             if let c {
                 let age = PageText.elapsed(m.now, since: c.updatedAtMs)
-                let lag = maxPeerCursor.map { $0 > c.blockNumber ? "\($0 - c.blockNumber) blocks" : "0 blocks" } ?? "-"
-                html += "<td class=\"num\">\(c.blockNumber)</td><td class=\"\(age > m.settings.watcherStallMs ? "bad" : "")\">\(PageText.age(age))</td><td>\(lag)</td></tr>\n"
+                let behindHead = m.heads.ethereum.map { $0 > c.blockNumber ? "\($0 - c.blockNumber) blocks" : "0 blocks" } ?? "-"
+                let behindPeers = maxPeerCursor.map { $0 > c.blockNumber ? "\($0 - c.blockNumber) blocks" : "0 blocks" } ?? "-"
+                html += "<td class=\"num\">\(c.blockNumber)</td><td>\(behindHead)</td>"
+                html += "<td class=\"\(age > m.settings.watcherStallMs ? "bad" : "")\">\(PageText.age(age))</td><td>\(behindPeers)</td></tr>\n"
             } else {
-                html += "<td>-</td><td class=\"bad\">no cursor</td><td>-</td></tr>\n"
+                html += "<td>-</td><td>-</td><td class=\"bad\">no cursor</td><td>-</td></tr>\n"
             }
         }
         html += "<tr><td>Koinos</td><td>\(PageLayout.longValue(m.node.koinosChainID))</td><td>\(PageLayout.longValue(m.node.koinosBridgeContract))</td>"
-        html += "<td>-</td><td>-</td><td>-</td></tr>\n</tbody>\n</table>\n"
+        html += "<td class=\"num\" id=\"koinos-head\">\(m.heads.koinos.map(String.init) ?? "-")</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>\n</tbody>\n</table>\n"
         return html
     }
 

@@ -11,6 +11,7 @@ struct HomePageModel: Sendable {
     /// Readiness checks by name (the store's included), as `/readyz` reports them.
     var readiness: [String: Bool]
     var peers: [PeerSnapshot]
+    var heads = ChainHeads()
     var overview: OperatorOverview
     var attestations: AttestationPage
     /// The filters the list was read with (status, cursor, …) and whether a cursor was given.

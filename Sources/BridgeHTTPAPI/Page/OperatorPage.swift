@@ -54,7 +54,7 @@ struct OperatorPage {
             signaturesLastHour: overview.signaturesLastHour, selfAddress: api.node.validatorAddress)
         return HomePageModel(
             now: now, node: api.node, uptimeMs: PageText.elapsed(now, since: api.startedAtMs), settings: api.page, readiness: readiness,
-            peers: peers, overview: overview, attestations: list, query: query, validators: validators, tokens: TokenNames(api.tokens()))
+            peers: peers, heads: await api.chainHeads(), overview: overview, attestations: list, query: query, validators: validators, tokens: TokenNames(api.tokens()))
     }
 
     func detail(id rawID: String) async throws -> Response {

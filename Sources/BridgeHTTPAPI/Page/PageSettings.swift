@@ -19,6 +19,19 @@ public struct PageSettings: Sendable, Hashable {
     public init() {}
 }
 
+/// The chains' heads as this node last saw them (nil: not known yet).
+public struct ChainHeads: Sendable, Hashable {
+    /// Best `latest` block among the Ethereum endpoints.
+    public var ethereum: UInt64?
+    /// Koinos head height.
+    public var koinos: UInt64?
+
+    public init(ethereum: UInt64? = nil, koinos: UInt64? = nil) {
+        self.ethereum = ethereum
+        self.koinos = koinos
+    }
+}
+
 /// How one bridged token is named on the page.
 public struct TokenDisplay: Sendable, Hashable {
     /// Event amounts are normalised to 8 decimals by the Ethereum contract (`LockObservation.amount`).
