@@ -72,6 +72,8 @@ let package = Package(
             dependencies: ["Multiformats", "Libp2pHost", "ChainCrypto", nio, crypto, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
+        // What Koinos nodes expect of a peer: peer RPC over msgpack (koinos.md §1.4–1.5).
+        .target(name: "KoinosP2P", dependencies: ["Libp2pHost", "Multiformats", nio, logging], swiftSettings: swiftSettings),
 
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -110,7 +112,7 @@ let package = Package(
             dependencies: [
                 "BridgeCore", "BridgeSigning", "BridgeKeystore", "BridgeStore", "BridgeAttestation",
                 "BridgeEthereum", "BridgeGossip", "BridgeKoinos", "BridgeHTTPAPI",
-                "Libp2pHost", "Libp2pGossipsub", "Multiformats", "CurlTransport", "ChainCrypto", "Ethereum", "Koinos",
+                "Libp2pHost", "Libp2pGossipsub", "KoinosP2P", "Multiformats", "CurlTransport", "ChainCrypto", "Ethereum", "Koinos",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -123,7 +125,7 @@ let package = Package(
             name: "BridgeRelayCLI",
             dependencies: [
                 "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
-                "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "CurlTransport", "JSONRPC",
+                "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "KoinosP2P", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 logging, metrics, lifecycle,
@@ -136,7 +138,7 @@ let package = Package(
             dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pYamux", "Libp2pNoise", "Libp2pMultistream", "Libp2pHost", "Libp2pGossipsub",
-                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode",
+                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode", "BridgeTesting",
                 grdb, logging, nio, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -152,6 +154,9 @@ let package = Package(
         .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto", "ProcessTestSupport"], swiftSettings: swiftSettings),
         // Test support: child processes (devnets, test servers) with deadlines.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings),
+        // Test support for the bridge stages: a virtual clock and an in-memory gossip network
+        // (shared by the tests and the in-process benchmarks; no production target depends on it).
+        .target(name: "BridgeTesting", dependencies: ["BridgeCore", "BridgeGossip"], path: "Tests/BridgeTesting", swiftSettings: swiftSettings),
         .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -175,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "BridgeKoinosTests",
             dependencies: [
-                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto",
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto", "BridgeTesting",
                 "CurlTransport", "JSONRPC", grdb, .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -183,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "Libp2pTests",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost", "KoinosP2P",
                 "ChainCrypto", "ProcessTestSupport", nio, nioPosix, nioEmbedded, logging, lifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -198,7 +203,7 @@ let package = Package(
             name: "BridgeAttestationTests",
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
-                "Libp2pGossipsub", "Libp2pHost", "Multiformats", logging, nio,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", logging, nio,
             ],
             swiftSettings: swiftSettings
         ),
@@ -208,6 +213,7 @@ let package = Package(
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
                 "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport", "BridgeKoinos", "Koinos", "KoinosTestSupport",
+                "KoinosP2P", "Libp2pHost", "Multiformats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

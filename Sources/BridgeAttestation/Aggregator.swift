@@ -26,7 +26,7 @@ public actor Aggregator: Service {
     var outboundSignatures: [SignedObservation] = []
     /// When each validator's last heartbeat arrived (validated heartbeats come only from set members).
     var lastHeartbeatMilliseconds: [[UInt8]: UInt64] = [:]
-    /// A validator silent this long and heard again is treated as rejoined (heartbeats come every 15 s).
+    /// A validator silent this long and heard again is treated as rejoined (the node sends its heartbeat every 10 s: `BridgeNode.heartbeatInterval`).
     static let rejoinSilenceMilliseconds: UInt64 = 60_000
     var outboundRequests: [ObservationID] = []
     var outboundAttestations: [SignatureSet] = []

@@ -2,6 +2,7 @@
 import BridgeAttestation
 import BridgeCore
 import BridgeGossip
+import BridgeTesting
 import BridgeSigning
 import BridgeStore
 import ChainCrypto

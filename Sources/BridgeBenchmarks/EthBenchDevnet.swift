@@ -33,7 +33,10 @@ final class EthBenchDevnet: @unchecked Sendable {
         }
         guard let ready = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let rpc = ready["rpc"] as? String,
               let chain = ready["chain_id"] as? Int, let v1 = ready["v1_events"] as? String
-        else { throw EthBenchError("the devnet did not start") }
+        else {
+            ChildProcessStop.stop(process)
+            throw EthBenchError("the devnet did not start")
+        }
         self.rpc = rpc
         chainID = UInt64(chain)
         v1Events = v1
@@ -50,9 +53,7 @@ final class EthBenchDevnet: @unchecked Sendable {
         Quantity.decode(try await call("eth_getBlockByNumber", .array([.string("finalized"), .bool(false)]))["number"]?.stringValue ?? "") ?? 0
     }
 
-    func stop() {
-        if process.isRunning { process.terminate() }
-    }
+    func stop() { ChildProcessStop.stop(process) }
 
     /// Runs a command and parses its stdout as one JSON object.
     static func runJSON(_ executable: String, _ arguments: [String]) throws -> [String: Any] {

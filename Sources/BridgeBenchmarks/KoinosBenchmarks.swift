@@ -80,11 +80,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
         print("koinos: end-to-end skipped (cannot start the simulator: \(error))")
         return
     }
-    defer {
-        process.terminate()
-        for _ in 0..<30 where process.isRunning { usleep(100_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    defer { ChildProcessStop.stop(process) }
     var line = [UInt8]()
     while let b = try? pipe.fileHandleForReading.read(upToCount: 1)?.first, b != 10 { line.append(b) }
     guard let info = try? JSONDecoder().decode(JSONValue.self, from: Data(line)), let url = info["rpc"]?.stringValue,

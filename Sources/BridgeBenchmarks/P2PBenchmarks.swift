@@ -107,6 +107,10 @@ enum P2PBenchmarks {
     static func makeHost(maxConnections: Int = 128, receiveWindow: Int = 256 * 1024) async throws -> (Libp2pHost, Multiaddr) {
         var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
         configuration.maxConnections = maxConnections
+        configuration.limits.reservedSlots = 0
+        configuration.limits.maxPerIP = maxConnections  // the benchmark dials one listener many times from 127.0.0.1
+        configuration.limits.maxPerPeer = maxConnections
+        configuration.limits.maxPendingHandshakes = maxConnections
         configuration.yamux.receiveWindow = receiveWindow
         var logger = Logger(label: "bridge.p2p.bench")
         logger.logLevel = .error

@@ -24,7 +24,7 @@ extension BridgeGossipEndpoint {
         }
     }
 
-    /// Announces this node: binds our peer id to our validator key (send every 15 s).
+    /// Announces this node: binds our peer id to our validator key (the node sends one every 10 s).
     /// Publishes our heartbeat and returns it as peers will store it (gossipsub does not deliver
     /// our own messages back, so the caller records it for the node's own validator row).
     @discardableResult

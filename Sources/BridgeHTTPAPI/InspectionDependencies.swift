@@ -21,6 +21,10 @@ public struct PeerSnapshot: Sendable, Hashable {
     public var connected: Bool
     /// The validator (Koinos address, base58) this peer is bound to by a heartbeat, if any.
     public var validator: String?
+    /// `relay` (a bridge relay or an unknown peer) or `koinos` (a configured Koinos node).
+    public var role = "relay"
+    /// For Koinos nodes: `accepted (head N)`, `refused: reason`, or nil before the first handshake.
+    public var koinosHandshake: String?
 
     public init(peerID: String, addresses: [String], connected: Bool, validator: String?) {
         self.peerID = peerID

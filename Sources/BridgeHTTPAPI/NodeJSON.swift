@@ -39,6 +39,8 @@ struct PeerJSON: Encodable {
     var addresses: [String]
     var connected: Bool
     var validator: Nullable<String>
+    var role: String
+    var koinos_handshake: Nullable<String>
 }
 
 struct StatusJSON: Encodable {

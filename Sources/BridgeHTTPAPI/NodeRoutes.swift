@@ -46,7 +46,9 @@ struct NodeRoutes {
 
     func peers() async -> Response {
         let peers = await api.peers.peers().map {
-            PeerJSON(peer_id: $0.peerID, addresses: $0.addresses, connected: $0.connected, validator: Nullable($0.validator))
+            PeerJSON(
+                peer_id: $0.peerID, addresses: $0.addresses, connected: $0.connected, validator: Nullable($0.validator), role: $0.role,
+                koinos_handshake: Nullable($0.koinosHandshake))
         }
         return JSONResponse.make(["peers": peers])
     }

@@ -6,7 +6,9 @@ import Foundation
 ///
 /// Argon2id (libsodium `crypto_pwhash`) stretches the passphrase into a 32-byte key that seals both
 /// secrets with XChaCha20-Poly1305; the file is small versioned JSON (see `KeystoreFile`), mode
-/// 0600, written atomically and never overwritten. Intermediate secrets are zeroed after use.
+/// 0600, written atomically and never overwritten. The derived key and the decrypted plaintext are
+/// locked in memory (`Sodium.lock`: kept out of swap where the system allows) and zeroed after
+/// use, as are the copies made for the key types (issue 19 L3).
 public enum Keystore {
     /// Bounds accepted when opening a file, so a tampered file cannot ask for absurd work or memory.
     static let acceptedOperations: ClosedRange<UInt64> = 1...16
@@ -39,9 +41,11 @@ public enum Keystore {
             ethereumAddress: info.ethereumAddress, koinosAddress: info.koinosAddress, publicKey: info.publicKey,
             peerID: info.peerID, p2pKeyType: info.p2pKeyType.rawValue)
         var key = try Sodium.argon2id(password: passphrase, salt: salt, limits: limits)
-        defer { Sodium.zero(&key) }
+        Sodium.lock(&key)
+        defer { Sodium.unlockAndZero(&key) }
         var plaintext = validatorKey.rawRepresentation + p2pKey.rawRepresentation
-        defer { Sodium.zero(&plaintext) }
+        Sodium.lock(&plaintext)
+        defer { Sodium.unlockAndZero(&plaintext) }
         let sealed = try Sodium.xchachaSeal(plaintext, key: key, nonce: nonce, associatedData: file.associatedData)
         file.cipher.ciphertext = ChainHex.encode(sealed, prefix: false)
         let encoder = JSONEncoder()
@@ -70,13 +74,23 @@ public enum Keystore {
         else { throw KeystoreError.malformed(path: path, reason: "bad salt, nonce, ciphertext or key type") }
         let limits = Sodium.PasswordHashLimits(operations: file.kdf.operations, memoryBytes: file.kdf.memoryBytes)
         var key = try Sodium.argon2id(password: passphrase, salt: salt, limits: limits)
-        defer { Sodium.zero(&key) }
-        guard var plaintext = try? Sodium.xchachaOpen(sealed, key: key, nonce: nonce, associatedData: file.associatedData),
-            plaintext.count == 64
+        Sodium.lock(&key)
+        defer { Sodium.unlockAndZero(&key) }
+        guard var plaintext = try? Sodium.xchachaOpen(sealed, key: key, nonce: nonce, associatedData: file.associatedData)
         else { throw KeystoreError.wrongPassphraseOrTampered(path: path) }
-        defer { Sodium.zero(&plaintext) }
-        guard let validatorKey = try? Secp256k1.PrivateKey(rawRepresentation: Array(plaintext[0..<32])),
-            let p2pKey = try? P2PIdentityKey(type: keyType, rawRepresentation: Array(plaintext[32..<64])),
+        Sodium.lock(&plaintext)
+        defer { Sodium.unlockAndZero(&plaintext) }
+        guard plaintext.count == 64 else { throw KeystoreError.wrongPassphraseOrTampered(path: path) }
+        // The halves for the key types: zeroed here when no key was built from them (a bad file);
+        // a key built from one shares its storage and keeps it for as long as the node signs.
+        var validatorSecret = Array(plaintext[0..<32])
+        var p2pSecret = Array(plaintext[32..<64])
+        defer {
+            Sodium.zero(&validatorSecret)
+            Sodium.zero(&p2pSecret)
+        }
+        guard let validatorKey = try? Secp256k1.PrivateKey(rawRepresentation: validatorSecret),
+            let p2pKey = try? P2PIdentityKey(type: keyType, rawRepresentation: p2pSecret),
             KeystorePublicInfo(validatorKey: validatorKey, p2pKey: p2pKey) == file.publicInfo
         else { throw KeystoreError.wrongPassphraseOrTampered(path: path) }
         return UnlockedKeys(validatorKey: validatorKey, p2pKey: p2pKey, publicInfo: file.publicInfo)

@@ -8,31 +8,30 @@ import Logging
 import Metrics
 
 extension KoinosSubmitter {
-    /// One observation: follow a submitted transaction, or decide whether and what to send.
+    /// One observation: performs the steps `SubmissionPlanner` decides (the chain calls and the row writes).
     func handle(_ o: SubmittableObservation, included: Set<[UInt8]>?) async {
         let now = clock.nowMilliseconds
         var record = o.submission ?? SubmissionRecord(observationID: o.id, status: .pending, updatedAtMs: now)
-        if record.status == .completed {
-            if o.status != .completed { await save(record, observation: .completed) }
-            return
-        }
-        if let next = record.nextAttemptAtMs, next > now { return }
-        guard let message = try? KoinosTransferMessage(decoding: o.message, profile: o.profile), message.encoded() == o.message,
-              message.digest == o.digest
-        else {
-            await wait(&record, now: now, reason: "stored message does not decode to its digest", retryAtMs: now &+ configuration.validatorRefreshIntervalMs)
-            return
-        }
-        guard o.profile == configuration.profile, message.contractID == configuration.bridgeContract else {
-            await wait(&record, now: now, reason: "message is for another bridge contract or profile", retryAtMs: now &+ configuration.validatorRefreshIntervalMs)
-            return
-        }
-        switch record.status {
-        case .submitted, .included:
+        let planner = SubmissionPlanner(configuration: configuration)
+        var step = planner.step(for: o, record: record, validators: validators.current, nowMs: now)
+        if case .follow = step, let message = SubmissionPlanner.decodedMessage(o) {
             if await track(o, message, &record, now: now, included: included) { return }
-            await attempt(o, message, &record, now: now)
-        case .pending, .failed, .completed:
-            await attempt(o, message, &record, now: now)
+            step = planner.sendStep(for: o, message: message, validators: validators.current, nowMs: now)
+        }
+        switch step {
+        case .nothing, .follow:
+            return
+        case .recordObservationCompleted:
+            await save(record, observation: .completed)
+        case .park(let reason, let retryAt):
+            await wait(&record, now: now, reason: reason, retryAtMs: retryAt)
+        case .watch(let reason, let retryAt):
+            guard let message = SubmissionPlanner.decodedMessage(o) else { return }
+            await recheckOnly(&record, message, now: now, reason: reason, retryAtMs: retryAt)
+        case .send(let recipientKeyIndex):
+            guard let message = SubmissionPlanner.decodedMessage(o) else { return }
+            let extraSigners = recipientKeyIndex.map { [configuration.recipientKeys[$0]] } ?? []
+            await send(o, message, &record, now: now, extraSigners: extraSigners)
         }
     }
 
@@ -49,10 +48,17 @@ extension KoinosSubmitter {
                 included = try await rpc.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
             }
             let timedOut = now >= (record.submittedAtMs ?? record.updatedAtMs) &+ configuration.inclusionTimeoutMs
-            guard included || timedOut else { return true }
+            let seenCompleted = record.completedSeenAtHeight != nil
+            guard included || timedOut || seenCompleted else { return true }
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                await markCompleted(&record, now: now, note: included ? nil : "completed by another submitter")
+                try await completionSeen(&record, now: now, note: included ? nil : "completed by another submitter")
                 return true
+            }
+            if seenCompleted {
+                forgetDroppedCompletion(&record, observationID: o.id)
+                resyncNonce()
+                record.status = .pending
+                return false
             }
             if included {
                 if record.status != .included {
@@ -79,50 +85,19 @@ extension KoinosSubmitter {
         }
     }
 
-    /// Decides whether it is our turn and sends `complete_transfer` when it is.
-    private func attempt(_ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64) async {
-        guard configuration.sendsTransactions else {
-            await recheckOnly(&record, message, now: now, reason: "relayer_policy none: this node attests and never submits")
-            return
-        }
+    /// Our turn: sends `complete_transfer` unless the contract already reports the transfer completed.
+    private func send(
+        _ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64,
+        extraSigners: [Secp256k1.PrivateKey]
+    ) async {
         let set = validators.current
         let payer = configuration.payerAddress
-        var extraSigners = [Secp256k1.PrivateKey]()
-        var relayerIsUs = false
-        if o.profile == .v2 {
-            if !message.relayer.isEmpty, message.relayer == payer {
-                relayerIsUs = true
-            } else if let key = configuration.recipientKeys.first(where: { KoinosAddress(publicKey: $0.publicKey).bytes == message.recipient }) {
-                extraSigners.append(key)
-            } else {
-                let reason = message.relayer.isEmpty
-                    ? "v2: relayer empty, only the recipient may claim and no key is configured for it"
-                    : "v2: the relayer is another account; it claims the transfer"
-                await recheckOnly(&record, message, now: now, reason: reason)
-                return
-            }
-        }
-        if !relayerIsUs {
-            guard let earliest = SubmitterRotation.earliestAttempt(
-                of: configuration.validatorAddress, in: set, observationID: o.id, originMs: o.quorumAtMs,
-                takeoverMs: configuration.takeoverTimeoutMs)
-            else {
-                await recheckOnly(&record, message, now: now, reason: "this node is not a current validator")
-                return
-            }
-            if now < earliest {
-                // Not our turn yet: notice within seconds when the submitter of the turn completes it,
-                // so this node does not show `quorum` for a finished transfer until its own turn.
-                let recheckAt = min(earliest, now &+ configuration.turnRecheckIntervalMs)
-                await recheckOnly(&record, message, now: now, reason: "waiting for this node's turn in the submitter rotation", retryAtMs: recheckAt)
-                return
-            }
-        }
         do {
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                await markCompleted(&record, now: now, note: "already completed on Koinos")
+                try await completionSeen(&record, now: now, note: "already completed on Koinos")
                 return
             }
+            if record.completedSeenAtHeight != nil { forgetDroppedCompletion(&record, observationID: o.id) }
             guard let signatures = submissionSignatures(o, set: set) else {
                 let reason = "fewer than Q(N) = \(set.quorum(o.profile)) current validators signed"
                 await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
@@ -135,7 +110,7 @@ extension KoinosSubmitter {
             let args = message.completeTransferArguments(signatures: signatures).encoded(o.profile.koinosVersion)
             let operation = KoinosOperation.callContract(.init(contractID: configuration.bridgeContract, entryPoint: KoinosEntryPoint.completeTransfer, args: args))
             let chain = try await currentChainID()
-            let txID = try await send(operation, chainID: chain, rcLimit: min(rc, configuration.rcLimitCap), extraSigners: extraSigners)
+            let txID = try await signAndSubmit(operation, chainID: chain, rcLimit: min(rc, configuration.rcLimitCap), extraSigners: extraSigners)
             await markSubmitted(&record, txID: txID, now: now, observationID: o.id)
         } catch {
             await fail(&record, now: now, error: error)
@@ -144,7 +119,7 @@ extension KoinosSubmitter {
 
     /// Signs and submits one operation with our nonce; on a nonce conflict resyncs from the
     /// mempool and tries once more. Returns the transaction id.
-    private func send(
+    private func signAndSubmit(
         _ operation: KoinosOperation, chainID: [UInt8], rcLimit: UInt64, extraSigners: [Secp256k1.PrivateKey]
     ) async throws -> [UInt8] {
         var retried = false
@@ -185,16 +160,17 @@ extension KoinosSubmitter {
 
     /// Not ours to submit: only notice when someone else completed it.
     private func recheckOnly(
-        _ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String, retryAtMs: UInt64? = nil
+        _ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String, retryAtMs: UInt64
     ) async {
         do {
             if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                await markCompleted(&record, now: now, note: "completed by another submitter")
+                try await completionSeen(&record, now: now, note: "completed by another submitter")
                 return
             }
+            if record.completedSeenAtHeight != nil { forgetDroppedCompletion(&record, observationID: record.observationID) }
         } catch {
             logger.debug("Transfer status check failed", metadata: ["error": "\(error)"])
         }
-        await wait(&record, now: now, reason: reason, retryAtMs: retryAtMs ?? now &+ configuration.recheckIntervalMs)
+        await wait(&record, now: now, reason: reason, retryAtMs: retryAtMs)
     }
 }

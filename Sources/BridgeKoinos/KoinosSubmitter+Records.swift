@@ -40,6 +40,36 @@ extension KoinosSubmitter {
         logger.info("Submitted complete_transfer", metadata: ["transfer.id": "\(observationID)", "koinos.tx.id": "\(ChainHex.encode(txID))"])
     }
 
+    /// The contract reports the transfer completed. It is final (`completed`) once the last
+    /// irreversible block reaches the head height at which that was first seen: the block holding
+    /// the completing transaction is then irreversible. Until then the row waits, re-checking soon.
+    func completionSeen(_ record: inout SubmissionRecord, now: UInt64, note: String?) async throws(KoinosError) {
+        let head = try await rpc.headInfo()
+        let seen = record.completedSeenAtHeight ?? head.height
+        if head.lastIrreversibleBlock >= seen {
+            await markCompleted(&record, now: now, note: note)
+            return
+        }
+        let waiting = "completed on Koinos at or below height \(seen); final when the last irreversible block (\(head.lastIrreversibleBlock)) reaches it"
+        let firstTime = record.completedSeenAtHeight == nil
+        record.completedSeenAtHeight = seen
+        record.lastError = waiting
+        record.nextAttemptAtMs = now &+ configuration.turnRecheckIntervalMs
+        record.updatedAtMs = now
+        await save(record)
+        if firstTime { logger.info("Transfer completed on Koinos; waiting for irreversibility", metadata: ["transfer.id": "\(record.observationID)", "koinos.height": "\(seen)"]) }
+    }
+
+    /// The contract no longer reports a completion seen earlier: a fork above the last
+    /// irreversible block dropped the completing transaction. The transfer is sent again (the
+    /// contract's replay rule keeps it to one completion).
+    func forgetDroppedCompletion(_ record: inout SubmissionRecord, observationID: String) {
+        record.completedSeenAtHeight = nil
+        record.lastError = "a fork above the last irreversible block dropped the completion; sending again"
+        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", "fork_dropped_completion")]).increment()
+        logger.warning("A Koinos fork dropped a completed transfer; it will be sent again", metadata: ["transfer.id": "\(observationID)"])
+    }
+
     func markCompleted(_ record: inout SubmissionRecord, now: UInt64, note: String?) async {
         record.status = .completed
         record.lastError = note

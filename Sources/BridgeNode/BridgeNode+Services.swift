@@ -11,6 +11,7 @@ import ChainCrypto
 import CurlTransport
 import Ethereum
 import Koinos
+import KoinosP2P
 import Libp2pGossipsub
 import Libp2pHost
 import Logging
@@ -37,22 +38,30 @@ extension BridgeNode {
     static let heartbeatInterval: Duration = .seconds(10)
 
     static func buildLiveServices(
-        configuration c: BridgeNodeConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger, version: String
-    ) throws -> LiveServices {
-        guard let profile = ContractProfile(rawValue: c.ethereum.profile),
-            let ethContract = EthereumAddress(c.ethereum.contract),
-            let koinosBridge = KoinosAddress(c.koinos.bridgeContract)
-        else { throw NodeStartError.unvalidatedConfiguration("ethereum.profile, ethereum.contract or koinos.bridge_contract") }
-        let fallback = initialValidators(c)
+        configuration c: ValidatedConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger, version: String
+    ) -> LiveServices {
+        let profile = c.ethereum.profile
+        let ethContract = c.ethereum.contract
+        let koinosBridge = c.koinos.bridgeContract
+        let fallback = c.initialValidators
         logTrustWarnings(c, logger: logger)
         let initialSet = ValidatorSet(fallback)
         let signer = Secp256k1AttestationSigner(key: keys.validatorKey)
         let clock = SystemBridgeClock()
 
         // p2p: host (identify koinos/p2p/1.0.0), gossipsub, bridge plugin on `p2p.topic`.
-        var hostConfiguration = Libp2pHostConfiguration(listenAddresses: try c.p2p.listen.map { try Multiaddr($0) })
+        var hostConfiguration = Libp2pHostConfiguration(listenAddresses: c.p2p.listen)
         hostConfiguration.agentVersion = "bridge-relay/\(version)"
+        hostConfiguration.limits.maxConnections = c.p2p.maxConnections
+        hostConfiguration.limits.maxPerIP = c.p2p.maxConnectionsPerIP
         let host = Libp2pHost(privateKey: keys.p2pKey, configuration: hostConfiguration, logger: logger.labelled("bridge.p2p"))
+        // Koinos nodes that connect ask every peer for its chain id and head over peer RPC and
+        // drop (and block) a peer that cannot answer: answered from `koinos.rpc`.
+        let chainSource = KoinosRPCChainSource(
+            rpc: KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: 5_000))),
+            configuredChainID: c.koinos.chainID, advertise: c.p2p.advertiseHead)
+        KoinosPeerRPCServer(source: chainSource, logger: logger.labelled("bridge.p2p.peerrpc")).install(on: host)
+        let koinosPeering = KoinosPeering(host: host, addresses: c.p2p.koinosPeers, chainID: c.koinos.chainID, logger: logger.labelled("bridge.p2p.koinos"))
         let gossipsub = Gossipsub(host: host, logger: logger.labelled("bridge.p2p.gossip"))
         var gossipConfiguration = BridgeGossipConfiguration()
         gossipConfiguration.topic = c.p2p.topic
@@ -69,8 +78,8 @@ extension BridgeNode {
         let watcherConfiguration = ethereumWatcherConfiguration(c, profile: profile, contract: ethContract.bytes, koinosBridge: koinosBridge.bytes)
         let ethLogger = logger.labelled("bridge.eth-watcher")
         let pool = EndpointPool(
-            clients: c.ethereum.rpc.map { EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: 30_000))) },
-            expectedChainID: c.ethereum.chainID, trust: EndpointTrust(rawValue: c.ethereum.agreement) ?? .failover, clock: clock, logger: ethLogger)
+            clients: c.ethereum.endpoints.map { EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: 30_000))) },
+            expectedChainID: c.ethereum.chainID, trust: c.ethereum.trust, clock: clock, logger: ethLogger)
         let reobserver = EthereumReobserver(
             configuration: watcherConfiguration, pool: pool, database: database, wallClock: clock, logger: logger.labelled("bridge.eth-reobserver"))
 
@@ -89,13 +98,13 @@ extension BridgeNode {
         settled.connect(aggregator.settled)
 
         // Koinos: submitter paid by the validator key; the validator set read from the contract.
-        let koinosRPC = KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.rpc, timeoutMs: c.koinos.submitTimeoutMs)))
+        let koinosRPC = KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: c.koinos.submitTimeoutMs)))
         var submitterConfiguration = KoinosSubmitterConfiguration(bridgeContract: koinosBridge.bytes, profile: profile, payerKey: keys.validatorKey)
         submitterConfiguration.fallbackValidators = fallback
         submitterConfiguration.rcLimitCap = c.koinos.rcLimitCap
         submitterConfiguration.inclusionTimeoutMs = c.koinos.submitTimeoutMs
         submitterConfiguration.takeoverTimeoutMs = c.koinos.submitTimeoutMs
-        submitterConfiguration.sendsTransactions = c.koinos.relayerPolicy != "none"
+        submitterConfiguration.sendsTransactions = c.koinos.relayerPolicy == .own
         let extraKoinos = extraKoinosClients(c)
         let validatorSync = validatorSetSync(
             c, rpc: koinosRPC, extra: extraKoinos, bridge: koinosBridge.bytes, version: profile.koinosVersion,
@@ -113,12 +122,17 @@ extension BridgeNode {
 
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
-            host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: try c.p2p.bootstrap.map { try Multiaddr($0) },
+            host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: c.p2p.bootstrap,
             ethereumCursor: { (try? await database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
             recordOwnHeartbeat: { heartbeat in _ = try? await database.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
+            reservedPeers: ReservedPeers(configured: c.p2p.reservedPeers, endpoint: endpoint) {
+                validatorSync.current.addresses
+            },
             logger: logger.labelled("bridge.p2p"))
 
-        let peers = LivePeerDirectory(host: host, endpoint: endpoint, bootstrap: c.p2p.bootstrap, validators: { validatorSync.current.addresses })
+        let peers = LivePeerDirectory(
+            host: host, endpoint: endpoint, bootstrap: c.source.p2p.bootstrap, koinosPeers: c.source.p2p.koinosPeers, koinos: koinosPeering,
+            validators: { validatorSync.current.addresses })
         let readiness = [
             ReadinessCheck(name: "ethereum_watcher") { (try? await database.cursorBlock(cursorName)) != nil },
             ReadinessCheck(name: "p2p_peers") {
@@ -131,29 +145,10 @@ extension BridgeNode {
         let submission = AfterKoinosChainCheck(
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
         return LiveServices(
-            services: [p2p, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
+            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
             validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
-            tokenNames: KoinosTokenNames(configured: tokenDisplays(c), rpc: koinosRPC),
+            tokenNames: KoinosTokenNames(configured: tokenDisplays(c.koinos.tokens), rpc: koinosRPC),
             chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC))
-    }
-
-    static func finalityMode(_ e: BridgeNodeConfiguration.Ethereum) -> FinalityMode {
-        switch e.finality {
-        case "safe": .safe
-        case "confirmations": .confirmations(e.confirmations)
-        default: .finalized
-        }
-    }
-
-    /// `koinos.tokens`: Ethereum token address (or `native` = the zero address) → Koinos token id.
-    static func tokenMap(_ tokens: [String: String]) -> [[UInt8]: [UInt8]]? {
-        guard !tokens.isEmpty else { return nil }
-        var out: [[UInt8]: [UInt8]] = [:]
-        for (eth, koinos) in tokens {
-            let key = eth == "native" ? [UInt8](repeating: 0, count: 20) : EthereumAddress(eth)?.bytes
-            if let key, let value = KoinosAddress(koinos)?.bytes { out[key] = value }
-        }
-        return out
     }
 
     static func curl(_ url: String, timeoutMs: UInt64) -> CurlTransportConfiguration {
@@ -161,18 +156,6 @@ extension BridgeNode {
         configuration.totalTimeout = max(1, Double(min(timeoutMs, 120_000)) / 1_000)
         configuration.connectTimeout = min(5, configuration.totalTimeout)
         return configuration
-    }
-}
-
-/// Why the node could not be assembled.
-public enum NodeStartError: Error, Sendable, CustomStringConvertible {
-    /// `buildServiceGroup` was given a configuration that does not pass `validate()`.
-    case unvalidatedConfiguration(String)
-
-    public var description: String {
-        switch self {
-        case .unvalidatedConfiguration(let keys): "the configuration was not validated: \(keys)"
-        }
     }
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 public import BridgeHTTPAPI
 public import BridgeStore
+import BridgeEthereum
 import ChainCrypto
 import Foundation
 import Multiformats
@@ -29,10 +31,11 @@ public enum BridgeNode {
         public var api: InspectionAPI?
     }
 
-    /// Builds the node's services from a configuration that passed `validate()`.
+    /// Builds the node's services from a validated configuration. It throws only when the data
+    /// folder or the database cannot be opened, never on configuration.
     ///
     /// - Parameters:
-    ///   - configuration: the node configuration.
+    ///   - configuration: the node configuration, typed by `BridgeNodeConfiguration.validated()`.
     ///   - logger: the root logger (the executable bootstrapped its backend).
     ///   - version: the software version shown by the API.
     ///   - validatorAddress: this node's Koinos address, once the keystore is unlocked.
@@ -41,11 +44,11 @@ public enum BridgeNode {
     ///   - signals: graceful shutdown signals (tests pass none).
     ///   - onHTTPServerRunning: called with the listening channel (tests read the bound port from it).
     public static func buildServiceGroup(
-        configuration: BridgeNodeConfiguration, logger: Logger, version: String, validatorAddress: String? = nil, keys: NodeKeys? = nil,
+        configuration: ValidatedConfiguration, logger: Logger, version: String, validatorAddress: String? = nil, keys: NodeKeys? = nil,
         metricsExposition: (@Sendable () -> [UInt8])?, signals: [UnixSignal] = [.sigterm, .sigint],
         onHTTPServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> Assembly {
-        let dataDir = configuration.resolve(configuration.dataDir)
+        let dataDir = configuration.dataDirectory
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let database = try BridgeDatabase(path: dataDir + "/" + databaseFileName)
 
@@ -57,14 +60,14 @@ public enum BridgeNode {
         // Koinos submitter, Ethereum watcher, Ethereum re-observer (in that order; see BridgeNode+Services.swift).
         var live: LiveServices?
         if let keys {
-            let built = try buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
+            let built = buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
             services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
             live = built
         }
 
         var api: InspectionAPI?
-        if configuration.http.enabled, let (host, port) = ConfigChecks.splitHostPort(configuration.http.listen) {
-            let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.p2p.bootstrap.map(Self.bootstrapSnapshot))
+        if let (host, port) = configuration.httpListen {
+            let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.source.p2p.bootstrap.map(Self.bootstrapSnapshot))
             var node = description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress)
             node.validatorEthereumAddress = keys.map { EthereumAddress(publicKey: $0.validatorKey.publicKey).checksummed }
             node.peerID = keys.map { "\($0.p2pKey.peerID)" }
@@ -74,11 +77,11 @@ public enum BridgeNode {
                     ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
                 },
                 peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
-            let tokens = live?.tokenNames ?? KoinosTokenNames(configured: tokenDisplays(configuration), rpc: nil)
+            let tokens = live?.tokenNames ?? KoinosTokenNames(configured: tokenDisplays(configuration.koinos.tokens), rpc: nil)
             inspection.tokens = { tokens.current() }
             if let heads = live?.chainHeads { inspection.chainHeads = { await heads.current() } }
             inspection.page.heartbeatIntervalMs = UInt64(heartbeatInterval.components.seconds) * 1000
-            if configuration.ethereum.finality != "finalized" { inspection.page.watcherStallMs = 5 * 60_000 }
+            if case .finalized = configuration.ethereum.finality {} else { inspection.page.watcherStallMs = 5 * 60_000 }
             if let validatorSet = live?.validatorSet { inspection.currentValidatorSet = { validatorSet() } }
             let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
@@ -96,20 +99,18 @@ public enum BridgeNode {
         return Assembly(group: group, database: database, api: api)
     }
 
-    static func description(_ c: BridgeNodeConfiguration, version: String, validatorAddress: String?) -> NodeDescription {
+    static func description(_ c: ValidatedConfiguration, version: String, validatorAddress: String?) -> NodeDescription {
         NodeDescription(
-            version: version, profile: c.ethereum.profile, ethereumChainID: c.ethereum.chainID, ethereumContract: c.ethereum.contract,
-            koinosChainID: c.koinos.chainID, koinosBridgeContract: c.koinos.bridgeContract, validatorAddress: validatorAddress)
+            version: version, profile: c.ethereum.profile.rawValue, ethereumChainID: c.ethereum.chainID,
+            ethereumContract: c.source.ethereum.contract, koinosChainID: c.source.koinos.chainID,
+            koinosBridgeContract: c.source.koinos.bridgeContract, validatorAddress: validatorAddress)
     }
 
-    /// The page's tokens from `koinos.tokens` (Ethereum token or `native` → Koinos contract), before
+    /// The page's tokens from `koinos.tokens` (Ethereum token, the zero address for `native` → Koinos contract), before
     /// their symbols and decimals are read from the Koinos contracts (`KoinosTokenNames`): the short
     /// Koinos contract id and the 8 decimals the Ethereum contract normalises every lock to.
-    static func tokenDisplays(_ c: BridgeNodeConfiguration) -> [TokenDisplay] {
-        c.koinos.tokens.compactMap { ethereum, koinos in
-            let token: [UInt8]? = ethereum == "native" ? [] : EthereumAddress(ethereum)?.bytes
-            return token.map { TokenDisplay(ethereumToken: $0, koinosToken: koinos, symbol: nil) }
-        }
+    static func tokenDisplays(_ tokens: [[UInt8]: [UInt8]]?) -> [TokenDisplay] {
+        (tokens ?? [:]).map { TokenDisplay(ethereumToken: $0.key, koinosToken: Base58.encode($0.value), symbol: nil) }
     }
 
     /// A configured bootstrap peer as the API shows it before the libp2p host is wired: not connected.

@@ -5,7 +5,9 @@ import BridgeGossip
 import BridgeHTTPAPI
 import ChainCrypto
 import Foundation
+import KoinosP2P
 import Libp2pHost
+import Multiformats
 import ServiceLifecycle
 import Synchronization
 
@@ -27,6 +29,8 @@ struct LivePeerDirectory: PeerDirectory {
     let host: Libp2pHost
     let endpoint: BridgeGossipEndpoint
     let bootstrap: [String]
+    let koinosPeers: [String]
+    let koinos: KoinosPeering
     let validators: @Sendable () -> [[UInt8]]
 
     func peers() async -> [PeerSnapshot] {
@@ -43,6 +47,16 @@ struct LivePeerDirectory: PeerDirectory {
             let peer = address.components(separatedBy: "/p2p/").last ?? address
             seen.insert(peer)
             out.append(PeerSnapshot(peerID: peer, addresses: [address], connected: connected.contains(peer), validator: bound[peer]))
+        }
+        for address in koinosPeers {
+            let peer = address.components(separatedBy: "/p2p/").last ?? address
+            seen.insert(peer)
+            var snapshot = PeerSnapshot(peerID: peer, addresses: [address], connected: connected.contains(peer), validator: nil)
+            snapshot.role = "koinos"
+            if let id = PeerID(peer), let report = koinos.report(for: id) {
+                snapshot.koinosHandshake = report.refusal.map { "refused: \($0)" } ?? "accepted (head \(report.headHeight ?? 0))"
+            }
+            out.append(snapshot)
         }
         for peer in connected.sorted() where !seen.contains(peer) {
             out.append(PeerSnapshot(peerID: peer, addresses: [], connected: true, validator: bound[peer]))

@@ -24,9 +24,12 @@ struct P2PService: Service {
     let heartbeatInterval: Duration
     /// Stores the heartbeat we just published (our own row in `/v1/validators`).
     let recordOwnHeartbeat: @Sendable (ValidatorHeartbeat) async -> Void
+    /// Peers the host keeps slots for, refreshed every 2 s.
+    let reservedPeers: ReservedPeers
     let logger: Logger
 
     func run() async throws {
+        host.setReservedPeers(reservedPeers.current())
         do {
             _ = try await host.start()
             try await transport.register(endpoint)
@@ -51,6 +54,7 @@ struct P2PService: Service {
         var missingSince: [PeerID: ContinuousClock.Instant] = [:]
         let me = host.peerID
         while !Task.isCancelled {
+            host.setReservedPeers(reservedPeers.current())
             let connected = Set(await host.connectedPeers())
             for address in bootstrap {
                 guard let peer = address.peerID, peer != me else { continue }

@@ -38,17 +38,22 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads and validates; prints every problem (one line each, naming the key) to `output`.
     /// Returns nil when the configuration cannot be used.
-    func loadValidated(printingTo output: (String) -> Void) -> BridgeNodeConfiguration? {
-        guard let (configuration, problems) = loadChecked(printingTo: output) else { return nil }
-        for problem in problems { output(problem.description) }
-        return problems.isEmpty ? configuration : nil
+    func loadValidated(printingTo output: (String) -> Void) -> ValidatedConfiguration? {
+        guard let (configuration, _) = loadChecked(printingTo: output) else { return nil }
+        switch configuration.validated() {
+        case .success(let typed): return typed
+        case .failure(let found):
+            for problem in found.problems { output(problem.description) }
+            return nil
+        }
     }
 
     /// The configuration and its problems; nil (after printing why) when the file cannot be read.
     func loadChecked(printingTo output: (String) -> Void) -> (BridgeNodeConfiguration, [ConfigurationProblem])? {
         do {
             let configuration = try BridgeNodeConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment, flags: flags)
-            return (configuration, configuration.validate())
+            guard case .failure(let found) = configuration.validated() else { return (configuration, []) }
+            return (configuration, found.problems)
         } catch {
             output("\(error)")
             return nil

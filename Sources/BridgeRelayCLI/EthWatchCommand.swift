@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import BridgeNode
 import BridgeEthereum
 import BridgeStore
 import Ethereum
@@ -43,13 +44,14 @@ struct EthWatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
-    func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical, got \(logLevel)")
         }
+    }
+
+    func run() async throws {
+        LoggingBootstrap.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, format: .human)
         let logger = Logger(label: "bridge.eth-watcher")
         do {
             let clients = endpoints.clients()

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeNode
 import Foundation
 import Logging
 
-/// The executable's one call to `LoggingSystem.bootstrap`: human lines on a TTY, JSON lines otherwise.
+/// The executable's one way to call `LoggingSystem.bootstrap` (`run` and `eth watch`): human lines
+/// on a TTY, JSON lines otherwise.
 enum LoggingBootstrap {
-    /// `format` is `auto`, `human` or `json`; `level` a swift-log level name (already validated).
-    static func bootstrap(level: String, format: String) {
-        let logLevel = Logger.Level(rawValue: level) ?? .info
-        let json = format == "json" || (format == "auto" && isatty(STDERR_FILENO) == 0)
+    static func bootstrap(level logLevel: Logger.Level, format: ValidatedConfiguration.LogFormat) {
+        let json = format == .json || (format == .auto && isatty(STDERR_FILENO) == 0)
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLinesLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel

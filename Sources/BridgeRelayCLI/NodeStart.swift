@@ -19,10 +19,11 @@ enum NodeStart {
         var reasons: [String]
     }
 
-    static func prepare(_ configuration: BridgeNodeConfiguration) -> Result<Started, Refusal> {
+    static func prepare(_ validated: ValidatedConfiguration) -> Result<Started, Refusal> {
+        let configuration = validated.source
         let dataLock: InstanceLock
         do {
-            dataLock = try InstanceLock.lockDataDirectory(configuration.resolve(configuration.dataDir))
+            dataLock = try InstanceLock.lockDataDirectory(validated.dataDirectory)
         } catch {
             return .failure(Refusal(reasons: [error.description]))
         }

@@ -12,7 +12,7 @@ struct P2PCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "p2p",
         abstract: "libp2p identity and connectivity tools.",
-        subcommands: [P2PIDCommand.self, P2PPingCommand.self]
+        subcommands: [P2PIDCommand.self, P2PPingCommand.self, P2PKoinosHandshakeCommand.self]
     )
 }
 

@@ -62,6 +62,7 @@ enum TerminalPrompt {
         guard tcsetattr(fd, TCSAFLUSH, &silent) == 0 else { throw CLIFailure.badInput("cannot turn off terminal echo") }
         defer { _ = tcsetattr(fd, TCSAFLUSH, &saved) }
         var line = [UInt8]()
+        line.reserveCapacity(4097)  // never reallocated while typing: no unzeroed copy left behind
         var byte: UInt8 = 0
         // Bounded: a passphrase longer than 4 KiB is refused rather than read forever.
         while line.count <= 4096 {

@@ -37,11 +37,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        LoggingBootstrap.bootstrap(level: configuration.log.level, format: configuration.log.format)
+        LoggingBootstrap.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "bridge-relay")
 
         var exposition: (@Sendable () -> [UInt8])?
-        if configuration.metrics.enabled {
+        if configuration.metricsEnabled {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             exposition = { registry.emitToBuffer() }
@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             "bridge-relay starting",
             metadata: [
                 "version": "\(BridgeRelayVersion.current)", "profile": "\(configuration.ethereum.profile)",
-                "data_dir": "\(configuration.resolve(configuration.dataDir))", "validator": "\(keys.koinosAddress)",
+                "data_dir": "\(configuration.dataDirectory)", "validator": "\(keys.koinosAddress)",
                 "peer_id": "\(keys.p2pKey.peerID)",
             ])
         do {

@@ -39,7 +39,8 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v1-schema", migrate: BridgeSchema.createV1)
         migrator.registerMigration("v2-attestation", migrate: BridgeSchema.addAttestationColumns)
         migrator.registerMigration("v3-signature-observation-index", migrate: BridgeSchema.indexSignaturesByObservation)
-        migrator.registerMigration("v4-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
+        migrator.registerMigration("v5-submission-completed-seen-height", migrate: BridgeSchema.addCompletionSeenHeight)
+        migrator.registerMigration("v6-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
         return migrator
     }
 }

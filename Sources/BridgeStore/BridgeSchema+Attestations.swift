@@ -18,6 +18,12 @@ extension BridgeSchema {
     static func indexSignaturesByObservation(_ db: Database) throws {
         try db.create(index: "signature_observation", on: "signature", columns: ["observation_id"])
     }
+
+    /// The Koinos head height at which the transfer was first seen completed: it is `completed`
+    /// only once the last irreversible block reaches that height.
+    static func addCompletionSeenHeight(_ db: Database) throws {
+        try db.alter(table: "submission") { $0.add(column: "completed_seen_height", .integer) }
+    }
 }
 
 extension BridgeSchema {

@@ -28,11 +28,16 @@ public struct SubmissionRecord: Sendable, Hashable {
     public var nextAttemptAtMs: UInt64?
     public var submittedAtMs: UInt64?
     public var updatedAtMs: UInt64
+    /// Koinos head height when the contract first reported the transfer completed; the
+    /// submission is final once the last irreversible block reaches it (nil: not seen completed).
+    public var completedSeenAtHeight: UInt64?
 
     public init(
         observationID: String, koinosTransactionID: [UInt8]? = nil, status: SubmissionStatus, attempts: Int = 0,
-        lastError: String? = nil, nextAttemptAtMs: UInt64? = nil, submittedAtMs: UInt64? = nil, updatedAtMs: UInt64
+        lastError: String? = nil, nextAttemptAtMs: UInt64? = nil, submittedAtMs: UInt64? = nil, updatedAtMs: UInt64,
+        completedSeenAtHeight: UInt64? = nil
     ) {
+        self.completedSeenAtHeight = completedSeenAtHeight
         self.observationID = observationID
         self.koinosTransactionID = koinosTransactionID
         self.status = status
@@ -57,6 +62,20 @@ public struct SubmittableObservation: Sendable, Hashable {
     public var quorumAtMs: UInt64
     public var signatures: [ValidatorSignature]
     public var submission: SubmissionRecord?
+
+    public init(
+        id: String, profile: ContractProfile, status: AttestationStatus, message: [UInt8], digest: [UInt8], quorumAtMs: UInt64,
+        signatures: [ValidatorSignature], submission: SubmissionRecord?
+    ) {
+        self.id = id
+        self.profile = profile
+        self.status = status
+        self.message = message
+        self.digest = digest
+        self.quorumAtMs = quorumAtMs
+        self.signatures = signatures
+        self.submission = submission
+    }
 }
 
 extension BridgeDatabase {
@@ -106,17 +125,18 @@ extension BridgeDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO submission (observation_id, koinos_tx_id, status, attempts, last_error, next_attempt_at_ms,
-                                            submitted_at_ms, updated_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                            submitted_at_ms, updated_at_ms, completed_seen_height)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(observation_id) DO UPDATE SET
                       koinos_tx_id = excluded.koinos_tx_id, status = excluded.status, attempts = excluded.attempts,
                       last_error = excluded.last_error, next_attempt_at_ms = excluded.next_attempt_at_ms,
-                      submitted_at_ms = excluded.submitted_at_ms, updated_at_ms = excluded.updated_at_ms
+                      submitted_at_ms = excluded.submitted_at_ms, updated_at_ms = excluded.updated_at_ms,
+                      completed_seen_height = excluded.completed_seen_height
                     """,
                 arguments: [
                     record.observationID, record.koinosTransactionID.map { Data($0) }, record.status.rawValue, record.attempts,
                     record.lastError, record.nextAttemptAtMs.map { Int64(clamping: $0) }, record.submittedAtMs.map { Int64(clamping: $0) },
-                    Int64(clamping: record.updatedAtMs),
+                    Int64(clamping: record.updatedAtMs), record.completedSeenAtHeight.map { Int64(clamping: $0) },
                 ])
             if let observationStatus {
                 try db.execute(
@@ -135,10 +155,11 @@ extension BridgeDatabase {
         let next: Int64? = row["next_attempt_at_ms"]
         let submitted: Int64? = row["submitted_at_ms"]
         let updated: Int64 = row["updated_at_ms"]
+        let seen: Int64? = row["completed_seen_height"]
         return SubmissionRecord(
             observationID: row["observation_id"], koinosTransactionID: txID.map { [UInt8]($0) },
             status: SubmissionStatus(rawValue: row["status"]) ?? .failed, attempts: row["attempts"], lastError: row["last_error"],
             nextAttemptAtMs: next.map { UInt64(max(0, $0)) }, submittedAtMs: submitted.map { UInt64(max(0, $0)) },
-            updatedAtMs: UInt64(max(0, updated)))
+            updatedAtMs: UInt64(max(0, updated)), completedSeenAtHeight: seen.map { UInt64(max(0, $0)) })
     }
 }

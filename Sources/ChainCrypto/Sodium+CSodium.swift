@@ -21,6 +21,26 @@ extension Sodium {
         bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { sodium_memzero(base, $0.count) } }
     }
 
+    /// Keeps the pages of `bytes` out of swap (`sodium_mlock`, which also excludes them from core
+    /// dumps where the system allows). False when the system refuses (e.g. `RLIMIT_MEMLOCK`): the
+    /// bytes are still usable, only not locked. `bytes` must not change length while locked.
+    @discardableResult
+    public static func lock(_ bytes: inout [UInt8]) -> Bool {
+        ensureInitialized()
+        return bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
+            return sodium_mlock(base, raw.count) == 0
+        }
+    }
+
+    /// Zeroes `bytes` and unlocks their pages (`sodium_munlock` zeroes before unlocking).
+    public static func unlockAndZero(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            if sodium_munlock(base, raw.count) != 0 { sodium_memzero(base, raw.count) }
+        }
+    }
+
     /// Argon2id (`crypto_pwhash`, ALG_ARGON2ID13) → `length` key bytes.
     public static func argon2id(password: [UInt8], salt: [UInt8], limits: PasswordHashLimits, length: Int = 32) throws -> [UInt8] {
         ensureInitialized()

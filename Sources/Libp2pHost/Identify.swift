@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Logging
 import Multiformats
 import NIOCore
 
@@ -56,7 +57,6 @@ public enum Libp2pProtocols {
     public static let identify = "/ipfs/id/1.0.0"
     public static let identifyPush = "/ipfs/id/push/1.0.0"
     public static let ping = "/ipfs/ping/1.0.0"
-    public static let koinosPeerRPC = "/koinos/peerrpc/1.0.0"
     /// go reads identify messages of up to 8 KiB each, up to 10 of them.
     static let maxIdentifyBytes = 10 * 8 * 1024
     static let pingSize = 32
@@ -76,9 +76,14 @@ extension Libp2pHost {
         await stream.closeWrite()
     }
 
-    /// identify push receiver: merge what the peer tells us.
+    /// identify push receiver: merge what the peer tells us, unless it carries a public key that
+    /// is not the key of the connection's peer id (issue 19 L3): such a push is dropped whole.
     func serveIdentifyPush(_ stream: Libp2pStream) async {
         guard let info = try? await readIdentify(stream) else { return }
+        if let key = info.publicKey, !stream.remotePeer.matches(key) {
+            logger.debug("p2p identify push with a foreign public key dropped", metadata: ["p2p.peer.id": "\(stream.remotePeer)"])
+            return
+        }
         record(info, for: stream.remotePeer)
     }
 

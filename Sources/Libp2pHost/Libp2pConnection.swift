@@ -28,6 +28,9 @@ final class Libp2pConnection: Sendable {
     }
 
     var id: ObjectIdentifier { ObjectIdentifier(channel) }
+
+    /// The remote IP address, the key of the per-IP limit.
+    var remoteIP: String? { channel.remoteAddress?.ipAddress }
 }
 
 /// Details of a connection for operator tools (`p2p ping`).

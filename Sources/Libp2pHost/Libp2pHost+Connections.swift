@@ -30,7 +30,9 @@ extension Libp2pHost {
                 }
             })
         do {
+            let id = ObjectIdentifier(channel)
             try channel.pipeline.syncOperations.addHandlers([
+                ConnectionActivityHandler { [weak self] now in self?.state.withLock { $0.table.touch(id, now: now) } },
                 ConnectionUpgradeHandler(isInitiator: outbound, identity: privateKey, expectedPeer: expectedPeer, promise: upgrade),
                 yamux,
             ])
@@ -52,7 +54,8 @@ extension Libp2pHost {
             case .success(let connection):
                 registered.succeed(connection)
             case .failure(let error):
-                self?.handshakeFailures.increment()
+                self?.state.withLock { $0.table.endHandshake(ObjectIdentifier(channel)) }
+                if case Libp2pHostError.refused = error { self?.refusedConnections.increment() } else { self?.handshakeFailures.increment() }
                 self?.logger.debug("p2p upgrade failed", metadata: ["p2p.error": "\(error)"])
                 channel.close(promise: nil)
                 registered.fail(error)
@@ -62,13 +65,19 @@ extension Libp2pHost {
     }
 
     private func register(_ connection: Libp2pConnection) throws {
-        let isFirst = try state.withLock { state -> Bool in
+        let (isFirst, evicted) = try state.withLock { state -> (Bool, [Libp2pConnection]) in
             guard state.running || connection.outbound else { throw Libp2pHostError.notRunning }
-            guard state.connections.count < configuration.maxConnections else { throw Libp2pHostError.tooManyConnections }
+            let admission = state.table.admit(
+                connection.id, peer: connection.remotePeer, ip: connection.remoteIP, outbound: connection.outbound, now: .now)
+            guard case .accept(let evicting) = admission else {
+                if case .refuse(let refusal) = admission { throw Libp2pHostError.refused(refusal) }
+                throw Libp2pHostError.tooManyConnections
+            }
             let isFirst = !state.connections.values.contains { $0.remotePeer == connection.remotePeer }
             state.connections[connection.id] = connection
-            return isFirst
+            return (isFirst, evicting.compactMap { state.connections[$0] })
         }
+        close(evicted, reason: "evicted for a reserved peer")
         connectionsGauge.record(state.withLock { $0.connections.count })
         var logger = logger
         logger[metadataKey: "p2p.peer.id"] = "\(connection.remotePeer)"
@@ -87,6 +96,7 @@ extension Libp2pHost {
     private func unregister(_ connection: Libp2pConnection) {
         connection.session.connectionClosed()
         let wasLast = state.withLock { state -> Bool in
+            state.table.remove(connection.id)
             guard state.connections.removeValue(forKey: connection.id) != nil else { return false }
             let last = !state.connections.values.contains { $0.remotePeer == connection.remotePeer }
             if last { state.peerInfo[connection.remotePeer] = nil }
@@ -110,7 +120,7 @@ extension Libp2pHost {
         let now = ContinuousClock.now
         try state.withLock { state in
             if let entry = state.backoff[key], entry.until > now { throw Libp2pHostError.dialBackoff(key) }
-            guard state.connections.count < configuration.maxConnections else { throw Libp2pHostError.tooManyConnections }
+            guard state.table.mayDial(address.peerID) else { throw Libp2pHostError.tooManyConnections }
         }
         let pending = LoopConfinedBox<EventLoopFuture<Libp2pConnection>?>(nil)
         do {

@@ -11,7 +11,9 @@ import Synchronization
 
 /// A libp2p host over TCP: listens and dials, upgrades connections (multistream-select → Noise →
 /// yamux), keeps a protocol registry (unknown protocols get `na`, the connection stays up), runs
-/// identify and ping, optionally answers Koinos peer RPC, and reports peer events.
+/// identify and ping, optionally answers Koinos peer RPC, and reports peer events. Which
+/// connections it keeps is decided by its `ConnectionTable` (limits in `configuration.limits`,
+/// reserved peers from `setReservedPeers`).
 public final class Libp2pHost: Service, Sendable {
     public typealias StreamHandler = @Sendable (Libp2pStream) async -> Void
 
@@ -25,20 +27,27 @@ public final class Libp2pHost: Service, Sendable {
         var subscribers: [Int: AsyncStream<PeerEvent>.Continuation] = [:]
         var nextSubscriber = 0
         var backoff: [String: (failures: Int, until: ContinuousClock.Instant)] = [:]
+        var table: ConnectionTable<ObjectIdentifier>
+        var idleSweep: Task<Void, Never>?
     }
 
     public let privateKey: Libp2pPrivateKey
     public let configuration: Libp2pHostConfiguration
     let logger: Logger
-    let state = Mutex(State())
+    let state: Mutex<State>
     let connectionsGauge = Gauge(label: "bridge_p2p_connections")
     let handshakeFailures = Counter(label: "bridge_p2p_handshake_failures_total")
     let refusedProtocols = Counter(label: "bridge_p2p_protocol_refused_total")
     let inboundStreams = Counter(label: "bridge_p2p_inbound_streams_total")
+    /// Connections refused by the limits (at accept, or after the handshake).
+    let refusedConnections = Counter(label: "bridge_p2p_connections_refused_total")
+    /// Connections closed by the limits (idle strangers, strangers evicted for a reserved peer).
+    let limitClosures = Counter(label: "bridge_p2p_connections_closed_by_limits_total")
 
     public init(privateKey: Libp2pPrivateKey, configuration: Libp2pHostConfiguration, logger: Logger) {
         self.privateKey = privateKey
         self.configuration = configuration
+        self.state = Mutex(State(table: ConnectionTable(limits: configuration.limits)))
         var logger = logger
         logger[metadataKey: "p2p.local.id"] = "\(privateKey.peerID)"
         self.logger = logger
@@ -54,9 +63,6 @@ public final class Libp2pHost: Service, Sendable {
         }
         setStreamHandler(Libp2pProtocols.identifyPush) { [weak self] stream in await self?.serveIdentifyPush(stream) }
         setStreamHandler(Libp2pProtocols.ping) { [weak self] stream in await self?.servePing(stream) }
-        if let rpc = configuration.peerRPC {
-            setStreamHandler(Libp2pProtocols.koinosPeerRPC) { [weak self] stream in await self?.servePeerRPC(stream, configuration: rpc) }
-        }
     }
 
     // MARK: lifecycle
@@ -81,6 +87,10 @@ public final class Libp2pHost: Service, Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [weak self] channel in
                     guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
+                    // Over the handshake or per-IP cap: a failed initializer makes NIO close the socket.
+                    if let refusal = self.beginInboundHandshake(channel) {
+                        return channel.eventLoop.makeFailedFuture(Libp2pHostError.refused(refusal))
+                    }
                     // The upgrade runs after initialization; do not wait for it here.
                     _ = self.configure(channel, outbound: false, expectedPeer: nil)
                     return channel.eventLoop.makeSucceededVoidFuture()
@@ -89,10 +99,16 @@ public final class Libp2pHost: Service, Sendable {
             servers.append(server)
             if let local = server.localAddress, let resolved = Multiaddr(socketAddress: local) { bound.append(resolved) }
         }
+        let sweep = Task { [weak self] in
+            guard let self else { return }
+            await self.closeIdleConnections()
+        }
         state.withLock {
             $0.running = true
             $0.servers += servers
             $0.boundAddresses += bound
+            $0.idleSweep?.cancel()
+            $0.idleSweep = sweep
         }
         logger.info("p2p host listening", metadata: ["p2p.addresses": "\(bound.map(\.description))"])
         return bound
@@ -106,6 +122,8 @@ public final class Libp2pHost: Service, Sendable {
     public func shutdown() async {
         let (servers, connections, subscribers) = state.withLock { state in
             state.running = false
+            state.idleSweep?.cancel()
+            state.idleSweep = nil
             defer {
                 state.servers.removeAll()
                 state.subscribers.removeAll()

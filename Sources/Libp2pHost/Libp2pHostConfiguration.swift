@@ -4,36 +4,24 @@ import Multiformats
 import NIOCore
 import NIOPosix
 
-/// Values a Koinos node asks every peer for over `/koinos/peerrpc/1.0.0` (koinos.md §1.4–1.5).
-public struct KoinosPeerRPCConfiguration: Sendable {
-    /// The chain id multihash bytes (e.g. from `chain.get_chain_id`).
-    public var chainID: @Sendable () async throws -> [UInt8]
-    /// Head block id multihash and height; a height ≤ the caller's LIB makes Koinos treat us as synced.
-    public var headBlock: @Sendable () async throws -> (id: [UInt8], height: UInt64)
-
-    public init(
-        chainID: @escaping @Sendable () async throws -> [UInt8],
-        headBlock: @escaping @Sendable () async throws -> (id: [UInt8], height: UInt64)
-    ) {
-        self.chainID = chainID
-        self.headBlock = headBlock
-    }
-}
-
 /// Host settings; defaults suit a Koinos-compatible relay.
 public struct Libp2pHostConfiguration: Sendable {
     public var listenAddresses: [Multiaddr]
     public var protocolVersion = "koinos/p2p/1.0.0"
     public var agentVersion = "bridge-relay/0.1"
-    public var maxConnections = 128
+    /// Connection slots, reserved slots, per-IP / per-peer / handshake caps and the idle timeout.
+    public var limits = ConnectionLimits()
+    /// Upgraded connections at once (`limits.maxConnections`).
+    public var maxConnections: Int {
+        get { limits.maxConnections }
+        set { limits.maxConnections = newValue }
+    }
     public var dialTimeout: Duration = .seconds(10)
     public var handshakeTimeout: Duration = .seconds(10)
     /// Base of the exponential per-address dial backoff after a failed dial (capped at 5 minutes).
     public var dialBackoff: Duration = .seconds(5)
     /// Time a stream's protocol negotiation may take.
     public var negotiationTimeout: Duration = .seconds(10)
-    /// Serves `/koinos/peerrpc/1.0.0` when set.
-    public var peerRPC: KoinosPeerRPCConfiguration?
     /// yamux limits; `receiveWindow` above 256 KiB is granted to the peer with the SYN/ACK (faster bulk streams, more memory).
     public var yamux = YamuxConfiguration()
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -56,6 +44,7 @@ public enum Libp2pHostError: Error, Equatable, Sendable, CustomStringConvertible
     case protocolNotSupported([String])
     case dialBackoff(String)
     case tooManyConnections
+    case refused(ConnectionRefusal)
     case unsupportedAddress(String)
     case handshakeFailed(String)
     case timeout(String)
@@ -71,6 +60,7 @@ public enum Libp2pHostError: Error, Equatable, Sendable, CustomStringConvertible
         case .protocolNotSupported(let protocols): "peer supports none of \(protocols)"
         case .dialBackoff(let address): "dial to \(address) is backing off after failures"
         case .tooManyConnections: "connection limit reached"
+        case .refused(let refusal): "connection refused: \(refusal)"
         case .unsupportedAddress(let address): "cannot dial \(address)"
         case .handshakeFailed(let why): "handshake failed: \(why)"
         case .timeout(let what): "timed out: \(what)"

@@ -6,6 +6,7 @@ import BridgeSigning
 import BridgeStore
 import ChainCrypto
 import Testing
+import BridgeTesting
 
 /// Five honest validators and two byzantine ones (keys 5 and 6, driven by hand).
 @Suite struct ByzantineValidatorTests {

@@ -6,6 +6,7 @@ import BridgeSigning
 import BridgeStore
 import ChainCrypto
 import Testing
+import BridgeTesting
 
 /// H2: a captured catch-up request is worthless to anyone else, and a validator gets a bounded
 /// number of answers whatever peer ids it uses.

@@ -6,6 +6,7 @@ import BridgeSigning
 import BridgeStore
 import ChainCrypto
 import Testing
+import BridgeTesting
 
 /// L1 (replayed envelopes) and M4 (a dishonest validator's cost) at the gossip validation layer.
 @Suite struct GossipReplayAndBudgetTests {

@@ -5,6 +5,7 @@ import BridgeGossip
 import BridgeStore
 import Foundation
 import Testing
+import BridgeTesting
 
 /// A validator that was down restarts from its SQLite file and catches up over the stream protocol.
 @Suite struct RestartTests {

@@ -6,6 +6,7 @@ import BridgeSigning
 import BridgeStore
 import ChainCrypto
 import Testing
+import BridgeTesting
 
 /// Seven in-process validators over the in-memory transport with a virtual clock.
 @Suite struct ValidatorNetworkTests {

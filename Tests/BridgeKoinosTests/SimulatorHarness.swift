@@ -2,6 +2,7 @@
 import BridgeCore
 import BridgeKoinos
 import BridgeStore
+import BridgeTesting
 import ChainCrypto
 import Foundation
 import JSONRPC
@@ -16,17 +17,20 @@ struct SubmitterNode {
 }
 
 extension KoinosSimulatorProcess {
-    /// Starts a simulator whose validators are `validators`, each funded with mana; on-demand blocks.
-    static func start(validators: [TestValidator], profile: ContractProfile, extra: [String] = []) async throws -> KoinosSimulatorProcess? {
+    /// Starts a simulator whose validators are `validators`, each funded with mana; on-demand blocks,
+    /// each irreversible at once unless `irreversibleDepth` says otherwise (LIB = head − depth).
+    static func start(
+        validators: [TestValidator], profile: ContractProfile, irreversibleDepth: Int = 0, extra: [String] = []
+    ) async throws -> KoinosSimulatorProcess? {
         var args = ["--profile", profile.rawValue, "--validators", validators.map(\.base58).joined(separator: ","),
-                    "--block-interval-ms", "0", "--mana-regen-ms", "3600000"]
+                    "--block-interval-ms", "0", "--mana-regen-ms", "3600000", "--irreversible-depth", String(irreversibleDepth)]
         for v in validators { args += ["--account", "\(v.base58):5000000000"] }
         return try await start(args + extra)
     }
 
     /// A submitter node for `validator` (payer = the validator key) reading the set from the contract.
     func node(
-        _ validator: TestValidator, profile: ContractProfile, clock: ManualClock, takeoverMs: UInt64 = 10_000,
+        _ validator: TestValidator, profile: ContractProfile, clock: VirtualClock, takeoverMs: UInt64 = 10_000,
         configure: (inout KoinosSubmitterConfiguration) -> Void = { _ in }
     ) throws -> SubmitterNode {
         var c = KoinosSubmitterConfiguration(bridgeContract: bridge, profile: profile, payerKey: validator.key)

@@ -4,6 +4,7 @@ import BridgeCore
 import BridgeKoinos
 import BridgeSigning
 import BridgeStore
+import BridgeTesting
 import ChainCrypto
 import Foundation
 import JSONRPC
@@ -20,7 +21,7 @@ struct SubmitterSimulatorTests {
     @Test func attestationIsSubmittedOnceAndASecondSubmissionIsNeverSent() async throws {
         let validators = TestValidator.make(3)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        let clock = ManualClock(Self.wallNow)
+        let clock = VirtualClock(startMilliseconds: Self.wallNow)
         let recipient = TestValidator(key: .generate()).address
         let message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 123_456, nowMs: clock.nowMilliseconds)
         let id = QuorumFixture.observationID(message.transactionID)
@@ -57,7 +58,7 @@ struct SubmitterSimulatorTests {
         #expect(refusal?.kind == .reverted)
         #expect(refusal?.message == "transfer already completed")
         // …and a correct node never sends it: at its turn it reads the status and stops.
-        clock.advance(10_001)
+        clock.advance(milliseconds: 10_001)
         await next.submitter.tick()
         let nextRow = try #require(try await next.db.submission(for: id))
         #expect(nextRow.status == .completed && nextRow.koinosTransactionID == nil)
@@ -69,7 +70,7 @@ struct SubmitterSimulatorTests {
     @Test func signatureOfARemovedValidatorIsLeftOut() async throws {
         let validators = TestValidator.make(4)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        let clock = ManualClock(Self.wallNow)
+        let clock = VirtualClock(startMilliseconds: Self.wallNow)
         let node = try sim.node(validators[0], profile: .v1, clock: clock, takeoverMs: 0) { $0.validatorRefreshIntervalMs = 5_000 }
         await node.submitter.tick()  // reads the set of four from the contract
 
@@ -84,7 +85,7 @@ struct SubmitterSimulatorTests {
         // The removed validator signed, plus two current ones: with the old set (N=4, Q=3) its
         // signature would be sent and the contract would revert the whole call.
         let id = try QuorumFixture.store(message, signers: [removed, validators[1], validators[2]], in: node.db, quorumAtMs: clock.nowMilliseconds)
-        clock.advance(5_001)  // the periodic refresh is due: the change takes effect without restart
+        clock.advance(milliseconds: 5_001)  // the periodic refresh is due: the change takes effect without restart
         await node.submitter.tick()
         let row = try #require(try await node.db.submission(for: id))
         #expect(row.status == .submitted, "\(row.lastError ?? "")")
@@ -98,7 +99,7 @@ struct SubmitterSimulatorTests {
     @Test func nonceConflictsAndManaExhaustionRecover() async throws {
         let validators = TestValidator.make(1)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        let clock = ManualClock(Self.wallNow)
+        let clock = VirtualClock(startMilliseconds: Self.wallNow)
         let node = try sim.node(validators[0], profile: .v1, clock: clock)
         let recipient = TestValidator(key: .generate()).address
 
@@ -137,7 +138,7 @@ struct SubmitterSimulatorTests {
         #expect((starved.nextAttemptAtMs ?? 0) > clock.nowMilliseconds)
         #expect(try QuorumFixture.observationStatus(id3, in: node.db) == "quorum")
         try await sim.control("set_account_rc", ["account": .string(validators[0].base58), "rc": .string("5000000000")])
-        clock.advance(60_001)
+        clock.advance(milliseconds: 60_001)
         await node.submitter.tick()
         #expect(try await node.db.submission(for: id3)?.status == .submitted)
         try await sim.produceBlock()
@@ -150,7 +151,7 @@ struct SubmitterSimulatorTests {
     @Test func deadSubmitterIsReplacedAfterTheTimeoutAndTheTransferCompletesOnce() async throws {
         let validators = TestValidator.make(3)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        let clock = ManualClock(Self.wallNow)
+        let clock = VirtualClock(startMilliseconds: Self.wallNow)
         let recipient = TestValidator(key: .generate()).address
         let message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 9_999, nowMs: clock.nowMilliseconds)
         let id = QuorumFixture.observationID(message.transactionID)
@@ -168,7 +169,7 @@ struct SubmitterSimulatorTests {
         #expect(try await sim.balance(recipient) == 0)
         #expect(try await nodes[1].db.submission(for: id)?.koinosTransactionID == nil)
 
-        clock.advance(10_001)  // the second in line takes over; the third still waits
+        clock.advance(milliseconds: 10_001)  // the second in line takes over; the third still waits
         await nodes[1].submitter.tick()
         await nodes[2].submitter.tick()
         #expect(try await nodes[1].db.submission(for: id)?.status == .submitted)
@@ -179,11 +180,11 @@ struct SubmitterSimulatorTests {
 
         // The third is not due for 10 s more, but it re-checks while it waits for its turn: its API
         // shows the transfer completed within seconds, not at its turn.
-        clock.advance(2_001)
+        clock.advance(milliseconds: 2_001)
         await nodes[2].submitter.tick()
         #expect(try await nodes[2].db.submission(for: id)?.status == .completed)
 
-        clock.advance(8_000)  // the third's turn: it only sees the completion; the first comes back
+        clock.advance(milliseconds: 8_000)  // the third's turn: it only sees the completion; the first comes back
         await nodes[2].submitter.tick()
         await nodes[0].submitter.tick()
         #expect(try await nodes[2].db.submission(for: id)?.status == .completed)
@@ -198,7 +199,7 @@ struct SubmitterSimulatorTests {
     @Test func v2RelayerRuleDecidesWhoSubmits() async throws {
         let validators = TestValidator.make(3)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
-        let clock = ManualClock(Self.wallNow)
+        let clock = VirtualClock(startMilliseconds: Self.wallNow)
         let recipientKey = TestValidator(key: .generate())
         // Relayer = this node: it submits at once, whatever the rotation says, and is paid.
         let relayerMessage = QuorumFixture.message(
@@ -229,7 +230,7 @@ struct SubmitterSimulatorTests {
         await claimer.submitter.tick()
         #expect(try await claimer.db.submission(for: openID)?.status == .completed)
         #expect(try await sim.balance(recipientKey.address) == 1_490)
-        clock.advance(1_001)
+        clock.advance(milliseconds: 1_001)
         await node.submitter.tick()
         #expect(try await node.db.submission(for: openID)?.status == .completed)  // noticed, never sent
         await sim.stop()
@@ -238,7 +239,7 @@ struct SubmitterSimulatorTests {
     @Test func watchOnlyNodeNeverSendsButNoticesCompletion() async throws {
         let validators = TestValidator.make(3)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
-        let clock = ManualClock(Self.wallNow)
+        let clock = VirtualClock(startMilliseconds: Self.wallNow)
         let recipient = TestValidator(key: .generate())
         // Relayer = this node, which would normally submit at once; watch-only must not.
         let message = QuorumFixture.message(
@@ -258,7 +259,7 @@ struct SubmitterSimulatorTests {
         try await sim.produceBlock()
         await claimer.submitter.tick()
         #expect(try await claimer.db.submission(for: id)?.status == .completed)
-        clock.advance(60_000)
+        clock.advance(milliseconds: 60_000)
         await watcher.submitter.tick()
         #expect(try await watcher.db.submission(for: id)?.status == .completed)
         #expect(try await sim.rpc.accountNonce(validators[0].address) == 0)

@@ -10,14 +10,6 @@ import Koinos
 import KoinosTestSupport
 import Synchronization
 
-/// A clock the test moves by hand.
-final class ManualClock: BridgeClock {
-    private let now: Mutex<UInt64>
-    init(_ start: UInt64) { now = Mutex(start) }
-    var nowMilliseconds: UInt64 { now.withLock { $0 } }
-    func advance(_ ms: UInt64) { now.withLock { $0 += ms } }
-}
-
 /// A validator of the test network: a real secp256k1 key and its Koinos address.
 struct TestValidator {
     let key: Secp256k1.PrivateKey

@@ -3,6 +3,7 @@ import BridgeCore
 import BridgeKoinos
 import BridgeSigning
 import BridgeStore
+import BridgeTesting
 import ChainCrypto
 import CurlTransport
 import Koinos
@@ -52,7 +53,7 @@ struct SubmitterUnitTests {
     @Test func unreachableNodeLeavesAReasonAndABackoff() async throws {
         let validators = TestValidator.make(1)
         let db = try BridgeDatabase()
-        let clock = ManualClock(1_700_000_000_000)
+        let clock = VirtualClock(startMilliseconds: 1_700_000_000_000)
         var configuration = KoinosSubmitterConfiguration(bridgeContract: [UInt8](repeating: 0, count: 25), profile: .v1, payerKey: validators[0].key)
         configuration.fallbackValidators = [validators[0].address]
         let dead = KoinosRPCClient(transport: CurlHTTPTransport(url: "http://127.0.0.1:1/"))
@@ -69,7 +70,7 @@ struct SubmitterUnitTests {
         #expect(try QuorumFixture.observationStatus(id, in: db) == "quorum")  // nothing dropped
         await submitter.tick()
         #expect(try await db.submission(for: id)?.attempts == 1)  // waits for the backoff
-        clock.advance(501)
+        clock.advance(milliseconds: 501)
         await submitter.tick()
         #expect(try await db.submission(for: id)?.attempts == 2)
     }

@@ -33,9 +33,7 @@ struct FailedStartTests {
         let taken = try #require(LoopbackListener())
         let dir = NSTemporaryDirectory() + "bridge-failed-start-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var configuration = BridgeNodeConfiguration()
-        configuration.dataDir = dir + "/data"
-        configuration.http.listen = "127.0.0.1:\(taken.port)"
+        let configuration = try ValidConfiguration.make(dataDir: dir + "/data", ["http.listen=127.0.0.1:\(taken.port)"])
         let lines = Lines()
         let logger = Logger(label: "test") { _ in Capture(lines: lines) }
         let assembly = try BridgeNode.buildServiceGroup(

@@ -2,6 +2,7 @@
 import BridgeKoinos
 @testable import BridgeNode
 import ChainCrypto
+import Foundation
 import CurlTransport
 import Koinos
 import KoinosTestSupport
@@ -21,10 +22,9 @@ struct KoinosStartupCheckTests {
         func run() async throws { ran.withLock { $0 = true } }
     }
 
-    static func gate(_ sim: KoinosSimulatorProcess, configuredChainID: [UInt8]) -> (AfterKoinosChainCheck, RecordingService) {
-        var c = BridgeNodeConfiguration()
-        c.koinos.rpc = sim.rpcURL
-        c.koinos.chainID = Base64URL.encode(configuredChainID)
+    static func gate(_ sim: KoinosSimulatorProcess, configuredChainID: [UInt8]) throws -> (AfterKoinosChainCheck, RecordingService) {
+        let c = try ValidConfiguration.make(
+            dataDir: NSTemporaryDirectory(), ["koinos.rpc=\(sim.rpcURL)", "koinos.chain_id=\(Base64URL.encode(configuredChainID))"])
         let rpc = KoinosRPCClient(transport: CurlHTTPTransport(configuration: BridgeNode.curl(sim.rpcURL, timeoutMs: 5_000)))
         let base = RecordingService()
         return (AfterKoinosChainCheck(base: base, check: BridgeNode.koinosChainCheck(c, rpc: rpc, extra: [], logger: Logger(label: "test"))), base)
@@ -37,7 +37,7 @@ struct KoinosStartupCheckTests {
         let served = try await sim.rpc.chainID()
         let wrong = [0x12, 0x20] + SHA256Digest.hash(Array("mainnet, not the simulator".utf8))
 
-        let (refused, submitter) = Self.gate(sim, configuredChainID: wrong)
+        let (refused, submitter) = try Self.gate(sim, configuredChainID: wrong)
         let group = ServiceGroup(configuration: .init(services: [refused], logger: Logger(label: "test")))
         do {
             try await group.run()
@@ -47,7 +47,7 @@ struct KoinosStartupCheckTests {
         }
         #expect(submitter.ran.withLock { $0 } == false)
 
-        let (accepted, started) = Self.gate(sim, configuredChainID: served)
+        let (accepted, started) = try Self.gate(sim, configuredChainID: served)
         try await accepted.run()
         #expect(started.ran.withLock { $0 })
         await sim.stop()

@@ -31,9 +31,7 @@ struct LiveServerTests {
     @Test func serviceGroupServesAndShutsDownGracefully() async throws {
         let dir = NSTemporaryDirectory() + "bridge-node-group-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var configuration = BridgeNodeConfiguration()
-        configuration.dataDir = dir + "/data"
-        configuration.http.listen = "127.0.0.1:0"
+        let configuration = try ValidConfiguration.make(dataDir: dir + "/data", ["http.listen=127.0.0.1:0"])
         let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
         let assembly = try BridgeNode.buildServiceGroup(
             configuration: configuration, logger: Logger(label: "test"), version: "test", metricsExposition: nil, signals: []

@@ -29,11 +29,17 @@ enum RawHTTPClient {
                 }
             } catch is ChannelError {
                 // The server closed the connection while we were still writing: read what it said.
+            } catch let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+                // The same, reported by the kernel.
             }
             return try await withThrowingTaskGroup(of: Exchange?.self) { group in
                 group.addTask {
                     var received: [UInt8] = []
-                    for try await buffer in inbound { received += buffer.readableBytesView }
+                    do {
+                        for try await buffer in inbound { received += buffer.readableBytesView }
+                    } catch let error as IOError where error.errnoCode == ECONNRESET {
+                        // The server closed with our unread bytes in its buffer: the kernel sent a reset.
+                    }
                     return Exchange(text: String(decoding: received, as: UTF8.self), closedByServer: true)
                 }
                 group.addTask {

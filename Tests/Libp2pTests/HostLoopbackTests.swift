@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import KoinosP2P
 import Libp2pHost
 import Logging
 import Multiformats
@@ -14,12 +15,13 @@ enum HostFixtures {
     static func makeHost(_ type: Libp2pKeyType, maxConnections: Int = 128) async throws -> (Libp2pHost, Multiaddr) {
         var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
         configuration.maxConnections = maxConnections
+        configuration.limits.reservedSlots = min(32, maxConnections / 4)
+        configuration.limits.maxPerIP = 64  // every test peer dials from 127.0.0.1
         configuration.dialTimeout = .seconds(3)
         configuration.handshakeTimeout = .seconds(5)
         configuration.negotiationTimeout = .seconds(30)  // generous: CI machines run many suites at once
-        configuration.peerRPC = KoinosPeerRPCConfiguration(
-            chainID: { mainnetChainID }, headBlock: { (id: mainnetChainID, height: 0) })
         let host = Libp2pHost(privateKey: .generate(type), configuration: configuration, logger: Logger(label: "bridge.p2p.test"))
+        KoinosPeerRPCServer(source: FixedChainSource(id: mainnetChainID), logger: Logger(label: "test")).install(on: host)
         let bound = try await host.start()
         host.setStreamHandler(echoProtocol) { stream in
             while let chunk = try? await stream.read() { try? await stream.write(chunk) }

@@ -2,6 +2,7 @@
 import Libp2pMultistream
 import Libp2pNoise
 import Libp2pYamux
+import KoinosP2P
 @testable import Libp2pHost
 import Multiformats
 import NIOCore

@@ -73,7 +73,18 @@ extension BridgeNodeConfiguration {
         for (i, a) in p2p.bootstrap.enumerated() {
             if let m = ConfigChecks.multiaddrProblem(a, needsPeerID: true) { add("p2p.bootstrap[\(i)]", m) }
         }
+        for (i, a) in p2p.koinosPeers.enumerated() {
+            if let m = ConfigChecks.multiaddrProblem(a, needsPeerID: true) { add("p2p.koinos_peers[\(i)]", m) }
+        }
         if p2p.topic.isEmpty { add("p2p.topic", "must not be empty") }
+        if !(33...100_000).contains(p2p.maxConnections) { add("p2p.max_connections", "must be between 33 and 100000 (32 slots are reserved)") }
+        if !(1...100_000).contains(p2p.maxConnectionsPerIP) { add("p2p.max_connections_per_ip", "must be between 1 and 100000") }
+        for (i, peer) in p2p.reservedPeers.enumerated() {
+            if let m = ConfigChecks.peerIDProblem(peer) { add("p2p.reserved_peers[\(i)]", m) }
+        }
+        if ValidatedConfiguration.AdvertisedHead(rawValue: p2p.advertiseHead) == nil {
+            add("p2p.advertise_head", "must be lib or head, got \(ConfigChecks.quoted(p2p.advertiseHead))")
+        }
 
         // keystore
         if keystore.path.isEmpty {

@@ -62,6 +62,18 @@ public struct BridgeNodeConfiguration: Sendable {
         public var listen: [String] = ["/ip4/0.0.0.0/tcp/8888"]
         public var bootstrap: [String] = []
         public var topic: String = "plugin.bridge"
+        /// Upgraded connections at once; 32 of them are kept for validators and bootstrap peers.
+        public var maxConnections: UInt64 = 128
+        /// Inbound connections from one IP address (validators behind one address need more).
+        public var maxConnectionsPerIP: UInt64 = 8
+        /// Extra peer ids that may use the reserved slots (validators' peer ids and bootstrap peers are reserved already).
+        public var reservedPeers: [String] = []
+        /// The head announced to Koinos nodes over peer RPC: `lib` (the last irreversible block:
+        /// they see the relay as synced and never ask it for blocks) or `head`.
+        public var advertiseHead: String = "lib"
+        /// Koinos nodes to connect to (`/ip4/…/tcp/…/p2p/<peer id>`); each must pass the Koinos
+        /// handshake (protocol version, same chain id) or is disconnected.
+        public var koinosPeers: [String] = []
     }
 
     /// `keystore.*`.
@@ -143,6 +155,11 @@ public struct BridgeNodeConfiguration: Sendable {
         p2p.listen = r.stringList("p2p.listen", default: p.listen)
         p2p.bootstrap = r.stringList("p2p.bootstrap", default: p.bootstrap)
         p2p.topic = r.string("p2p.topic", default: p.topic)
+        p2p.maxConnections = r.uint64("p2p.max_connections", default: p.maxConnections)
+        p2p.maxConnectionsPerIP = r.uint64("p2p.max_connections_per_ip", default: p.maxConnectionsPerIP)
+        p2p.reservedPeers = r.stringList("p2p.reserved_peers", default: p.reservedPeers)
+        p2p.advertiseHead = r.string("p2p.advertise_head", default: p.advertiseHead)
+        p2p.koinosPeers = r.stringList("p2p.koinos_peers", default: p.koinosPeers)
 
         keystore.path = r.string("keystore.path", default: Keystore().path)
         keystore.passphraseFile = r.string("keystore.passphrase_file", default: Keystore().passphraseFile)

@@ -2,8 +2,8 @@
 """Blocks, block receipts and the transaction index (block_store / transaction_store views).
 
 A block id is 0x1220 ‖ sha256(proto3 block header), signed by the simulator's producer key.
-There are no forks: the chain is one line and the last irreversible block (LIB) is a fixed
-depth behind head.
+The chain is one line and the last irreversible block (LIB) is a fixed depth behind head; a
+test can replace the blocks above the LIB with another branch (`truncate`, then new blocks).
 """
 
 from . import crypto
@@ -76,6 +76,17 @@ class BlockStore:
         for tx in transactions:
             self.tx_index[tx["id"]] = (tx, block_id)
         return item
+
+    def truncate(self, height: int) -> list[bytes]:
+        """Removes the blocks above `height` and returns the ids of the transactions they held."""
+        dropped = []
+        while self.items and self.items[-1]["block_height"] > height:
+            item = self.items.pop()
+            del self.by_id[item["block_id"]]
+            for tx in item["block"]["transactions"]:
+                self.tx_index.pop(tx["id"], None)
+                dropped.append(tx["id"])
+        return dropped
 
     def topology(self, item: dict) -> dict:
         return {"id": item["block_id"], "height": item["block_height"],

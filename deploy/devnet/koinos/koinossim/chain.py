@@ -49,6 +49,8 @@ class Chain:
         self.pending_limit = pending_limit
         self.time_offset_ms = time_offset_ms
         self.blocks = BlockStore(producer_key, irreversible_depth, self.now_ms())
+        # height → (contract state, nonces) after that block, kept from the LIB up (forks).
+        self.snapshots: dict[int, tuple[dict, dict]] = {}
         self.mempool_expiry_s = 120.0  # koinos-mempool drops unincluded transactions after 120 s
 
     # -- clock and head --
@@ -211,10 +213,45 @@ class Chain:
     def produce_block(self) -> dict:
         with self.lock:
             self.expire_pending()
+            if not self.snapshots:
+                self._snapshot()  # the state before the first block, so it can be forked away too
             included, self.pending = self.pending, []
             now = self.now_ms()
             for item in included:
                 self.head_store.apply(item["writes"])
                 self.accounts.set_nonce(item["nonce_account"], item["nonce"])
                 self.accounts.consume_rc(item["payer"], item["rc_used"], now)
-            return self.blocks.append(included, now)
+            block = self.blocks.append(included, now)
+            self._snapshot()
+            return block
+
+    # -- forks above the LIB --
+    def _snapshot(self) -> None:
+        """Keeps the state at head for the heights a fork may still return to (LIB and above)."""
+        self.snapshots[self.blocks.height()] = (
+            {k: dict(v) for k, v in self.head_store.spaces.items()}, dict(self.accounts.nonces))
+        for height in [h for h in self.snapshots if h < self.blocks.lib_height()]:
+            del self.snapshots[height]
+
+    def fork(self, depth: int) -> dict:
+        """Another branch wins: the last `depth` blocks (all above the LIB) are replaced by
+        `depth + 1` empty blocks, and the transactions they held are gone (state, nonces and
+        indexes return to the fork point). Pending transactions stay pending."""
+        with self.lock:
+            head, lib = self.blocks.height(), self.blocks.lib_height()
+            target = head - depth
+            if depth < 1 or target < lib:
+                raise ValueError(f"depth must be 1..{head - lib} (only blocks above the LIB {lib} can be replaced)")
+            if target not in self.snapshots:
+                raise ValueError(f"no state kept for height {target} (the simulator restarted?)")
+            spaces, nonces = self.snapshots[target]
+            self.head_store.spaces = {k: dict(v) for k, v in spaces.items()}
+            self.accounts.nonces = dict(nonces)
+            dropped = self.blocks.truncate(target)
+            for height in [h for h in self.snapshots if h > target]:
+                del self.snapshots[height]
+            for _ in range(depth + 1):
+                block = self.blocks.append([], self.now_ms())
+                self._snapshot()
+            self._rebuild_pending(self.pending)
+            return {"dropped_transactions": dropped, "head": block}

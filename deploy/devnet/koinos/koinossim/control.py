@@ -43,6 +43,7 @@ class SimulatorMethods:
             "simulator.set_time_offset": self.set_time_offset,
             "simulator.set_block_production": self.set_block_production,
             "simulator.produce_block": self.produce_block,
+            "simulator.fork": self.fork,
             "simulator.get_balance": self.get_balance,
             "simulator.set_balance": self.set_balance,
             "simulator.dump_state": self.dump_state,
@@ -88,6 +89,16 @@ class SimulatorMethods:
                 item = self.chain.produce_block()
             return {"height": str(item["block_height"]), "id": hexencode(item["block_id"]),
                     "timestamp": str(item["block"]["header"]["timestamp"])}
+
+    def fork(self, p: dict) -> dict:
+        depth = _uint(p, "depth", 1)
+        try:
+            result = self.chain.fork(depth)
+        except ValueError as exc:
+            raise ParamsError(str(exc)) from None
+        head = result["head"]
+        return {"dropped_transactions": [hexencode(t) for t in result["dropped_transactions"]],
+                "height": str(head["block_height"]), "id": hexencode(head["block_id"])}
 
     def _token(self, p: dict):
         try:

@@ -260,3 +260,29 @@ def test_mempool_expiry_drops_unincluded_transactions():
         assert s.rpc("chain.get_account_nonce", {"account": ADDRESS_82}) == {"nonce": "KAE="}
     finally:
         s.close()
+
+
+def test_a_fork_above_the_lib_drops_its_transactions_and_restores_state(sim):
+    chain_id = b64decode(CHAIN_82)
+    op = [call_op(KOIN_82, TRANSFER, token_transfer_args(ADDRESS_82, FROM_82, 9))]
+    sim.produce(10)  # LIB = head - 5
+    tx = build_tx(chain_id, [KEY], 1, op)
+    sim.submit(tx)
+    landed = sim.produce()
+    assert sim.balance(KOIN_82, FROM_82) == 5009
+    head = sim.rpc("chain.get_head_info")
+    lib = int(head["last_irreversible_block"])
+    assert int(landed["height"]) > lib
+    with pytest.raises(RpcError) as refused:
+        sim.rpc("simulator.fork", {"depth": int(landed["height"]) - lib + 1})
+    assert "only blocks above the LIB" in str(refused.value.message) + str(refused.value.data)
+    forked = sim.rpc("simulator.fork", {"depth": 1})
+    assert forked["dropped_transactions"] == [tx["id"]]
+    assert int(forked["height"]) == int(landed["height"]) + 1  # the winning branch is longer
+    assert sim.balance(KOIN_82, FROM_82) == 5000
+    assert sim.rpc("transaction_store.get_transactions_by_id", {"transaction_ids": [tx["id"]]}) == {}
+    assert sim.rpc("chain.get_account_nonce", {"account": ADDRESS_82}) == {"nonce": "KAA="}
+    assert sim.rpc("chain.get_head_info")["head_topology"]["id"] == forked["id"]
+    sim.submit(tx)  # the dropped transaction is valid again on the new branch
+    sim.produce()
+    assert sim.balance(KOIN_82, FROM_82) == 5009

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import BridgeGossip
 import Synchronization
 
 /// An in-process stand-in for the gossipsub topic and the `/koinos/bridge/1.0.0` stream protocol,

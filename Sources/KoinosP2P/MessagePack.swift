@@ -2,7 +2,7 @@
 
 /// The subset of MessagePack that go-libp2p-gorpc (ugorji codec, default handle) exchanges:
 /// maps keyed by Go field names, legacy raw strings for both strings and byte slices, unsigned ints.
-enum MessagePackValue: Equatable, Sendable {
+public enum MessagePackValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -12,7 +12,7 @@ enum MessagePackValue: Equatable, Sendable {
     case map([(MessagePackValue, MessagePackValue)])
     case float(Double)
 
-    static func == (lhs: MessagePackValue, rhs: MessagePackValue) -> Bool {
+    public static func == (lhs: MessagePackValue, rhs: MessagePackValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -27,19 +27,19 @@ enum MessagePackValue: Equatable, Sendable {
     }
 
     /// The value for a string key in a map.
-    subscript(key: String) -> MessagePackValue? {
+    public subscript(key: String) -> MessagePackValue? {
         guard case .map(let entries) = self else { return nil }
         return entries.first { $0.0 == .bytes(Array(key.utf8)) }?.1
     }
 
-    var text: String? {
+    public var text: String? {
         guard case .bytes(let raw) = self else { return nil }
         return String(validating: raw, as: UTF8.self)
     }
 }
 
 /// Errors decoding MessagePack.
-enum MessagePackError: Error, Equatable {
+public enum MessagePackError: Error, Equatable, Sendable {
     case truncated
     case unsupported(UInt8)
     case tooDeep
@@ -47,15 +47,15 @@ enum MessagePackError: Error, Equatable {
 }
 
 /// Incremental decoder over a byte array: `decode()` returns nil when more bytes are needed.
-struct MessagePackReader {
-    static let maxLength = 1 << 20
-    let bytes: [UInt8]
-    private(set) var index = 0
+public struct MessagePackReader {
+    public static let maxLength = 1 << 20
+    public let bytes: [UInt8]
+    public private(set) var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// The next complete value, or nil (index unchanged) when incomplete.
-    mutating func decode() throws -> MessagePackValue? {
+    public mutating func decode() throws -> MessagePackValue? {
         let start = index
         do {
             return try value(depth: 0)
@@ -125,14 +125,14 @@ struct MessagePackReader {
 }
 
 /// Encoder producing ugorji's default-handle bytes (legacy raw headers a0/da/db, no d9/bin).
-enum MessagePackWriter {
-    static func encode(_ value: MessagePackValue) -> [UInt8] {
+public enum MessagePackWriter {
+    public static func encode(_ value: MessagePackValue) -> [UInt8] {
         var out: [UInt8] = []
         write(value, into: &out)
         return out
     }
 
-    static func write(_ value: MessagePackValue, into out: inout [UInt8]) {
+    public static func write(_ value: MessagePackValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(0xc0)
         case .bool(let flag): out.append(flag ? 0xc3 : 0xc2)
@@ -172,5 +172,5 @@ enum MessagePackWriter {
 }
 
 extension MessagePackValue {
-    static func string(_ text: String) -> MessagePackValue { .bytes(Array(text.utf8)) }
+    public static func string(_ text: String) -> MessagePackValue { .bytes(Array(text.utf8)) }
 }
