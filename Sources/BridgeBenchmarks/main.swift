@@ -7,7 +7,7 @@
 import Glibc
 #endif
 
-let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|quorum-connections|koinos|http|all [--rounds N]"
+let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|quorum-connections|koinos|http|page|all [--rounds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -34,6 +34,7 @@ let suites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("quorum-connections", { try await runQuorumUnderConnectionsBenchmark(rounds: $0) }),
     ("koinos", { _ in await runKoinosBenchmarks() }),
     ("http", { _ in try await runHTTPBenchmarks() }),
+    ("page", { _ in try await runPageBenchmarks() }),
 ]
 
 guard arguments.count == 1 else {

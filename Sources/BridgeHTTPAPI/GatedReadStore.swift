@@ -29,5 +29,8 @@ struct GatedReadStore: BridgeReadStore {
     func heartbeats() async throws -> [HeartbeatRecord] { try await read { try await base.heartbeats() } }
     func cursors() async throws -> [CursorRecord] { try await read { try await base.cursors() } }
     func statusCounts() async throws -> [AttestationStatus: Int] { try await read { try await base.statusCounts() } }
+    func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview {
+        try await read { try await base.operatorOverview(nowMs: nowMs, completions: completions, hours: hours) }
+    }
     var attestationGeneration: UInt64? { base.attestationGeneration }
 }

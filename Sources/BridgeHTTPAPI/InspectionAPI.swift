@@ -23,6 +23,15 @@ public struct InspectionAPI: Sendable {
     public var metricsExposition: (@Sendable () -> [UInt8])?
     /// Unix milliseconds (injected for tests).
     public var clock: @Sendable () -> UInt64
+    /// How the operator's page (`/`) reads and judges what it shows.
+    public var page = PageSettings()
+    /// Symbols and decimals of the bridged tokens, for the page's amounts (read on every render;
+    /// must answer at once from memory).
+    public var tokens: @Sendable () -> [TokenDisplay] = { [] }
+    /// The chains' heads for the page's header (must answer from memory, never wait on a chain).
+    public var chainHeads: @Sendable () async -> ChainHeads = { ChainHeads() }
+    /// The validator set in force (Koinos addresses, from the contract); nil: the configured list.
+    public var currentValidatorSet: (@Sendable () async -> [String])?
     let recovery = SignatureRecoveryCache()
     /// Rendered `/v1/attestations/{id}` bodies, valid while the store's generation is unchanged.
     let renderedAttestations: RenderedResponseCache
@@ -71,7 +80,7 @@ public struct InspectionAPI: Sendable {
         AttestationRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
-        HomePage(api: self).register(on: router)
+        OperatorPage(api: self).register(on: router)
         return router
     }
 

@@ -68,10 +68,14 @@ public struct NodeDescription: Sendable, Hashable {
     public var koinosBridgeContract: String
     /// This node's Koinos address when its key is loaded.
     public var validatorAddress: String?
+    /// This node's Ethereum address (EIP-55) when its key is loaded.
+    public var validatorEthereumAddress: String?
+    /// This node's libp2p peer id when its identity is loaded.
+    public var peerID: String?
 
     public init(
         version: String, profile: String, ethereumChainID: UInt64, ethereumContract: String, koinosChainID: String,
-        koinosBridgeContract: String, validatorAddress: String?
+        koinosBridgeContract: String, validatorAddress: String?, validatorEthereumAddress: String? = nil, peerID: String? = nil
     ) {
         self.version = version
         self.profile = profile
@@ -80,5 +84,7 @@ public struct NodeDescription: Sendable, Hashable {
         self.koinosChainID = koinosChainID
         self.koinosBridgeContract = koinosBridgeContract
         self.validatorAddress = validatorAddress
+        self.validatorEthereumAddress = validatorEthereumAddress
+        self.peerID = peerID
     }
 }

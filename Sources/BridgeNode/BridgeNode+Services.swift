@@ -25,6 +25,12 @@ struct LiveServices {
     var services: [any Service]
     var peers: any PeerDirectory
     var readiness: [ReadinessCheck]
+    /// The validator set in force (base58 Koinos addresses), as the contract last answered.
+    var validatorSet: @Sendable () -> [String]
+    /// Token symbols and decimals for the page, read from the Koinos token contracts.
+    var tokenNames: KoinosTokenNames
+    /// Ethereum and Koinos heads for the page.
+    var chainHeads: ChainHeadProbe
 }
 
 extension BridgeNode {
@@ -139,7 +145,10 @@ extension BridgeNode {
         let submission = AfterKoinosChainCheck(
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
         return LiveServices(
-            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness)
+            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
+            validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
+            tokenNames: KoinosTokenNames(configured: tokenDisplays(c.koinos.tokens), rpc: koinosRPC),
+            chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC))
     }
 
     static func curl(_ url: String, timeoutMs: UInt64) -> CurlTransportConfiguration {

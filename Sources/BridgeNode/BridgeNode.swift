@@ -2,7 +2,10 @@
 import BridgeCore
 public import BridgeHTTPAPI
 public import BridgeStore
+import BridgeEthereum
+import ChainCrypto
 import Foundation
+import Multiformats
 import NIOCore
 public import Logging
 public import ServiceLifecycle
@@ -65,12 +68,21 @@ public enum BridgeNode {
         var api: InspectionAPI?
         if let (host, port) = configuration.httpListen {
             let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.source.p2p.bootstrap.map(Self.bootstrapSnapshot))
-            let inspection = InspectionAPI(
-                store: database, node: description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress),
+            var node = description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress)
+            node.validatorEthereumAddress = keys.map { EthereumAddress(publicKey: $0.validatorKey.publicKey).checksummed }
+            node.peerID = keys.map { "\($0.p2pKey.peerID)" }
+            var inspection = InspectionAPI(
+                store: database, node: node,
                 validators: configuration.validators.map {
                     ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
                 },
                 peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
+            let tokens = live?.tokenNames ?? KoinosTokenNames(configured: tokenDisplays(configuration.koinos.tokens), rpc: nil)
+            inspection.tokens = { tokens.current() }
+            if let heads = live?.chainHeads { inspection.chainHeads = { await heads.current() } }
+            inspection.page.heartbeatIntervalMs = UInt64(heartbeatInterval.components.seconds) * 1000
+            if case .finalized = configuration.ethereum.finality {} else { inspection.page.watcherStallMs = 5 * 60_000 }
+            if let validatorSet = live?.validatorSet { inspection.currentValidatorSet = { validatorSet() } }
             let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 logger.info("http api listening", metadata: ["http.address": "\(address)"])
@@ -92,6 +104,13 @@ public enum BridgeNode {
             version: version, profile: c.ethereum.profile.rawValue, ethereumChainID: c.ethereum.chainID,
             ethereumContract: c.source.ethereum.contract, koinosChainID: c.source.koinos.chainID,
             koinosBridgeContract: c.source.koinos.bridgeContract, validatorAddress: validatorAddress)
+    }
+
+    /// The page's tokens from `koinos.tokens` (Ethereum token, the zero address for `native` → Koinos contract), before
+    /// their symbols and decimals are read from the Koinos contracts (`KoinosTokenNames`): the short
+    /// Koinos contract id and the 8 decimals the Ethereum contract normalises every lock to.
+    static func tokenDisplays(_ tokens: [[UInt8]: [UInt8]]?) -> [TokenDisplay] {
+        (tokens ?? [:]).map { TokenDisplay(ethereumToken: $0.key, koinosToken: Base58.encode($0.value), symbol: nil) }
     }
 
     /// A configured bootstrap peer as the API shows it before the libp2p host is wired: not connected.

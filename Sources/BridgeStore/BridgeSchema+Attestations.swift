@@ -25,3 +25,14 @@ extension BridgeSchema {
         try db.alter(table: "submission") { $0.add(column: "completed_seen_height", .integer) }
     }
 }
+
+extension BridgeSchema {
+    /// The newest-first listing (`/`, `/v1/attestations`), the page's completed-latency and
+    /// per-hour reads and its signatures-per-validator hour: without these each sorted or
+    /// scanned the whole table on every page render.
+    static func indexOperatorPageReads(_ db: Database) throws {
+        try db.create(index: "observation_created", on: "observation", columns: ["created_at_ms", "id"])
+        try db.create(index: "observation_status_updated", on: "observation", columns: ["status", "updated_at_ms", "id"])
+        try db.create(index: "signature_received", on: "signature", columns: ["received_at_ms"])
+    }
+}

@@ -162,6 +162,8 @@ public protocol BridgeReadStore: Sendable {
     func cursors() async throws -> [CursorRecord]
     /// Observation count per status (statuses with no rows are absent).
     func statusCounts() async throws -> [AttestationStatus: Int]
+    /// The operator page's aggregates (`BridgeStore+Overview.swift`), in one read.
+    func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview
     /// A number that changes whenever an attestation view may change (nil: unknown, do not cache).
     var attestationGeneration: UInt64? { get }
 }
@@ -228,34 +230,40 @@ extension BridgeDatabase: BridgeReadStore {
     }
 
     public func heartbeats() async throws -> [HeartbeatRecord] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM heartbeat ORDER BY validator").map { r in
-                HeartbeatRecord(
-                    validator: Self.bytes(r["validator"]), peerID: r["peer_id"], version: r["version"],
-                    ethereumCursor: Self.u64(r["eth_cursor"]), sentAtMs: Self.u64(r["sent_at_ms"]),
-                    receivedAtMs: Self.u64(r["received_at_ms"]))
-            }
-        }
+        try await writer.read { db in try Self.fetchHeartbeats(db) }
     }
 
     public func cursors() async throws -> [CursorRecord] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM cursor ORDER BY name").map { r in
-                CursorRecord(
-                    name: r["name"], blockNumber: Self.u64(r["block_number"]),
-                    blockHash: (r["block_hash"] as Data?).map { Array($0) }, updatedAtMs: Self.u64(r["updated_at_ms"]))
-            }
-        }
+        try await writer.read { db in try Self.fetchCursors(db) }
     }
 
     public func statusCounts() async throws -> [AttestationStatus: Int] {
-        try await writer.read { db in
-            var counts: [AttestationStatus: Int] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM observation GROUP BY status") {
-                if let s = AttestationStatus(rawValue: r["status"]) { counts[s] = r["n"] }
-            }
-            return counts
+        try await writer.read { db in try Self.fetchStatusCounts(db) }
+    }
+
+    static func fetchHeartbeats(_ db: Database) throws -> [HeartbeatRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM heartbeat ORDER BY validator").map { r in
+            HeartbeatRecord(
+                validator: Self.bytes(r["validator"]), peerID: r["peer_id"], version: r["version"],
+                ethereumCursor: Self.u64(r["eth_cursor"]), sentAtMs: Self.u64(r["sent_at_ms"]),
+                receivedAtMs: Self.u64(r["received_at_ms"]))
         }
+    }
+
+    static func fetchCursors(_ db: Database) throws -> [CursorRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cursor ORDER BY name").map { r in
+            CursorRecord(
+                name: r["name"], blockNumber: Self.u64(r["block_number"]),
+                blockHash: (r["block_hash"] as Data?).map { Array($0) }, updatedAtMs: Self.u64(r["updated_at_ms"]))
+        }
+    }
+
+    static func fetchStatusCounts(_ db: Database) throws -> [AttestationStatus: Int] {
+        var counts: [AttestationStatus: Int] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM observation GROUP BY status") {
+            if let s = AttestationStatus(rawValue: r["status"]) { counts[s] = r["n"] }
+        }
+        return counts
     }
 
     // MARK: Row mapping
@@ -289,6 +297,6 @@ extension BridgeDatabase: BridgeReadStore {
             createdAtMs: u64(r["created_at_ms"]), updatedAtMs: u64(r["updated_at_ms"]), signatures: signatures, submission: submission)
     }
 
-    private static func bytes(_ value: Data?) -> [UInt8] { value.map { Array($0) } ?? [] }
-    private static func u64(_ value: Int64?) -> UInt64 { UInt64(clamping: value ?? 0) }
+    static func bytes(_ value: Data?) -> [UInt8] { value.map { Array($0) } ?? [] }
+    static func u64(_ value: Int64?) -> UInt64 { UInt64(clamping: value ?? 0) }
 }

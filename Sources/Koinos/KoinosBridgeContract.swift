@@ -156,6 +156,18 @@ public enum KoinosTokenContract {
         try KoinosProtoReader.fields(bytes).varint(1)
     }
 
+    /// `str_result{value(1)}` (`symbol`, `name`).
+    public static func decodeString(_ bytes: [UInt8]) throws(KoinosProtoError) -> String {
+        try KoinosProtoReader.fields(bytes).string(1)
+    }
+
+    /// `uint32_result{value(1)}` (`decimals`); a value past 255 is an error.
+    public static func decodeDecimals(_ bytes: [UInt8]) throws(KoinosProtoError) -> Int {
+        let value = try KoinosProtoReader.fields(bytes).varint(1)
+        guard value <= 255 else { throw .invalidValue("decimals \(value) is out of range") }
+        return Int(value)
+    }
+
     /// `transfer_arguments{from(1), to(2), value(3)}`.
     public static func transferArguments(from: [UInt8], to: [UInt8], value: UInt64) -> [UInt8] {
         var w = KoinosProtoWriter()

@@ -21,4 +21,5 @@ public enum KoinosEntryPoint {
     public static let tokenTransfer: UInt32 = 0x27f5_76ca
     public static let tokenBalanceOf: UInt32 = 0x5c72_1497
     public static let tokenDecimals: UInt32 = 0xee80_fd2f
+    public static let tokenSymbol: UInt32 = 0xb76a_7ca1
 }

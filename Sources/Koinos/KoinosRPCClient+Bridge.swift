@@ -79,4 +79,13 @@ extension KoinosRPCClient {
         let raw = try await readContract(token, entryPoint: KoinosEntryPoint.tokenBalanceOf, args: KoinosTokenContract.balanceOfArguments(owner: owner))
         do { return try KoinosTokenContract.decodeBalance(raw) } catch { throw .malformedResponse(error.description) }
     }
+
+    /// `symbol()` and `decimals()` of a token contract.
+    public func tokenSymbolAndDecimals(token: [UInt8]) async throws(KoinosError) -> (symbol: String, decimals: Int) {
+        let symbol = try await readContract(token, entryPoint: KoinosEntryPoint.tokenSymbol, args: [])
+        let decimals = try await readContract(token, entryPoint: KoinosEntryPoint.tokenDecimals, args: [])
+        do {
+            return (try KoinosTokenContract.decodeString(symbol), try KoinosTokenContract.decodeDecimals(decimals))
+        } catch { throw .malformedResponse(error.description) }
+    }
 }

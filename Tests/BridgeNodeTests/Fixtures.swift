@@ -106,20 +106,24 @@ struct FilledDatabase {
     }
 
     /// The inspection API over this database, with the first three keys as configured validators.
-    func api(metrics: (@Sendable () -> [UInt8])? = nil, store: (any BridgeReadStore)? = nil, limits: InspectionLimits = .init()) -> InspectionAPI {
+    func api(
+        metrics: (@Sendable () -> [UInt8])? = nil, store: (any BridgeReadStore)? = nil, limits: InspectionLimits = .init(),
+        clock: @escaping @Sendable () -> UInt64 = { 10_000 }
+    ) -> InspectionAPI {
         InspectionAPI(
             store: store ?? database,
             node: NodeDescription(
                 version: "test", profile: "v2", ethereumChainID: Self.chainID, ethereumContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
                 koinosChainID: "EiCPVX7YCu4Q1ApVcsMKNr0VkqE9LLBqt1AJoKjaVfVICA==", koinosBridgeContract: bridgeContract.base58,
-                validatorAddress: addresses[0].base58),
+                validatorAddress: addresses[0].base58, validatorEthereumAddress: EthereumAddress(publicKey: keys[0].publicKey).checksummed,
+                peerID: "12D3KooWRBhwfeP2Y4TCx1SM6s9rUoHhR5STiGwxBhgFRcw3UERE"),
             validators: (0..<3).map {
                 ConfiguredValidator(
                     koinosAddress: addresses[$0].base58, ethereumAddress: EthereumAddress(publicKey: keys[$0].publicKey).checksummed,
                     peerID: "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA")
             },
             peers: StaticPeerDirectory([PeerSnapshot(peerID: "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N", addresses: ["/ip4/127.0.0.1/tcp/8892"], connected: true, validator: nil)]),
-            metricsExposition: metrics, clock: { 10_000 }, limits: limits)
+            metricsExposition: metrics, clock: clock, limits: limits)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

@@ -130,4 +130,7 @@ struct SlowReadStore: BridgeReadStore {
     func heartbeats() async throws -> [HeartbeatRecord] { try await base.heartbeats() }
     func cursors() async throws -> [CursorRecord] { try await base.cursors() }
     func statusCounts() async throws -> [AttestationStatus: Int] { try await base.statusCounts() }
+    func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview {
+        try await base.operatorOverview(nowMs: nowMs, completions: completions, hours: hours)
+    }
 }

@@ -11,7 +11,7 @@ import ServiceLifecycle
 import Testing
 
 /// Real sockets: one HummingbirdTesting `.live` run, the whole service group on an ephemeral
-/// port, and the home page in headless Chromium when it is installed.
+/// port (the operator's page in Chromium: OperatorPageBrowserTests).
 struct LiveServerTests {
     @Test func liveServerAnswersOverASocket() async throws {
         let fixture = try FilledDatabase(count: 3)
@@ -49,41 +49,6 @@ struct LiveServerTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/data/" + BridgeNode.databaseFileName))
         let wal = (try? FileManager.default.attributesOfItem(atPath: dir + "/data/bridge.sqlite-wal"))?[.size] as? Int ?? 0
         #expect(wal == 0)  // checkpointed (TRUNCATE) at shutdown
-    }
-
-    /// The home page rendered by a real browser; the screenshot is kept under `.build/artifacts/`.
-    @Test func homePageInHeadlessChromium() async throws {
-        guard let chromium = HeadlessChromium.find() else {
-            print("skipped: chromium is not on PATH (apt-get install -y chromium)")
-            return
-        }
-        let fixture = try FilledDatabase(count: 9)
-        defer { fixture.remove() }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = fixture.api().buildApplication(host: "127.0.0.1", port: 0, logger: Logger(label: "test")) { channel in
-            continuation.yield(channel.localAddress?.port ?? 0)
-        }
-        let artifacts = ConfigurationTests.repository.appendingPathComponent(".build/artifacts").path
-        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let png = artifacts + "/home-page.png"
-        try? FileManager.default.removeItem(atPath: png)
-        let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await serviceGroup.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let dom = try await HeadlessChromium.run(chromium, ["--dump-dom", "http://127.0.0.1:\(port)/"])
-            #expect(dom.contains("Recent attestations"))
-            #expect(dom.contains("/v1/attestations/\(fixture.ids[0])"))
-            _ = try await HeadlessChromium.run(chromium, ["--screenshot=\(png)", "--window-size=1200,700", "http://127.0.0.1:\(port)/"])
-            await serviceGroup.triggerGracefulShutdown()
-            try await group.waitForAll()
-        }
-        let size = (try FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
-        #expect(size > 6_000, "screenshot is \(size) bytes (a blank page is under 5 kB)")
-        let header = try Data(contentsOf: URL(fileURLWithPath: png)).prefix(8)
-        #expect(Array(header) == [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-        print("screenshot: \(png) (\(size) bytes)")
     }
 }
 

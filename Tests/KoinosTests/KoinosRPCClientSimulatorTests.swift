@@ -26,6 +26,8 @@ struct KoinosRPCClientSimulatorTests {
         #expect(try await rpc.bridgeValidators(bridge: sim.bridge, seeds: [validator.bytes]) == [validator.bytes])
         #expect(try await rpc.bridgeValidators(bridge: sim.bridge, seeds: [address.bytes]) == [])
         #expect(try await rpc.tokenBalance(token: sim.koin, owner: address.bytes) == 5_000)
+        let koin = try await rpc.tokenSymbolAndDecimals(token: sim.koin)
+        #expect(koin.symbol == "KOIN" && koin.decimals == 8)
 
         let other = KoinosAddress(publicKey: Secp256k1.PrivateKey.generate().publicKey)
         let transfer = KoinosOperation.callContract(.init(
