@@ -13,10 +13,11 @@ import ProcessTestSupport
 import Testing
 
 /// The relay as a Koinos node meets it, against an independent implementation: the py-libp2p
-/// Koinos-node stand-in (`Tests/Interop/p2p/koinos_standin.py`, koinos.md §1.4) dials three Swift
+/// Koinos-node stand-in (`Tests/Interop/p2p/koinos_standin.py`, koinos.md §1.4) meets four Swift
 /// relays serving peer RPC through `KoinosRPCChainSource`:
-/// - the simulator's chain id: stays connected through 60 s of GetHeadBlock every 500 ms, every
-///   answer equal to what the simulator reports;
+/// - two with the simulator's chain id, one dialed by the stand-in and one dialing it: both stay
+///   connected through 60 s of GetHeadBlock every 500 ms, every answer equal to what the
+///   simulator reports;
 /// - another chain id: disconnected at once with the chain-id reason;
 /// - the right chain id but its Koinos endpoint down: GetChainID still passes, each GetHeadBlock
 ///   is an error (+5,000), and the stand-in drops it when the score reaches 100,000.
@@ -75,9 +76,11 @@ struct KoinosStandInTests {
         let runFor = 62.0
         let standIn = try await KoinosStandInProcess.start(chainIDHex: Self.hex(chainID), connect: relays.map(\.address.description), runFor: runFor)
         let standInPeer = try #require(PeerID(standIn.peerID))
+        let dialing = try await Self.relay(rpcURL: sim.rpcURL, chainID: chainID, ip: "127.0.0.1")
+        #expect(try await dialing.host.connect(try Multiaddr(standIn.address)) == standInPeer)
 
         // While the stand-in runs: a block every 5 s (the advertised LIB moves), the simulator's
-        // LIB block ids recorded, and the good relay checked for the stand-in's connection.
+        // LIB block ids recorded, and the good relays checked for the stand-in's connection.
         var libIDs: [UInt64: [UInt8]] = [:]
         var finalLIB = try await Self.recordLIB(sim, into: &libIDs)
         var goodConnectedRounds = 0, rounds = 0
@@ -87,24 +90,30 @@ struct KoinosStandInTests {
             try await sim.produceBlock()
             finalLIB = try await Self.recordLIB(sim, into: &libIDs)
             rounds += 1
-            if await good.host.connectedPeers().contains(standInPeer) { goodConnectedRounds += 1 }
+            if await good.host.connectedPeers().contains(standInPeer), await dialing.host.connectedPeers().contains(standInPeer) {
+                goodConnectedRounds += 1
+            }
         }
         let summary = try await standIn.event(timeout: .seconds(runFor + 30)) { $0["event"] as? String == "summary" }
         var stillConnected: [Bool] = []
-        for relay in relays { stillConnected.append(await relay.host.connectedPeers().contains(standInPeer)) }
+        for relay in relays + [dialing] { stillConnected.append(await relay.host.connectedPeers().contains(standInPeer)) }
         let output = Output(events: standIn.events)
         await standIn.stop()
-        for relay in relays { await relay.host.shutdown() }
+        for relay in relays + [dialing] { await relay.host.shutdown() }
         await sim.stop()
 
-        #expect(stillConnected == [true, false, false])
+        #expect(stillConnected == [true, false, false, true])
         #expect(goodConnectedRounds == rounds && rounds >= 8)
-        for relay in relays {  // every relay says it speaks Koinos p2p
+        #expect(output.of(good, "connected").first?["direction"] as? String == "outbound")
+        #expect(output.of(dialing, "connected").first?["direction"] as? String == "inbound")
+        for relay in relays + [dialing] {  // every relay says it speaks Koinos p2p
             #expect(output.of(relay, "identify").first?["protocol_version"] as? String == "koinos/p2p/1.0.0")
         }
         let peers = try #require(summary["peers"] as? [[String: Any]])
-        let goodSummary = try #require(peers.first { $0["peer_id"] as? String == good.host.peerID.description })
-        try Self.checkConnectedRelay(good, output, goodSummary, chainID: chainID, libIDs: libIDs, finalLIB: finalLIB)
+        for relay in [good, dialing] {
+            let summary = try #require(peers.first { $0["peer_id"] as? String == relay.host.peerID.description })
+            try Self.checkConnectedRelay(relay, output, summary, chainID: chainID, libIDs: libIDs, finalLIB: finalLIB)
+        }
         try Self.checkWrongChain(wrong, output, otherChainID: otherChainID)
         Self.checkEndpointDown(endpointDown, output, chainID: chainID)
     }

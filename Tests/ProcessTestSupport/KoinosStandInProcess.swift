@@ -12,10 +12,13 @@ public final class KoinosStandInProcess: Sendable {
 
     private let child: ChildProcess
     public let peerID: String
+    /// Its listen address (a loopback multiaddr with `/p2p/`).
+    public let address: String
 
-    private init(child: ChildProcess, peerID: String) {
+    private init(child: ChildProcess, peerID: String, address: String) {
         self.child = child
         self.peerID = peerID
+        self.address = address
     }
 
     /// Starts the stand-in with our chain id (`chainIDHex`, the 34-byte multihash in hex) dialing
@@ -29,12 +32,12 @@ public final class KoinosStandInProcess: Sendable {
         for address in connect { arguments += ["--connect", address] }
         let child = try ChildProcess(python, arguments + extra)
         guard let listening = await event(of: child, from: 0, timeout: .seconds(30), where: { $0["event"] as? String == "listening" }),
-              let peerID = listening["peer_id"] as? String
+              let peerID = listening["peer_id"] as? String, let address = (listening["addrs"] as? [String])?.first
         else {
             await child.stop()
             throw Failure(description: "the Koinos stand-in printed no listening event")
         }
-        return KoinosStandInProcess(child: child, peerID: peerID)
+        return KoinosStandInProcess(child: child, peerID: peerID, address: address)
     }
 
     /// Every event printed so far, decoded.
