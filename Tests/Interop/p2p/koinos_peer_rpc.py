@@ -112,9 +112,7 @@ async def call(host, peer_id, method: str, arguments: dict[str, Any] | None = No
 
 
 def reply_bytes(body: dict[str, Any], field: str) -> bytes:
-    value = body.get(field)
-    if isinstance(value, str):
-        value = value.encode("latin-1", "replace")
+    value = body.get(field)  # str and bin headers both decode to bytes in compatibility mode
     if not isinstance(value, bytes):
         raise PeerRPCError(f"reply field {field} is not bytes")
     return value
