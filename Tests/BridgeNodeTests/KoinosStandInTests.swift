@@ -73,7 +73,7 @@ struct KoinosStandInTests {
         let wrong = try await Self.relay(rpcURL: sim.rpcURL, chainID: otherChainID, ip: "127.0.0.2")
         let endpointDown = try await Self.relay(rpcURL: "http://127.0.0.1:1/", chainID: chainID, ip: "127.0.0.3")
         let relays = [good, wrong, endpointDown]
-        let runFor = 62.0
+        let runFor = 63.0
         let standIn = try await KoinosStandInProcess.start(chainIDHex: Self.hex(chainID), connect: relays.map(\.address.description), runFor: runFor)
         let standInPeer = try #require(PeerID(standIn.peerID))
         let dialing = try await Self.relay(rpcURL: sim.rpcURL, chainID: chainID, ip: "127.0.0.1")
