@@ -123,3 +123,55 @@ def reply_uint(body: dict[str, Any], field: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise PeerRPCError(f"reply field {field} is not an unsigned integer")
     return value
+
+
+def decode_request(data: bytes) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(service id, arguments), or None while `data` does not yet hold both; raises PeerRPCError."""
+    reader = io.BytesIO(data)
+    try:
+        service, arguments = umsgpack.unpack(reader), umsgpack.unpack(reader)
+    except umsgpack.InsufficientDataException:
+        return None
+    except umsgpack.UnpackException as error:
+        raise PeerRPCError(f"undecodable request: {error!r}") from error
+    service, arguments = _keys_as_text(service), _keys_as_text(arguments)
+    if not isinstance(service, dict) or not isinstance(arguments, dict):
+        raise PeerRPCError("request is not two maps")
+    return service, arguments
+
+
+def encode_answer(service: dict[str, Any], body: dict[str, Any] | None, error: str | None = None) -> bytes:
+    """Response{Service, Error, ErrType} then the reply (nil on error), as gorpc writes them."""
+    header: dict[str, Any] = {"Service": {"Name": _text(service.get("Name")), "Method": _text(service.get("Method"))}}
+    if error:
+        header["Error"] = error
+        header["ErrType"] = 1
+    return umsgpack.packb(header) + umsgpack.packb(None if error else body)
+
+
+async def serve(stream, answer_for) -> None:
+    """Answers one call on `stream`: `answer_for(method, arguments)` gives the reply map or raises
+    PeerRPCError (its text becomes the gorpc error); a malformed or oversized request resets."""
+    received = b""
+    try:
+        with trio.fail_after(10):
+            while (request := decode_request(received)) is None:
+                chunk = await stream.read(65536)
+                if not chunk or len(received) + len(chunk) > 16 * 1024:
+                    raise PeerRPCError("request incomplete or too large")
+                received += chunk
+        service, arguments = request
+        if _text(service.get("Name")) != SERVICE:
+            answer = encode_answer(service, None, f"rpc: can't find service {_text(service.get('Name'))}")
+        else:
+            try:
+                answer = encode_answer(service, answer_for(_text(service.get("Method")), arguments))
+            except PeerRPCError as error:
+                answer = encode_answer(service, None, str(error))
+        await stream.write(answer)
+        await stream.close()
+    except Exception:
+        try:
+            await stream.reset()
+        except Exception:
+            pass

@@ -4,7 +4,8 @@
 
 It has an ECDSA P-256 identity (as Koinos nodes; `--key-type`), answers identify with protocol
 version `koinos/p2p/1.0.0`, listens on 127.0.0.1 and dials the loopback multiaddrs given with
-`--connect`. For each connected peer (either direction) it runs `koinos_session.PeerSession`:
+`--connect`, and answers GetChainID (`--chain-id`) and GetHeadBlock (`--head-height`, `--head-id`)
+itself, so a relay can run the Koinos handshake on it. For each connected peer (either direction) it runs `koinos_session.PeerSession`:
 identify version check, GetChainID against `--chain-id`, then GetHeadBlock every `--heartbeat`
 with Koinos' per-IP error score (koinos_scores.py). It exits after `--run-for` seconds.
 
@@ -12,7 +13,7 @@ stdout, one JSON object per line: listening {peer_id, addrs}; connected {peer_id
 refused {peer_id, ip, score} (IP score ≥ 50,000); identify {peer_id, protocol_version};
 answer {peer_id, method, ok, id_hex, height, error, timeout, ms}; handshake {peer_id, outcome};
 score {peer_id, ip, added, score, reason}; disconnecting {peer_id, reason, score};
-disconnected {peer_id, reason, connected_s}; error {where, error}; summary {peers: [...]} last.
+disconnected {peer_id, reason, connected_s}; served {method} (a call it answered); error {where, error}; summary {peers: [...]} last.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from libp2p.security.noise.transport import Transport as NoiseTransport
 from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL
 from libp2p.stream_muxer.yamux.yamux import Yamux
 
+import koinos_peer_rpc
 import koinos_scores
 import p256
 from koinos_session import PeerSession, Settings
@@ -138,12 +140,31 @@ class StandIn(INotifee):
         pass
 
 
-async def dial(host, address: str) -> None:
-    try:
-        with trio.fail_after(15):
-            await host.connect(info_from_p2p_addr(multiaddr.Multiaddr(address)))
-    except Exception as error:
-        emit("error", where=f"dial {address}", error=repr(error))
+def peer_rpc_answers(args):
+    """The stand-in's own peer-RPC answers, so relays can run the Koinos handshake on it."""
+    chain_id = bytes.fromhex(args.chain_id)
+    head_id = bytes.fromhex(args.head_id) if args.head_id else b"\x12\x20" + bytes(32)
+
+    def answer_for(method: str, arguments: dict) -> dict:
+        emit("served", method=method)
+        if method == "GetChainID":
+            return {"ID": chain_id}
+        if method == "GetHeadBlock":
+            return {"ID": head_id, "Height": args.head_height}
+        raise koinos_peer_rpc.PeerRPCError(f"rpc: {method} is not served by this stand-in")
+    return answer_for
+
+
+async def dial(host, address: str, attempts: int = 3) -> None:
+    """Dials `address`, trying again after 1 s on failure (Koinos nodes re-dial their peers too)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with trio.fail_after(10):
+                await host.connect(info_from_p2p_addr(multiaddr.Multiaddr(address)))
+            return
+        except Exception as error:
+            emit("error", where=f"dial {address}", attempt=attempt, error=repr(error))
+            await trio.sleep(1)
 
 
 async def run(args) -> int:
@@ -161,6 +182,12 @@ async def run(args) -> int:
         sec_opt={NOISE_PROTOCOL: NoiseTransport(key_pair, noise_privkey=new_x25519_key_pair().private_key)},
         muxer_opt={TProtocol(YAMUX_PROTOCOL): Yamux},
     )
+    answer_for = peer_rpc_answers(args)
+
+    async def serve_peer_rpc(stream) -> None:
+        await koinos_peer_rpc.serve(stream, answer_for)
+
+    host.set_stream_handler(koinos_peer_rpc.PROTOCOL, serve_peer_rpc)
     settings = Settings(chain_id=bytes.fromhex(args.chain_id), heartbeat=args.heartbeat, rpc_timeout=args.rpc_timeout)
     started = time.monotonic()
     async with host.run(listen_addrs=[listen]), trio.open_nursery() as nursery:
@@ -186,6 +213,8 @@ def main() -> None:
     parser.add_argument("--connect", action="append", help="loopback multiaddr with /p2p/ to dial (repeatable)")
     parser.add_argument("--key-type", choices=["p256", "ed25519"], default="p256")
     parser.add_argument("--seed-hex", help="32-byte hex secret for a deterministic identity")
+    parser.add_argument("--head-height", type=int, default=0, help="height our GetHeadBlock answers")
+    parser.add_argument("--head-id", help="block id (hex multihash) our GetHeadBlock answers (default: zeros)")
     parser.add_argument("--heartbeat", type=float, default=0.5, help="seconds between GetHeadBlock calls")
     parser.add_argument("--rpc-timeout", type=float, default=6.0, help="peer RPC timeout, seconds (Koinos: 6)")
     parser.add_argument("--run-for", type=float, default=70.0, help="seconds to run before the summary and exit")
