@@ -63,6 +63,14 @@ class PeerRPCWire(unittest.TestCase):
         self.assertEqual(peer_rpc.reply_bytes(body, "ID").hex(), MAINNET_REPLY[-34:].hex())
         self.assertIsNone(peer_rpc.decode_answer(MAINNET_REPLY[:-1]))
 
+    def test_served_answers_round_trip(self):
+        service, arguments = peer_rpc.decode_request(GET_CHAIN_ID)
+        self.assertEqual((service, arguments), ({"Name": b"PeerRPCService", "Method": b"GetChainID"}, {}))
+        self.assertIsNone(peer_rpc.decode_request(GET_CHAIN_ID[:-1]))
+        self.assertEqual(peer_rpc.encode_answer(service, {"ID": MAINNET_REPLY[-34:]}), MAINNET_REPLY)
+        with self.assertRaisesRegex(peer_rpc.PeerRPCError, "not served"):
+            peer_rpc.decode_answer(peer_rpc.encode_answer(service, None, "rpc: GetBlocks is not served"))
+
     def test_error_shape_and_bad_fields_raise(self):
         header = {"Service": {"Name": "PeerRPCService", "Method": "GetHeadBlock"}, "Error": "internal error", "ErrType": 1}
         with self.assertRaisesRegex(peer_rpc.PeerRPCError, "internal error"):
