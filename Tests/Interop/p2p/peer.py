@@ -55,6 +55,8 @@ from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL
 from libp2p.stream_muxer.yamux.yamux import Yamux
 from libp2p.tools.anyio_service import background_trio_service
 
+import p256  # ECDSA P-256 keys (KeyType 3), registered with py-libp2p on import
+
 log = logging.getLogger("p2p-interop-peer")
 
 
@@ -80,6 +82,8 @@ def key_pair_for(kind: str, seed_hex: str | None):
         return ed25519_keys.create_new_key_pair(seed)
     if kind == "secp256k1":
         return secp256k1_keys.create_new_key_pair(seed)
+    if kind == "p256":
+        return p256.create_new_key_pair(seed)
     raise SystemExit(f"unsupported key type {kind}")
 
 
@@ -353,7 +357,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0 = ephemeral)")
     parser.add_argument("--connect", action="append", help="loopback multiaddr with /p2p/ to dial (repeatable)")
-    parser.add_argument("--key-type", choices=["ed25519", "secp256k1"], default="ed25519")
+    parser.add_argument("--key-type", choices=["ed25519", "secp256k1", "p256"], default="ed25519")
     parser.add_argument("--seed-hex", help="32-byte hex secret for a deterministic identity")
     parser.add_argument("--topic", action="append", help="gossipsub topic to join (repeatable)")
     parser.add_argument("--msg-id", choices=["default", "koinos"], default="default")
