@@ -3,6 +3,7 @@ import ArgumentParser
 import BridgeKeystore
 import BridgeNode
 import ChainCrypto
+import KoinosP2P
 import Libp2pHost
 import Logging
 import Multiformats
@@ -89,6 +90,9 @@ struct P2PPingCommand: AsyncParsableCommand {
     @Option(help: "Number of pings.")
     var count: Int = 3
 
+    @Option(name: .customLong("chain-id"), help: "Koinos chain id (base64url) to answer a Koinos node's handshake with; without it a Koinos node drops the connection.")
+    var chainID: String?
+
     @Option(help: "Seconds allowed for the dial + handshake and for each ping.")
     var timeout: Double = 10
 
@@ -96,6 +100,7 @@ struct P2PPingCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard count >= 1, count <= 1000 else { throw ValidationError("--count must be 1…1000") }
+        if let chainID, Base64URL.decode(chainID)?.count != 34 { throw ValidationError("--chain-id must be the base64url of a 34-byte chain id") }
         guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300] seconds") }
     }
 
@@ -110,6 +115,9 @@ struct P2PPingCommand: AsyncParsableCommand {
         var logger = Logger(label: "bridge.p2p")
         logger.logLevel = .warning
         let host = Libp2pHost(privateKey: key, configuration: configuration, logger: logger)
+        if let id = chainID.flatMap(Base64URL.decode) {
+            KoinosPeerRPCServer(source: FixedKoinosChain(id: id), logger: logger).install(on: host)
+        }
         let peer: PeerID
         do {
             peer = try await host.connect(target)

@@ -78,6 +78,11 @@ struct KoinosStandInTests {
         let standInPeer = try #require(PeerID(standIn.peerID))
         let dialing = try await Self.relay(rpcURL: sim.rpcURL, chainID: chainID, ip: "127.0.0.1")
         #expect(try await dialing.host.connect(try Multiaddr(standIn.address)) == standInPeer)
+        // The relay's own Koinos handshake, run on the stand-in: accepted on our chain, refused on another.
+        let handshake = await KoinosHandshake.run(with: standInPeer, on: dialing.host, expectedChainID: chainID)
+        #expect(handshake.accepted && handshake.chainID == chainID && handshake.headHeight == 0, "\(handshake)")
+        let refusal = await KoinosHandshake.run(with: standInPeer, on: dialing.host, expectedChainID: otherChainID)
+        #expect(refusal.refusal?.hasPrefix("chain id mismatch") == true, "\(refusal)")
 
         // While the stand-in runs: a block every 5 s (the advertised LIB moves), the simulator's
         // LIB block ids recorded, and the good relays checked for the stand-in's connection.

@@ -68,7 +68,7 @@ enum HeadlessChromium {
         let profile = NSTemporaryDirectory() + "chromium-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)"]
-        let result = try await ChildProcess.run(executable, flags + arguments, timeout: .seconds(60))
+        let result = try await ChildProcess.run(executable, flags + arguments, timeout: .seconds(120))
         #expect(!result.timedOut, "chromium ran over 60 s")
         return result.stdout
     }
