@@ -40,6 +40,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v2-attestation", migrate: BridgeSchema.addAttestationColumns)
         migrator.registerMigration("v3-signature-observation-index", migrate: BridgeSchema.indexSignaturesByObservation)
         migrator.registerMigration("v5-submission-completed-seen-height", migrate: BridgeSchema.addCompletionSeenHeight)
+        migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
         return migrator
     }
 }
