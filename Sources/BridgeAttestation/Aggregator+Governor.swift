@@ -50,7 +50,8 @@ extension Aggregator {
         return rows.filter { !held.contains($0.id) }
     }
 
-    /// `bridge_governor_used{token}` (counted in the window ending now) and `bridge_governor_queued{token}`.
+    /// `bridge_governor_used{token}` (counted in the window ending now), `bridge_governor_limit{token}`
+    /// (the daily limit) and `bridge_governor_queued{token}` (transfers held).
     func recordGovernorMetrics(_ governor: AggregatorGovernor) async throws {
         let now = clock.nowMilliseconds
         let tokens = Array(governor.policy.tokens.keys)
@@ -61,6 +62,9 @@ extension Aggregator {
             let label = Hex.encode(token)
             let used = decider.used(token: token, atMilliseconds: now)
             Gauge(label: "bridge_governor_used", dimensions: [("token", label)]).record(Double(used))
+            if let limits = governor.policy.tokens[token] {
+                Gauge(label: "bridge_governor_limit", dimensions: [("token", label)]).record(Double(limits.dailyLimit))
+            }
             Gauge(label: "bridge_governor_queued", dimensions: [("token", label)])
                 .record(queue.filter { $0.entry.transfer.token == token }.count)
         }

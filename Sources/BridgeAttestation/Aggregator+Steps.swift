@@ -56,7 +56,8 @@ extension Aggregator {
         let rows = try await repository.observationsAwaitingSignature(limit: configuration.signingBatchSize)
         guard !rows.isEmpty else { return 0 }
         // The governor holds back what would exceed its limits (stored `delayed`, signed on release).
-        let toSign = if let governor { try await governed(rows, by: governor) } else { rows }
+        var toSign = rows
+        if let governor { toSign = try await governed(rows, by: governor) }
         var signed: [SignedObservation] = []
         signed.reserveCapacity(toSign.count)
         for row in toSign {

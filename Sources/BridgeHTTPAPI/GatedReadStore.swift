@@ -29,5 +29,8 @@ struct GatedReadStore: BridgeReadStore {
     func heartbeats() async throws -> [HeartbeatRecord] { try await read { try await base.heartbeats() } }
     func cursors() async throws -> [CursorRecord] { try await read { try await base.cursors() } }
     func statusCounts() async throws -> [AttestationStatus: Int] { try await read { try await base.statusCounts() } }
+    func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
+        try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }
+    }
     var attestationGeneration: UInt64? { base.attestationGeneration }
 }

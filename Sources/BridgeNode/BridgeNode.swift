@@ -65,12 +65,13 @@ public enum BridgeNode {
         var api: InspectionAPI?
         if let (host, port) = configuration.httpListen {
             let peers: any PeerDirectory = live?.peers ?? StaticPeerDirectory(configuration.source.p2p.bootstrap.map(Self.bootstrapSnapshot))
-            let inspection = InspectionAPI(
+            var inspection = InspectionAPI(
                 store: database, node: description(configuration, version: version, validatorAddress: validatorAddress ?? keys?.koinosAddress),
                 validators: configuration.validators.map {
                     ConfiguredValidator(koinosAddress: $0.koinosAddress, ethereumAddress: $0.ethereumAddress, peerID: $0.peerID)
                 },
                 peers: peers, readiness: live?.readiness ?? [], metricsExposition: metricsExposition)
+            inspection.governor = configuration.governor
             let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 logger.info("http api listening", metadata: ["http.address": "\(address)"])

@@ -48,7 +48,10 @@ extension BridgeDatabase: GovernorRepository {
             for entry in entries {
                 var release: Int64?
                 var reason: String?
-                if case .delayed(let at, let why) = entry.decision { (release, reason) = (Int64(clamping: at), why.rawValue) }
+                if case .delayed(let at, let why) = entry.decision {
+                    release = Int64(clamping: at)
+                    reason = why.rawValue
+                }
                 try insert.execute(arguments: [
                     entry.transfer.id.description, Data(entry.transfer.token), String(entry.transfer.amount),
                     Int64(clamping: entry.transfer.sourceTimeMilliseconds), release, reason,
@@ -95,6 +98,16 @@ extension BridgeDatabase: GovernorRepository {
                 return GovernorQueueItem(entry: entry, status: status)
             }
         }
+    }
+
+    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
+        let history = try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM governor_transfer WHERE effective_ms > ? ORDER BY effective_ms, observation_id",
+                arguments: [Int64(clamping: sinceMilliseconds)]
+            ).compactMap(Self.governorEntry)
+        }
+        return GovernorState(history: history, queue: try await governorQueue())
     }
 
     static func governorEntry(_ row: Row) -> GovernorEntry? {
