@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeAttestation
 import BridgeCore
+import BridgeSigning
 import BridgeStore
 import Foundation
 import Testing
