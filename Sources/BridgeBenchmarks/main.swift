@@ -7,7 +7,7 @@
 import Glibc
 #endif
 
-let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|koinos|http|all [--rounds N]"
+let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|koinos|http|governor|all [--rounds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -33,6 +33,7 @@ let suites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("aggregation", { _ in try await runAggregationBenchmarks(); return true }),
     ("koinos", { _ in await runKoinosBenchmarks() }),
     ("http", { _ in try await runHTTPBenchmarks() }),
+    ("governor", { runGovernorBenchmarks(rounds: $0) }),
 ]
 
 guard arguments.count == 1 else {

@@ -15,15 +15,26 @@
 public struct Governor: Sendable {
     public let policy: GovernorPolicy
     /// Counted entries per token, in the order of their effective instant.
-    private var window: [[UInt8]: [GovernorEntry]] = [:]
+    private var windows: [[UInt8]: TokenWindow] = [:]
+
+    /// One token's counted entries; `entries[head...]` may still be in the window and sum to `live`.
+    struct TokenWindow: Sendable {
+        var entries: [GovernorEntry] = []
+        var head = 0
+        var live: UInt128 = 0
+    }
 
     /// - Parameter history: decided transfers (any order; those outside every window are ignored).
     public init(policy: GovernorPolicy, history: [GovernorEntry] = []) {
         self.policy = policy
+        var grouped: [[UInt8]: [GovernorEntry]] = [:]
         for entry in history where entry.countsInWindow && policy.tokens[entry.transfer.token] != nil {
-            window[entry.transfer.token, default: []].append(entry)
+            grouped[entry.transfer.token, default: []].append(entry)
         }
-        for key in window.keys { window[key]?.sort(by: Self.effectiveOrder) }
+        for (token, entries) in grouped {
+            let sorted = entries.sorted(by: Self.effectiveOrder)
+            windows[token] = TokenWindow(entries: sorted, live: sorted.reduce(into: UInt128(0)) { $0 += UInt128($1.transfer.amount) })
+        }
     }
 
     /// Decides `transfer` and adds it to the history; nil when its token is not governed.
@@ -35,17 +46,30 @@ public struct Governor: Sendable {
             let (release, overflow) = time.addingReportingOverflow(limits.bigTransferDelayMilliseconds)
             return .delayed(releaseAtMilliseconds: overflow ? .max : release, reason: .bigTransfer)
         }
-        let counted = window[transfer.token] ?? []
-        let start = max(time, counted.last?.effectiveMilliseconds ?? 0)
-        let release = earliestFit(amount: transfer.amount, limit: limits.dailyLimit, from: start, counted: counted)
+        var window = windows.removeValue(forKey: transfer.token) ?? TokenWindow()
+        let start = max(time, window.entries.last?.effectiveMilliseconds ?? 0)
+        // Entries that left the window by `start` never count again (`start` never goes back).
+        while window.head < window.entries.count, !inWindow(window.entries[window.head].effectiveMilliseconds, at: start) {
+            window.live -= UInt128(window.entries[window.head].transfer.amount)
+            window.head += 1
+        }
+        if window.head > 1_024 && window.head * 2 > window.entries.count {
+            window.entries.removeFirst(window.head)
+            window.head = 0
+        }
+        let release = earliestFit(amount: transfer.amount, limit: limits.dailyLimit, from: start, window: window)
         let decision: GovernorDecision = release == time ? .signNow : .delayed(releaseAtMilliseconds: release, reason: .dailyLimit)
-        window[transfer.token, default: []].append(GovernorEntry(transfer: transfer, decision: decision))
+        window.entries.append(GovernorEntry(transfer: transfer, decision: decision))
+        window.live += UInt128(transfer.amount)
+        windows[transfer.token] = window
         return decision
     }
 
-    /// Amount counted in the window ending at `instant` (inclusive) for `token`.
+    /// Amount counted in the window ending at `instant` (inclusive) for `token` (an instant at or
+    /// after the last decision's: entries that left the window before it are forgotten).
     public func used(token: [UInt8], atMilliseconds instant: UInt64) -> UInt128 {
-        (window[token] ?? []).reduce(into: UInt128(0)) { sum, entry in
+        guard let window = windows[token] else { return 0 }
+        return window.entries[window.head...].reduce(into: UInt128(0)) { sum, entry in
             if entry.effectiveMilliseconds <= instant && inWindow(entry.effectiveMilliseconds, at: instant) {
                 sum += UInt128(entry.transfer.amount)
             }
@@ -69,16 +93,19 @@ public struct Governor: Sendable {
     }
 
     /// The first instant ≥ `start` at which `amount` fits beside what is still in the window.
-    /// `counted` is in effective order and every entry is at or before `start`.
-    private func earliestFit(amount: UInt64, limit: UInt64, from start: UInt64, counted: [GovernorEntry]) -> UInt64 {
+    /// The window's live entries are in effective order, each at or before `start`.
+    private func earliestFit(amount: UInt64, limit: UInt64, from start: UInt64, window: TokenWindow) -> UInt64 {
         let room = UInt128(limit - amount)  // amount ≤ limit here
-        let live = counted.filter { inWindow($0.effectiveMilliseconds, at: start) }
-        var sum = live.reduce(into: UInt128(0)) { $0 += UInt128($1.transfer.amount) }
+        var sum = window.live
         if sum <= room { return start }
-        for (index, entry) in live.enumerated() {
+        let entries = window.entries
+        var index = window.head
+        while index < entries.count {
+            let entry = entries[index]
             sum -= UInt128(entry.transfer.amount)
+            index += 1
             // Entries sharing an instant leave the window together.
-            if index + 1 < live.count, live[index + 1].effectiveMilliseconds == entry.effectiveMilliseconds { continue }
+            if index < entries.count, entries[index].effectiveMilliseconds == entry.effectiveMilliseconds { continue }
             if sum <= room {
                 let (leaves, overflow) = entry.effectiveMilliseconds.addingReportingOverflow(policy.windowMilliseconds)
                 return overflow ? .max : max(leaves, start)
