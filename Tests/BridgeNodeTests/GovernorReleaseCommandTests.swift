@@ -57,4 +57,21 @@ struct GovernorReleaseCommandTests {
         let garbage = try await Self.relay(["governor", "release", "not-an-id"], dataDir: dataDir)
         #expect(garbage.status == 2)
     }
+
+    /// `config check` prints the governor entry for a token `koinos.tokens` does not map, and fails.
+    @Test func configCheckRefusesAGovernorEntryForAnUnmappedToken() async throws {
+        let dataDir = NSTemporaryDirectory() + "governor-check-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let token = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        let check = try await Self.relay(
+            ["config", "check", "--set", "governor.tokens.\(token).daily_limit=10", "--set", "governor.tokens.\(token).single_transfer_threshold=5"],
+            dataDir: dataDir)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("governor.tokens.\(token): koinos.tokens does not map this token"), "\(check.stdout)")
+        let mapped = try await Self.relay(
+            ["config", "check", "--set", "governor.tokens.native.daily_limit=10", "--set", "governor.tokens.native.single_transfer_threshold=5"],
+            dataDir: dataDir)
+        #expect(!mapped.stdout.contains("governor."), "\(mapped.stdout)")
+    }
 }
