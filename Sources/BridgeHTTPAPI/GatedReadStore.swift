@@ -21,6 +21,9 @@ struct GatedReadStore: BridgeReadStore {
     }
 
     func attestations(_ query: AttestationQuery) async throws -> AttestationPage { try await read { try await base.attestations(query) } }
+    func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
+        try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }
+    }
     func attestation(id: String) async throws -> AttestationRecord? { try await read { try await base.attestation(id: id) } }
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] {
         try await read { try await base.attestations(transactionHash: transactionHash) }
@@ -29,8 +32,5 @@ struct GatedReadStore: BridgeReadStore {
     func heartbeats() async throws -> [HeartbeatRecord] { try await read { try await base.heartbeats() } }
     func cursors() async throws -> [CursorRecord] { try await read { try await base.cursors() } }
     func statusCounts() async throws -> [AttestationStatus: Int] { try await read { try await base.statusCounts() } }
-    func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
-        try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }
-    }
     var attestationGeneration: UInt64? { base.attestationGeneration }
 }

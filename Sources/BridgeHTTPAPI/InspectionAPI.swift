@@ -72,9 +72,9 @@ public struct InspectionAPI: Sendable {
         router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .origin], allowMethods: [.get, .head, .options]))
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)
+        GovernorRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
-        GovernorRoutes(api: self).register(on: router)
         HomePage(api: self).register(on: router)
         return router
     }
