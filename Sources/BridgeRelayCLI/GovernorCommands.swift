@@ -73,10 +73,13 @@ enum GovernorDatabase {
             throw ExitCode(CLIFailure.badInputStatus)
         }
         let path = configuration.dataDirectory + "/" + BridgeNode.databaseFileName
-        guard FileManager.default.fileExists(atPath: path) else {
+        let database = try await OffPool.run("bridge-relay-governor-db") { () -> BridgeDatabase? in
+            FileManager.default.fileExists(atPath: path) ? try BridgeDatabase(path: path) : nil
+        }
+        guard let database else {
             printError("no database at \(path): has the node run with this configuration?")
             throw ExitCode(CLIFailure.operationFailedStatus)
         }
-        return try await OffPool.run("bridge-relay-governor-db") { try BridgeDatabase(path: path) }
+        return database
     }
 }
