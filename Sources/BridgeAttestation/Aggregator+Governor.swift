@@ -52,21 +52,35 @@ extension Aggregator {
 
     /// `bridge_governor_used{token}` (counted in the window ending now), `bridge_governor_limit{token}`
     /// (the daily limit) and `bridge_governor_queued{token}` (transfers held).
-    func recordGovernorMetrics(_ governor: AggregatorGovernor) async throws {
+    func recordGovernorMetrics() async throws {
+        for reading in try await governorReadings() {
+            let token = [("token", Hex.encode(reading.token))]
+            Gauge(label: "bridge_governor_used", dimensions: token).record(Double(reading.used))
+            Gauge(label: "bridge_governor_limit", dimensions: token).record(Double(reading.dailyLimit))
+            Gauge(label: "bridge_governor_queued", dimensions: token).record(reading.queued)
+        }
+    }
+
+    /// Per governed token, what the governor metrics report now (empty without a governor).
+    public func governorReadings() async throws -> [GovernorReading] {
+        guard let governor else { return [] }
         let now = clock.nowMilliseconds
-        let tokens = Array(governor.policy.tokens.keys)
+        let tokens = governor.policy.tokens.keys.sorted { $0.lexicographicallyPrecedes($1) }
         let since = now > governor.policy.windowMilliseconds ? now - governor.policy.windowMilliseconds : 0
         let decider = Governor(policy: governor.policy, history: try await governor.store.governorHistory(tokens: tokens, sinceMilliseconds: since))
         let queue = try await governor.store.governorQueue()
-        for token in tokens {
-            let label = Hex.encode(token)
-            let used = decider.used(token: token, atMilliseconds: now)
-            Gauge(label: "bridge_governor_used", dimensions: [("token", label)]).record(Double(used))
-            if let limits = governor.policy.tokens[token] {
-                Gauge(label: "bridge_governor_limit", dimensions: [("token", label)]).record(Double(limits.dailyLimit))
-            }
-            Gauge(label: "bridge_governor_queued", dimensions: [("token", label)])
-                .record(queue.filter { $0.entry.transfer.token == token }.count)
+        return tokens.map { token in
+            GovernorReading(
+                token: token, used: decider.used(token: token, atMilliseconds: now), dailyLimit: governor.policy.tokens[token]?.dailyLimit ?? 0,
+                queued: queue.filter { $0.entry.transfer.token == token }.count)
         }
     }
+}
+
+/// One token's governor metrics.
+public struct GovernorReading: Sendable, Hashable {
+    public var token: [UInt8]
+    public var used: UInt128
+    public var dailyLimit: UInt64
+    public var queued: Int
 }

@@ -86,7 +86,7 @@ public actor Aggregator: Service {
     public func step() async {
         do {
             while try await signPending() == configuration.signingBatchSize {}
-            if let governor { try await recordGovernorMetrics(governor) }
+            if governor != nil { try await recordGovernorMetrics() }
         } catch {
             metrics.storeErrors.increment()
             logger.error("Signing round failed", metadata: ["error": "\(error)"])

@@ -50,6 +50,9 @@ import Testing
         let queue = try await node.database.governorQueue()
         #expect(queue.map(\.entry.decision) == [.delayed(releaseAtMilliseconds: start + Self.day, reason: .bigTransfer)])
 
+        // What bridge_governor_used / _limit / _queued report.
+        #expect(try await node.aggregator.governorReadings().map { [$0.used, UInt128($0.dailyLimit), UInt128($0.queued)] } == [[5_000, 10_000, 1]])
+
         net.clock.advance(milliseconds: Self.day - 1)
         await node.aggregator.step()
         #expect(try await node.database.attestationStatus(of: big.observation.id) == .delayed)
@@ -58,6 +61,8 @@ import Testing
         #expect(try await node.database.attestationStatus(of: big.observation.id) == .quorum)
         #expect(try await node.database.signatures(observationID: big.observation.id).count == 1)
         #expect(try await node.database.governorQueue().isEmpty)
+        // The small transfer left the window exactly 24 h after its block time; the big one never counted.
+        #expect(try await node.aggregator.governorReadings().map { [$0.used, UInt128($0.queued)] } == [[0, 0]])
     }
 
     @Test func ungovernedTokensAndNodesWithoutAGovernorSignAtOnce() async throws {
