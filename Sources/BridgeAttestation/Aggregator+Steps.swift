@@ -35,7 +35,7 @@ extension Aggregator {
         if !missed.isEmpty { await perform(pool.receive(attestations: missed, atMilliseconds: clock.nowMilliseconds)) }
     }
 
-    /// Signs up to one batch of `observed` rows, stores the signatures (`observed` → `signing`) and
+    /// Signs up to one batch of `observed` rows (those the governor lets through), stores the signatures (`observed` → `signing`) and
     /// queues them for gossip. Returns how many rows were read.
     @discardableResult
     public func signPending() async throws -> Int {
@@ -52,11 +52,15 @@ extension Aggregator {
             }
         }
         guard member else { return 0 }
+        if let governor { try await releaseDueTransfers(governor) }
         let rows = try await repository.observationsAwaitingSignature(limit: configuration.signingBatchSize)
         guard !rows.isEmpty else { return 0 }
+        // The governor holds back what would exceed its limits (stored `delayed`, signed on release).
+        var toSign = rows
+        if let governor { toSign = try await governed(rows, by: governor) }
         var signed: [SignedObservation] = []
-        signed.reserveCapacity(rows.count)
-        for row in rows {
+        signed.reserveCapacity(toSign.count)
+        for row in toSign {
             if let hashing, hashing.sha256(row.message) != row.digest {
                 metrics.digestMismatches.increment()
                 logger.error("Stored digest does not match the message; not signing", metadata: ["transfer.id": "\(row.id)"])

@@ -17,6 +17,8 @@ public actor Aggregator: Service {
     let clock: any BridgeClock
     let reobservation: (any ReobservationRequester)?
     let hashing: (any DigestHashing)?
+    /// nil: every observation is signed at once.
+    let governor: AggregatorGovernor?
     let configuration: AggregatorConfiguration
     let logger: Logger
     let metrics = AggregatorMetrics()
@@ -41,7 +43,7 @@ public actor Aggregator: Service {
         repository: any AttestationRepository, signer: any AttestationSigner, gossip: any AttestationGossip,
         clock: any BridgeClock, validators: ValidatorSet, configuration: AggregatorConfiguration = .init(),
         reobservation: (any ReobservationRequester)? = nil, hashing: (any DigestHashing)? = nil,
-        logger: Logger = Logger(label: "bridge.aggregator")
+        governor: AggregatorGovernor? = nil, logger: Logger = Logger(label: "bridge.aggregator")
     ) {
         self.repository = repository
         self.signer = signer
@@ -49,6 +51,7 @@ public actor Aggregator: Service {
         self.clock = clock
         self.reobservation = reobservation
         self.hashing = hashing
+        self.governor = governor.flatMap { $0.policy.isEmpty ? nil : $0 }
         self.configuration = configuration
         self.logger = logger
         self.pool = AttestationPool(validators: validators, configuration: configuration.pool)
@@ -83,6 +86,7 @@ public actor Aggregator: Service {
     public func step() async {
         do {
             while try await signPending() == configuration.signingBatchSize {}
+            if governor != nil { try await recordGovernorMetrics() }
         } catch {
             metrics.storeErrors.increment()
             logger.error("Signing round failed", metadata: ["error": "\(error)"])

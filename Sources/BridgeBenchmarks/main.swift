@@ -7,7 +7,7 @@
 import Glibc
 #endif
 
-let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|quorum-connections|koinos|http|page|all [--rounds N]"
+let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|quorum-connections|koinos|http|page|governor|all [--rounds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -35,6 +35,7 @@ let suites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("koinos", { _ in await runKoinosBenchmarks() }),
     ("http", { _ in try await runHTTPBenchmarks() }),
     ("page", { _ in try await runPageBenchmarks() }),
+    ("governor", { runGovernorBenchmarks(rounds: $0) }),
 ]
 
 guard arguments.count == 1 else {

@@ -4,6 +4,8 @@
 public enum AttestationStatus: String, Sendable, Hashable, CaseIterable, Codable {
     /// Seen on Ethereum and valid; our own signature not yet made.
     case observed
+    /// Held by the outflow governor until its release time; then `observed` again and signed.
+    case delayed
     /// Our signature exists; gathering the others.
     case signing
     /// Q(N) distinct current validators signed the same digest.

@@ -19,6 +19,8 @@ struct AttestationJSON: Encodable {
     var signatures: [SignatureJSON]
     var quorum: QuorumJSON
     var submission: Nullable<SubmissionJSON>
+    /// The outflow governor's decision (null when the token is not governed).
+    var governor: Nullable<GovernorDecisionJSON>
     var created_at_ms: UInt64
     var updated_at_ms: UInt64
     var links: [String: String]
@@ -34,6 +36,7 @@ struct AttestationJSON: Encodable {
         let validSignatures = Set(signatures.filter { $0.current }.map(\.validator)).count
         quorum = QuorumJSON(required: r.quorumRequired, have: r.quorumHave ?? validSignatures, reached_at_ms: r.quorumAtMs)
         submission = Nullable(r.submission.map(SubmissionJSON.init))
+        governor = Nullable(r.governor.map(GovernorDecisionJSON.init))
         created_at_ms = r.createdAtMs
         updated_at_ms = r.updatedAtMs
         // Ids hold only digits, `0x` hex and `:`, all valid in an absolute path as they are.

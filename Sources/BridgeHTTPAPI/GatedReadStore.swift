@@ -21,6 +21,9 @@ struct GatedReadStore: BridgeReadStore {
     }
 
     func attestations(_ query: AttestationQuery) async throws -> AttestationPage { try await read { try await base.attestations(query) } }
+    func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
+        try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }
+    }
     func attestation(id: String) async throws -> AttestationRecord? { try await read { try await base.attestation(id: id) } }
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] {
         try await read { try await base.attestations(transactionHash: transactionHash) }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
 public import BridgeStore
 import Foundation
 public import Hummingbird
@@ -21,6 +22,8 @@ public struct InspectionAPI: Sendable {
     public var readiness: [ReadinessCheck]
     /// Prometheus text exposition of the node's registry (`/metrics`); nil answers 404.
     public var metricsExposition: (@Sendable () -> [UInt8])?
+    /// The outflow governor's limits (`/v1/governor`; empty: no governor).
+    public var governor = GovernorPolicy(tokens: [:])
     /// Unix milliseconds (injected for tests).
     public var clock: @Sendable () -> UInt64
     /// How the operator's page (`/`) reads and judges what it shows.
@@ -78,6 +81,7 @@ public struct InspectionAPI: Sendable {
         router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .origin], allowMethods: [.get, .head, .options]))
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)
+        GovernorRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
         OperatorPage(api: self).register(on: router)

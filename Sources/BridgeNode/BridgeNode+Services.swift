@@ -93,7 +93,7 @@ extension BridgeNode {
         aggregatorConfiguration.pool.jitterSeed = UInt64.random(in: .min ... .max)
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
-            reobservation: reobserver, hashing: ChainHashing(),
+            reobservation: reobserver, hashing: ChainHashing(), governor: AggregatorGovernor(policy: c.governor, store: database),
             logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 

@@ -83,6 +83,7 @@ public enum BridgeNode {
             inspection.page.heartbeatIntervalMs = UInt64(heartbeatInterval.components.seconds) * 1000
             if case .finalized = configuration.ethereum.finality {} else { inspection.page.watcherStallMs = 5 * 60_000 }
             if let validatorSet = live?.validatorSet { inspection.currentValidatorSet = { validatorSet() } }
+            inspection.governor = configuration.governor
             let app = inspection.buildApplication(host: host, port: port, logger: logger) { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 logger.info("http api listening", metadata: ["http.address": "\(address)"])

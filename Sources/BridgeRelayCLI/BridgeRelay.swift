@@ -18,6 +18,7 @@ struct BridgeRelay: AsyncParsableCommand {
             P2PCommand.self,
             RunCommand.self,
             ConfigCommand.self,
+            GovernorCommand.self,
         ]
     )
 }

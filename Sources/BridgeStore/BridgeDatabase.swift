@@ -41,6 +41,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v3-signature-observation-index", migrate: BridgeSchema.indexSignaturesByObservation)
         migrator.registerMigration("v5-submission-completed-seen-height", migrate: BridgeSchema.addCompletionSeenHeight)
         migrator.registerMigration("v6-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
+        migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
         return migrator
     }
 }

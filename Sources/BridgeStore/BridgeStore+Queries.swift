@@ -36,6 +36,8 @@ public struct AttestationRecord: Sendable, Hashable {
     public var updatedAtMs: UInt64
     public var signatures: [SignatureRecord]
     public var submission: SubmissionView?
+    /// The outflow governor's decision, when the token is governed.
+    public var governor: GovernorEntry? = nil
 }
 
 /// One stored validator signature over an observation's digest.
@@ -166,10 +168,24 @@ public protocol BridgeReadStore: Sendable {
     func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview
     /// A number that changes whenever an attestation view may change (nil: unknown, do not cache).
     var attestationGeneration: UInt64? { get }
+    /// The governor's decisions counted after `sinceMilliseconds` and the transfers it still holds.
+    func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
 }
 
 extension BridgeReadStore {
     public var attestationGeneration: UInt64? { nil }
+    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
+}
+
+/// What `/v1/governor` shows: the window's history and the queue.
+public struct GovernorState: Sendable, Hashable {
+    public var history: [GovernorEntry]
+    public var queue: [GovernorQueueItem]
+
+    public init(history: [GovernorEntry], queue: [GovernorQueueItem]) {
+        self.history = history
+        self.queue = queue
+    }
 }
 
 // MARK: Queries
@@ -283,6 +299,8 @@ extension BridgeDatabase: BridgeReadStore {
                 attempts: s["attempts"], lastError: s["last_error"],
                 submittedAtMs: (s["submitted_at_ms"] as Int64?).map { UInt64(clamping: $0) }, updatedAtMs: u64(s["updated_at_ms"]))
         }
+        let governor = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM governor_transfer WHERE observation_id = ?"), arguments: [id])
+            .flatMap(governorEntry)
         return AttestationRecord(
             id: id, chainID: u64(r["chain_id"]), transactionHash: bytes(r["tx_hash"]),
             logIndex: UInt32(clamping: r["log_index"] as Int64), profile: r["profile"], blockNumber: u64(r["block_number"]),
@@ -294,7 +312,8 @@ extension BridgeDatabase: BridgeReadStore {
             expiration: (r["expiration"] as Int64?).map { UInt64(clamping: $0) }, digest: (r["digest"] as Data?).map { Array($0) },
             quorumRequired: r["quorum_required"], quorumHave: r["quorum_have"],
             quorumAtMs: (r["quorum_at_ms"] as Int64?).map { UInt64(clamping: $0) },
-            createdAtMs: u64(r["created_at_ms"]), updatedAtMs: u64(r["updated_at_ms"]), signatures: signatures, submission: submission)
+            createdAtMs: u64(r["created_at_ms"]), updatedAtMs: u64(r["updated_at_ms"]), signatures: signatures, submission: submission,
+            governor: governor)
     }
 
     static func bytes(_ value: Data?) -> [UInt8] { value.map { Array($0) } ?? [] }

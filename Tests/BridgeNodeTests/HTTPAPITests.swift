@@ -164,7 +164,8 @@ struct HTTPAPITests {
 
             let status = try await client.execute(uri: "/v1/status", method: .get) { try Self.json($0) }
             let counts = try #require(status["attestations"] as? [String: Int])
-            #expect(counts.count == 7 && counts.values.allSatisfy { $0 == 1 })
+            // One row per status of the fixture; none `delayed` (no governor in it).
+            #expect(counts.count == 8 && counts["delayed"] == 0 && counts.filter { $0.key != "delayed" }.values.allSatisfy { $0 == 1 })
             #expect((status["peers"] as? [String: Int])?["connected"] == 1)
 
             let peers = try await client.execute(uri: "/v1/peers", method: .get) { try Self.json($0) }

@@ -107,6 +107,9 @@ extension BridgeNodeConfiguration {
             add("log.level", "must be trace, debug, info, notice, warning, error or critical, got \(ConfigChecks.quoted(log.level))")
         }
         if !["auto", "human", "json"].contains(log.format) { add("log.format", "must be auto, human or json, got \(ConfigChecks.quoted(log.format))") }
+
+        // governor
+        for problem in governorProblems() { add(problem.key, problem.message) }
         return out
     }
 }

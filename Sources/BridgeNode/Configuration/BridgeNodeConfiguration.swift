@@ -110,6 +110,8 @@ public struct BridgeNodeConfiguration: Sendable {
     public var dataDir: String = "data"
     public var log = Log()
     public var metrics = Metrics()
+    /// `governor.tokens`: outflow limits per Ethereum token (address or `native`), as read.
+    public var governor: [String: GovernorToken] = [:]
     /// Folder relative paths resolve against (the config file's folder).
     public var baseDirectory: String = "."
     /// Type problems and unknown keys found while reading.
@@ -169,6 +171,7 @@ public struct BridgeNodeConfiguration: Sendable {
         log.level = r.string("log.level", default: Log().level)
         log.format = r.string("log.format", default: Log().format)
         metrics.enabled = r.bool("metrics.enabled", default: Metrics().enabled)
+        governor = Self.readGovernorTokens(r)
         readProblems = r.problems + r.unknownKeys()
     }
 

@@ -94,6 +94,8 @@ public struct ValidatedConfiguration: Sendable {
     public let logLevel: Logger.Level
     public let logFormat: LogFormat
     public let metricsEnabled: Bool
+    /// `governor.tokens`, typed (empty: no governor).
+    public internal(set) var governor = GovernorPolicy(tokens: [:])
 
     /// The validators in force before the contract is read: `koinos.validators_pin` when set,
     /// else the configured `validators` list.
@@ -132,7 +134,8 @@ extension BridgeNodeConfiguration {
         guard pin.count == koinos.validatorsPin.count else { return nil }
         let httpListen = http.enabled ? ConfigChecks.splitHostPort(http.listen) : nil
         if http.enabled && httpListen == nil { return nil }
-        return ValidatedConfiguration(
+        guard let governor = typedGovernor() else { return nil }
+        var result = ValidatedConfiguration(
             source: self,
             ethereum: .init(
                 endpoints: ethereum.rpc, chainID: ethereum.chainID, contract: contract, profile: profile, finality: finality, trust: trust,
@@ -147,6 +150,8 @@ extension BridgeNodeConfiguration {
                 maxConnections: Int(clamping: p2p.maxConnections), maxConnectionsPerIP: Int(clamping: p2p.maxConnectionsPerIP),
                 reservedPeers: reserved), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
+        result.governor = governor
+        return result
     }
 
     private func typedFinality() -> FinalityMode? {

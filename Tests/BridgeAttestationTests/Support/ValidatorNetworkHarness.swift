@@ -28,11 +28,14 @@ struct ValidatorNetworkHarness {
     let validatorSet: ValidatorSet
     var nodes: [TestValidator] = []
     let profile: ContractProfile
+    /// The outflow governor every node runs (empty: none).
+    let governor: GovernorPolicy
 
     /// Deterministic keys 1…count; `honest` of them get a node, the rest are keys the test drives by hand.
     init(count: Int, honest: Int? = nil, profile: ContractProfile = .v1, databasePaths: [String?] = [],
-         pool: AttestationPoolConfiguration = .init()) throws {
+         pool: AttestationPoolConfiguration = .init(), governor: GovernorPolicy = .init(tokens: [:])) throws {
         self.profile = profile
+        self.governor = governor
         keys = try (1...count).map { i in try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [UInt8(i)]) }
         validatorSet = ValidatorSet(keys.map { KoinosAddress(publicKey: $0.publicKey).bytes })
         for i in 0..<(honest ?? count) {
@@ -56,7 +59,8 @@ struct ValidatorNetworkHarness {
             attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
-            configuration: configuration, reobservation: reobservation, hashing: ChainHashing())
+            configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
+            governor: AggregatorGovernor(policy: governor, store: database))
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)
         return TestValidator(

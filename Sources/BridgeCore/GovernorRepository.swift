@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A transfer waiting for the signing round, with what the governor needs to know about it.
+public struct GovernorCandidate: Sendable, Hashable {
+    public var transfer: GovernedTransfer
+    /// Already decided (e.g. delayed, then released): it is signed, not decided again.
+    public var decided: Bool
+
+    public init(transfer: GovernedTransfer, decided: Bool) {
+        self.transfer = transfer
+        self.decided = decided
+    }
+}
+
+/// A governed transfer as operators see it.
+public struct GovernorQueueItem: Sendable, Hashable {
+    public var entry: GovernorEntry
+    /// The observation's status now (`delayed` while it waits).
+    public var status: AttestationStatus
+
+    public init(entry: GovernorEntry, status: AttestationStatus) {
+        self.entry = entry
+        self.status = status
+    }
+}
+
+/// Durable governor state: every decision, so a restart keeps the window and the queue.
+public protocol GovernorRepository: Sendable {
+    /// Source facts of the given observations (missing ids: not stored or amount unreadable).
+    func governorCandidates(_ ids: [ObservationID]) async throws -> [ObservationID: GovernorCandidate]
+    /// Decisions for `tokens` whose effective instant is after `sinceMilliseconds` (the window's history).
+    func governorHistory(tokens: [[UInt8]], sinceMilliseconds: UInt64) async throws -> [GovernorEntry]
+    /// Stores decisions in one transaction; a delayed one moves its observation `observed` → `delayed`.
+    func recordGovernorDecisions(_ entries: [GovernorEntry], atMilliseconds now: UInt64) async throws
+    /// Moves `delayed` observations whose release time is ≤ `now` back to `observed`; returns them.
+    func releaseDueTransfers(atMilliseconds now: UInt64) async throws -> [ObservationID]
+    /// An operator releases one delayed transfer early (back to `observed`); false when it is not delayed.
+    func releaseTransferEarly(_ id: ObservationID, atMilliseconds now: UInt64) async throws -> Bool
+    /// Transfers still waiting (status `delayed`), release order.
+    func governorQueue() async throws -> [GovernorQueueItem]
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+import Foundation
+import GRDB
+
+/// The governor's durable state (`governor_transfer`) and the `observed` ⇄ `delayed` moves.
+/// Everything runs on GRDB's queues; callers await.
+extension BridgeDatabase: GovernorRepository {
+    public func governorCandidates(_ ids: [ObservationID]) async throws -> [ObservationID: GovernorCandidate] {
+        guard !ids.isEmpty else { return [:] }
+        return try await writer.read { db in
+            var out: [ObservationID: GovernorCandidate] = [:]
+            let statement = try db.cachedStatement(sql: """
+                SELECT o.token, o.amount, o.block_time_ms, g.observation_id AS decided FROM observation o
+                LEFT JOIN governor_transfer g ON g.observation_id = o.id WHERE o.id = ?
+                """)
+            for id in ids {
+                guard let row = try Row.fetchOne(statement, arguments: [id.description]),
+                      let amount = UInt64(row["amount"] as String)
+                else { continue }
+                let transfer = GovernedTransfer(
+                    id: id, token: Array(row["token"] as Data), amount: amount,
+                    sourceTimeMilliseconds: UInt64(clamping: row["block_time_ms"] as Int64))
+                out[id] = GovernorCandidate(transfer: transfer, decided: (row["decided"] as String?) != nil)
+            }
+            return out
+        }
+    }
+
+    public func governorHistory(tokens: [[UInt8]], sinceMilliseconds: UInt64) async throws -> [GovernorEntry] {
+        guard !tokens.isEmpty else { return [] }
+        return try await writer.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM governor_transfer WHERE token = ? AND effective_ms > ? ORDER BY effective_ms, observation_id")
+            return try tokens.flatMap { token in
+                try Row.fetchAll(statement, arguments: [Data(token), Int64(clamping: sinceMilliseconds)]).compactMap(Self.governorEntry)
+            }
+        }
+    }
+
+    public func recordGovernorDecisions(_ entries: [GovernorEntry], atMilliseconds now: UInt64) async throws {
+        guard !entries.isEmpty else { return }
+        try await writer.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO governor_transfer (observation_id, token, amount, source_time_ms, release_at_ms, reason, effective_ms, decided_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let delay = try db.cachedStatement(sql: "UPDATE observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
+            for entry in entries {
+                var release: Int64?
+                var reason: String?
+                if case .delayed(let at, let why) = entry.decision {
+                    release = Int64(clamping: at)
+                    reason = why.rawValue
+                }
+                try insert.execute(arguments: [
+                    entry.transfer.id.description, Data(entry.transfer.token), String(entry.transfer.amount),
+                    Int64(clamping: entry.transfer.sourceTimeMilliseconds), release, reason,
+                    Int64(clamping: entry.effectiveMilliseconds), Int64(clamping: now),
+                ])
+                if release != nil { try delay.execute(arguments: [Int64(clamping: now), entry.transfer.id.description]) }
+            }
+        }
+    }
+
+    public func releaseDueTransfers(atMilliseconds now: UInt64) async throws -> [ObservationID] {
+        try await writer.write { db in
+            let due = try String.fetchAll(db, sql: """
+                SELECT o.id FROM observation o JOIN governor_transfer g ON g.observation_id = o.id
+                WHERE o.status = 'delayed' AND g.release_at_ms <= ? ORDER BY g.release_at_ms, o.id
+                """, arguments: [Int64(clamping: now)])
+            let update = try db.cachedStatement(sql: "UPDATE observation SET status = 'observed', updated_at_ms = ? WHERE id = ? AND status = 'delayed'")
+            for id in due { try update.execute(arguments: [Int64(clamping: now), id]) }
+            return due.compactMap(ObservationID.init)
+        }
+    }
+
+    public func releaseTransferEarly(_ id: ObservationID, atMilliseconds now: UInt64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE observation SET status = 'observed', updated_at_ms = ? WHERE id = ? AND status = 'delayed'",
+                arguments: [Int64(clamping: now), id.description])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(
+                sql: "UPDATE governor_transfer SET released_early_at_ms = ? WHERE observation_id = ?",
+                arguments: [Int64(clamping: now), id.description])
+            return true
+        }
+    }
+
+    public func governorQueue() async throws -> [GovernorQueueItem] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT g.*, o.status FROM governor_transfer g JOIN observation o ON o.id = g.observation_id
+                WHERE o.status = 'delayed' ORDER BY g.release_at_ms, g.observation_id
+                """
+            ).compactMap { row in
+                guard let entry = Self.governorEntry(row), let status = AttestationStatus(rawValue: row["status"]) else { return nil }
+                return GovernorQueueItem(entry: entry, status: status)
+            }
+        }
+    }
+
+    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
+        let history = try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM governor_transfer WHERE effective_ms > ? ORDER BY effective_ms, observation_id",
+                arguments: [Int64(clamping: sinceMilliseconds)]
+            ).compactMap(Self.governorEntry)
+        }
+        return GovernorState(history: history, queue: try await governorQueue())
+    }
+
+    static func governorEntry(_ row: Row) -> GovernorEntry? {
+        guard let id = ObservationID(row["observation_id"] as String), let amount = UInt64(row["amount"] as String) else { return nil }
+        let transfer = GovernedTransfer(
+            id: id, token: Array(row["token"] as Data), amount: amount,
+            sourceTimeMilliseconds: UInt64(clamping: row["source_time_ms"] as Int64))
+        var decision = GovernorDecision.signNow
+        if let release = row["release_at_ms"] as Int64? {
+            guard let reason = GovernorDelayReason(rawValue: row["reason"] as String? ?? "") else { return nil }
+            decision = .delayed(releaseAtMilliseconds: UInt64(clamping: release), reason: reason)
+        }
+        return GovernorEntry(
+            transfer: transfer, decision: decision,
+            releasedEarlyAtMilliseconds: (row["released_early_at_ms"] as Int64?).map { UInt64(clamping: $0) })
+    }
+}
