@@ -144,6 +144,9 @@ public struct YamuxConfiguration: Sendable {
     public var maxInboundStreams = 512
     /// Outbound streams allowed at once.
     public var maxOutboundStreams = 512
+    /// Bytes received on all streams of one session that the application has not consumed yet.
+    /// Data past it resets the stream it arrived on (each stream alone is capped by its window).
+    public var maxBufferedBytes = 4 * 1024 * 1024
 
     public init() {}
 }
