@@ -6,8 +6,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Multiformats
 
-let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|koinos|http|all [--rounds N]"
+let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|koinos|http|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -17,6 +18,37 @@ if let flag = arguments.firstIndex(of: "--rounds") {
     }
     rounds = value
     arguments.removeSubrange(flag...(flag + 1))
+}
+
+/// `--seconds N` (flood benchmarks, 20 by default) and `--target ADDR` (the flood attacker child).
+func takeOption(_ name: String) -> String? {
+    guard let flag = arguments.firstIndex(of: name) else { return nil }
+    guard flag + 1 < arguments.count else {
+        print(usage)
+        exit(2)
+    }
+    defer { arguments.removeSubrange(flag...(flag + 1)) }
+    return arguments[flag + 1]
+}
+let floodSeconds: Int
+if let value = takeOption("--seconds") {
+    guard let seconds = Int(value), (1...3_600).contains(seconds) else {
+        print(usage)
+        exit(2)
+    }
+    floodSeconds = seconds
+} else {
+    floodSeconds = 20
+}
+let floodTarget = takeOption("--target")
+
+// The flood attacker: this executable started again by a p2p-flood benchmark.
+if arguments.count == 1, arguments[0].hasPrefix("p2p-flood-attack-"),
+    let flood = P2PFlood(rawValue: String(arguments[0].dropFirst("p2p-flood-attack-".count))),
+    let floodTarget, let target = try? Multiaddr(floodTarget)
+{
+    try await runP2PFloodAttack(flood, target: target, seconds: floodSeconds)
+    exit(0)
 }
 
 #if DEBUG
@@ -33,13 +65,16 @@ let suites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("aggregation", { _ in try await runAggregationBenchmarks(); return true }),
     ("koinos", { _ in await runKoinosBenchmarks() }),
     ("http", { _ in try await runHTTPBenchmarks() }),
-]
+] + P2PFlood.allCases.map { flood in
+    (name: "p2p-flood-\(flood.rawValue)", run: { @Sendable _ in try await runP2PFloodBenchmark(flood, seconds: floodSeconds) })
+}
 
 guard arguments.count == 1 else {
     print(usage)
     exit(2)
 }
-let selected = arguments[0] == "all" ? suites : suites.filter { $0.name == arguments[0] }
+// `all` leaves out the floods (each runs --seconds and starts a second process).
+let selected = arguments[0] == "all" ? suites.filter { !$0.name.hasPrefix("p2p-flood") } : suites.filter { $0.name == arguments[0] }
 guard !selected.isEmpty else {
     print(usage)
     exit(2)
