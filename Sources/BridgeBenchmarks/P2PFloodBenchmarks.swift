@@ -102,8 +102,7 @@ enum P2PFloodAttacks {
 
     static func meshsubStreams(_ attacker: Libp2pHost, _ peer: PeerID, until deadline: ContinuousClock.Instant) async {
         // uvarint 1 MiB, then all of the frame but its last byte: each stream leaves a decoder full.
-        var partial = ByteBuffer(bytes: [0x80, 0x80, 0x40])
-        partial.writeRepeatingByte(0, count: 1_048_575)
+        let partial = ByteBuffer(bytes: [0x80, 0x80, 0x40] + [UInt8](repeating: 0, count: 1_048_575))
         await withDiscardingTaskGroup { group in
             for _ in 0..<64 {
                 group.addTask {

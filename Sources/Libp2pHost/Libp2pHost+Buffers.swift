@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import Libp2pYamux
 import Multiformats
 import NIOCore
+import Synchronization
 
 extension Libp2pHost {
     /// Bytes received from `peer` (all connections) that no stream has consumed yet: what a peer

@@ -42,10 +42,9 @@ public final class Libp2pStream: Sendable {
             case .complete(let headerLength, let length):
                 let total = headerLength + length
                 let taken = framed.withLock { buffer -> (ByteBuffer, due: Int)? in
-                    guard buffer.readableBytes >= total, let (header, headerDue) = buffer.take(headerLength),
+                    guard buffer.readableBytes >= total, let headerDue = buffer.take(headerLength)?.due,
                         let (message, due) = buffer.take(length)
                     else { return nil }
-                    _ = header
                     return (message, headerDue + due)
                 }
                 if let (message, due) = taken {

@@ -9,11 +9,17 @@ import Testing
 /// Issue 19 H1 over real loopback sockets: a stranger opens ping streams and keeps sending pings
 /// without reading the echoes. Before the fix the ping responder re-granted window for bytes it had
 /// already granted, so the stranger could send without limit and the host buffered it all.
+/// Bytes each flooding stream managed to send.
+final class SentBytes: Sendable {
+    let counts: Mutex<[Int]>
+    init(_ streams: Int) { counts = Mutex([Int](repeating: 0, count: streams)) }
+}
+
 @Suite(.serialized) struct PingFloodTests {
     /// Floods `streams` ping streams from `attacker` to `target` until every stream stalls (no byte
     /// accepted for one second), is reset, or sent `stopAt` bytes; returns the bytes each one sent.
     static func flood(from attacker: Libp2pHost, to target: PeerID, streams: Int, stopAt: Int) async throws -> [Int] {
-        let sent = Mutex([Int](repeating: 0, count: streams))
+        let sent = SentBytes(streams)
         let opened = try await withThrowingTaskGroup(of: Libp2pStream.self) { group in
             for _ in 0..<streams {
                 group.addTask { try await attacker.newStream(to: target, protocols: [Libp2pProtocols.ping]) }
@@ -24,9 +30,9 @@ import Testing
         await withTaskGroup(of: Void.self) { group in
             for (index, stream) in opened.enumerated() {
                 group.addTask {
-                    while sent.withLock({ $0[index] }) < stopAt, !Task.isCancelled {
+                    while sent.counts.withLock({ $0[index] }) < stopAt, !Task.isCancelled {
                         do { try await stream.write(chunk) } catch { return }
-                        sent.withLock { $0[index] += chunk.readableBytes }
+                        sent.counts.withLock { $0[index] += chunk.readableBytes }
                     }
                 }
             }
@@ -34,7 +40,7 @@ import Testing
             var quietTicks = 0
             for _ in 0..<80 {  // at most 20 s
                 try? await Task.sleep(for: .milliseconds(250))
-                let counts = sent.withLock { $0 }
+                let counts = sent.counts.withLock { $0 }
                 let total = counts.reduce(0, +)
                 if counts.allSatisfy({ $0 >= stopAt }) { break }
                 quietTicks = total == last ? quietTicks + 1 : 0
@@ -44,7 +50,7 @@ import Testing
             group.cancelAll()
         }
         for stream in opened { await stream.reset() }
-        return sent.withLock { $0 }
+        return sent.counts.withLock { $0 }
     }
 
     @Test func pingStreamsCannotBeFedPastTheirWindow() async throws {

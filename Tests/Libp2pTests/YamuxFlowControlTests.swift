@@ -20,7 +20,8 @@ import Testing
     @Test func eachByteIsGrantedOnce() throws {
         var server = Self.serverWithData(Self.window)
         #expect(server.bufferedBytes(of: 1) == Self.window)
-        let update = try #require(server.consumed(1, count: Self.window))
+        let updateResult = server.consumed(1, count: Self.window)
+        let update = try #require(updateResult)
         #expect(update.length == UInt32(Self.window))
         // The old stream re-credited bytes that were read, put back and read again.
         #expect(server.consumed(1, count: Self.window) == nil)
@@ -38,7 +39,8 @@ import Testing
         var server = Self.serverWithData(1000)
         #expect(server.consumed(1, count: Int.max) == nil)  // 1000 bytes credited: below half a window
         _ = server.receive(.data(1, ByteBuffer(repeating: 7, count: Self.window - 1000)))
-        let update = try #require(server.consumed(1, count: 5 << 30))  // a 5 GiB count would trap at UInt32(delta)
+        let updateResult = server.consumed(1, count: 5 << 30)
+        let update = try #require(updateResult)  // a 5 GiB count would trap at UInt32(delta)
         #expect(update.length == UInt32(Self.window))
         #expect(server.bufferedBytes == 0)
     }
@@ -87,11 +89,13 @@ import Testing
         var buffer = FramedReadBuffer()
         var chunk = ByteBuffer(repeating: 9, count: 100)
         buffer.append(&chunk)
-        let first = try #require(buffer.take(32))
+        let firstResult = buffer.take(32)
+        let first = try #require(firstResult)
         #expect(first.0.readableBytes == 32 && first.due == 32)
         #expect(buffer.grant(upTo: 50) == 50)
         #expect(buffer.grant(upTo: 50) == 0)  // already granted
-        let second = try #require(buffer.take(60))
+        let secondResult = buffer.take(60)
+        let second = try #require(secondResult)
         #expect(second.due == 10)  // 50 granted ahead, 10 not yet
         #expect(buffer.take(9) == nil)  // only 8 left
         #expect(buffer.takeAll().due == 8)
@@ -100,7 +104,8 @@ import Testing
 
     @Test func framedBufferLeftoverFromNegotiationIsAlreadyGranted() throws {
         var buffer = FramedReadBuffer(bytes: ByteBuffer(repeating: 1, count: 40), granted: 40)
-        let taken = try #require(buffer.take(32))
+        let takenResult = buffer.take(32)
+        let taken = try #require(takenResult)
         #expect(taken.due == 0)
         #expect(buffer.takeAll().due == 0)
     }
