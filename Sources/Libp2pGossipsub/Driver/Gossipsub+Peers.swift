@@ -129,6 +129,9 @@ extension Gossipsub {
     /// The number of inbound meshsub streams currently read (one per peer at most).
     public var inboundStreamCount: Int { inboundStreams.count }
 
+    /// Encoded bytes queued for `peer` and not yet written (at most `outboundQueueBytes`).
+    public func queuedBytes(to peer: PeerID) -> Int { queuedBytes[GossipPeerID(bytes: peer.bytes)] ?? 0 }
+
     private func countMalformed(peer: PeerID, error: any Error) {
         metrics.malformedRPCs.increment()
         logger.debug("gossip inbound stream closed", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])

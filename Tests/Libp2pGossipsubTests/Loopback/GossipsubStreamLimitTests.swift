@@ -48,4 +48,30 @@ import Testing
         await stranger.shutdown()
         await node.stop()
     }
+
+    @Test func outboundQueueToAPeerThatNeverReadsIsCappedInBytes() async throws {
+        let node = try await GossipTestNode()
+        let topic = "limits.queue"
+        let inbox = await node.gossipsub.subscribe(topic)
+        let configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
+        let stranger = Libp2pHost(privateKey: .generate(.ed25519), configuration: configuration, logger: Logger(label: "bridge.p2p"))
+        _ = try await stranger.start()
+        // The stranger accepts the node's meshsub stream and never reads it.
+        stranger.setStreamHandler(GossipsubProtocol.meshsub11.rawValue) { _ in try? await Task.sleep(for: .seconds(15)) }
+        _ = try await stranger.connect(node.address)
+        let stream = try await stranger.newStream(to: node.peerID, protocols: [GossipsubProtocol.meshsub11.rawValue])
+        try await stream.write(ByteBuffer(bytes: GossipsubRPC(subscriptions: [.init(subscribe: true, topic: topic)]).lengthPrefixedEncoded))
+        try await waitUntil("the stranger's subscription") { await node.gossipsub.peers(subscribedTo: topic) == [stranger.peerID] }
+        // 200 messages of 60 KiB (12 MiB) flood-published to the one topic peer, which reads nothing.
+        for index in 0..<200 {
+            try await node.gossipsub.publish([UInt8(index % 256)] + [UInt8](repeating: 7, count: 60 * 1024), to: topic)
+        }
+        let queued = await node.gossipsub.queuedBytes(to: stranger.peerID)
+        #expect(queued > 0)
+        #expect(queued <= Gossipsub.outboundQueueBytes, "\(queued) bytes queued for a peer that never reads")
+        _ = inbox
+        await stream.reset()
+        await stranger.shutdown()
+        await node.stop()
+    }
 }
