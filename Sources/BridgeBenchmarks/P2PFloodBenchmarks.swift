@@ -38,9 +38,15 @@ func runP2PFloodBenchmark(_ flood: P2PFlood, seconds: Int) async throws -> Bool 
     try attacker.run()
     var peak = idle
     let deadline = ContinuousClock.now + .seconds(seconds + 15)
+    let started = ContinuousClock.now
     while attacker.isRunning, ContinuousClock.now < deadline {
         try await Task.sleep(for: .milliseconds(500))
         peak = max(peak, P2PBenchmarks.residentBytes())
+        // A safety stop for runs against unfixed code: the machine is shared.
+        if peak > 2 << 30 {
+            attacker.terminate()
+            print("  stopped after \(ContinuousClock.now - started): target RSS past 2 GiB")
+        }
     }
     if attacker.isRunning { attacker.terminate() }
     let end = P2PBenchmarks.residentBytes()

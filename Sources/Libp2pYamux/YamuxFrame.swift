@@ -91,7 +91,7 @@ extension ByteBuffer {
         guard let type = YamuxFrame.FrameType(rawValue: rawType) else { throw YamuxError.unknownFrameType(rawType) }
         var payload = ByteBuffer()
         if type == .data {
-            guard length <= UInt32(maxDataLength) else { throw YamuxError.frameTooLarge(length) }
+            guard Int(length) <= maxDataLength else { throw YamuxError.frameTooLarge(length) }
             guard readableBytes >= YamuxFrame.headerLength + Int(length) else { return nil }
             moveReaderIndex(forwardBy: YamuxFrame.headerLength)
             payload = readSlice(length: Int(length))!
