@@ -81,4 +81,30 @@ final class SentBytes: Sendable {
         await attacker.shutdown()
         await target.shutdown()
     }
+
+    /// Granting window only for consumed bytes must not stall a message larger than one window:
+    /// once its length prefix is accepted, the reader grants the whole message.
+    @Test func framedReaderCompletesAMessageLargerThanTheWindow() async throws {
+        let (target, address) = try await HostFixtures.makeHost(.ed25519)
+        let (sender, _) = try await HostFixtures.makeHost(.ed25519)
+        let protocolID = "/bridge-test/large/1.0.0"
+        target.setStreamHandler(protocolID) { stream in
+            while let message = try? await stream.readLengthPrefixed(maxLength: 2 * 1024 * 1024) {
+                try? await stream.writeLengthPrefixed(ByteBuffer(string: "\(message.readableBytes)"))
+            }
+            await stream.closeWrite()
+        }
+        let peer = try await sender.connect(address)
+        let stream = try await sender.newStream(to: peer, protocols: [protocolID])
+        for size in [5, 1024 * 1024 + 3, 300_000] {
+            try await stream.writeLengthPrefixed(HostFixtures.payload(size))
+            let reply = try #require(try await stream.readLengthPrefixed(maxLength: 64))
+            #expect(String(buffer: reply) == "\(size)")
+        }
+        await stream.closeWrite()
+        #expect(try await stream.readLengthPrefixed(maxLength: 64) == nil)
+        #expect(await target.bufferedBytes(from: sender.peerID) == 0)
+        await sender.shutdown()
+        await target.shutdown()
+    }
 }
