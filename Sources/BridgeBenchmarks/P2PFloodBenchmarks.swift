@@ -65,6 +65,10 @@ private func mebibytes(_ bytes: Int) -> Double { Double(bytes) / 1_048_576 }
 /// The attacker side: connects to `target` and floods for `seconds`, then exits.
 func runP2PFloodAttack(_ flood: P2PFlood, target: Multiaddr, seconds: Int) async throws {
     let (attacker, _) = try await P2PBenchmarks.makeHost()
+    // Accept (and drain) the target's meshsub stream: without it the target forgets the peer.
+    attacker.setStreamHandler(GossipsubProtocol.meshsub11.rawValue) { stream in
+        while (try? await stream.read()) != nil {}
+    }
     let peer = try await attacker.connect(target)
     let deadline = ContinuousClock.now + .seconds(seconds)
     let attack = Task {
