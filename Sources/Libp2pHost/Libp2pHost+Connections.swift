@@ -156,10 +156,10 @@ extension Libp2pHost {
         let raw: YamuxStream
         do { raw = try await connection.session.openStream().get() } catch { throw Libp2pHostError.notConnected(peer) }
         do {
-            let selected = try await withTimeout(configuration.negotiationTimeout, "protocol negotiation") {
+            let (selected, leftover) = try await withTimeout(configuration.negotiationTimeout, "protocol negotiation") {
                 try await StreamNegotiation.outbound(raw, protocols: protocols)
             }
-            return Libp2pStream(protocolID: selected, remotePeer: peer, raw: raw)
+            return Libp2pStream(protocolID: selected, remotePeer: peer, raw: raw, leftover: leftover)
         } catch Multistream.Error.noProtocolAccepted(let refused) {
             await raw.closeWrite()
             throw Libp2pHostError.protocolNotSupported(refused)
@@ -173,11 +173,12 @@ extension Libp2pHost {
     func handleInbound(_ raw: YamuxStream, connection: Libp2pConnection) async {
         inboundStreams.increment()
         let selected: String
+        let leftover: ByteBuffer
         do {
             let isSupported: @Sendable (String) -> Bool = { [weak self] name in
                 self?.state.withLock { $0.handlers[name] != nil } ?? false
             }
-            selected = try await withTimeout(configuration.negotiationTimeout, "protocol negotiation") {
+            (selected, leftover) = try await withTimeout(configuration.negotiationTimeout, "protocol negotiation") {
                 try await StreamNegotiation.inbound(raw, isSupported: isSupported)
             }
         } catch {
@@ -189,7 +190,7 @@ extension Libp2pHost {
             await raw.reset()
             return
         }
-        await handler(Libp2pStream(protocolID: selected, remotePeer: connection.remotePeer, raw: raw))
+        await handler(Libp2pStream(protocolID: selected, remotePeer: connection.remotePeer, raw: raw, leftover: leftover))
     }
 }
 

@@ -91,7 +91,7 @@ extension ByteBuffer {
         guard let type = YamuxFrame.FrameType(rawValue: rawType) else { throw YamuxError.unknownFrameType(rawType) }
         var payload = ByteBuffer()
         if type == .data {
-            guard length <= UInt32(maxDataLength) else { throw YamuxError.frameTooLarge(length) }
+            guard Int(length) <= maxDataLength else { throw YamuxError.frameTooLarge(length) }
             guard readableBytes >= YamuxFrame.headerLength + Int(length) else { return nil }
             moveReaderIndex(forwardBy: YamuxFrame.headerLength)
             payload = readSlice(length: Int(length))!
@@ -144,6 +144,9 @@ public struct YamuxConfiguration: Sendable {
     public var maxInboundStreams = 512
     /// Outbound streams allowed at once.
     public var maxOutboundStreams = 512
+    /// Bytes received on all streams of one session that the application has not consumed yet.
+    /// Data past it resets the stream it arrived on (each stream alone is capped by its window).
+    public var maxBufferedBytes = 4 * 1024 * 1024
 
     public init() {}
 }

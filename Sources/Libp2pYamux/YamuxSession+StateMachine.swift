@@ -29,6 +29,9 @@ public struct YamuxSessionStateMachine: Sendable {
     struct StreamState: Sendable {
         var sendWindow: Int = YamuxConfiguration.initialWindow
         var receiveWindow: Int
+        /// Received, not yet consumed by the application.
+        var buffered = 0
+        /// Consumed, not yet granted back to the peer.
         var unacknowledgedCredit = 0
         var localClosed = false
         var remoteClosed = false
@@ -53,6 +56,12 @@ public struct YamuxSessionStateMachine: Sendable {
 
     public var streamCount: Int { streams.count }
 
+    /// Bytes received on open streams that the application has not consumed (≤ `maxBufferedBytes`).
+    public private(set) var bufferedBytes = 0
+
+    /// Bytes received on stream `id` that the application has not consumed (≤ its receive window).
+    public func bufferedBytes(of id: UInt32) -> Int { streams[id]?.buffered ?? 0 }
+
     public func sendWindow(of id: UInt32) -> Int { streams[id]?.sendWindow ?? 0 }
 
     public func isOpen(_ id: UInt32) -> Bool { streams[id] != nil }
@@ -69,7 +78,7 @@ public struct YamuxSessionStateMachine: Sendable {
         nextStreamID += 2
         streams[id] = StreamState(receiveWindow: configuration.receiveWindow, needsSYN: false, needsACK: false, inbound: false)
         let extra = configuration.receiveWindow - YamuxConfiguration.initialWindow
-        return (id, .windowUpdate(id, delta: UInt32(max(0, extra)), flags: .syn))
+        return (id, .windowUpdate(id, delta: UInt32(clamping: max(0, extra)), flags: .syn))
     }
 
     /// Frames carrying as much of `data` as the send window allows (the rest stays in `data`).
@@ -88,15 +97,21 @@ public struct YamuxSessionStateMachine: Sendable {
     }
 
     /// The application consumed `count` bytes of stream `id`: a window update once half the window is due.
+    /// Only bytes that arrived and were not consumed before count, so the peer is never granted a byte
+    /// twice and the window never grows past `receiveWindow`.
     public mutating func consumed(_ id: UInt32, count: Int) -> YamuxFrame? {
         guard var stream = streams[id], count > 0 else { return nil }
-        stream.unacknowledgedCredit += count
+        let credit = min(count, stream.buffered)
+        stream.buffered -= credit
+        bufferedBytes -= credit
+        stream.unacknowledgedCredit += credit
         defer { streams[id] = stream }
         guard stream.unacknowledgedCredit >= configuration.receiveWindow / 2, !stream.remoteClosed else { return nil }
         let delta = stream.unacknowledgedCredit
+        guard let wireDelta = UInt32(exactly: delta) else { return nil }
         stream.unacknowledgedCredit = 0
         stream.receiveWindow += delta
-        return .windowUpdate(id, delta: UInt32(delta), flags: takeOpeningFlags(&stream))
+        return .windowUpdate(id, delta: wireDelta, flags: takeOpeningFlags(&stream))
     }
 
     /// Half-closes our side (FIN). The stream is removed once both sides closed.
@@ -104,13 +119,13 @@ public struct YamuxSessionStateMachine: Sendable {
         guard var stream = streams[id], !stream.localClosed else { return nil }
         stream.localClosed = true
         let frame = YamuxFrame.windowUpdate(id, delta: 0, flags: takeOpeningFlags(&stream).union(.fin))
-        if stream.remoteClosed { streams[id] = nil } else { streams[id] = stream }
+        if stream.remoteClosed { remove(id) } else { streams[id] = stream }
         return frame
     }
 
     /// Aborts a stream (RST).
     public mutating func reset(_ id: UInt32) -> YamuxFrame? {
-        guard streams.removeValue(forKey: id) != nil else { return nil }
+        guard remove(id) != nil else { return nil }
         return .windowUpdate(id, delta: 0, flags: .rst)
     }
 
@@ -125,6 +140,14 @@ public struct YamuxSessionStateMachine: Sendable {
     public mutating func goAway(_ code: YamuxFrame.GoAwayCode = .normal) -> YamuxFrame {
         goingAway = true
         return YamuxFrame(type: .goAway, streamID: 0, length: code.rawValue)
+    }
+
+    /// Drops a stream and the bytes it still counted as buffered.
+    @discardableResult
+    private mutating func remove(_ id: UInt32) -> StreamState? {
+        guard let stream = streams.removeValue(forKey: id) else { return nil }
+        bufferedBytes -= stream.buffered
+        return stream
     }
 
     private func isOwnID(_ id: UInt32) -> Bool { (id % 2 == 1) == isClient }
@@ -168,7 +191,7 @@ public struct YamuxSessionStateMachine: Sendable {
                 return [.send(.windowUpdate(id, delta: 0, flags: .rst))]
             }
             streams[id] = StreamState(receiveWindow: configuration.receiveWindow, needsSYN: false, needsACK: false, inbound: true)
-            let extra = UInt32(max(0, configuration.receiveWindow - YamuxConfiguration.initialWindow))
+            let extra = UInt32(clamping: max(0, configuration.receiveWindow - YamuxConfiguration.initialWindow))
             events.append(.send(.windowUpdate(id, delta: extra, flags: .ack)))
             events.append(.streamOpened(id))
         }
@@ -176,7 +199,7 @@ public struct YamuxSessionStateMachine: Sendable {
             return []  // frames for streams already closed/reset are dropped
         }
         if frame.flags.contains(.rst) {
-            streams[id] = nil
+            remove(id)
             return events + [.streamReset(id)]
         }
         if frame.type == .windowUpdate, frame.length > 0 {
@@ -187,22 +210,24 @@ public struct YamuxSessionStateMachine: Sendable {
         }
         if frame.type == .data, frame.payload.readableBytes > 0 {
             let length = frame.payload.readableBytes
-            guard !stream.remoteClosed else {
-                streams[id] = nil
-                return events + [.send(.windowUpdate(id, delta: 0, flags: .rst)), .streamReset(id)]
-            }
-            guard length <= stream.receiveWindow else {
-                streams[id] = nil
+            // Data after FIN, past the window we granted, or past the session's buffer cap resets the stream.
+            guard !stream.remoteClosed, length <= stream.receiveWindow,
+                bufferedBytes + length <= configuration.maxBufferedBytes
+            else {
+                remove(id)
                 return events + [.send(.windowUpdate(id, delta: 0, flags: .rst)), .streamReset(id)]
             }
             stream.receiveWindow -= length
+            stream.buffered += length
+            bufferedBytes += length
             events.append(.data(id, frame.payload))
         }
         if frame.flags.contains(.fin), !stream.remoteClosed {
             stream.remoteClosed = true
             events.append(.remoteClosed(id))
         }
-        if stream.remoteClosed && stream.localClosed { streams[id] = nil } else { streams[id] = stream }
+        streams[id] = stream
+        if stream.remoteClosed && stream.localClosed { remove(id) }
         return events
     }
 

@@ -157,4 +157,7 @@ public final class YamuxSession: @unchecked Sendable {
     }
 
     public var openStreamCount: Int { streams.count }
+
+    /// Bytes received on this session that the application has not consumed yet (loop-confined).
+    public var bufferedBytes: Int { machine.bufferedBytes }
 }

@@ -2,15 +2,17 @@
 import NIOCore
 
 /// One yamux stream with an async interface. State lives on the session's event loop; the
-/// async methods hop there. Reads return what has arrived (and credit the window back to the peer
-/// as the application consumes it); writes wait for send window and for the socket write.
+/// async methods hop there. Reads return what has arrived; the window is granted back to the peer
+/// only for bytes the application consumed (`read()` consumes all it returns, framed readers call
+/// `readWithoutConsuming()` then `consume(_:)`), each byte once. Writes wait for send window and
+/// for the socket write.
 public final class YamuxStream: @unchecked Sendable {
     public let id: UInt32
     let session: YamuxSession
     private var buffered = ByteBuffer()
     private var remoteClosed = false
     private var isReset = false
-    private var readWaiter: EventLoopPromise<ByteBuffer?>?
+    private var readWaiter: (promise: EventLoopPromise<ByteBuffer?>, consuming: Bool)?
     private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>)] = []
     private var closeAfterWrites = false
 
@@ -23,15 +25,34 @@ public final class YamuxStream: @unchecked Sendable {
 
     // MARK: async API
 
-    /// The next bytes from the peer; nil once the peer closed its side and everything was read.
+    /// The next bytes from the peer, consumed (their window goes back to the peer); nil once the
+    /// peer closed its side and everything was read.
     public func read() async throws -> ByteBuffer? {
+        try await read(consuming: true)
+    }
+
+    /// The next bytes from the peer, still counted against the window until `consume(_:)`: a framed
+    /// reader keeps a partial message without letting the peer send more than the window meanwhile.
+    public func readWithoutConsuming() async throws -> ByteBuffer? {
+        try await read(consuming: false)
+    }
+
+    /// The application consumed `count` bytes returned by `readWithoutConsuming()`.
+    public func consume(_ count: Int) {
+        guard count > 0 else { return }
+        eventLoop.execute { [self] in
+            if let frame = session.machine.consumed(id, count: count) { session.send([frame]) }
+        }
+    }
+
+    private func read(consuming: Bool) async throws -> ByteBuffer? {
         let pending = eventLoop.flatSubmit { [self] () -> EventLoopFuture<ByteBuffer?> in
-            if buffered.readableBytes > 0 { return eventLoop.makeSucceededFuture(takeBuffered()) }
+            if buffered.readableBytes > 0 { return eventLoop.makeSucceededFuture(takeBuffered(consuming: consuming)) }
             if isReset { return eventLoop.makeFailedFuture(YamuxError.streamReset) }
             if remoteClosed { return eventLoop.makeSucceededFuture(nil) }
             guard readWaiter == nil else { return eventLoop.makeFailedFuture(YamuxError.protocolViolation("concurrent reads")) }
             let promise = eventLoop.makePromise(of: ByteBuffer?.self)
-            readWaiter = promise
+            readWaiter = (promise, consuming)
             return promise.futureResult
         }
         // A cancelled reader (e.g. a timeout) gives up its wait; the stream stays usable.
@@ -39,20 +60,10 @@ public final class YamuxStream: @unchecked Sendable {
             try await pending.get()
         } onCancel: {
             eventLoop.execute { [self] in
-                readWaiter?.fail(CancellationError())
+                readWaiter?.promise.fail(CancellationError())
                 readWaiter = nil
             }
         }
-    }
-
-    /// Puts bytes back in front of the unread data (leftovers of a nested parser).
-    public func unread(_ bytes: ByteBuffer) async {
-        guard bytes.readableBytes > 0 else { return }
-        try? await eventLoop.submit { [self] in
-            var merged = bytes
-            merged.writeBuffer(&buffered)
-            buffered = merged
-        }.get()
     }
 
     /// Writes all of `bytes`, waiting for send window as needed.
@@ -97,10 +108,10 @@ public final class YamuxStream: @unchecked Sendable {
 
     // MARK: loop-side
 
-    private func takeBuffered() -> ByteBuffer {
+    private func takeBuffered(consuming: Bool) -> ByteBuffer {
         let out = buffered
         buffered = ByteBuffer()
-        if let frame = session.machine.consumed(id, count: out.readableBytes) { session.send([frame]) }
+        if consuming, let frame = session.machine.consumed(id, count: out.readableBytes) { session.send([frame]) }
         return out
     }
 
@@ -109,7 +120,7 @@ public final class YamuxStream: @unchecked Sendable {
         buffered.writeBuffer(&payload)
         if let waiter = readWaiter {
             readWaiter = nil
-            waiter.succeed(takeBuffered())
+            waiter.promise.succeed(takeBuffered(consuming: waiter.consuming))
         }
     }
 
@@ -117,13 +128,13 @@ public final class YamuxStream: @unchecked Sendable {
         remoteClosed = true
         if let waiter = readWaiter {
             readWaiter = nil
-            waiter.succeed(nil)
+            waiter.promise.succeed(nil)
         }
     }
 
     func deliverReset() {
         isReset = true
-        readWaiter?.fail(YamuxError.streamReset)
+        readWaiter?.promise.fail(YamuxError.streamReset)
         readWaiter = nil
         let writes = pendingWrites
         pendingWrites.removeAll()

@@ -82,4 +82,24 @@ struct PyInteropTests {
         await host.shutdown()
         await py.stop()
     }
+
+    /// Issue 19 H1 from py-libp2p: ping streams fed without reading the echoes stall after one
+    /// window in flight plus one window granted back; the host holds at most one window each.
+    @Test func pyPingFloodStallsAtTheWindow() async throws {
+        let (host, address) = try await HostFixtures.makeHost(.ed25519)
+        let py = try await PyLibp2pPeer.start(arguments: ["--key-type", "ed25519", "--connect", address.description])
+        _ = try await py.event(timeout: .seconds(10)) { $0["event"] as? String == "connected" }
+        let flood = try await py.run(["cmd": "ping_flood", "peer": host.peerID.description, "streams": 4, "limit": 4 << 20, "timeout": 60])
+        #expect(flood["ok"] as? Bool == true)
+        let sent = try #require(flood["sent"] as? [Int])
+        #expect(sent.count == 4)
+        let window = 256 * 1024
+        for bytes in sent {
+            #expect(bytes >= window / 2, "the flood sent only \(bytes) bytes on a stream")  // the first window needs no grant
+            #expect(bytes <= 2 * window + 16 * 1024, "a py ping stream sent \(bytes) bytes")
+        }
+        #expect(await host.bufferedBytes(from: try #require(PeerID(py.peerID))) <= 4 * window)
+        await host.shutdown()
+        await py.stop()
+    }
 }

@@ -52,7 +52,17 @@ extension Gossipsub {
         guard let writer = writers[peer] else { return }
         for part in rpc.split(maxFrameLength: GossipsubFrameDecoder.defaultMaxFrameLength) {
             metrics.rpcsOut.increment()
-            if case .dropped = writer.yield(part.lengthPrefixedEncoded) { metrics.outboundQueueDrops.increment() }
+            let frame = part.lengthPrefixedEncoded
+            let queued = queuedBytes[peer, default: 0]
+            guard queued + frame.count <= Self.outboundQueueBytes else {
+                metrics.outboundQueueDrops.increment()
+                continue
+            }
+            if case .dropped = writer.yield(frame) {
+                metrics.outboundQueueDrops.increment()
+            } else {
+                queuedBytes[peer] = queued + frame.count
+            }
         }
     }
 

@@ -43,6 +43,7 @@ extension Gossipsub {
         logger.debug("gossip outbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(stream.protocolID)"])
         peerStreamOpened(key, protocol: gossipProtocol, outbound: true)
         for await frame in queue {
+            queuedBytes[key] = max(0, queuedBytes[key, default: 0] - frame.count)
             do {
                 try await stream.write(ByteBuffer(bytes: frame))
             } catch {
@@ -57,6 +58,7 @@ extension Gossipsub {
     private func forgetWriter(_ key: GossipPeerID) {
         writers.removeValue(forKey: key)?.finish()
         pendingWriters[key] = nil
+        queuedBytes[key] = nil
         perform(machine.removePeer(key, now: now))
     }
 
@@ -73,6 +75,8 @@ extension Gossipsub {
         let key = GossipPeerID(bytes: peer.bytes)
         writers.removeValue(forKey: key)?.finish()
         pendingWriters[key] = nil
+        queuedBytes[key] = nil
+        inboundStreams[key] = nil
         perform(machine.removePeer(key, now: now))
         peerIDs[key] = nil
         connectionIsOutbound[key] = nil
@@ -80,45 +84,82 @@ extension Gossipsub {
     }
 
     /// Reads the peer's inbound stream: uvarint-framed RPCs, at most 1 MiB each. A malformed frame
-    /// resets this stream only; the connection and the process stay up.
+    /// resets this stream only; the connection and the process stay up. One inbound stream per peer:
+    /// a new one resets the previous (so one peer holds at most one decoder). Signatures are checked
+    /// here, outside the actor, between the router's cheap screening and its completion.
     nonisolated func serveInbound(_ stream: Libp2pStream, protocol gossipProtocol: GossipsubProtocol) async {
         let peer = stream.remotePeer
-        await inboundStreamOpened(peer, protocol: gossipProtocol)
+        if let replaced = await inboundStreamOpened(stream, protocol: gossipProtocol) { await replaced.reset() }
         var decoder = GossipsubFrameDecoder()
         do {
             while var chunk = try await stream.read() {
                 decoder.append(chunk.readBytes(length: chunk.readableBytes) ?? [])
                 while let rpc = try decoder.nextRPC() {
-                    await receive(rpc, from: peer)
+                    var screened = await screen(rpc, from: peer)
+                    while let pending = screened {
+                        screened = await finish(GossipsubRouter.verifySignatures(pending, verifier: signatureVerifier))
+                    }
                 }
             }
         } catch {
             await countMalformed(peer: peer, error: error)
             await stream.reset()
         }
+        await inboundStreamClosed(stream)
     }
 
-    private func inboundStreamOpened(_ peer: PeerID, protocol gossipProtocol: GossipsubProtocol) {
+    /// Records `stream` as the peer's inbound stream; returns the one it replaces.
+    private func inboundStreamOpened(_ stream: Libp2pStream, protocol gossipProtocol: GossipsubProtocol) -> Libp2pStream? {
+        let peer = stream.remotePeer
         logger.debug("gossip inbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(gossipProtocol.rawValue)"])
         let key = GossipPeerID(bytes: peer.bytes)
         peerIDs[key] = peer
         if writers[key] == nil { makeWriter(for: key, peer: peer) }
         peerStreamOpened(key, protocol: gossipProtocol, outbound: false)
+        let replaced = inboundStreams.updateValue(stream, forKey: key)
+        if replaced != nil { metrics.duplicateInboundStreams.increment() }
+        return replaced
     }
+
+    private func inboundStreamClosed(_ stream: Libp2pStream) {
+        let key = GossipPeerID(bytes: stream.remotePeer.bytes)
+        if inboundStreams[key] === stream { inboundStreams[key] = nil }
+    }
+
+    /// The number of inbound meshsub streams currently read (one per peer at most).
+    public var inboundStreamCount: Int { inboundStreams.count }
+
+    /// Encoded bytes queued for `peer` and not yet written (at most `outboundQueueBytes`).
+    public func queuedBytes(to peer: PeerID) -> Int { queuedBytes[GossipPeerID(bytes: peer.bytes)] ?? 0 }
 
     private func countMalformed(peer: PeerID, error: any Error) {
         metrics.malformedRPCs.increment()
         logger.debug("gossip inbound stream closed", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
     }
 
-    private func receive(_ rpc: GossipsubRPC, from peer: PeerID) async {
+    /// Subscriptions, control and the router's cheap message checks; returns the messages whose
+    /// signatures must be checked (nil when none).
+    private func screen(_ rpc: GossipsubRPC, from peer: PeerID) -> GossipsubRouter.ScreenedMessages? {
         metrics.rpcsIn.increment()
         logger.trace("gossip rpc received", metadata: ["p2p.peer.id": "\(peer)", "gossip.rpc.publish": "\(rpc.publish.count)"])
+        let (actions, screened) = countingDrops { $0.screenRPC(rpc, from: GossipPeerID(bytes: peer.bytes), now: now) }
+        perform(actions)
+        return screened
+    }
+
+    /// Completes checked messages; returns what is left to check.
+    private func finish(_ checked: GossipsubRouter.CheckedMessages) async -> GossipsubRouter.ScreenedMessages? {
+        let (actions, rest) = countingDrops { $0.handleVerified(checked, now: now) }
+        await perform(actions)
+        return rest
+    }
+
+    private func countingDrops<T>(_ body: (inout GossipsubRouter.StateMachine) -> T) -> T {
         let before = machine.dropCounts
-        let actions = machine.handleRPC(rpc, from: GossipPeerID(bytes: peer.bytes), now: now)
+        let result = body(&machine)
         for (reason, count) in machine.dropCounts where count > before[reason, default: 0] {
             metrics.drops[reason]?.increment(by: count - before[reason, default: 0])
         }
-        await perform(actions)
+        return result
     }
 }

@@ -17,6 +17,8 @@ public actor Gossipsub: Service {
     public static let subscriptionBufferSize = 1_024
     /// RPCs queued per peer before new ones are dropped (and counted): a slow peer must not stall us.
     public static let outboundQueueSize = 1_024
+    /// Encoded bytes queued per peer before new RPCs are dropped (and counted), whatever their count.
+    public static let outboundQueueBytes = 4 * 1024 * 1024
 
     public nonisolated let host: Libp2pHost
     public nonisolated let parameters: GossipsubParameters
@@ -29,6 +31,12 @@ public actor Gossipsub: Service {
     var connectionIsOutbound: [GossipPeerID: Bool] = [:]
     var writers: [GossipPeerID: AsyncStream<[UInt8]>.Continuation] = [:]
     var pendingWriters: [GossipPeerID: AsyncStream<[UInt8]>] = [:]
+    /// Encoded bytes waiting in each peer's outbound queue.
+    var queuedBytes: [GossipPeerID: Int] = [:]
+    /// The one inbound meshsub stream kept per peer; a newer one resets it (as go-libp2p-pubsub does).
+    var inboundStreams: [GossipPeerID: Libp2pStream] = [:]
+    /// Checks message signatures outside the actor (see `GossipsubRouter.verifySignatures`).
+    nonisolated let signatureVerifier = Libp2pKeySignatureVerifier()
     /// Peers whose outbound queue waits for a writer task (drained by `run()`).
     nonisolated let outboundRequests: AsyncStream<PeerID>
     let outboundRequestsContinuation: AsyncStream<PeerID>.Continuation
@@ -53,7 +61,7 @@ public actor Gossipsub: Service {
             localPeer: GossipPeerID(bytes: host.peerID.bytes),
             parameters: parameters,
             signer: Libp2pKeyMessageSigner(key: host.privateKey),
-            verifier: Libp2pKeySignatureVerifier(),
+            verifier: signatureVerifier,
             initialSeqno: wallClock,
             seed: seed
         )

@@ -8,6 +8,7 @@ struct GossipsubMetrics {
     let rpcsIn = Counter(label: "bridge_p2p_gossip_rpcs_total", dimensions: [("direction", "in")])
     let rpcsOut = Counter(label: "bridge_p2p_gossip_rpcs_total", dimensions: [("direction", "out")])
     let malformedRPCs = Counter(label: "bridge_p2p_gossip_malformed_rpcs_total")
+    let duplicateInboundStreams = Counter(label: "bridge_p2p_gossip_duplicate_inbound_streams_total")
     let disconnects = Counter(label: "bridge_p2p_gossip_disconnects_total", dimensions: [("reason", "low_score")])
     let drops: [GossipsubRouter.DropReason: Counter]
     let outboundQueueDrops = Counter(label: "bridge_p2p_gossip_dropped_total", dimensions: [("reason", "outbound_queue_full")])

@@ -34,6 +34,16 @@ public struct GossipsubParameters: Sendable, Equatable {
     /// Peer scoring thresholds and weights.
     public var scoring = GossipsubScoreParameters()
 
+    // Limits on what one peer can make us hold or compute (issue 19 M1, M3).
+    /// Topics one peer may be recorded as subscribed to; further SUBSCRIBEs are ignored.
+    public var maxTopicsPerPeer = 64
+    /// Distinct topic names recorded from all peers together (ours are always recorded).
+    public var maxTrackedTopics = 1_024
+    /// Longest topic name recorded from a peer, in UTF-8 bytes.
+    public var maxTopicNameLength = 256
+    /// Messages processed from one RPC; the rest are dropped (peers recover them by gossip).
+    public var maxMessagesPerRPC = 256
+
     public init() {}
 
     /// go-libp2p-pubsub's defaults, flood publishing off (go's default router).

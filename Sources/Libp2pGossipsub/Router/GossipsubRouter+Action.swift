@@ -37,6 +37,7 @@ extension GossipsubRouter {
     public enum DropReason: String, Sendable, CaseIterable {
         case duplicate, unsubscribedTopic = "unsubscribed_topic", ownMessage = "own_message"
         case invalidSignature = "invalid_signature", graylisted
+        case tooManyMessages = "too_many_messages", topicLimit = "topic_limit"
     }
 
     /// Per-call accumulation of outgoing RPCs, merged into one RPC per peer (control piggybacked).

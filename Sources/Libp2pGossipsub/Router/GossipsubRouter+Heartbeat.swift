@@ -8,7 +8,8 @@ extension GossipsubRouter.StateMachine {
         scores.decay(now: now)
         for peer in peers.keys.sorted() { disconnectIfBelowThreshold(peer) }
         for (topic, entries) in backoff {
-            backoff[topic] = entries.filter { $0.value > now }
+            let live = entries.filter { $0.value > now }
+            backoff[topic] = live.isEmpty ? nil : live
         }
         for peer in Array(peers.keys) {
             peers[peer]?.ihaveReceived = 0

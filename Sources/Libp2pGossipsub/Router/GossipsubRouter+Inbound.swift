@@ -3,44 +3,102 @@
 extension GossipsubRouter.StateMachine {
     public typealias Action = GossipsubRouter.Action
 
-    /// Processes one RPC read from `peer`'s stream.
+    /// Processes one RPC read from `peer`'s stream, verifying signatures inline (tests and simple
+    /// drivers). The `Gossipsub` actor instead calls `screenRPC`, verifies off the actor with
+    /// `verifySignatures`, and finishes with `handleVerified`, looping while messages remain.
     public mutating func handleRPC(_ rpc: GossipsubRPC, from peer: GossipPeerID, now: Duration) -> [Action] {
-        guard peers[peer] != nil else { return [] }
+        var (actions, screened) = screenRPC(rpc, from: peer, now: now)
+        while let pending = screened {
+            let finished = handleVerified(GossipsubRouter.verifySignatures(pending, verifier: verifier), now: now)
+            actions += finished.0
+            screened = finished.1
+        }
+        return actions
+    }
+
+    /// The cheap part of an RPC: subscriptions, control, and the messages worth a signature check
+    /// (at most `maxMessagesPerRPC`, on topics we joined, not seen, not ours). Nil when none is.
+    public mutating func screenRPC(_ rpc: GossipsubRPC, from peer: GossipPeerID, now: Duration) -> ([Action], GossipsubRouter.ScreenedMessages?) {
+        guard peers[peer] != nil else { return ([], nil) }
         // v1.1: RPCs of graylisted peers are ignored entirely.
-        guard scores.score(peer) >= parameters.scoring.graylistThreshold else {
+        guard isAboveGraylist(peer) else {
             countDrop(.graylisted)
-            return []
+            return ([], nil)
         }
         for sub in rpc.subscriptions { handleSubscription(sub, from: peer) }
-        for message in rpc.publish { handleMessage(message, from: peer, now: now) }
+        var messages = rpc.publish[...]
+        if messages.count > parameters.maxMessagesPerRPC {
+            dropCounts[.tooManyMessages, default: 0] += messages.count - parameters.maxMessagesPerRPC
+            messages = messages.prefix(parameters.maxMessagesPerRPC)
+        }
+        let screened = screen(messages, from: peer)
         if let control = rpc.control { handleControl(control, from: peer, now: now) }
         disconnectIfBelowThreshold(peer)
-        return outbox.flush()
+        return (outbox.flush(), screened)
+    }
+
+    /// Completes messages whose signatures were checked; returns the actions and the remaining
+    /// messages screened again (the peer's score may have fallen: a graylisted peer's are dropped).
+    public mutating func handleVerified(_ checked: GossipsubRouter.CheckedMessages, now: Duration) -> ([Action], GossipsubRouter.ScreenedMessages?) {
+        let peer = checked.peer
+        for (message, signatureValid) in checked.results {
+            handleMessage(message, signatureValid: signatureValid, from: peer, now: now)
+        }
+        disconnectIfBelowThreshold(peer)
+        return (outbox.flush(), screen(checked.unchecked[...], from: peer))
+    }
+
+    /// Messages that still need a signature check, re-checking the peer's score before each one.
+    private mutating func screen(_ messages: ArraySlice<GossipsubMessage>, from peer: GossipPeerID) -> GossipsubRouter.ScreenedMessages? {
+        var kept: [GossipsubMessage] = []
+        var ids = Set<[UInt8]>()
+        for (offset, message) in messages.enumerated() {
+            guard peers[peer] != nil, isAboveGraylist(peer) else {
+                dropCounts[.graylisted, default: 0] += messages.count - offset
+                break
+            }
+            guard subscriptions.contains(message.topic) else { countDrop(.unsubscribedTopic); continue }
+            let id = messageID(message)
+            guard !seen.contains(id), ids.insert(id).inserted else { countDrop(.duplicate); continue }
+            if message.from == localPeer.bytes { countDrop(.ownMessage); continue }
+            kept.append(message)
+        }
+        guard !kept.isEmpty else { return nil }
+        return GossipsubRouter.ScreenedMessages(peer: peer, messages: kept, strictSign: parameters.strictSign)
+    }
+
+    private func isAboveGraylist(_ peer: GossipPeerID) -> Bool {
+        scores.score(peer) >= parameters.scoring.graylistThreshold
     }
 
     private mutating func handleSubscription(_ sub: GossipsubRPC.SubOpts, from peer: GossipPeerID) {
         if sub.subscribe {
+            guard let state = peers[peer], !state.topics.contains(sub.topic) else { return }
+            // A subscription filter: names and counts a peer chooses are bounded, ours always fit.
+            let ours = subscriptions.contains(sub.topic) || fanout[sub.topic] != nil
+            let fits = sub.topic.utf8.count <= parameters.maxTopicNameLength
+                && state.topics.count < parameters.maxTopicsPerPeer
+                && (topicPeers[sub.topic] != nil || topicPeers.count < parameters.maxTrackedTopics)
+            guard ours || fits else { return countDrop(.topicLimit) }
             peers[peer]?.topics.insert(sub.topic)
             topicPeers[sub.topic, default: []].insert(peer)
         } else {
-            peers[peer]?.topics.remove(sub.topic)
-            topicPeers[sub.topic]?.remove(peer)
+            guard peers[peer]?.topics.remove(sub.topic) != nil else { return }
+            forgetTopicPeer(peer, topic: sub.topic)
             mesh[sub.topic]?.remove(peer)
             fanout[sub.topic]?.remove(peer)
         }
     }
 
-    private mutating func handleMessage(_ message: GossipsubMessage, from peer: GossipPeerID, now: Duration) {
+    private mutating func handleMessage(_ message: GossipsubMessage, signatureValid: Bool, from peer: GossipPeerID, now: Duration) {
+        // Re-checked: another RPC may have delivered the same message while this one was verified.
         guard subscriptions.contains(message.topic) else { return countDrop(.unsubscribedTopic) }
         let id = messageID(message)
         guard !seen.contains(id) else { return countDrop(.duplicate) }
-        if message.from == localPeer.bytes { return countDrop(.ownMessage) }
-        if parameters.strictSign {
-            guard let verifier, MessageSigning.verificationFailure(message, verifier: verifier) == nil else {
-                // Not marked seen: the id may be forged; the forwarder is penalised (P4).
-                scores.rejectedMessage(from: peer, topic: message.topic)
-                return countDrop(.invalidSignature)
-            }
+        guard signatureValid else {
+            // Not marked seen: the id may be forged; the forwarder is penalised (P4).
+            scores.rejectedMessage(from: peer, topic: message.topic)
+            return countDrop(.invalidSignature)
         }
         // Seqno uniqueness per author, independent of the topic's id function.
         if let from = message.from, let seqno = message.seqno {
@@ -142,6 +200,8 @@ extension GossipsubRouter.StateMachine {
     }
 
     private mutating func handlePrune(_ prune: ControlMessage.Prune, from peer: GossipPeerID, now: Duration) {
+        // A PRUNE for a topic we are not in would only grow the backoff table (go ignores it too).
+        guard subscriptions.contains(prune.topic) else { return }
         mesh[prune.topic]?.remove(peer)
         let seconds = prune.backoffSeconds.map { Int64(clamping: min($0, 86_400)) }
         let duration = seconds.map { Duration.seconds($0) } ?? parameters.pruneBackoff

@@ -115,7 +115,7 @@ extension GossipsubRouter {
         /// The peer's connection or stream went away.
         public mutating func removePeer(_ peer: GossipPeerID, now: Duration) -> [Action] {
             guard let state = peers.removeValue(forKey: peer) else { return [] }
-            for topic in state.topics { topicPeers[topic]?.remove(peer) }
+            for topic in state.topics { forgetTopicPeer(peer, topic: topic) }
             for topic in Array(mesh.keys) { mesh[topic]?.remove(peer) }
             for topic in Array(fanout.keys) { fanout[topic]?.remove(peer) }
             scores.removePeer(peer, now: now)
@@ -185,6 +185,13 @@ extension GossipsubRouter {
         mutating func addBackoff(_ peer: GossipPeerID, topic: String, until expiry: Duration) {
             let current = backoff[topic]?[peer] ?? .zero
             if expiry > current { backoff[topic, default: [:]][peer] = expiry }
+        }
+
+        /// Removes `peer` from the topic's subscribers and drops the topic's key once nobody is left,
+        /// so topic names chosen by departed peers do not stay in the tables.
+        mutating func forgetTopicPeer(_ peer: GossipPeerID, topic: String) {
+            topicPeers[topic]?.remove(peer)
+            if topicPeers[topic]?.isEmpty == true { topicPeers[topic] = nil }
         }
 
         /// Adds a disconnect action for peers whose score fell below the disconnect threshold.

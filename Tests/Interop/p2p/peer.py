@@ -203,6 +203,40 @@ class Commands:
         echoed = await read_to_end(stream, len(payload) + 1)
         return {"bytes": len(echoed), "matches": echoed == payload, "protocol": stream.get_protocol()}
 
+    async def cmd_ping_flood(self, request):
+        """An attacker (issue 19 H1): opens `streams` ping streams and writes pings without reading
+        the echoes until each stream stalls (no write completes for `stall` s), is reset, or sent
+        `limit` bytes. Returns the bytes each stream sent."""
+        peer = ID.from_base58(request["peer"])
+        count = int(request.get("streams", 4))
+        limit = int(request.get("limit", 4 << 20))
+        stall = float(request.get("stall", 1.0))
+        chunk = b"\x42" * 16384
+        sent = [0] * count
+
+        async def flood(index: int) -> None:
+            stream = await self.host.new_stream(peer, [TProtocol("/ipfs/ping/1.0.0")])
+            try:
+                while sent[index] < limit:
+                    with trio.move_on_after(stall) as scope:
+                        await stream.write(chunk)
+                    if scope.cancelled_caught:
+                        break
+                    sent[index] += len(chunk)
+            except Exception:
+                pass
+            finally:
+                with trio.move_on_after(2):
+                    try:
+                        await stream.reset()
+                    except Exception:
+                        pass
+
+        async with trio.open_nursery() as nursery:
+            for index in range(count):
+                nursery.start_soon(flood, index)
+        return {"sent": sent}
+
     async def cmd_open(self, request):
         stream = await self.host.new_stream(ID.from_base58(request["peer"]), [TProtocol(request["protocol"])])
         await stream.reset()
