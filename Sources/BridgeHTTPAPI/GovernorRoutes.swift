@@ -12,7 +12,10 @@ struct GovernorRoutes {
         router.get("/v1/governor") { _, _ in try await governor() }
     }
 
-    func governor() async throws -> Response {
+    func governor() async throws -> Response { JSONResponse.make(try await Self.summary(api)) }
+
+    /// The governor's state now, as `/v1/governor` and the operator's page show it.
+    static func summary(_ api: InspectionAPI) async throws -> GovernorJSON {
         let policy = api.governor
         let now = api.clock()
         let since = now > policy.windowMilliseconds ? now - policy.windowMilliseconds : 0
@@ -27,7 +30,7 @@ struct GovernorRoutes {
                 available: String(used >= UInt128(limits.dailyLimit) ? 0 : UInt128(limits.dailyLimit) - used),
                 queued: state.queue.filter { $0.entry.transfer.token == token }.map { GovernorQueuedJSON($0.entry) })
         }
-        return JSONResponse.make(GovernorJSON(enabled: !policy.isEmpty, now_ms: now, window_ms: policy.windowMilliseconds, tokens: tokens))
+        return GovernorJSON(enabled: !policy.isEmpty, now_ms: now, window_ms: policy.windowMilliseconds, tokens: tokens)
     }
 }
 

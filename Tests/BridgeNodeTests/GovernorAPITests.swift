@@ -53,6 +53,15 @@ struct GovernorAPITests {
             #expect(hold["release_at_ms"] as? Int == 1_700_086_400_000)
             let signed = try await client.execute(uri: "/v1/attestations/\(ids[0])", method: .get) { try HTTPAPITests.json($0) }
             #expect((signed["governor"] as? [String: Any])?["decision"] as? String == "sign_now")
+
+            // The operator's page shows the same: limit, used, available, and the delayed transfer linked to its detail.
+            let home = try await client.execute(uri: "/", method: .get) { String(buffer: $0.body) }
+            #expect(home.contains("<h2>Governor</h2>"))
+            #expect(home.contains("<td>150000</td><td>100000</td><td>50000</td>"))
+            #expect(home.contains("<a href=\"/attestations/\(ids[7])\">"))
+            #expect(home.contains("<td>daily_limit</td>"))
+            let detail = try await client.execute(uri: "/attestations/\(ids[7])", method: .get) { String(buffer: $0.body) }
+            #expect(detail.contains("<h2>governor</h2>") && detail.contains("<td>delayed</td>"))
         }
     }
 }

@@ -27,6 +27,15 @@ enum AttestationDetailPage {
             ("bar", QuorumBar.render(have: a.quorum.have, required: a.quorum.required)),
             ("reached_at_ms", a.quorum.reached_at_ms.map { time($0, now) } ?? "-"),
         ])
+        if let g = a.governor.value {
+            html += table("governor", [
+                ("decision", escape(g.decision)), ("reason", g.reason.value.map(escape) ?? "-"),
+                ("release_at_ms", g.release_at_ms.value.map { time($0, now) } ?? "-"),
+                ("released_early_at_ms", g.released_early_at_ms.value.map { time($0, now) } ?? "-"),
+            ])
+        } else {
+            html += "<h2>governor</h2>\n<p class=\"empty\">token not governed</p>\n"
+        }
         if let s = a.submission.value {
             html += table("submission (Koinos)", [
                 ("koinos_tx_id", s.koinos_tx_id.value.map(code) ?? "-"), ("status", escape(s.status)), ("attempts", "\(s.attempts)"),

@@ -32,7 +32,7 @@ struct OperatorPage {
         body += AttestationTable.render(model, validatorSet: validators)
         body += ValidatorTable.render(validators, now: model.now, heartbeatIntervalMs: model.settings.heartbeatIntervalMs)
         body += Charts.section(model.overview)
-        // Governor usage per token and the delayed queue go here once the governor issue lands.
+        if !api.governor.isEmpty { body += GovernorSection.render(try await GovernorRoutes.summary(api), now: model.now) }
         body += "</main>\n"
         let html = PageLayout.document(
             title: "bridge-relay \(api.node.version)", refreshSeconds: model.settings.refreshSeconds, attention: !model.attention.isEmpty, body: body)
