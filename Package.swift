@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "JSONRPC", swiftSettings: swiftSettings),
         .target(name: "Multiformats", dependencies: ["ChainCrypto", nio, crypto], swiftSettings: swiftSettings),
 
+        // L0: primitives shared by every layer (imports nothing).
+        .target(name: "Primitives", swiftSettings: swiftSettings),
         // L3: protocol libraries (never import Bridge*).
         .target(name: "CurlTransport", dependencies: ["JSONRPC", "CCurl"], swiftSettings: swiftSettings),
         .target(name: "Ethereum", dependencies: ["JSONRPC", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -69,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "Libp2pGossipsub",
-            dependencies: ["Multiformats", "Libp2pHost", "ChainCrypto", nio, crypto, lifecycle, logging, metrics],
+            dependencies: ["Multiformats", "Libp2pHost", "ChainCrypto", "Primitives", nio, crypto, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         // What Koinos nodes expect of a peer: peer RPC over msgpack (koinos.md §1.4–1.5).
@@ -79,7 +81,7 @@ let package = Package(
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
         .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats", crypto], swiftSettings: swiftSettings),
         .target(name: "BridgeStore", dependencies: ["BridgeCore", grdb], swiftSettings: swiftSettings),
-        .target(name: "BridgeAttestation", dependencies: ["BridgeCore", lifecycle, logging, metrics], swiftSettings: swiftSettings),
+        .target(name: "BridgeAttestation", dependencies: ["BridgeCore", "Primitives", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
             name: "BridgeEthereum",
             dependencies: ["BridgeCore", "Ethereum", "JSONRPC", "BridgeStore", "ChainCrypto", "BridgeSigning", lifecycle, logging, metrics],
@@ -159,11 +161,11 @@ let package = Package(
         .target(name: "BridgeTesting", dependencies: ["BridgeCore", "BridgeGossip"], path: "Tests/BridgeTesting", swiftSettings: swiftSettings),
         .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto", "Primitives"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeEthereumTests",
             dependencies: [
-                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport",
+                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport", "Primitives",
                 lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
@@ -188,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "Libp2pTests",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost", "KoinosP2P",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "Libp2pGossipsub", "Libp2pHost", "KoinosP2P", "Primitives",
                 "ChainCrypto", "ProcessTestSupport", nio, nioPosix, nioEmbedded, logging, lifecycle,
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -196,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "Libp2pGossipsubTests",
-            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", "ProcessTestSupport", nio, nioPosix, nioEmbedded, crypto, logging],
+            dependencies: ["Libp2pGossipsub", "Libp2pHost", "Multiformats", "ChainCrypto", "ProcessTestSupport", "Primitives", nio, nioPosix, nioEmbedded, crypto, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+import Primitives
 
 /// The aggregation state machine: signatures keyed by digest → quorum, evidence, retries, give-up.
 ///

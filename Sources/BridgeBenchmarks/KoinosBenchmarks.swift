@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
+import BridgeEthereum
 import BridgeKoinos
 import BridgeSigning
 import BridgeStore
@@ -95,8 +96,8 @@ private func runKoinosEndToEnd(submissions: Int) async {
         configuration.takeoverTimeoutMs = 0
         configuration.rcLimitCap = 50_000_000
         let submitter = KoinosSubmitter(
-            configuration: configuration, rpc: KoinosRPCClient(transport: CurlHTTPTransport(url: url)), store: db, clock: KoinosWallClock())
-        let now = KoinosWallClock().nowMilliseconds
+            configuration: configuration, rpc: KoinosRPCClient(transport: CurlHTTPTransport(url: url)), store: db, clock: SystemBridgeClock())
+        let now = SystemBridgeClock().nowMilliseconds
         try await db.writer.write { db in
             for i in 0..<submissions {
                 let m = KoinosTransferMessage(

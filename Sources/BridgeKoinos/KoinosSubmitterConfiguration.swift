@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import ChainCrypto
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Settings of the Koinos submitter.
 ///
@@ -64,14 +59,4 @@ public struct KoinosSubmitterConfiguration: Sendable {
 
     /// The payer's Koinos address.
     public var payerAddress: [UInt8] { KoinosAddress(publicKey: payerKey.publicKey).bytes }
-}
-
-/// The system wall clock in Unix milliseconds.
-public struct KoinosWallClock: BridgeClock {
-    public init() {}
-    public var nowMilliseconds: UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec) * 1_000 + UInt64(ts.tv_nsec) / 1_000_000
-    }
 }

@@ -110,7 +110,7 @@ extension BridgeNode {
             c, rpc: koinosRPC, extra: extraKoinos, bridge: koinosBridge.bytes, version: profile.koinosVersion,
             seeds: [submitterConfiguration.validatorAddress], logger: logger.labelled("bridge.koinos"))
         let submitter = KoinosSubmitter(
-            configuration: submitterConfiguration, rpc: koinosRPC, store: database, clock: KoinosWallClock(), validators: validatorSync,
+            configuration: submitterConfiguration, rpc: koinosRPC, store: database, clock: clock, validators: validatorSync,
             logger: logger.labelled("bridge.koinos"))
         let propagation = ValidatorSetPropagation(
             sync: validatorSync, aggregator: aggregator, endpoint: endpoint, interval: .seconds(2), logger: logger.labelled("bridge.validators"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Ethereum
 import Testing
+import Primitives
 
 @Suite struct ABIDecoderTests {
     static let v2Types: [ABIType] = ["address", "address", "uint256", "uint256", "string", "string", "string", "uint256", "uint32"].map { ABIType($0)! }
@@ -84,15 +85,3 @@ import Testing
     }
 }
 
-/// Deterministic PRNG for seeded fuzzing.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,6 +2,7 @@
 import Testing
 
 @testable import Libp2pGossipsub
+import Primitives
 
 /// Seeded random and mutated inputs: the decoders and the router must never crash on them.
 struct GossipsubFuzzTests {

@@ -6,6 +6,7 @@ import Multiformats
 import NIOCore
 import NIOPosix
 import Testing
+import Primitives
 
 /// Helpers shared by the socket tests.
 enum HostFixtures {

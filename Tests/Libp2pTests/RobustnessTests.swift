@@ -7,19 +7,12 @@ import KoinosP2P
 import Multiformats
 import NIOCore
 import Testing
+import Primitives
 
-/// Seeded generator (SplitMix64) so every run feeds the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Seeded generator so every run feeds the same inputs.
+typealias SeededGenerator = SplitMix64
 
+extension SplitMix64 {
     mutating func bytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var index = 0

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// Namespace of the gossipsub v1.1 router (libp2p pubsub spec; go-libp2p-pubsub v0.9.3 behaviour).
 public enum GossipsubRouter {}
