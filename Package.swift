@@ -140,7 +140,7 @@ let package = Package(
             dependencies: [
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pYamux", "Libp2pNoise", "Libp2pMultistream", "Libp2pHost", "Libp2pGossipsub",
-                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode", "BridgeTesting",
+                "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode", "BridgeTesting", "KoinosP2P",
                 grdb, logging, nio, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
