@@ -205,7 +205,7 @@ let package = Package(
             name: "BridgeAttestationTests",
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
-                "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", logging, nio,
+                "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", "ProcessTestSupport", logging, nio,
             ],
             swiftSettings: swiftSettings
         ),

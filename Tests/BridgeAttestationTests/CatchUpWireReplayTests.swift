@@ -10,6 +10,7 @@ import Libp2pHost
 import Logging
 import Multiformats
 import Testing
+import ProcessTestSupport
 
 /// H2 on the real stack (TCP on 127.0.0.1, Noise, yamux): a catch-up request captured from a
 /// validator and replayed by a fresh libp2p identity over `/koinos/bridge/1.0.0` gets nothing.

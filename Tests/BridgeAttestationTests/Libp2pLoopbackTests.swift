@@ -11,6 +11,7 @@ import Libp2pHost
 import Logging
 import Multiformats
 import Testing
+import ProcessTestSupport
 
 /// Unix wall-clock milliseconds (the real network needs real timestamps).
 struct SystemBridgeClock: BridgeClock {
@@ -60,15 +61,6 @@ struct LoopbackValidator {
     }
 }
 
-/// Polls until `condition` holds, at most `timeout`.
-func eventually(_ timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-}
 
 @Suite(.serialized) struct Libp2pLoopbackTests {
     @Test(.timeLimit(.minutes(1)))

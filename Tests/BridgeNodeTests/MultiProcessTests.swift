@@ -160,12 +160,3 @@ func getJSON(_ url: String) async throws -> [String: Any] {
     return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
 }
 
-/// Polls until `condition` holds, at most `timeout`.
-func eventually(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(500))
-    }
-    return false
-}

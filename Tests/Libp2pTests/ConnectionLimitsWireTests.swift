@@ -5,6 +5,7 @@ import Multiformats
 import NIOCore
 import NIOPosix
 import Testing
+import ProcessTestSupport
 
 /// Issue 19 H4 and L3 on real loopback sockets: strangers fill the table, a reserved (validator)
 /// peer still gets in; handshake floods, per-IP and per-peer excess are closed at once; idle
@@ -60,13 +61,13 @@ import Testing
             strangers.append(stranger)
             _ = try? await stranger.connect(address)
         }
-        #expect(await HostFixtures.eventually { listener.connectionCounts().connections == 4 })
+        #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 4 })
         try await Task.sleep(for: .milliseconds(300))
         #expect(listener.connectionCounts().connections == 4)  // 6 tried, 4 shared slots
         let (validator, _) = try await Self.makeHost(Self.loose)
         listener.setReservedPeers([validator.peerID])
         let peer = try await validator.connect(address)
-        #expect(await HostFixtures.eventually { await listener.connectedPeers().contains(validator.peerID) })
+        #expect(await eventually(.seconds(30)) { await listener.connectedPeers().contains(validator.peerID) })
         #expect(try await validator.ping(peer).count == 1)
         for host in strangers + [validator, listener] { await host.shutdown() }
     }
@@ -81,7 +82,7 @@ import Testing
             strangers.append(stranger)
             _ = try? await stranger.connect(address)
         }
-        #expect(await HostFixtures.eventually { listener.connectionCounts().connections == 96 })
+        #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 96 })
         var validators: [Libp2pHost] = []
         for _ in 0..<3 {
             let (validator, _) = try await Self.makeHost(Self.loose)
@@ -90,7 +91,7 @@ import Testing
         listener.setReservedPeers(Set(validators.map(\.peerID)))
         for validator in validators { _ = try await validator.connect(address) }
         let connected = Set(validators.map(\.peerID))
-        #expect(await HostFixtures.eventually { connected.isSubset(of: Set(await listener.connectedPeers())) })
+        #expect(await eventually(.seconds(30)) { connected.isSubset(of: Set(await listener.connectedPeers())) })
         #expect(listener.connectionCounts().connections == 99)
         for host in strangers + validators + [listener] { await host.shutdown() }
     }
@@ -103,13 +104,13 @@ import Testing
             strangers.append(stranger)
             _ = try await stranger.connect(address)
         }
-        #expect(await HostFixtures.eventually { listener.connectionCounts().connections == 4 })
+        #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 4 })
         let (validator, _) = try await Self.makeHost(Self.loose)
         listener.setReservedPeers([validator.peerID])
         _ = try await validator.connect(address)
-        #expect(await HostFixtures.eventually { await listener.connectedPeers().contains(validator.peerID) })
-        #expect(await HostFixtures.eventually { listener.connectionCounts().connections == 4 })
-        #expect(await HostFixtures.eventually { await listener.connectedPeers().count == 4 })  // the evicted one has closed
+        #expect(await eventually(.seconds(30)) { await listener.connectedPeers().contains(validator.peerID) })
+        #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 4 })
+        #expect(await eventually(.seconds(30)) { await listener.connectedPeers().count == 4 })  // the evicted one has closed
         for host in strangers + [validator, listener] { await host.shutdown() }
     }
 
@@ -117,14 +118,14 @@ import Testing
         let (listener, address) = try await Self.makeHost(Self.listenerLimits(handshakes: 4))
         let sockets = try await Self.silentSockets(12, to: address)
         // The 8 beyond the cap are closed by the listener long before the 8 s handshake timeout.
-        #expect(await HostFixtures.eventually(2) { sockets.count { !$0.isActive } >= 8 })
+        #expect(await eventually(.seconds(8)) { sockets.count { !$0.isActive } >= 8 })
         #expect(listener.connectionCounts().pendingHandshakes <= 4)
         #expect(sockets.count { $0.isActive } == 4)
         for socket in sockets { try? await socket.close() }
-        #expect(await HostFixtures.eventually { listener.connectionCounts().pendingHandshakes == 0 })
+        #expect(await eventually(.seconds(30)) { listener.connectionCounts().pendingHandshakes == 0 })
         let (peer, _) = try await Self.makeHost(Self.loose)
         _ = try await peer.connect(address)
-        #expect(await HostFixtures.eventually { await listener.connectedPeers() == [peer.peerID] })
+        #expect(await eventually(.seconds(30)) { await listener.connectedPeers() == [peer.peerID] })
         await peer.shutdown()
         await listener.shutdown()
     }
@@ -132,7 +133,7 @@ import Testing
     @Test func oneAddressGetsAtMostPerIPConnections() async throws {
         let (listener, address) = try await Self.makeHost(Self.listenerLimits(perIP: 3))
         let sockets = try await Self.silentSockets(5, to: address)
-        #expect(await HostFixtures.eventually(2) { sockets.count { !$0.isActive } == 2 })
+        #expect(await eventually(.seconds(8)) { sockets.count { !$0.isActive } == 2 })
         try await Task.sleep(for: .milliseconds(200))
         #expect(sockets.count { $0.isActive } == 3)
         for socket in sockets { try? await socket.close() }
@@ -144,7 +145,7 @@ import Testing
         let (peer, _) = try await Self.makeHost(Self.loose)
         let plain = address.withoutPeerID()  // no /p2p: every dial opens a new connection
         for _ in 0..<4 { _ = try? await peer.connect(plain) }
-        #expect(await HostFixtures.eventually { listener.connectionCounts().connections == 2 })
+        #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 2 })
         try await Task.sleep(for: .milliseconds(300))
         #expect(listener.connectionCounts().connections == 2)
         await peer.shutdown()
@@ -160,8 +161,8 @@ import Testing
         listener.setReservedPeers([validator.peerID])
         _ = try await stranger.connect(address)
         _ = try await validator.connect(address)
-        #expect(await HostFixtures.eventually { await listener.connectedPeers().count == 2 })
-        #expect(await HostFixtures.eventually(5) { await listener.connectedPeers() == [validator.peerID] })
+        #expect(await eventually(.seconds(30)) { await listener.connectedPeers().count == 2 })
+        #expect(await eventually(.seconds(30)) { await listener.connectedPeers() == [validator.peerID] })
         try await Task.sleep(for: .seconds(1))
         #expect(await listener.connectedPeers() == [validator.peerID])
         for host in [stranger, validator, listener] { await host.shutdown() }
@@ -171,7 +172,7 @@ import Testing
         let (listener, address) = try await Self.makeHost(Self.loose)
         let (pusher, _) = try await Self.makeHost(Self.loose)
         let peer = try await pusher.connect(address)
-        #expect(await HostFixtures.eventually { await listener.peerInfo(pusher.peerID)?.publicKey == pusher.privateKey.publicKey })
+        #expect(await eventually(.seconds(30)) { await listener.peerInfo(pusher.peerID)?.publicKey == pusher.privateKey.publicKey })
         let victim = Libp2pPrivateKey.generate(.ed25519).publicKey
         var forged = IdentifyInfo()
         forged.publicKey = victim
@@ -185,7 +186,7 @@ import Testing
             await stream.closeWrite()
         }
         // The marker (pushed after the forgery, on the same connection) arrives; the forgery never does.
-        #expect(await HostFixtures.eventually { await listener.peerInfo(pusher.peerID)?.agentVersion == "marker" })
+        #expect(await eventually(.seconds(30)) { await listener.peerInfo(pusher.peerID)?.agentVersion == "marker" })
         #expect(await listener.peerInfo(pusher.peerID)?.publicKey == pusher.privateKey.publicKey)
         await pusher.shutdown()
         await listener.shutdown()

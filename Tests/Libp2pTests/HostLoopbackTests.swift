@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import Testing
 import Primitives
+import ProcessTestSupport
 
 /// Helpers shared by the socket tests.
 enum HostFixtures {
@@ -35,15 +36,6 @@ enum HostFixtures {
         var rng = SeededGenerator(seed: UInt64(count))
         return ByteBuffer(bytes: rng.bytes(count))
     }
-
-    /// Polls `condition` for up to `seconds`.
-    static func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async -> Bool {
-        for _ in 0..<Int(seconds * 20) {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
-    }
 }
 
 @Suite(.serialized) struct HostLoopbackTests {
@@ -58,8 +50,8 @@ enum HostFixtures {
         #expect(info.security == "/noise" && info.muxer == "/yamux/1.0.0" && info.muxerInlined)
         #expect(try await a.ping(peer, count: 3).count == 3)
         // identify both ways
-        #expect(await HostFixtures.eventually { await a.peerInfo(peer)?.protocolVersion == "koinos/p2p/1.0.0" })
-        #expect(await HostFixtures.eventually { await b.peerInfo(a.peerID)?.protocols.contains(HostFixtures.echoProtocol) == true })
+        #expect(await eventually(.seconds(30)) { await a.peerInfo(peer)?.protocolVersion == "koinos/p2p/1.0.0" })
+        #expect(await eventually(.seconds(30)) { await b.peerInfo(a.peerID)?.protocols.contains(HostFixtures.echoProtocol) == true })
         #expect(await a.peerInfo(peer)?.publicKey == b.privateKey.publicKey)
         // 100 kB echo
         let stream = try await a.newStream(to: peer, protocols: [HostFixtures.echoProtocol])
@@ -109,7 +101,7 @@ enum HostFixtures {
         for garbage in [[UInt8](repeating: 0xff, count: 64), Array("\u{13}/multistream/1.0.0\n\u{07}/noise\n".utf8) + [0x00, 0x20] + [UInt8](repeating: 7, count: 32)] {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: host, port: port).get()
             try await channel.writeAndFlush(ByteBuffer(bytes: garbage))
-            let closed = await HostFixtures.eventually(6) { !channel.isActive }
+            let closed = await eventually(.seconds(30)) { !channel.isActive }
             #expect(closed)
             try? await channel.close()
         }
@@ -125,7 +117,7 @@ enum HostFixtures {
         let (c, _) = try await HostFixtures.makeHost(.ed25519)
         _ = try await a.connect(limitedAddress)
         _ = try? await c.connect(limitedAddress)
-        #expect(await HostFixtures.eventually { await limited.connectedPeers() == [a.peerID] })
+        #expect(await eventually(.seconds(30)) { await limited.connectedPeers() == [a.peerID] })
         try? await Task.sleep(for: .milliseconds(300))
         #expect(await limited.connectedPeers() == [a.peerID])
         let dead = try Multiaddr("/ip4/127.0.0.1/tcp/1")

@@ -4,6 +4,7 @@ import Logging
 import Multiformats
 import ServiceLifecycle
 import Testing
+import ProcessTestSupport
 
 @Suite struct HostServiceTests {
     @Test func runsInAServiceGroupAndStopsOnGracefulShutdown() async throws {
@@ -11,14 +12,14 @@ import Testing
         let host = Libp2pHost(privateKey: .generate(.ecdsaP256), configuration: configuration, logger: Logger(label: "bridge.p2p.test"))
         let group = ServiceGroup(services: [host], logger: Logger(label: "bridge.p2p.test"))
         let running = Task { try await group.run() }
-        #expect(await HostFixtures.eventually { await !host.listenAddresses().isEmpty })
+        #expect(await eventually(.seconds(30)) { await !host.listenAddresses().isEmpty })
         let (client, _) = try await HostFixtures.makeHost(.ed25519)
         let address = try #require(await host.listenAddresses().first).appending(.p2p(host.peerID))
         let peer = try await client.connect(address)
         #expect(try await client.ping(peer).count == 1)
         await group.triggerGracefulShutdown()
         try await running.value
-        #expect(await HostFixtures.eventually { await client.connectedPeers().isEmpty })
+        #expect(await eventually(.seconds(30)) { await client.connectedPeers().isEmpty })
         await client.shutdown()
     }
 }

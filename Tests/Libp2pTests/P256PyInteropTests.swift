@@ -35,7 +35,7 @@ struct P256PyInteropTests {
         if swiftDials {
             pyPeer = try await host.connect(try Multiaddr(py.address))
         } else {
-            #expect(await HostFixtures.eventually(15) { await host.connectedPeers().contains(expectedPy) })
+            #expect(await eventually(.seconds(30)) { await host.connectedPeers().contains(expectedPy) })
             pyPeer = expectedPy
         }
         #expect(pyPeer == expectedPy)
@@ -47,7 +47,7 @@ struct P256PyInteropTests {
         #expect(info.security == "/noise" && info.muxer == "/yamux/1.0.0")
 
         // identify both ways: each side reads the other's KeyType 3 key, and it hashes to the peer id.
-        #expect(await HostFixtures.eventually(10) { await host.peerInfo(pyPeer)?.agentVersion == "py-libp2p/0.8.1" })
+        #expect(await eventually(.seconds(30)) { await host.peerInfo(pyPeer)?.agentVersion == "py-libp2p/0.8.1" })
         let pyKey = try #require(await host.peerInfo(pyPeer)?.publicKey)
         #expect(pyKey.type == .ecdsaP256 && pyKey.data.count == 91 && pyKey.peerID == pyPeer)
         let identified = try await py.run(["cmd": "identify", "peer": host.peerID.description])
@@ -64,7 +64,7 @@ struct P256PyInteropTests {
 
         // gossip both ways, StrictSign with ECDSA signatures and the key in each message
         let swiftID = host.peerID.description
-        #expect(await HostFixtures.eventually(15) { await gossipsub.peers(subscribedTo: Self.topic).contains(pyPeer) })
+        #expect(await eventually(.seconds(30)) { await gossipsub.peers(subscribedTo: Self.topic).contains(pyPeer) })
         _ = try await py.event(timeout: .seconds(15)) { event in
             event["event"] as? String == "mesh" && (event["peers"] as? [String])?.contains(swiftID) == true
         }

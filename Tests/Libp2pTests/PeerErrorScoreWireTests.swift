@@ -5,6 +5,7 @@ import Logging
 import Multiformats
 import NIOCore
 import Testing
+import ProcessTestSupport
 
 /// A peer that keeps sending undecodable peer-RPC requests is scored as Koinos scores it: its
 /// address is disconnected at 100,000 points and refused while at or above 50,000.
@@ -21,7 +22,7 @@ import Testing
             _ = try? await stream.readAll(maxLength: 1024)
         }
         #expect(server.errorScore(of: "127.0.0.1") >= 95_000)
-        let dropped = await HostFixtures.eventually(5) { await !server.connectedPeers().contains(client.peerID) }
+        let dropped = await eventually(.seconds(30)) { await !server.connectedPeers().contains(client.peerID) }
         #expect(dropped)
         let (late, _) = try await HostFixtures.makeHost(.ed25519)
         await #expect(throws: (any Error).self) { _ = try await late.connect(address) }

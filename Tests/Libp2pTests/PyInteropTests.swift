@@ -28,7 +28,7 @@ struct PyInteropTests {
         #expect(connected["muxer"] as? String == "/yamux/1.0.0")
         #expect(try await host.ping(peer, count: 3).count == 3)
         // identify: Swift asked py
-        #expect(await HostFixtures.eventually(10) { await host.peerInfo(peer)?.agentVersion == "py-libp2p/0.8.1" })
+        #expect(await eventually(.seconds(30)) { await host.peerInfo(peer)?.agentVersion == "py-libp2p/0.8.1" })
         #expect(await host.peerInfo(peer)?.protocols.contains("/ipfs/ping/1.0.0") == true)
         // 100 kB echo through py's handler
         let stream = try await host.newStream(to: peer, protocols: [Self.pyEcho])
@@ -78,7 +78,7 @@ struct PyInteropTests {
         #expect(again["ok"] as? Bool == true)
         // Swift identified py as well.
         let pyPeer = try #require(PeerID(py.peerID))
-        #expect(await HostFixtures.eventually(10) { await host.peerInfo(pyPeer)?.agentVersion == "py-libp2p/0.8.1" })
+        #expect(await eventually(.seconds(30)) { await host.peerInfo(pyPeer)?.agentVersion == "py-libp2p/0.8.1" })
         await host.shutdown()
         await py.stop()
     }
