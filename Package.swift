@@ -75,7 +75,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What Koinos nodes expect of a peer: peer RPC over msgpack (koinos.md §1.4–1.5).
-        .target(name: "KoinosP2P", dependencies: ["Libp2pHost", "Multiformats", nio, logging], swiftSettings: swiftSettings),
+        .target(name: "KoinosP2P", dependencies: ["Libp2pHost", "Multiformats", "Primitives", nio, logging], swiftSettings: swiftSettings),
 
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeGossip",
-            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", nio, lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Libp2pHost", "Libp2pGossipsub", "Multiformats", "Primitives", nio, lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(

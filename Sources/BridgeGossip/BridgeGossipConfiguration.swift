@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Primitives
 
 /// Settings of the bridge protocol plugin.
 public struct BridgeGossipConfiguration: Sendable {
@@ -64,5 +65,12 @@ public struct BridgeGossipConfiguration: Sendable {
         case .attestations: attestationLimit
         case .catchUpRequest: catchUpLimit
         }
+    }
+}
+
+extension PeerRateLimiter {
+    /// Takes one token for `key` under a configured rate limit.
+    mutating func allow(_ key: String, limit: BridgeGossipConfiguration.RateLimit, now: UInt64) -> Bool {
+        allow(key, perSecond: limit.perSecond, burst: limit.burst, now: now)
     }
 }

@@ -2,6 +2,7 @@
 public import BridgeCore
 import CoreMetrics
 import Synchronization
+import Primitives
 
 /// The bridge protocol plugin's core: signs and batches outbound messages, validates inbound ones
 /// (sender bound by heartbeat and in the validator set, every signature recovering to its claimed

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import BridgeGossip
 import Testing
+import Primitives
 
 /// Issue 19 L3: fresh peer ids must not reset the limits of the peers already tracked.
 struct PeerRateLimiterTests {

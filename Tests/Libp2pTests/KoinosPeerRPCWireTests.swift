@@ -61,14 +61,16 @@ struct KoinosPeerRPCWireTests {
         #expect(!third)  // burst spent
         let afterASecond = state.admit(peer: "a", nowMs: 1_010)
         #expect(afterASecond)  // one token back
-        _ = state.admit(peer: "b", nowMs: 1_020)
+        let bBurst = [state.admit(peer: "b", nowMs: 1_020), state.admit(peer: "b", nowMs: 1_020), state.admit(peer: "b", nowMs: 1_020)]
+        #expect(bBurst == [true, true, false])  // b's budget spent
         _ = state.admit(peer: "c", nowMs: 1_030)
         _ = state.admit(peer: "a", nowMs: 1_040)  // a is now the most recent; b the oldest
         _ = state.admit(peer: "d", nowMs: 1_050)
-        #expect(state.buckets.count == 3)
-        #expect(state.buckets["b"] == nil && state.buckets["a"] != nil)
+        #expect(state.trackedPeers == 3)
         let again = state.admit(peer: "a", nowMs: 1_060)
         #expect(!again)  // a's spent budget survived the eviction
+        let bForgotten = state.admit(peer: "b", nowMs: 1_060)
+        #expect(bForgotten)  // b, the least recently used, was forgotten: a fresh budget
         let slots = [state.beginCall(), state.beginCall()]
         #expect(slots == [true, false])
         state.endCall()

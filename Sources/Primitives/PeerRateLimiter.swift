@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Token buckets per (peer, message kind), driven by an injected clock.
+/// Token buckets per key (a peer, or a peer and a message kind), driven by an injected clock; used
+/// by the bridge plugin's gossip limits and by the Koinos peer-RPC server.
 ///
 /// At most `capacity` buckets are kept; a new key beyond it evicts the least recently used bucket,
 /// one at a time (issue 19 L3: dropping thousands at once let fresh peer ids reset every limit).
 /// Recency is a use counter, so buckets touched in the same millisecond are still ordered.
-struct PeerRateLimiter: Sendable {
+public struct PeerRateLimiter: Sendable {
     private struct Bucket: Sendable {
         var tokens: Double
         var updatedAtMilliseconds: UInt64
@@ -18,22 +19,22 @@ struct PeerRateLimiter: Sendable {
     private var recency: [(key: String, use: UInt64)] = []
     private var recencyHead = 0
     private var uses: UInt64 = 0
-    let capacity: Int
-    static let maxBuckets = 10_000
+    public let capacity: Int
+    public static let maxBuckets = 10_000
 
-    init(capacity: Int = PeerRateLimiter.maxBuckets) {
+    public init(capacity: Int = PeerRateLimiter.maxBuckets) {
         self.capacity = max(1, capacity)
     }
 
-    var count: Int { buckets.count }
+    public var count: Int { buckets.count }
 
-    /// Takes one token for `key`; false when the bucket is empty.
-    mutating func allow(_ key: String, limit: BridgeGossipConfiguration.RateLimit, now: UInt64) -> Bool {
+    /// Takes one token for `key` (refilled at `perSecond`, at most `burst`); false when the bucket is empty.
+    public mutating func allow(_ key: String, perSecond: Double, burst: Double, now: UInt64) -> Bool {
         if buckets[key] == nil, buckets.count >= capacity { evictLeastRecentlyUsed() }
         uses += 1
-        var bucket = buckets[key] ?? Bucket(tokens: limit.burst, updatedAtMilliseconds: now, lastUse: uses)
+        var bucket = buckets[key] ?? Bucket(tokens: burst, updatedAtMilliseconds: now, lastUse: uses)
         let elapsed = Double(now &- min(now, bucket.updatedAtMilliseconds)) / 1000
-        bucket.tokens = min(limit.burst, bucket.tokens + elapsed * limit.perSecond)
+        bucket.tokens = min(burst, bucket.tokens + elapsed * perSecond)
         bucket.updatedAtMilliseconds = max(now, bucket.updatedAtMilliseconds)
         bucket.lastUse = uses
         let allowed = bucket.tokens >= 1
