@@ -14,7 +14,7 @@ func runKoinosPeerBenchmarks(rounds: Int) async throws -> Bool {
     var logger = Logger(label: "bench")
     logger.logLevel = .error
     let (server, address) = try await KoinosPeerBench.host(logger)
-    KoinosPeerRPCServer(source: KoinosPeerBench.WarmChain(id: chainID), logger: logger).install(on: server)
+    KoinosPeerRPCServer(source: StaticKoinosChain(chainID: chainID, headHeight: 42), logger: logger).install(on: server)
     server.setStreamHandler("/bench/echo/1.0.0") { stream in
         while let chunk = try? await stream.read() { try? await stream.write(chunk) }
         await stream.closeWrite()
@@ -67,15 +67,6 @@ func runKoinosPeerBenchmarks(rounds: Int) async throws -> Bool {
 }
 
 enum KoinosPeerBench {
-    /// Answers from memory, as the relay does with its head cached.
-    struct WarmChain: KoinosChainSource {
-        let id: [UInt8]
-        func chainID() async throws -> [UInt8] { id }
-        func advertisedHead() async throws -> (id: [UInt8], height: UInt64) { (id, 42) }
-        func ancestorBlockID(of parentID: [UInt8], atHeight height: UInt64) async throws -> [UInt8] { parentID }
-        func blocks(headBlockID: [UInt8], startHeight: UInt64, count: UInt32) async throws -> [[UInt8]] { [] }
-    }
-
     static func host(_ logger: Logger) async throws -> (Libp2pHost, Multiaddr) {
         let host = Libp2pHost(
             privateKey: .generate(.ecdsaP256), configuration: Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")]),

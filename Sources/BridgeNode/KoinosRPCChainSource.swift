@@ -24,7 +24,7 @@ struct KoinosRPCChainSource: KoinosChainSource {
         case .head:
             return (info.headID, info.height)
         case .lib:
-            guard info.lastIrreversibleBlock > 0 else { return (Self.zeroBlockID, 0) }
+            guard info.lastIrreversibleBlock > 0 else { return (StaticKoinosChain.zeroBlockID, 0) }
             return (try await blockID(onBranchOf: info.headID, atHeight: info.lastIrreversibleBlock), info.lastIrreversibleBlock)
         }
     }
@@ -42,7 +42,4 @@ struct KoinosRPCChainSource: KoinosChainSource {
         }
         return item.blockID
     }
-
-    /// The id Koinos uses before the first block: a sha2-256 multihash of zeros.
-    static let zeroBlockID: [UInt8] = [0x12, 0x20] + [UInt8](repeating: 0, count: 32)
 }

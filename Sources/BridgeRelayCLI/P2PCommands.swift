@@ -107,25 +107,8 @@ struct P2PPingCommand: AsyncParsableCommand {
     func run() async throws {
         let target: Multiaddr
         do { target = try Multiaddr(address) } catch { throw ValidationError("invalid multiaddr: \(error)") }
-        let loaded = try await identity.loadOrExit()
-        let key = loaded ?? Libp2pPrivateKey.generate(.ed25519)
-        var configuration = Libp2pHostConfiguration()
-        configuration.dialTimeout = .milliseconds(Int(timeout * 1000))
-        configuration.handshakeTimeout = .milliseconds(Int(timeout * 1000))
-        var logger = Logger(label: "bridge.p2p")
-        logger.logLevel = .warning
-        let host = Libp2pHost(privateKey: key, configuration: configuration, logger: logger)
-        if let id = chainID.flatMap(Base64URL.decode) {
-            KoinosPeerRPCServer(source: FixedKoinosChain(id: id), logger: logger).install(on: host)
-        }
-        let peer: PeerID
-        do {
-            peer = try await host.connect(target)
-        } catch {
-            print("error: cannot reach \(target): \(error)")
-            await host.shutdown()
-            throw ExitCode(2)
-        }
+        let key = try await identity.loadOrExit() ?? Libp2pPrivateKey.generate(.ed25519)
+        let (host, peer) = try await P2PDial.connect(target, key: key, timeout: timeout, koinosChainID: chainID.flatMap(Base64URL.decode))
         if let info = await host.connectionInfo(peer) {
             print("peer:     \(peer)")
             print("security: \(info.security)")
@@ -142,5 +125,30 @@ struct P2PPingCommand: AsyncParsableCommand {
             throw ExitCode(3)
         }
         await host.shutdown()
+    }
+}
+
+/// The p2p commands' short-lived host: dial and upgrade timeouts from `--timeout`, warnings only,
+/// and, given a Koinos chain id, answers to a Koinos node's own handshake (our chain id, a head
+/// at height 0) so the node does not drop the connection and block our address.
+enum P2PDial {
+    /// The host and the peer it reached; an unreachable peer prints one line and exits 2.
+    static func connect(_ target: Multiaddr, key: Libp2pPrivateKey, timeout: Double, koinosChainID: [UInt8]?) async throws -> (Libp2pHost, PeerID) {
+        var configuration = Libp2pHostConfiguration()
+        configuration.dialTimeout = .milliseconds(Int(timeout * 1000))
+        configuration.handshakeTimeout = .milliseconds(Int(timeout * 1000))
+        var logger = Logger(label: "bridge.p2p")
+        logger.logLevel = .warning
+        let host = Libp2pHost(privateKey: key, configuration: configuration, logger: logger)
+        if let koinosChainID {
+            KoinosPeerRPCServer(source: StaticKoinosChain(chainID: koinosChainID), logger: logger).install(on: host)
+        }
+        do {
+            return (host, try await host.connect(target))
+        } catch {
+            print("error: cannot reach \(target): \(error)")
+            await host.shutdown()
+            throw ExitCode(2)
+        }
     }
 }

@@ -35,23 +35,8 @@ struct P2PKoinosHandshakeCommand: AsyncParsableCommand {
         do { target = try Multiaddr(address) } catch { throw ValidationError("invalid multiaddr: \(error)") }
         let expected = Base64URL.decode(chainID) ?? []
         let key = try await identity.loadOrExit() ?? Libp2pPrivateKey.generate(.ecdsaP256)
-        var configuration = Libp2pHostConfiguration()
-        configuration.dialTimeout = .milliseconds(Int(timeout * 1000))
-        configuration.handshakeTimeout = .milliseconds(Int(timeout * 1000))
-        var logger = Logger(label: "bridge.p2p")
-        logger.logLevel = .warning
-        let host = Libp2pHost(privateKey: key, configuration: configuration, logger: logger)
-        // The Koinos node runs its own handshake on us: answer GetChainID with our chain id and a
-        // head at height 0 (synced, never asked for blocks), or it drops us and blocks our address.
-        KoinosPeerRPCServer(source: FixedKoinosChain(id: expected), logger: logger).install(on: host)
-        let peer: PeerID
-        do {
-            peer = try await host.connect(target)
-        } catch {
-            print("error: cannot reach \(target): \(error)")
-            await host.shutdown()
-            throw ExitCode(2)
-        }
+        // The Koinos node runs its own handshake on us: `P2PDial` answers it with our chain id.
+        let (host, peer) = try await P2PDial.connect(target, key: key, timeout: timeout, koinosChainID: expected)
         let report = await KoinosHandshake.run(
             with: peer, on: host, expectedChainID: expected, callTimeout: .milliseconds(Int(timeout * 1000)))
         await host.shutdown()
@@ -66,16 +51,4 @@ struct P2PKoinosHandshakeCommand: AsyncParsableCommand {
         }
         print("accepted")
     }
-}
-
-/// What the CLI's short-lived host answers to a Koinos node's peer RPC: our chain id, head 0.
-struct FixedKoinosChain: KoinosChainSource {
-    let id: [UInt8]
-
-    func chainID() async throws -> [UInt8] { id }
-    func advertisedHead() async throws -> (id: [UInt8], height: UInt64) { ([0x12, 0x20] + [UInt8](repeating: 0, count: 32), 0) }
-    func ancestorBlockID(of parentID: [UInt8], atHeight height: UInt64) async throws -> [UInt8] {
-        throw PeerRPCRequest.Refusal("this is a command-line client; it has no blocks")
-    }
-    func blocks(headBlockID: [UInt8], startHeight: UInt64, count: UInt32) async throws -> [[UInt8]] { [] }
 }

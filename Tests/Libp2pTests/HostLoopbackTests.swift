@@ -23,7 +23,7 @@ enum HostFixtures {
         configuration.handshakeTimeout = .seconds(5)
         configuration.negotiationTimeout = .seconds(30)  // generous: CI machines run many suites at once
         let host = Libp2pHost(privateKey: .generate(type), configuration: configuration, logger: Logger(label: "bridge.p2p.test"))
-        KoinosPeerRPCServer(source: FixedChainSource(id: mainnetChainID), logger: Logger(label: "test")).install(on: host)
+        KoinosPeerRPCServer(source: StaticKoinosChain(chainID: mainnetChainID), logger: Logger(label: "test")).install(on: host)
         let bound = try await host.start()
         host.setStreamHandler(echoProtocol) { stream in
             while let chunk = try? await stream.read() { try? await stream.write(chunk) }
