@@ -31,9 +31,7 @@ public final class KoinosStandInProcess: Sendable {
         var arguments = [script, "--chain-id", chainIDHex, "--heartbeat", String(heartbeat), "--run-for", String(seconds)]
         for address in connect { arguments += ["--connect", address] }
         let child = try ChildProcess(python, arguments + extra)
-        guard let listening = await event(of: child, from: 0, timeout: .seconds(30), where: { $0["event"] as? String == "listening" }),
-              let peerID = listening["peer_id"] as? String, let address = (listening["addrs"] as? [String])?.first
-        else {
+        guard let (peerID, address) = await child.listeningEvent() else {
             await child.stop()
             throw Failure(description: "the Koinos stand-in printed no listening event")
         }
@@ -41,13 +39,11 @@ public final class KoinosStandInProcess: Sendable {
     }
 
     /// Every event printed so far, decoded.
-    public var events: [[String: Any]] {
-        child.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
+    public var events: [[String: Any]] { child.jsonEvents }
 
     /// The first event matching `predicate`; throws after `timeout`.
     public func event(timeout: Duration, where predicate: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        guard let event = await Self.event(of: child, from: 0, timeout: timeout, where: predicate) else {
+        guard let event = await child.jsonEvent(timeout: timeout, where: predicate) else {
             throw Failure(description: "timed out waiting for a Koinos stand-in event")
         }
         return event
@@ -57,14 +53,5 @@ public final class KoinosStandInProcess: Sendable {
     public func stop(waiting: Duration = .seconds(5)) async {
         child.closeInput()
         if await child.waitForExit(timeout: waiting) == nil { await child.stop() }
-    }
-
-    private static func event(
-        of child: ChildProcess, from marker: Int, timeout: Duration, where predicate: ([String: Any]) -> Bool
-    ) async -> [String: Any]? {
-        let line = await child.waitForLine(from: marker, timeout: timeout) { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).map(predicate) ?? false
-        }
-        return line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any] }
     }
 }

@@ -33,9 +33,7 @@ public final class PyLibp2pPeer: Sendable {
         guard let python else { throw Failure(description: skipReason) }
         let script = repositoryRoot + "/Tests/Interop/p2p/peer.py"
         let child = try ChildProcess(python, [script, "--run-for", String(seconds)] + arguments)
-        guard let listening = await event(of: child, from: 0, timeout: .seconds(30), where: { $0["event"] as? String == "listening" }),
-              let peerID = listening["peer_id"] as? String, let address = (listening["addrs"] as? [String])?.first
-        else {
+        guard let (peerID, address) = await child.listeningEvent() else {
             await child.stop()
             throw Failure(description: "py-libp2p peer printed no listening event")
         }
@@ -55,7 +53,7 @@ public final class PyLibp2pPeer: Sendable {
     public func event(
         after marker: Int = 0, timeout: Duration = .seconds(15), where predicate: ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
-        guard let event = await Self.event(of: child, from: marker, timeout: timeout, where: predicate) else {
+        guard let event = await child.jsonEvent(from: marker, timeout: timeout, where: predicate) else {
             throw Failure(description: "timed out waiting for a py-libp2p event")
         }
         return event
@@ -73,14 +71,5 @@ public final class PyLibp2pPeer: Sendable {
     public func stop() async {
         child.closeInput()
         if await child.waitForExit(timeout: .seconds(3)) == nil { await child.stop() }
-    }
-
-    private static func event(
-        of child: ChildProcess, from marker: Int, timeout: Duration, where predicate: ([String: Any]) -> Bool
-    ) async -> [String: Any]? {
-        let line = await child.waitForLine(from: marker, timeout: timeout) { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).map(predicate) ?? false
-        }
-        return line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any] }
     }
 }
