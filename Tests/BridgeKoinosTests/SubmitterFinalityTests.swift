@@ -18,22 +18,32 @@ import Testing
 struct SubmitterFinalityTests {
     static let depth = 3
 
-    /// One validator (so it is always its turn) and one stored quorum transfer.
-    static func setUp(_ sim: KoinosSimulatorProcess, _ validator: TestValidator, clock: VirtualClock) throws -> (SubmitterNode, String, [UInt8]) {
+    /// A simulator with LIB = head − `depth`, one validator (so it is always its turn) and one stored
+    /// quorum transfer; nil when the simulator is skipped.
+    struct Setup {
+        let sim: KoinosSimulatorProcess
+        let clock: VirtualClock
+        let node: SubmitterNode
+        let id: String
+        let recipient: [UInt8]
+    }
+
+    static func setUp() async throws -> Setup? {
+        let validator = TestValidator.make(1)[0]
+        guard let sim = try await KoinosSimulatorProcess.start(validators: [validator], profile: .v1, irreversibleDepth: depth)
+        else { return nil }
+        let clock = VirtualClock(startMilliseconds: SubmitterSimulatorTests.wallNow)
         let node = try sim.node(validator, profile: .v1, clock: clock)
         let recipient = TestValidator(key: .generate()).address
         let message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 4_242, nowMs: clock.nowMilliseconds)
         let id = try QuorumFixture.store(message, signers: [validator], in: node.db, quorumAtMs: clock.nowMilliseconds)
-        return (node, id, recipient)
+        return Setup(sim: sim, clock: clock, node: node, id: id, recipient: recipient)
     }
 
     @Test(.timeLimit(.minutes(2)))
     func completedOnlyOnceTheCompletingBlockIsIrreversible() async throws {
-        let validator = TestValidator.make(1)[0]
-        guard let sim = try await KoinosSimulatorProcess.start(validators: [validator], profile: .v1, irreversibleDepth: Self.depth)
-        else { return }
-        let clock = VirtualClock(startMilliseconds: SubmitterSimulatorTests.wallNow)
-        let (node, id, recipient) = try Self.setUp(sim, validator, clock: clock)
+        guard let setup = try await Self.setUp() else { return }
+        let (sim, clock, node, id, recipient) = (setup.sim, setup.clock, setup.node, setup.id, setup.recipient)
 
         await node.submitter.tick()
         #expect(try await node.db.submission(for: id)?.status == .submitted)
@@ -64,11 +74,8 @@ struct SubmitterFinalityTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aForkThatDropsTheCompletionIsSentAgainAndCompletesOnce() async throws {
-        let validator = TestValidator.make(1)[0]
-        guard let sim = try await KoinosSimulatorProcess.start(validators: [validator], profile: .v1, irreversibleDepth: Self.depth)
-        else { return }
-        let clock = VirtualClock(startMilliseconds: SubmitterSimulatorTests.wallNow)
-        let (node, id, recipient) = try Self.setUp(sim, validator, clock: clock)
+        guard let setup = try await Self.setUp() else { return }
+        let (sim, clock, node, id, recipient) = (setup.sim, setup.clock, setup.node, setup.id, setup.recipient)
 
         await node.submitter.tick()
         let firstTx = try #require(try await node.db.submission(for: id)?.koinosTransactionID)
