@@ -44,7 +44,10 @@ extension KoinosSubmitter {
     /// irreversible block reaches the head height at which that was first seen: the block holding
     /// the completing transaction is then irreversible. Until then the row waits, re-checking soon.
     func completionSeen(_ record: inout SubmissionRecord, now: UInt64, note: String?) async throws(KoinosError) {
-        let head = try await rpc.headInfo()
+        // The first sighting reads the head after the contract said completed, so the recorded
+        // height is at or above the completing block; later checks only compare the LIB, for which
+        // the pass's (older, so lower) head is conservative and shared by every transfer waiting.
+        let head = record.completedSeenAtHeight == nil ? try await rpc.headInfo() : try await headInfoForPass()
         let seen = record.completedSeenAtHeight ?? head.height
         if head.lastIrreversibleBlock >= seen {
             await markCompleted(&record, now: now, note: note)

@@ -28,6 +28,8 @@ public final class KoinosSubmitter: Service, Sendable {
     let random: @Sendable () -> Double
     let nonce = Mutex<UInt64?>(nil)
     let chainID = Mutex<[UInt8]?>(nil)
+    /// The head read in this pass (finality checks of several transfers share one `get_head_info`).
+    let passHead = Mutex<KoinosHeadInfo?>(nil)
 
     /// - Parameters:
     ///   - configuration: keys, contract, limits and timers.
@@ -64,6 +66,7 @@ public final class KoinosSubmitter: Service, Sendable {
 
     /// One pass: refresh the validator set when due, then handle every submittable observation.
     public func tick() async {
+        passHead.withLock { $0 = nil }
         let now = clock.nowMilliseconds
         if validators.isDue(nowMs: now, intervalMs: configuration.validatorRefreshIntervalMs) {
             await refreshValidators(nowMs: now)
@@ -117,6 +120,14 @@ public final class KoinosSubmitter: Service, Sendable {
         let id = try await rpc.chainID()
         chainID.withLock { $0 = id }
         return id
+    }
+
+    /// The chain head, read at most once per pass.
+    func headInfoForPass() async throws(KoinosError) -> KoinosHeadInfo {
+        if let head = passHead.withLock({ $0 }) { return head }
+        let head = try await rpc.headInfo()
+        passHead.withLock { $0 = head }
+        return head
     }
 
     /// The nonce for our next transaction: the local counter, or (pending, else state) + 1 after a resync.
