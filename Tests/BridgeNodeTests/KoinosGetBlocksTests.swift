@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+@testable import BridgeNode
+import ChainCrypto
+import Koinos
+import KoinosP2P
+import KoinosTestSupport
+import Testing
+
+/// `GetBlocks` as a Koinos node calls it on the relay, served from the Koinos simulator's
+/// `block_store` through the node's own `KoinosRPCChainSource` over real libp2p hosts: every block
+/// comes back as protobuf `koinos.protocol.block` whose header bytes hash to the id the simulator
+/// reports and whose transaction is the one submitted, byte for byte; a range past the branch
+/// is the gorpc error; the answer is reused for a few seconds (it still comes while the Koinos
+/// node is down) and a new range then fails at once.
+@Suite(.serialized)
+struct KoinosGetBlocksTests {
+    @Test(.timeLimit(.minutes(2)))
+    func blocksAreTheChainsProtobufBytes() async throws {
+        let payer = try Secp256k1.PrivateKey(rawRepresentation: SHA256Digest.hash(Array("get blocks test payer".utf8)))
+        let address = KoinosAddress(publicKey: payer.publicKey)
+        guard let sim = try await KoinosSimulatorProcess.start([
+            "--validators", "1FaSvLjQJsCJKq5ybmGsMMQs8RQYyVv8ju", "--account", "\(address.base58):1000000000",
+            "--balance", "KOIN:\(address.base58):5000", "--block-interval-ms", "0",
+        ]) else { return }
+        let chainID = try await sim.rpc.chainID()
+        try await sim.produceBlock(count: 3)
+        let transfer = KoinosOperation.callContract(.init(
+            contractID: sim.koin, entryPoint: KoinosEntryPoint.tokenTransfer,
+            args: KoinosTokenContract.transferArguments(from: address.bytes, to: KoinosAddress(publicKey: Secp256k1.PrivateKey.generate().publicKey).bytes, value: 7)))
+        var tx = KoinosTransaction.make(chainID: chainID, rcLimit: 100_000_000, nonce: 1, payer: address.bytes, operations: [transfer])
+        try tx.sign(with: payer)
+        _ = try await sim.rpc.submitTransaction(tx)
+        try await sim.produceBlock(count: 8)
+        let info = try await sim.rpc.headInfo()
+        let items = try await sim.rpc.blocksByHeight(headBlockID: info.headID, startHeight: 1, count: UInt32(info.height), returnReceipt: false)
+        #expect(items.count == Int(info.height))
+        let withTransaction = try #require(items.firstIndex { $0.transactionIDs == [tx.id] })
+
+        let pair = try await KoinosPeerRPCTests.pair(rpcURL: sim.rpcURL, chainID: chainID)
+        let request = PeerRPCRequest.getBlocks(headBlockID: info.headID, startHeight: 1, count: UInt32(info.height))
+        let answer = try await pair.call(request)
+        let blocks = try Self.blocks(answer)
+        #expect(blocks.count == items.count)
+        for (bytes, item) in zip(blocks, items) {
+            let fields = try KoinosProtoReader.fields(bytes)
+            #expect(fields.first { $0.number == 1 }?.payload == item.blockID)
+            let header = try #require(fields.first { $0.number == 2 }?.payload)
+            #expect(KoinosMultihash.sha256(header) == item.blockID, "block \(item.height): header bytes do not hash to its id")
+            #expect(try KoinosProtoReader.fields(header).first { $0.number == 2 }?.varint == item.height)
+        }
+        let transactions = try KoinosProtoReader.fields(blocks[withTransaction]).filter { $0.number == 3 }.compactMap(\.payload)
+        #expect(transactions == [tx.encoded()])
+
+        // More blocks than the branch holds: the gorpc error, not a short list.
+        let tooMany = try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: info.height - 1, count: 5))
+        #expect(tooMany == .error("this relay can serve 2 of the 5 blocks asked for"))
+
+        // The Koinos node goes away: the same request is answered from the cache, a new one fails at once.
+        await sim.stop()
+        #expect(try await pair.call(request) == answer)
+        let start = ContinuousClock.now
+        #expect(try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: 2, count: 3)) == .error("internal error"))
+        #expect(ContinuousClock.now - start < .seconds(6))
+        await pair.stop()
+    }
+
+    static func blocks(_ answer: KoinosPeerRPCClient.Answer) throws -> [[UInt8]] {
+        guard case .reply(let body) = answer, case .array(let list)? = body["Blocks"] else {
+            Issue.record("GetBlocks answered \(answer)")
+            return []
+        }
+        return list.compactMap { if case .bytes(let b) = $0 { b } else { nil } }
+    }
+}
