@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import BridgeNode
 import ChainCrypto
+import Foundation
+import JSONRPC
 import Koinos
 import KoinosP2P
 import KoinosTestSupport
+import ProcessTestSupport
 import Testing
 
 /// `GetBlocks` as a Koinos node calls it on the relay, served from the Koinos simulator's
 /// `block_store` through the node's own `KoinosRPCChainSource` over real libp2p hosts: every block
 /// comes back as protobuf `koinos.protocol.block` whose header bytes hash to the id the simulator
-/// reports and whose transaction is the one submitted, byte for byte; a range past the branch
+/// reports, whose transaction is the one submitted, and which equals byte for byte what the
+/// simulator's own Python protobuf encoder makes of the same block; a range past the branch
 /// is the gorpc error; the answer is reused for a few seconds (it still comes while the Koinos
 /// node is down) and a new range then fails at once.
 @Suite(.serialized)
@@ -50,6 +54,10 @@ struct KoinosGetBlocksTests {
         }
         let transactions = try KoinosProtoReader.fields(blocks[withTransaction]).filter { $0.number == 3 }.compactMap(\.payload)
         #expect(transactions == [tx.encoded()])
+        let simulatorBytes = try await Self.simulatorEncoding(sim, headID: info.headID, count: UInt32(info.height))
+        #expect(simulatorBytes.count == blocks.count)
+        let differing = zip(simulatorBytes, blocks.map(Self.hex)).enumerated().filter { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
+        #expect(differing.isEmpty, "blocks at heights \(differing) differ from the simulator's encoding")
 
         // More blocks than the branch holds: the gorpc error, not a short list.
         let tooMany = try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: info.height - 1, count: 5))
@@ -62,6 +70,30 @@ struct KoinosGetBlocksTests {
         #expect(try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: 2, count: 3)) == .error("internal error"))
         #expect(ContinuousClock.now - start < .seconds(6))
         await pair.stop()
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// The blocks `[1, count]` as the simulator's Python schema encodes `koinos.protocol.block`
+    /// (`koinossim.schema.encode(BLOCK, …)` of the JSON it serves), one hex string each.
+    static func simulatorEncoding(_ sim: KoinosSimulatorProcess, headID: [UInt8], count: UInt32) async throws -> [String] {
+        let result = try await sim.rpc.call("block_store.get_blocks_by_height", [
+            "head_block_id": KoinosJSON.id(headID), "ancestor_start_height": KoinosJSON.uint64(1), "num_blocks": .int(Int64(count)),
+            "return_block": .bool(true), "return_receipt": .bool(false),
+        ])
+        let script = """
+            import json, sys
+            from koinossim.protocol import BLOCK
+            from koinossim.schema import encode, from_json
+            for item in json.load(sys.stdin)["block_items"]:
+                print(encode(BLOCK, from_json(BLOCK, item["block"])).hex())
+            """
+        let directory = repositoryRoot + "/deploy/devnet/koinos"
+        let run = try await ChildProcess.run(
+            directory + "/.venv/bin/python", ["-c", script], input: String(decoding: try JSONEncoder().encode(result), as: UTF8.self),
+            directory: directory, timeout: .seconds(30))
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout.split(separator: "\n").map(String.init)
     }
 
     static func blocks(_ answer: KoinosPeerRPCClient.Answer) throws -> [[UInt8]] {
