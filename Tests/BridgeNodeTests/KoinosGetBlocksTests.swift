@@ -14,8 +14,9 @@ import Testing
 /// comes back as protobuf `koinos.protocol.block` whose header bytes hash to the id the simulator
 /// reports, whose transaction is the one submitted, and which equals byte for byte what the
 /// simulator's own Python protobuf encoder makes of the same block; a range past the branch
-/// is the gorpc error; the answer is reused for a few seconds (it still comes while the Koinos
-/// node is down) and a new range then fails at once.
+/// or an unknown head is the gorpc error; the answer is reused for a few seconds (it still comes
+/// while the Koinos node is down), new ranges then fail at once, and a burst of calls from one
+/// peer meets its GetBlocks budget.
 @Suite(.serialized)
 struct KoinosGetBlocksTests {
     @Test(.timeLimit(.minutes(2)))
@@ -62,13 +63,37 @@ struct KoinosGetBlocksTests {
         // More blocks than the branch holds: the gorpc error, not a short list.
         let tooMany = try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: info.height - 1, count: 5))
         #expect(tooMany == .error("this relay can serve 2 of the 5 blocks asked for"))
+        // A head the Koinos node does not know: the gorpc error at once.
+        let unknownHead = try await pair.call(.getBlocks(headBlockID: KoinosMultihash.sha256([1, 2, 3]), startHeight: 1, count: 2))
+        #expect(unknownHead == .error("internal error"))
 
-        // The Koinos node goes away: the same request is answered from the cache, a new one fails at once.
+        // The Koinos node goes away: the same request is still answered, from the cache (the fourth
+        // call: the peer's GetBlocks burst).
         await sim.stop()
         #expect(try await pair.call(request) == answer)
+        // 200 GetBlocks at once from one peer, its budget refilled: past the budget (2/s, burst 4) the
+        // budget's error, the few admitted ones the error of the Koinos node being down; nothing hangs.
+        try await Task.sleep(for: .seconds(2))
         let start = ContinuousClock.now
-        #expect(try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: 2, count: 3)) == .error("internal error"))
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for start in 0..<200 {
+                group.addTask {
+                    let call = PeerRPCRequest.getBlocks(headBlockID: info.headID, startHeight: UInt64(start % 10 + 1), count: 2)
+                    switch try? await pair.call(call) {
+                    case .reply?: return "reply"
+                    case .error(let m)?: return m.hasPrefix("rate limit") ? "limited" : m
+                    case nil: return "reset"
+                    }
+                }
+            }
+            var counts: [String: Int] = [:]
+            for await outcome in group { counts[outcome, default: 0] += 1 }
+            return counts
+        }
+        #expect(outcomes["limited", default: 0] >= 190 && outcomes["internal error", default: 0] >= 1, "\(outcomes)")
+        #expect(outcomes["limited", default: 0] + outcomes["internal error", default: 0] == 200, "\(outcomes)")
         #expect(ContinuousClock.now - start < .seconds(6))
+
         await pair.stop()
     }
 
