@@ -10,7 +10,7 @@ import Testing
 struct ErrorScoreGossipLoopbackTests {
     static let topic = "plugin.bridge"
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func koinosErrorScoreDrivesTheGossipScore() async throws {
         let relay = try await GossipTestNode()
         let peer = try await GossipTestNode()
@@ -18,7 +18,7 @@ struct ErrorScoreGossipLoopbackTests {
         let inbox = await relay.gossipsub.subscribe(Self.topic)
         let outbox = await peer.gossipsub.subscribe(Self.topic)
         _ = try await peer.host.connect(relay.address)
-        try await waitUntil("mesh") { await relay.gossipsub.meshPeers(Self.topic) == [peer.peerID] }
+        try await waitUntil("mesh", timeout: .seconds(60)) { await relay.gossipsub.meshPeers(Self.topic) == [peer.peerID] }
 
         relay.host.reportPeerError(peer.peerID, points: 5_000, reason: "one peer-RPC error")
         try await Task.sleep(for: .milliseconds(2_500))  // two heartbeats
@@ -26,14 +26,14 @@ struct ErrorScoreGossipLoopbackTests {
         #expect(await relay.gossipsub.meshPeers(Self.topic) == [peer.peerID])
 
         relay.host.reportPeerError(peer.peerID, points: 25_000, reason: "more errors")
-        try await waitUntil("pruned from the mesh") { await relay.gossipsub.meshPeers(Self.topic).isEmpty }
+        try await waitUntil("pruned from the mesh", timeout: .seconds(60)) { await relay.gossipsub.meshPeers(Self.topic).isEmpty }
         let pruned = await relay.gossipsub.score(of: peer.peerID)
         #expect(pruned < 0 && pruned > GossipsubParameters.koinos.scoring.graylistThreshold)
         try await peer.gossipsub.publish([7], to: Self.topic)
-        #expect(try await collect(1, from: inbox).map(\.data) == [[7]])  // not graylisted yet
+        #expect(try await collect(1, from: inbox, timeout: .seconds(60)).map(\.data) == [[7]])  // not graylisted yet
 
         relay.host.reportPeerError(peer.peerID, points: 30_000, reason: "still more errors")
-        try await waitUntil("disconnected") { await !relay.host.connectedPeers().contains(peer.peerID) }
+        try await waitUntil("disconnected", timeout: .seconds(60)) { await !relay.host.connectedPeers().contains(peer.peerID) }
         #expect(await relay.gossipsub.score(of: peer.peerID) < GossipsubParameters.koinos.scoring.graylistThreshold)
         await #expect(throws: (any Error).self) { _ = try await peer.host.connect(relay.address) }
         _ = outbox
