@@ -145,6 +145,7 @@ public final class KoinosPeerRPCServer: Sendable {
 
     /// The chain id: cached once read; concurrent first callers share one backend call.
     private func sharedChainID() async throws -> [UInt8] {
+        if let cached = state.withLock({ $0.chainID }) { return cached }  // no task or timer on a hit
         let fetch: Task<[UInt8], any Error> = state.withLock { s in
             if let cached = s.chainID { return Task { cached } }
             if let running = s.chainIDFetch { return running }
@@ -162,6 +163,7 @@ public final class KoinosPeerRPCServer: Sendable {
 
     /// The advertised head: reused for `headCacheMilliseconds`; concurrent callers share one backend call.
     private func sharedHead() async throws -> (id: [UInt8], height: UInt64) {
+        if let cached = state.withLock({ $0.cachedHead(nowMs: Self.nowMs) }) { return cached }  // no task or timer on a hit
         let fetch: Task<(id: [UInt8], height: UInt64), any Error> = state.withLock { s in
             if let cached = s.cachedHead(nowMs: Self.nowMs) { return Task { cached } }
             if let running = s.headFetch { return running }
