@@ -73,6 +73,11 @@ struct KoinosGetBlocksTests {
         // call: the peer's GetBlocks burst; the cache is kept longer than the default 5 s here).
         await sim.stop()
         #expect(try await pair.call(request) == answer)
+        // A range not in the cache: the gorpc error at once, within a Koinos node's 6 s peer-RPC timeout.
+        try await Task.sleep(for: .seconds(1))  // a GetBlocks token back
+        let down = ContinuousClock.now
+        #expect(try await pair.call(.getBlocks(headBlockID: info.headID, startHeight: 2, count: 3)) == .error("internal error"))
+        #expect(ContinuousClock.now - down < .seconds(6))
         // 200 GetBlocks at once from one peer, its budget refilled: past the budget (2/s, burst 4) the
         // budget's error, the few admitted ones the error of the Koinos node being down; nothing hangs.
         try await Task.sleep(for: .seconds(2))
