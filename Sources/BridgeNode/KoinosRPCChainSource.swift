@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import Koinos
-import KoinosP2P
+public import Koinos
+public import KoinosP2P
 
 /// Answers Koinos nodes' peer-RPC calls from the node's Koinos JSON-RPC endpoint.
 ///
@@ -9,16 +9,28 @@ import KoinosP2P
 /// while the Koinos endpoint is down, because one failed GetChainID gets the relay disconnected
 /// and its address blocked for about an hour (koinos.md §1.4). The advertised head is the last
 /// irreversible block by default (`p2p.advertise_head: lib`), so Koinos nodes treat the relay as
-/// synced and never ask it for blocks; blocks themselves are not served (the JSON-RPC gives
-/// JSON, not the protobuf `koinos.protocol.block` bytes the call returns).
-struct KoinosRPCChainSource: KoinosChainSource {
+/// synced and never ask it for blocks. `GetBlocks` is served all the same: the JSON blocks of
+/// `block_store.get_blocks_by_height` are re-encoded as protobuf `koinos.protocol.block` and each
+/// is checked to hash to its id (`KoinosBlock.verifyEncoding`), fetched `blocksPerRequest` at a
+/// time and refused past `maxBlockBytes` in all.
+public struct KoinosRPCChainSource: KoinosChainSource {
     let rpc: KoinosRPCClient
     let configuredChainID: [UInt8]
     let advertise: ValidatedConfiguration.AdvertisedHead
+    /// Blocks asked of the Koinos node per JSON-RPC call.
+    var blocksPerRequest: UInt32 = 100
+    /// Most protobuf bytes one GetBlocks answer may hold.
+    var maxBlockBytes = 32 << 20
 
-    func chainID() async throws -> [UInt8] { configuredChainID }
+    public init(rpc: KoinosRPCClient, configuredChainID: [UInt8], advertise: ValidatedConfiguration.AdvertisedHead) {
+        self.rpc = rpc
+        self.configuredChainID = configuredChainID
+        self.advertise = advertise
+    }
 
-    func advertisedHead() async throws -> (id: [UInt8], height: UInt64) {
+    public func chainID() async throws -> [UInt8] { configuredChainID }
+
+    public func advertisedHead() async throws -> (id: [UInt8], height: UInt64) {
         let info = try await rpc.headInfo()
         switch advertise {
         case .head:
@@ -29,11 +41,31 @@ struct KoinosRPCChainSource: KoinosChainSource {
         }
     }
 
-    func ancestorBlockID(of parentID: [UInt8], atHeight height: UInt64) async throws -> [UInt8] {
+    public func ancestorBlockID(of parentID: [UInt8], atHeight height: UInt64) async throws -> [UInt8] {
         try await blockID(onBranchOf: parentID, atHeight: height)
     }
 
-    func blocks(headBlockID: [UInt8], startHeight: UInt64, count: UInt32) async throws -> [[UInt8]] { [] }
+    public func blocks(headBlockID: [UInt8], startHeight: UInt64, count: UInt32) async throws -> [[UInt8]] {
+        var encoded: [[UInt8]] = []
+        var bytes = 0
+        var lastID: [UInt8]?
+        while encoded.count < Int(count) {
+            let asked = min(count - UInt32(encoded.count), blocksPerRequest)
+            let batch = try await rpc.blocks(headBlockID: headBlockID, startHeight: startHeight &+ UInt64(encoded.count), count: asked)
+            if let lastID, let first = batch.first, first.header.previous != lastID {
+                throw PeerRPCRequest.Refusal("the Koinos node's blocks do not follow one another")
+            }
+            for block in batch {
+                let protobuf = block.encoded()
+                bytes += protobuf.count
+                guard bytes <= maxBlockBytes else { throw PeerRPCRequest.Refusal("the blocks asked for exceed \(maxBlockBytes) bytes") }
+                encoded.append(protobuf)
+            }
+            lastID = batch.last?.id
+            if batch.count < Int(asked) { break }  // the branch ends below the last height asked for
+        }
+        return encoded
+    }
 
     private func blockID(onBranchOf head: [UInt8], atHeight height: UInt64) async throws -> [UInt8] {
         let items = try await rpc.blocksByHeight(headBlockID: head, startHeight: height, count: 1, returnBlock: true, returnReceipt: false)

@@ -9,8 +9,9 @@ import Synchronization
 /// `KoinosChainSource`, so Koinos nodes that connect keep the relay connected.
 ///
 /// Every stream is answered at once or reset: a bounded request read with a deadline, a per-peer
-/// call budget, a cap on backend calls in flight, a timeout on each backend call (the gorpc error
-/// shape when it passes), a cached chain id and a short-lived cached head.
+/// call budget (a smaller one for GetBlocks), a cap on backend calls in flight, a timeout on each
+/// backend call (the gorpc error shape when it passes), a cached chain id, a short-lived cached
+/// head and a short-lived cache of GetBlocks answers.
 public final class KoinosPeerRPCServer: Sendable {
     public static let protocolID = "/koinos/peerrpc/1.0.0"
 
@@ -32,6 +33,15 @@ public final class KoinosPeerRPCServer: Sendable {
         public var requestDeadline: Duration = .seconds(10)
         /// Most blocks one GetBlocks may ask for (Koinos nodes ask for at most 500).
         public var maxBlocksPerCall: UInt32 = 500
+        /// Sustained GetBlocks calls per second per peer, and the burst above it (on top of the
+        /// general budget: one call may cost the Koinos node hundreds of blocks).
+        public var blockCallsPerSecond: Double = 2
+        public var blockBurst = 4
+        /// How long a GetBlocks answer is reused for the same request, and the bytes kept in all.
+        public var blocksCacheMilliseconds: UInt64 = 5_000
+        public var blocksCacheBytes = 16 << 20
+        /// How long fetching the blocks of one GetBlocks may take (Koinos nodes wait 150 s).
+        public var blocksCallTimeout: Duration = .seconds(30)
         public init() {}
     }
 
@@ -68,7 +78,7 @@ public final class KoinosPeerRPCServer: Sendable {
         case .failure(let refusal):
             answer = PeerRPCResponse.failure(service: name, method: method, message: refusal.message)
         case .success(let request):
-            let admitted = state.withLock { $0.admit(peer: stream.remotePeer.description, nowMs: Self.nowMs) }
+            let admitted = state.withLock { $0.admit(peer: stream.remotePeer.description, request: request, nowMs: Self.nowMs) }
             if admitted {
                 answer = await respond(to: request, service: name)
             } else {
@@ -112,7 +122,7 @@ public final class KoinosPeerRPCServer: Sendable {
                 return reply(service, method, .map([(.string("ID"), .bytes(id))]))
             case .getBlocks(let head, let start, let count):
                 guard count <= limits.maxBlocksPerCall else { return failure("NumBlocks \(count) above the limit \(limits.maxBlocksPerCall)") }
-                let blocks = try await backend { try await $0.blocks(headBlockID: head, startHeight: start, count: count) }
+                let blocks = try await cachedBlocks(BlocksReplyCache.Key(headBlockID: head, startHeight: start, count: count))
                 guard blocks.count == Int(count) else { return failure("this relay can serve \(blocks.count) of the \(count) blocks asked for") }
                 return reply(service, method, .map([(.string("Blocks"), .array(blocks.map { .bytes($0) }))]))
             }
@@ -124,8 +134,18 @@ public final class KoinosPeerRPCServer: Sendable {
         }
     }
 
+    /// The blocks of a GetBlocks request: a recent identical answer, else one backend call (a
+    /// complete answer is kept for `blocksCacheMilliseconds`).
+    private func cachedBlocks(_ key: BlocksReplyCache.Key) async throws -> [[UInt8]] {
+        if let cached = state.withLock({ $0.blocks.get(key, nowMs: Self.nowMs) }) { return cached }
+        let blocks = try await backend(timeout: limits.blocksCallTimeout) { try await $0.blocks(headBlockID: key.headBlockID, startHeight: key.startHeight, count: key.count) }
+        if blocks.count == Int(key.count) { state.withLock { $0.blocks.put(key, blocks, nowMs: Self.nowMs) } }
+        return blocks
+    }
+
     /// The chain id: cached once read; concurrent first callers share one backend call.
     private func sharedChainID() async throws -> [UInt8] {
+        if let cached = state.withLock({ $0.chainID }) { return cached }  // no task or timer on a hit
         let fetch: Task<[UInt8], any Error> = state.withLock { s in
             if let cached = s.chainID { return Task { cached } }
             if let running = s.chainIDFetch { return running }
@@ -143,6 +163,7 @@ public final class KoinosPeerRPCServer: Sendable {
 
     /// The advertised head: reused for `headCacheMilliseconds`; concurrent callers share one backend call.
     private func sharedHead() async throws -> (id: [UInt8], height: UInt64) {
+        if let cached = state.withLock({ $0.cachedHead(nowMs: Self.nowMs) }) { return cached }  // no task or timer on a hit
         let fetch: Task<(id: [UInt8], height: UInt64), any Error> = state.withLock { s in
             if let cached = s.cachedHead(nowMs: Self.nowMs) { return Task { cached } }
             if let running = s.headFetch { return running }
@@ -180,10 +201,12 @@ public final class KoinosPeerRPCServer: Sendable {
 
     /// One backend call within the slot cap and the call timeout; the slot is held until the call
     /// really ends, so a hung backend cannot pile up more than `maxConcurrentCalls` calls.
-    private func backend<T: Sendable>(_ call: @escaping @Sendable (any KoinosChainSource) async throws -> T) async throws -> T {
+    private func backend<T: Sendable>(
+        timeout: Duration? = nil, _ call: @escaping @Sendable (any KoinosChainSource) async throws -> T
+    ) async throws -> T {
         guard state.withLock({ $0.beginCall() }) else { throw PeerRPCRequest.Refusal("busy: try again") }
         do {
-            return try await Deadline.run(limits.callTimeout, detached: true) { [self] in
+            return try await Deadline.run(timeout ?? limits.callTimeout, detached: true) { [self] in
                 defer { state.withLock { $0.endCall() } }
                 return try await call(source)
             }

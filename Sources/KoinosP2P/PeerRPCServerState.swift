@@ -2,7 +2,7 @@
 import Primitives
 
 /// The peer-RPC server's bookkeeping, pure: per-peer call budgets (the shared `PeerRateLimiter`),
-/// the number of backend calls in flight, and the cached answers.
+/// a second, smaller budget for `GetBlocks`, the number of backend calls in flight, and the cached answers.
 /// Every decision takes `now` in milliseconds.
 struct PeerRPCServerState {
     let limits: KoinosPeerRPCServer.Limits
@@ -13,10 +13,12 @@ struct PeerRPCServerState {
     /// The backend fetches under way: callers that miss the cache together share one call.
     var chainIDFetch: Task<[UInt8], any Error>?
     var headFetch: Task<(id: [UInt8], height: UInt64), any Error>?
+    var blocks: BlocksReplyCache
 
     init(limits: KoinosPeerRPCServer.Limits) {
         self.limits = limits
         budgets = PeerRateLimiter(capacity: limits.trackedPeers)
+        blocks = BlocksReplyCache(ttlMs: limits.blocksCacheMilliseconds, maxBytes: limits.blocksCacheBytes)
     }
 
     /// Peers whose budgets are remembered.
@@ -25,6 +27,14 @@ struct PeerRPCServerState {
     /// Spends one call of `peer`'s budget; false when the peer is over its rate.
     mutating func admit(peer: String, nowMs: UInt64) -> Bool {
         budgets.allow(peer, perSecond: limits.callsPerSecond, burst: Double(limits.burst), now: nowMs)
+    }
+
+    /// Spends one call of `peer`'s budget, and for `GetBlocks` one of its blocks budget too;
+    /// false when either is spent.
+    mutating func admit(peer: String, request: PeerRPCRequest, nowMs: UInt64) -> Bool {
+        guard admit(peer: peer, nowMs: nowMs) else { return false }
+        guard case .getBlocks = request else { return true }
+        return budgets.allow(peer + "|GetBlocks", perSecond: limits.blockCallsPerSecond, burst: Double(limits.blockBurst), now: nowMs)
     }
 
     /// Takes a backend slot; false when `maxConcurrentCalls` are already running.

@@ -55,6 +55,15 @@ extension Libp2pHost {
     /// The error score of `ip` now (for tests and the operator).
     public func errorScore(of ip: String) -> Double { state.withLock { $0.errorScores.score(of: ip, now: .now) } }
 
+    /// The highest error score now among the addresses `peer` is connected from (0 when not connected).
+    public func errorScore(of peer: PeerID) -> Double {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            state.connections.values.filter { $0.remotePeer == peer }.compactMap { $0.channel.remoteAddress?.ipAddress }
+                .map { state.errorScores.score(of: $0, now: now) }.max() ?? 0
+        }
+    }
+
     /// Closes non-reserved connections that stayed silent past the idle timeout, until shutdown.
     func closeIdleConnections() async {
         let interval = min(max(configuration.limits.idleTimeout / 4, .milliseconds(50)), .seconds(15))

@@ -33,12 +33,14 @@ struct KoinosPeerRPCTests {
         }
     }
 
-    static func pair(rpcURL: String, chainID: [UInt8], advertise: ValidatedConfiguration.AdvertisedHead = .lib) async throws -> Pair {
+    static func pair(
+        rpcURL: String, chainID: [UInt8], advertise: ValidatedConfiguration.AdvertisedHead = .lib, limits: KoinosPeerRPCServer.Limits = .init()
+    ) async throws -> Pair {
         var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
         configuration.negotiationTimeout = .seconds(30)
         let server = Libp2pHost(privateKey: .generate(.ecdsaP256), configuration: configuration, logger: Logger(label: "test.server"))
         let rpc = KoinosRPCClient(transport: CurlHTTPTransport(configuration: BridgeNode.curl(rpcURL, timeoutMs: 5_000)))
-        KoinosPeerRPCServer(source: KoinosRPCChainSource(rpc: rpc, configuredChainID: chainID, advertise: advertise), logger: Logger(label: "test"))
+        KoinosPeerRPCServer(source: KoinosRPCChainSource(rpc: rpc, configuredChainID: chainID, advertise: advertise), limits: limits, logger: Logger(label: "test"))
             .install(on: server)
         let bound = try await server.start()
         let client = Libp2pHost(privateKey: .generate(.ecdsaP256), configuration: configuration, logger: Logger(label: "test.client"))

@@ -107,6 +107,7 @@ public actor Gossipsub: Service {
     private func heartbeatLoop() async {
         try? await Task.sleep(for: parameters.heartbeatInitialDelay)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await refreshApplicationScores()
             await perform(machine.heartbeat(now: now))
             metrics.peers.record(machine.connectedPeers.count)
             try? await Task.sleep(for: parameters.heartbeatInterval)

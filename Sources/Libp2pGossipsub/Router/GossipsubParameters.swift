@@ -33,6 +33,9 @@ public struct GossipsubParameters: Sendable, Equatable {
     public var deliverOwnMessages = false
     /// Peer scoring thresholds and weights.
     public var scoring = GossipsubScoreParameters()
+    /// When set, each heartbeat sets every peer's application-specific score from the host's
+    /// Koinos error score of its address (`Libp2pHost.errorScore(of:)`).
+    public var errorScoreMapping: KoinosErrorScoreMapping?
 
     // Limits on what one peer can make us hold or compute (issue 19 M1, M3).
     /// Topics one peer may be recorded as subscribed to; further SUBSCRIBEs are ignored.
@@ -53,11 +56,13 @@ public struct GossipsubParameters: Sendable, Equatable {
         return parameters
     }
 
-    /// koinos-p2p: StrictSign, flood publish on, seen-message cache 30 s (koinos.md §1.6).
+    /// koinos-p2p: StrictSign, flood publish on, seen-message cache 30 s (koinos.md §1.6), and the
+    /// application-specific score fed from the Koinos error score (`KoinosErrorScoreMapping`).
     public static var koinos: GossipsubParameters {
         var parameters = GossipsubParameters()
         parameters.floodPublish = true
         parameters.seenTTL = .seconds(30)
+        parameters.errorScoreMapping = KoinosErrorScoreMapping()
         return parameters
     }
 }
@@ -65,7 +70,7 @@ public struct GossipsubParameters: Sendable, Equatable {
 /// Basic peer-scoring parameters (a subset of gossipsub v1.1 scoring: P4 invalid deliveries and P7 behaviour).
 ///
 /// A peer's score is `invalidMessageWeight · Σ_topics invalid² + behaviourPenaltyWeight · penalty²
-/// + appScore`. Counters decay multiplicatively every heartbeat and snap to 0 below `decayToZero`.
+/// + applicationWeight · applicationScore`. Counters decay multiplicatively every heartbeat and snap to 0 below `decayToZero`.
 /// Below 0 a peer is pruned from meshes and not grafted; below `gossipThreshold` no gossip is
 /// exchanged; below `graylistThreshold` its RPCs are ignored; below `disconnectThreshold` the
 /// router asks the driver to disconnect it (by default the graylist threshold: a graylisted peer
@@ -76,6 +81,8 @@ public struct GossipsubScoreParameters: Sendable, Equatable {
     public var behaviourPenaltyWeight = -10.0
     public var behaviourPenaltyDecay = 0.99
     public var decayToZero = 0.01
+    /// Weight of the application-specific score (P5), which the application sets and decays itself.
+    public var applicationWeight = 1.0
     public var gossipThreshold = -10.0
     public var publishThreshold = -50.0
     public var graylistThreshold = -80.0

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Basic gossipsub v1.1 peer scoring: P4 (invalid message deliveries) and P7 (behaviour penalty).
+/// Basic gossipsub v1.1 peer scoring: P4 (invalid message deliveries), P5 (the application-specific
+/// score, set from outside; in the relay, the Koinos error score) and P7 (behaviour penalty).
 ///
 /// Kept as a value owned by the router state machine; `decay()` runs every heartbeat. Scores of
 /// disconnected peers are retained for `retainScore`, so reconnecting does not wash them clean.
@@ -8,6 +9,7 @@ struct PeerScore {
     private struct Stats {
         var invalidDeliveries: [String: Double] = [:]
         var behaviourPenalty = 0.0
+        var applicationScore = 0.0
         var disconnectedAt: Duration?
     }
 
@@ -21,6 +23,13 @@ struct PeerScore {
         let invalid = peerStats.invalidDeliveries.values.reduce(0) { $0 + $1 * $1 }
         let behaviour = peerStats.behaviourPenalty * peerStats.behaviourPenalty
         return parameters.invalidMessageWeight * invalid + parameters.behaviourPenaltyWeight * behaviour
+            + parameters.applicationWeight * peerStats.applicationScore
+    }
+
+    /// P5: the application's own opinion of `peer` (kept as given until set again).
+    mutating func setApplicationScore(_ peer: GossipPeerID, _ value: Double) {
+        guard value.isFinite, value != 0 || stats[peer] != nil else { return }
+        stats[peer, default: Stats()].applicationScore = value
     }
 
     mutating func addPeer(_ peer: GossipPeerID) {

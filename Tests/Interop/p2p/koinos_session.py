@@ -8,6 +8,9 @@
    disconnect; the IP is then refused while its score stays at 50,000 or more).
 3. GetHeadBlock every heartbeat: an error adds 5,000, a timeout 3,500; at 100,000 the peer is
    disconnected.
+4. With `sync_blocks`, the sync loop: when the peer's head is above what we hold, GetBlocks from
+   our height + 1 (at most 500, on the peer's head), each block checked (`koinos_blocks`); an
+   error or a bad block is a peer-RPC error (5,000).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import trio
 from libp2p.custom_types import TProtocol
 from libp2p.identity.identify.identify import parse_identify_response
 
+import koinos_blocks
 import koinos_peer_rpc as peer_rpc
 import koinos_scores as scores
 
@@ -35,6 +39,8 @@ class Settings:
     heartbeat: float = 0.5
     rpc_timeout: float = 6.0
     version_wait: float = 5.0
+    sync_blocks: bool = False
+    block_batch: int = 500
 
 
 @dataclass
@@ -55,6 +61,9 @@ class PeerSession:
     errors: int = 0
     timeouts: int = 0
     last_head: dict[str, Any] | None = None
+    synced_height: int = 0
+    synced_id: bytes | None = None
+    blocks_received: int = 0
 
     @property
     def name(self) -> str:
@@ -68,6 +77,7 @@ class PeerSession:
             "calls": self.calls, "answered": self.answered, "errors": self.errors, "timeouts": self.timeouts,
             "score": round(self.error_scores.score(self.ip, time.monotonic())),
             "disconnect_reason": self.disconnect_reason, "last_head": self.last_head,
+            "synced_height": self.synced_height, "blocks_received": self.blocks_received,
         }
 
     async def run(self) -> None:
@@ -86,6 +96,10 @@ class PeerSession:
             await self.get_head_block()
             if self.disconnect_reason:
                 return
+            if self.settings.sync_blocks and self.last_head and self.last_head["height"] > self.synced_height:
+                await self.get_blocks()
+                if self.disconnect_reason:
+                    return
             await trio.sleep(self.settings.heartbeat)
 
     async def read_protocol_version(self) -> str:
@@ -147,6 +161,29 @@ class PeerSession:
         self.answered["GetHeadBlock"] += 1
         self.last_head = head
         self.emit("answer", peer_id=self.name, method="GetHeadBlock", ok=True, ms=_ms(started), **head)
+
+    async def get_blocks(self) -> None:
+        head_id, head_height = bytes.fromhex(self.last_head["id_hex"]), self.last_head["height"]
+        start, count = self.synced_height + 1, min(self.settings.block_batch, head_height - self.synced_height)
+        self.calls["GetBlocks"] = self.calls.get("GetBlocks", 0) + 1
+        started = time.monotonic()
+        try:
+            answer = await peer_rpc.call(self.host, self.peer_id, "GetBlocks", {
+                "HeadBlockID": head_id, "StartBlockHeight": start, "NumBlocks": count}, timeout=self.settings.rpc_timeout)
+            blocks = answer.body.get("Blocks")
+            if not isinstance(blocks, list) or len(blocks) != count or not all(isinstance(b, bytes) for b in blocks):
+                raise peer_rpc.PeerRPCError(f"GetBlocks answered {type(blocks).__name__}, not {count} blocks")
+            ids = koinos_blocks.check_blocks(blocks, start, self.synced_id)
+        except (peer_rpc.PeerRPCError, peer_rpc.PeerRPCTimeout, koinos_blocks.BlockError) as error:
+            self.errors += 1
+            self.emit("blocks", peer_id=self.name, ok=False, start=start, count=count, error=str(error), ms=_ms(started))
+            await self.punish(scores.PEER_RPC_ERROR, f"GetBlocks: {error}")
+            return
+        self.answered["GetBlocks"] = self.answered.get("GetBlocks", 0) + 1
+        self.blocks_received += len(ids)
+        self.synced_height, self.synced_id = start + len(ids) - 1, ids[-1]
+        self.emit("blocks", peer_id=self.name, ok=True, start=start, count=count, last_id_hex=ids[-1].hex(),
+                  bytes=sum(len(b) for b in blocks), ms=_ms(started))
 
     async def punish(self, points: int, reason: str) -> None:
         """Adds `points` to the IP's score; at the disconnect threshold, drops the peer with `reason`."""

@@ -7,11 +7,13 @@ version `koinos/p2p/1.0.0`, listens on 127.0.0.1 and dials the loopback multiadd
 `--connect`, and answers GetChainID (`--chain-id`) and GetHeadBlock (`--head-height`, `--head-id`)
 itself, so a relay can run the Koinos handshake on it. For each connected peer (either direction) it runs `koinos_session.PeerSession`:
 identify version check, GetChainID against `--chain-id`, then GetHeadBlock every `--heartbeat`
-with Koinos' per-IP error score (koinos_scores.py). It exits after `--run-for` seconds.
+with Koinos' per-IP error score (koinos_scores.py); with `--sync-blocks`, the sync loop's GetBlocks
+(our head is `--head-height`'s, 0 by default). It exits after `--run-for` seconds.
 
 stdout, one JSON object per line: listening {peer_id, addrs}; connected {peer_id, ip, direction};
 refused {peer_id, ip, score} (IP score ≥ 50,000); identify {peer_id, protocol_version};
 answer {peer_id, method, ok, id_hex, height, error, timeout, ms}; handshake {peer_id, outcome};
+blocks {peer_id, ok, start, count, last_id_hex, bytes, error, ms} (with --sync-blocks);
 score {peer_id, ip, added, score, reason}; disconnecting {peer_id, reason, score};
 disconnected {peer_id, reason, connected_s}; served {method} (a call it answered); error {where, error}; summary {peers: [...]} last.
 """
@@ -188,7 +190,8 @@ async def run(args) -> int:
         await koinos_peer_rpc.serve(stream, answer_for)
 
     host.set_stream_handler(koinos_peer_rpc.PROTOCOL, serve_peer_rpc)
-    settings = Settings(chain_id=bytes.fromhex(args.chain_id), heartbeat=args.heartbeat, rpc_timeout=args.rpc_timeout)
+    settings = Settings(chain_id=bytes.fromhex(args.chain_id), heartbeat=args.heartbeat, rpc_timeout=args.rpc_timeout,
+                        sync_blocks=args.sync_blocks)
     started = time.monotonic()
     async with host.run(listen_addrs=[listen]), trio.open_nursery() as nursery:
         standin = StandIn(host, settings, nursery)
@@ -217,6 +220,8 @@ def main() -> None:
     parser.add_argument("--head-id", help="block id (hex multihash) our GetHeadBlock answers (default: zeros)")
     parser.add_argument("--heartbeat", type=float, default=0.5, help="seconds between GetHeadBlock calls")
     parser.add_argument("--rpc-timeout", type=float, default=6.0, help="peer RPC timeout, seconds (Koinos: 6)")
+    parser.add_argument("--sync-blocks", action="store_true",
+                        help="sync from peers whose head is above ours with GetBlocks, checking each block")
     parser.add_argument("--run-for", type=float, default=70.0, help="seconds to run before the summary and exit")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args()

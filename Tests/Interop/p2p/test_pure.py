@@ -5,12 +5,14 @@ Run: Tests/Interop/p2p/test (unittest with the venv's interpreter)."""
 
 from __future__ import annotations
 
+import base64
 import unittest
 
 import umsgpack
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives import serialization
 
+import koinos_blocks
 import koinos_peer_rpc as peer_rpc
 import koinos_scores as scores
 import p256
@@ -103,6 +105,53 @@ class ErrorScore(unittest.TestCase):
         self.assertTrue(table.must_disconnect("127.0.0.1", 10.0))
         self.assertTrue(table.refuses("127.0.0.1", 10.0 + 1.9 * scores.HALF_LIFE_S))  # ~1 h blocked
 
+
+
+class BlockChecks(unittest.TestCase):
+    """koinos.md §8.3's koilib block header: its id is the sha2-256 multihash of the header bytes."""
+
+    @staticmethod
+    def _field(number: int, value) -> bytes:
+        def varint(n: int) -> bytes:
+            out = b""
+            while n >= 0x80:
+                out += bytes([(n & 0x7F) | 0x80])
+                n >>= 7
+            return out + bytes([n])
+        if isinstance(value, int):
+            return varint(number << 3) + varint(value)
+        return varint(number << 3 | 2) + varint(len(value)) + value
+
+    def header(self, height: int = 123, previous: bytes | None = None) -> bytes:
+        f = self._field
+        previous = previous if previous is not None else bytes.fromhex(
+            "12203c7c767900e472ada19b5acd4e46af8a33911b282eb29003048c83061673c5b4")
+        return (f(1, previous) + f(2, height) + f(3, 1646252907250)
+                + f(4, base64.urlsafe_b64decode("EiBBZoKzt9IK39bRSFl1AGroqsP0vxG67jQifTEpYbjrdQ=="))
+                + f(5, base64.urlsafe_b64decode("EiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ=="))
+                + f(6, bytes.fromhex("00a70062bf4e531669ded37037fa2d377defb998883c5a1138")))
+
+    def block(self, header: bytes, block_id: bytes | None = None) -> bytes:
+        return self._field(1, block_id or koinos_blocks.multihash(header)) + self._field(2, header)
+
+    def test_koilib_header_hashes_to_its_id(self):
+        ids = koinos_blocks.check_blocks([self.block(self.header())], 123, None)
+        self.assertEqual(ids[0].hex(), "1220b86711a6ecd9c4fff1488a9a1df1db6047425f5de80b396a40f1c29cfb6d0790")
+
+    def test_chained_blocks_pass_and_bad_ones_fail(self):
+        first = self.block(self.header(123))
+        first_id = koinos_blocks.check_blocks([first], 123, None)[0]
+        second = self.block(self.header(124, previous=first_id))
+        self.assertEqual(len(koinos_blocks.check_blocks([first, second], 123, None)), 2)
+        bad = [
+            ([self.block(self.header(), block_id=b"\x12\x20" + bytes(32))], 123),  # id not the header's hash
+            ([first], 124),  # wrong height
+            ([first, self.block(self.header(124))], 123),  # previous is not the block before
+            ([first[:-3]], 123),  # truncated
+        ]
+        for blocks, start in bad:
+            with self.assertRaises(koinos_blocks.BlockError):
+                koinos_blocks.check_blocks(blocks, start, None)
 
 if __name__ == "__main__":
     unittest.main()
