@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+public import ChainCrypto
+
+/// An EIP-1559 (type 2) transaction without an access list: the fields the relayer sets.
+///
+/// Amounts are in wei and fit 64 bits (fees per gas and the relayer's zero `value`; 2^64 wei is
+/// about 18 ETH per gas unit, far above any fee cap an operator sets).
+public struct EIP1559Transaction: Sendable, Hashable {
+    public var chainID: UInt64
+    public var nonce: UInt64
+    public var maxPriorityFeePerGas: UInt64
+    public var maxFeePerGas: UInt64
+    public var gasLimit: UInt64
+    /// Destination (20 bytes).
+    public var to: [UInt8]
+    public var value: UInt64
+    public var data: [UInt8]
+
+    public init(
+        chainID: UInt64, nonce: UInt64, maxPriorityFeePerGas: UInt64, maxFeePerGas: UInt64, gasLimit: UInt64, to: [UInt8],
+        value: UInt64 = 0, data: [UInt8]
+    ) {
+        self.chainID = chainID
+        self.nonce = nonce
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas
+        self.maxFeePerGas = maxFeePerGas
+        self.gasLimit = gasLimit
+        self.to = to
+        self.value = value
+        self.data = data
+    }
+
+    /// The nine unsigned fields, in EIP-1559 order (access list empty).
+    var fields: [RLP.Item] {
+        [
+            .uint(chainID), .uint(nonce), .uint(maxPriorityFeePerGas), .uint(maxFeePerGas), .uint(gasLimit),
+            .bytes(to), .uint(value), .bytes(data), .list([]),
+        ]
+    }
+
+    /// keccak256(0x02 ‖ rlp(fields)): what the sender signs.
+    public var signingHash: [UInt8] {
+        var payload: [UInt8] = [0x02]
+        RLP.append(.list(fields), to: &payload)
+        return Keccak256.hash(payload)
+    }
+
+    /// Signs with `key` (RFC 6979, low-S, libsecp256k1 through ChainCrypto).
+    public func signed(with key: Secp256k1.PrivateKey) throws -> SignedEIP1559Transaction {
+        let signature = try key.signRecoverable(digest: signingHash)
+        return SignedEIP1559Transaction(transaction: self, signature: signature)
+    }
+}
+
+/// A signed type-2 transaction: its raw bytes for `eth_sendRawTransaction` and its hash.
+public struct SignedEIP1559Transaction: Sendable, Hashable {
+    public let transaction: EIP1559Transaction
+    public let signature: Secp256k1.RecoverableSignature
+    /// 0x02 ‖ rlp(fields ‖ yParity ‖ r ‖ s).
+    public let raw: [UInt8]
+    /// keccak256(raw): the transaction hash nodes report.
+    public let hash: [UInt8]
+
+    init(transaction: EIP1559Transaction, signature: Secp256k1.RecoverableSignature) {
+        self.transaction = transaction
+        self.signature = signature
+        var raw: [UInt8] = [0x02]
+        let items = transaction.fields + [.uint(UInt64(signature.recoveryID)), .scalar(signature.r), .scalar(signature.s)]
+        RLP.append(.list(items), to: &raw)
+        self.raw = raw
+        self.hash = Keccak256.hash(raw)
+    }
+
+    /// The sender address recovered from the signature (what a node reports as `from`).
+    public func sender() throws -> EthereumAddress {
+        EthereumAddress(publicKey: try signature.recoverPublicKey(digest: transaction.signingHash))
+    }
+}
