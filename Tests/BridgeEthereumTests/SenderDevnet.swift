@@ -15,8 +15,6 @@ import Synchronization
 final class SenderDevnet: Sendable {
     static func key(_ last: UInt8) -> Secp256k1.PrivateKey { try! Secp256k1.PrivateKey(rawRepresentation: [UInt8](repeating: 0, count: 31) + [last]) }
     static let validatorKeys = [key(2), key(0xa1), key(0xa2)]
-    /// Funded (eth-tester account 2) but not a validator: the recipient that may send for itself.
-    static let recipientKey = key(3)
     static func address(_ key: Secp256k1.PrivateKey) -> [UInt8] { EthereumAddress(publicKey: key.publicKey).bytes }
 
     private static let starting = Task { try await SenderDevnet() }
@@ -83,6 +81,14 @@ final class SenderDevnet: Sendable {
             throw DevnetError("balanceOf answer")
         }
         return v
+    }
+
+    /// Sends 1 ETH from eth-tester's funded account 0 (private key 1) to `account`.
+    func fund(_ account: [UInt8]) async throws {
+        _ = try await rpc.rpc.call("eth_sendTransaction", .array([.object([
+            "from": .string(ChainHex.encode(Self.address(Self.key(1)))), "to": .string(ChainHex.encode(account)),
+            "value": .string("0xde0b6b3a7640000"),
+        ])]))
     }
 
     func mine(_ blocks: Int = 1) async throws { _ = try await rpc.rpc.call("evm_mine", .array([.int(Int64(blocks))])) }

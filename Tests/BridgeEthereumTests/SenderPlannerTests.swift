@@ -123,13 +123,15 @@ import Testing
         let first = planner.initialFees(baseFee: 10_000_000_000, suggestedTip: 1_000_000_000)
         #expect(first == TransactionFees(maxFeePerGas: 21_000_000_000, maxPriorityFeePerGas: 1_000_000_000))
         #expect(planner.initialFees(baseFee: 10_000_000_000, suggestedTip: 9_000_000_000).maxPriorityFeePerGas == 2_000_000_000, "tip capped")
-        #expect(planner.initialFees(baseFee: 80_000_000_000, suggestedTip: nil).maxFeePerGas == 100_000_000_000, "max fee capped")
+        #expect(planner.initialFees(baseFee: 80_000_000_000, suggestedTip: 2_000_000_000).maxFeePerGas == 100_000_000_000, "max fee capped")
         #expect(planner.initialFees(baseFee: UInt64.max, suggestedTip: nil).maxFeePerGas == 100_000_000_000, "no overflow")
         let bumped = try #require(planner.bumpedFees(previous: first, baseFee: 10_000_000_000, suggestedTip: 1_000_000_000))
         #expect(bumped.maxFeePerGas * 100 >= first.maxFeePerGas * 110 && bumped.maxPriorityFeePerGas * 100 >= first.maxPriorityFeePerGas * 110)
         #expect(bumped == TransactionFees(maxFeePerGas: 23_520_000_000, maxPriorityFeePerGas: 1_120_000_000))
         // A base fee that rose meanwhile lifts the max fee further; the caps stop further bumps.
-        #expect(try #require(planner.bumpedFees(previous: first, baseFee: 20_000_000_000, suggestedTip: nil)).maxFeePerGas == 42_000_000_000)
+        #expect(try #require(planner.bumpedFees(previous: first, baseFee: 20_000_000_000, suggestedTip: 2_000_000_000)).maxFeePerGas == 42_000_000_000)
+        #expect(planner.initialFees(baseFee: 10_000_000_000, suggestedTip: nil) == TransactionFees(maxFeePerGas: 21_000_000_000, maxPriorityFeePerGas: 1_000_000_000),
+                "no suggestion from the node: the default tip")
         let atCap = TransactionFees(maxFeePerGas: 95_000_000_000, maxPriorityFeePerGas: 1_000_000_000)
         #expect(planner.bumpedFees(previous: atCap, baseFee: 1, suggestedTip: nil) == nil)
     }

@@ -32,6 +32,8 @@ public struct EthereumSenderConfiguration: Sendable {
     /// Fee caps: no transaction, bumps included, ever offers more.
     public var maxFeePerGas: UInt64
     public var maxPriorityFeePerGas: UInt64
+    /// The tip offered when the node suggests none (`eth_maxPriorityFeePerGas` unsupported), capped.
+    public var defaultPriorityFeePerGas: UInt64 = 1_000_000_000
     public var finality: Finality = .confirmations(3)
     /// A transaction without a receipt this long after it was sent is re-sent at the same nonce
     /// with both fees raised by `bumpPercent` (at least 10 %, the replacement rule of geth), capped.

@@ -141,11 +141,11 @@ public struct EthereumSubmissionPlanner: Sendable {
         return chosen.sorted { $0.validator.lexicographicallyPrecedes($1.validator) }.prefix(quorum).map(\.signature)
     }
 
-    /// Fees of a first transaction: the node's tip (or the cap when it has none) and
-    /// 2 × base fee + tip, both within the caps.
+    /// Fees of a first transaction: the node's tip (or `defaultPriorityFeePerGas` when it has
+    /// none) and 2 × base fee + tip, both within the caps.
     public func initialFees(baseFee: UInt64, suggestedTip: UInt64?) -> TransactionFees {
         let c = configuration
-        let tip = min(suggestedTip ?? c.maxPriorityFeePerGas, c.maxPriorityFeePerGas)
+        let tip = min(suggestedTip ?? c.defaultPriorityFeePerGas, c.maxPriorityFeePerGas)
         let doubled = baseFee.multipliedReportingOverflow(by: 2)
         let sum = doubled.partialValue.addingReportingOverflow(tip)
         let maxFee = doubled.overflow || sum.overflow ? c.maxFeePerGas : min(sum.partialValue, c.maxFeePerGas)
