@@ -38,17 +38,30 @@ public struct EIP1559Transaction: Sendable, Hashable {
         ]
     }
 
+    /// The RLP encodings of the nine fields, concatenated (the list payload without its header).
+    var fieldsPayload: [UInt8] {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(data.count + 96)
+        for item in fields { RLP.append(item, to: &payload) }
+        return payload
+    }
+
     /// keccak256(0x02 ‖ rlp(fields)): what the sender signs.
-    public var signingHash: [UInt8] {
-        var payload: [UInt8] = [0x02]
-        RLP.append(.list(fields), to: &payload)
-        return Keccak256.hash(payload)
+    public var signingHash: [UInt8] { Self.signingHash(payload: fieldsPayload) }
+
+    static func signingHash(payload: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = [0x02]
+        bytes.reserveCapacity(payload.count + 10)
+        RLP.appendListHeader(payloadLength: payload.count, to: &bytes)
+        bytes.append(contentsOf: payload)
+        return Keccak256.hash(bytes)
     }
 
     /// Signs with `key` (RFC 6979, low-S, libsecp256k1 through ChainCrypto).
     public func signed(with key: Secp256k1.PrivateKey) throws -> SignedEIP1559Transaction {
-        let signature = try key.signRecoverable(digest: signingHash)
-        return SignedEIP1559Transaction(transaction: self, signature: signature)
+        let payload = fieldsPayload  // encoded once: for the signing hash and for the raw bytes
+        let signature = try key.signRecoverable(digest: Self.signingHash(payload: payload))
+        return SignedEIP1559Transaction(transaction: self, fieldsPayload: payload, signature: signature)
     }
 }
 
@@ -61,12 +74,16 @@ public struct SignedEIP1559Transaction: Sendable, Hashable {
     /// keccak256(raw): the transaction hash nodes report.
     public let hash: [UInt8]
 
-    init(transaction: EIP1559Transaction, signature: Secp256k1.RecoverableSignature) {
+    init(transaction: EIP1559Transaction, fieldsPayload: [UInt8], signature: Secp256k1.RecoverableSignature) {
         self.transaction = transaction
         self.signature = signature
+        var tail: [UInt8] = []
+        for item in [RLP.Item.uint(UInt64(signature.recoveryID)), .scalar(signature.r), .scalar(signature.s)] { RLP.append(item, to: &tail) }
         var raw: [UInt8] = [0x02]
-        let items = transaction.fields + [.uint(UInt64(signature.recoveryID)), .scalar(signature.r), .scalar(signature.s)]
-        RLP.append(.list(items), to: &raw)
+        raw.reserveCapacity(fieldsPayload.count + tail.count + 10)
+        RLP.appendListHeader(payloadLength: fieldsPayload.count + tail.count, to: &raw)
+        raw.append(contentsOf: fieldsPayload)
+        raw.append(contentsOf: tail)
         self.raw = raw
         self.hash = Keccak256.hash(raw)
     }

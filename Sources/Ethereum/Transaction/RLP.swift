@@ -41,6 +41,11 @@ public enum RLP {
         }
     }
 
+    /// The header of a list whose items' encodings total `payloadLength` bytes.
+    static func appendListHeader(payloadLength: Int, to out: inout [UInt8]) {
+        header(length: payloadLength, shortBase: 0xc0, to: &out)
+    }
+
     /// `base + length` for payloads under 56 bytes, else `base + 55 + len(len)` then the length.
     private static func header(length: Int, shortBase: UInt8, to out: inout [UInt8]) {
         if length < 56 {
