@@ -9,7 +9,7 @@ import Testing
 
 /// The sender against the real devnet (py-evm through eth-tester): validators' signatures over
 /// the §2.3 digest, `completeTransfer` sent as a signed EIP-1559 transaction, the recipient paid
-/// once; duplicates, refusals, reverts, nonce conflicts and a stuck transaction.
+/// once; duplicates, refusals, reverts, nonce conflicts and a stuck transaction replaced at its nonce.
 @Suite(.serialized, .disabled(if: Devnet.skipped, "BRIDGE_SKIP_DEVNET=1"))
 struct DevnetSenderTests {
     static let relayer = SenderDevnet.validatorKeys[0]
@@ -135,7 +135,7 @@ struct DevnetSenderTests {
         #expect(try await devnet.balance(of: SenderDevnet.address(SenderDevnet.key(0xe4))) == 20)
     }
 
-    @Test func aStuckTransactionIsBumpedAtTheSameNonceAndTheLoserOfARaceRecordsTheRevertAsCompletedElsewhere() async throws {
+    @Test func aStuckTransactionIsReplacedAtItsNonceWithHigherFeesAndTheLoserOfARaceRecordsTheRevertAsCompletedElsewhere() async throws {
         let devnet = try await SenderDevnet.shared()
         let clock = TestClock()
         let me = SenderDevnet.address(Self.relayer)
@@ -164,12 +164,13 @@ struct DevnetSenderTests {
             await relayer.tick()
             let bumped = try #require(await relayerStore.record(for: t.id))
             #expect(bumped.nonce == sent.nonce)
-            // eth-tester applies a transaction to the pending block at once, so the devnet cannot
-            // replace it: the replacement (same nonce, fees +12 %) is refused with a nonce error,
-            // recorded, and the original stays the one followed.
-            #expect(bumped.lastError?.hasPrefix("fee bump refused: nonce conflict") == true, "\(bumped)")
-            #expect(bumped.transactionHashes == sent.transactionHashes)
-            #expect(!logs.contains("Stuck transaction replaced with higher fees"))
+            // The devnet replaces a waiting transaction as a mempool does (both fees ≥ +10 %).
+            #expect(bumped.transactionHashes.count == 2, "\(bumped)")
+            #expect(bumped.transactionHashes.first == sent.transactionHashes.first)
+            #expect(bumped.maxFeePerGas * 100 >= sent.maxFeePerGas * 110 && bumped.maxPriorityFeePerGas * 100 >= sent.maxPriorityFeePerGas * 110)
+            #expect(logs.contains("Stuck transaction replaced with higher fees"))
+            #expect(try await devnet.rpc.rpc.call("eth_getTransactionByHash", .array([.string(HexData.encode(sent.transactionHashes[0]))])).isNull,
+                    "the replaced transaction is gone")
         }
         try await devnet.setAutomine(true)
         try await devnet.mine(2)
@@ -178,6 +179,8 @@ struct DevnetSenderTests {
         let winner = try #require(await relayerStore.record(for: t.id))
         let loser = try #require(await recipientStore.record(for: t.id))
         #expect(winner.status == .completed, "\(winner)")
+        #expect(winner.completingTransaction == winner.transactionHashes.last, "the replacement completed it")
+        #expect(try await devnet.rpc.receipt(transactionHash: winner.transactionHashes[0]) == nil, "the original never mined")
         #expect(loser.status == .completed, "\(loser)")
         #expect(loser.lastError?.contains("reverted (execution reverted: transfer already completed); completed by another sender") == true, "\(loser.lastError ?? "")")
         #expect(try await devnet.balance(of: recipient) == 777, "paid once")
