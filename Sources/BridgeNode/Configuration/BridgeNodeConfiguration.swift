@@ -102,6 +102,8 @@ public struct BridgeNodeConfiguration: Sendable {
     }
 
     public var ethereum = Ethereum()
+    /// `ethereum.relayer.*`, as read.
+    public var ethereumRelayer = EthereumRelayer()
     public var koinos = Koinos()
     public var validators: [Validator] = []
     public var p2p = P2P()
@@ -172,6 +174,7 @@ public struct BridgeNodeConfiguration: Sendable {
         log.format = r.string("log.format", default: Log().format)
         metrics.enabled = r.bool("metrics.enabled", default: Metrics().enabled)
         governor = Self.readGovernorTokens(r)
+        ethereumRelayer = Self.readEthereumRelayer(r)
         readProblems = r.problems + r.unknownKeys()
     }
 

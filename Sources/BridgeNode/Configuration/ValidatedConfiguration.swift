@@ -96,6 +96,8 @@ public struct ValidatedConfiguration: Sendable {
     public let metricsEnabled: Bool
     /// `governor.tokens`, typed (empty: no governor).
     public internal(set) var governor = GovernorPolicy(tokens: [:])
+    /// `ethereum.relayer.*`, typed.
+    public internal(set) var ethereumRelayer = EthereumRelayer.defaults
 
     /// The validators in force before the contract is read: `koinos.validators_pin` when set,
     /// else the configured `validators` list.
@@ -134,7 +136,7 @@ extension BridgeNodeConfiguration {
         guard pin.count == koinos.validatorsPin.count else { return nil }
         let httpListen = http.enabled ? ConfigChecks.splitHostPort(http.listen) : nil
         if http.enabled && httpListen == nil { return nil }
-        guard let governor = typedGovernor() else { return nil }
+        guard let governor = typedGovernor(), let relayer = typedEthereumRelayer() else { return nil }
         var result = ValidatedConfiguration(
             source: self,
             ethereum: .init(
@@ -151,6 +153,7 @@ extension BridgeNodeConfiguration {
                 reservedPeers: reserved), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
         result.governor = governor
+        result.ethereumRelayer = relayer
         return result
     }
 
