@@ -182,7 +182,44 @@ struct DevnetSenderTests {
         #expect(winner.completingTransaction == winner.transactionHashes.last, "the replacement completed it")
         #expect(try await devnet.rpc.receipt(transactionHash: winner.transactionHashes[0]) == nil, "the original never mined")
         #expect(loser.status == .completed, "\(loser)")
-        #expect(loser.lastError?.contains("reverted (execution reverted: transfer already completed); completed by another sender") == true, "\(loser.lastError ?? "")")
+        #expect(loser.lastError?.contains("(execution reverted: transfer already completed); completed by another sender") == true, "\(loser.lastError ?? "")")
         #expect(try await devnet.balance(of: recipient) == 777, "paid once")
+    }
+
+    @Test func aTransactionThatRevertsOnChainIsRecordedFailedWithTheContractsReasonAndRetriedLater() async throws {
+        let devnet = try await SenderDevnet.shared()
+        let clock = TestClock()
+        let me = SenderDevnet.address(Self.relayer)
+        let recipient = SenderDevnet.address(SenderDevnet.key(0xe6))
+        let t = try devnet.transfer(id: "koinos:paused", relayer: me, recipient: recipient, value: 4_321)
+        let store = InMemoryDeliveryStore([t])
+        let sender = devnet.sender(key: Self.relayer, store: store, clock: clock)
+        // The bridge is paused in the block our transaction lands in, ahead of it: the estimate at
+        // `latest` passed, the transaction reverts on-chain.
+        try await devnet.setAutomine(false)
+        do {
+            try await devnet.setPaused(true)
+            await sender.tick()
+            #expect(await store.record(for: t.id)?.status == .sent)
+        }
+        try await devnet.setAutomine(true)
+        try await devnet.mine(2)
+        await sender.tick()
+        let failed = try #require(await store.record(for: t.id))
+        #expect(failed.status == .failed, "\(failed)")
+        #expect(failed.lastError == "execution reverted: bridge is paused")
+        #expect(failed.attempts == 1 && failed.nonce == nil)
+        #expect(try await devnet.balance(of: recipient) == 0)
+        // Unpaused; after the backoff the next attempt completes it.
+        try await devnet.setPaused(false)
+        await sender.tick()
+        #expect(await store.record(for: t.id)?.status == .failed, "not before the backoff")
+        clock.advance(600_000)
+        await sender.tick()
+        #expect(await store.record(for: t.id)?.status == .sent)
+        try await devnet.mine(1)
+        await sender.tick()
+        #expect(await store.record(for: t.id)?.status == .completed)
+        #expect(try await devnet.balance(of: recipient) == 4_321)
     }
 }

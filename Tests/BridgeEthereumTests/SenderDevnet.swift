@@ -83,6 +83,25 @@ final class SenderDevnet: Sendable {
         return v
     }
 
+    /// `pause(signatures, expiration)` / `unpause(…)` signed by validators 0 and 1 (the contract's
+    /// shared admin nonce, read first), sent from eth-tester's funded account 0.
+    func setPaused(_ paused: Bool) async throws {
+        let nonceCall = ABIEncoder.call(ABIFunction(name: "nonce", parameters: []), [])
+        guard case .uint(let w)? = try ABIDecoder.decode([.uint(256)], from: try await rpc.call(to: bridge, data: nonceCall)).first, let nonce = w.uint64 else {
+            throw DevnetError("nonce answer")
+        }
+        let expiration = UInt64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+        let message = AdminActionMessage(
+            profile: .v2, action: .setPause, target: .pause(paused), nonce: nonce, contract: bridge, expiration: expiration, chain: bridgeChainID)
+        let signatures = try [0, 1].map { ABIValue.bytes(try EthereumSignature.sign(digest: message.ethereumDigest, key: Self.validatorKeys[$0])) }
+        let data = ABIEncoder.call(ABIFunction(name: paused ? "pause" : "unpause", parameters: [.array(.bytes), .uint(256)]),
+                                   [.array(signatures), .uint(ABIWord(expiration))])
+        _ = try await rpc.rpc.call("eth_sendTransaction", .array([.object([
+            "from": .string(ChainHex.encode(Self.address(Self.key(1)))), "to": .string(ChainHex.encode(bridge)),
+            "data": .string(HexData.encode(data)), "gas": .string("0x30d40"),
+        ])]))
+    }
+
     /// Sends 1 ETH from eth-tester's funded account 0 (private key 1) to `account`.
     func fund(_ account: [UInt8]) async throws {
         _ = try await rpc.rpc.call("eth_sendTransaction", .array([.object([

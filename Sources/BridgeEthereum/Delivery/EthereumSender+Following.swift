@@ -82,7 +82,7 @@ extension EthereumSender {
 
     /// Mined and reverted: completed by someone else first, or failed with the contract's reason.
     private func reverted(_ t: CompletableTransfer, _ record: inout DeliveryRecord, hash: [UInt8], block: UInt64, now: UInt64) async {
-        var reason = "reverted in block \(block)"
+        var reason = ""  // the contract's text, when the replay gives one
         // Replay the call on the state after that block to read the contract's reason.
         let validators = try? await currentValidators()
         let signatures = validators.flatMap { EthereumSubmissionPlanner.submissionSignatures(t, validators: $0) } ?? []
@@ -90,12 +90,12 @@ extension EthereumSender {
         do {
             _ = try await rpc.call(to: configuration.bridge, data: data, from: configuration.address, at: .number(block))
         } catch EthereumSendError.reverted(let text) where !text.isEmpty {
-            reason = "execution reverted: \(text)"
+            reason = text
         } catch {}
         record.nonce = nil
         record.transactionHashes = []
         if (try? await reader.isTransferCompleted(t.message)) == true {
-            await complete(&record, now: now, note: "our transaction \(ChainHex.encode(hash)) reverted (\(reason)); completed by another sender")
+            await complete(&record, now: now, note: "our transaction \(ChainHex.encode(hash)) reverted in block \(block) (\(EthereumSendError.reverted(reason: reason))); completed by another sender")
             return
         }
         record.status = .failed
