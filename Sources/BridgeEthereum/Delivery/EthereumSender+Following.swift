@@ -113,7 +113,8 @@ extension EthereumSender {
             let limit = max(gas, gas.multipliedReportingOverflow(by: 100 + configuration.gasMarginPercent).partialValue / 100)
             let signed = try transaction(nonce: nonce, data: data, gasLimit: limit, fees: fees).signed(with: configuration.key)
             _ = try await rpc.sendRawTransaction(signed.raw)
-            record.transactionHashes.append(signed.hash)
+            let hash = signed.hash
+            record.transactionHashes.append(hash)
             record.maxFeePerGas = fees.maxFeePerGas
             record.maxPriorityFeePerGas = fees.maxPriorityFeePerGas
             record.sentAtMs = now
@@ -121,7 +122,7 @@ extension EthereumSender {
             record.updatedAtMs = now
             Counter(label: "bridge_ethereum_sender_bumps_total").increment()
             logger.info("Stuck transaction replaced with higher fees", metadata: [
-                "transfer.id": "\(t.id)", "ethereum.nonce": "\(nonce)", "ethereum.tx": "\(ChainHex.encode(signed.hash))",
+                "transfer.id": "\(t.id)", "ethereum.nonce": "\(nonce)", "ethereum.tx": "\(ChainHex.encode(hash))",
                 "ethereum.max_fee": "\(fees.maxFeePerGas)", "ethereum.max_priority_fee": "\(fees.maxPriorityFeePerGas)",
             ])
             await save(record)

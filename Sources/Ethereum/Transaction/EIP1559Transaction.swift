@@ -71,8 +71,8 @@ public struct SignedEIP1559Transaction: Sendable, Hashable {
     public let signature: Secp256k1.RecoverableSignature
     /// 0x02 ‖ rlp(fields ‖ yParity ‖ r ‖ s).
     public let raw: [UInt8]
-    /// keccak256(raw): the transaction hash nodes report.
-    public let hash: [UInt8]
+    /// keccak256(raw): the transaction hash nodes report (computed on each read).
+    public var hash: [UInt8] { Keccak256.hash(raw) }
 
     init(transaction: EIP1559Transaction, fieldsPayload: [UInt8], signature: Secp256k1.RecoverableSignature) {
         self.transaction = transaction
@@ -85,7 +85,6 @@ public struct SignedEIP1559Transaction: Sendable, Hashable {
         raw.append(contentsOf: fieldsPayload)
         raw.append(contentsOf: tail)
         self.raw = raw
-        self.hash = Keccak256.hash(raw)
     }
 
     /// The sender address recovered from the signature (what a node reports as `from`).
