@@ -32,6 +32,7 @@ extension BridgeNodeConfiguration {
             add("ethereum.agreement", "must be failover or two_agree, got \(ConfigChecks.quoted(ethereum.agreement))")
         }
         if ethereum.agreement == "two_agree", ethereum.rpc.count < 2 { add("ethereum.agreement", "two_agree needs at least two ethereum.rpc endpoints") }
+        for problem in ethereumRelayerProblems() { add(problem.key, problem.message) }
 
         // koinos
         if let m = ConfigChecks.httpURLProblem(koinos.rpc) { add("koinos.rpc", m) }
@@ -110,7 +111,6 @@ extension BridgeNodeConfiguration {
 
         // governor
         for problem in governorProblems() { add(problem.key, problem.message) }
-        for problem in ethereumRelayerProblems() { add(problem.key, problem.message) }
         return out
     }
 }

@@ -137,6 +137,7 @@ public struct BridgeNodeConfiguration: Sendable {
         ethereum.pollIntervalMs = r.uint64("ethereum.poll_interval_ms", default: e.pollIntervalMs)
         ethereum.agreement = r.string("ethereum.agreement", default: ethereum.rpc.count >= 2 ? "two_agree" : e.agreement)
         ethereum.startBlock = r.optionalUInt64("ethereum.start_block")
+        ethereumRelayer = Self.readEthereumRelayer(r)
 
         let k = Koinos()
         koinos.rpc = r.string("koinos.rpc", default: k.rpc)
@@ -174,7 +175,6 @@ public struct BridgeNodeConfiguration: Sendable {
         log.format = r.string("log.format", default: Log().format)
         metrics.enabled = r.bool("metrics.enabled", default: Metrics().enabled)
         governor = Self.readGovernorTokens(r)
-        ethereumRelayer = Self.readEthereumRelayer(r)
         readProblems = r.problems + r.unknownKeys()
     }
 

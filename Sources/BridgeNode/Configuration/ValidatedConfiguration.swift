@@ -83,6 +83,8 @@ public struct ValidatedConfiguration: Sendable {
     /// The file as read (strings, for display and for the checks that read it again at start).
     public let source: BridgeNodeConfiguration
     public let ethereum: Ethereum
+    /// `ethereum.relayer.*`, typed.
+    public internal(set) var ethereumRelayer = EthereumRelayer.defaults
     public let koinos: Koinos
     /// `validators`, the fallback set before the contract is read.
     public let validators: [BridgeNodeConfiguration.Validator]
@@ -96,8 +98,6 @@ public struct ValidatedConfiguration: Sendable {
     public let metricsEnabled: Bool
     /// `governor.tokens`, typed (empty: no governor).
     public internal(set) var governor = GovernorPolicy(tokens: [:])
-    /// `ethereum.relayer.*`, typed.
-    public internal(set) var ethereumRelayer = EthereumRelayer.defaults
 
     /// The validators in force before the contract is read: `koinos.validators_pin` when set,
     /// else the configured `validators` list.
@@ -152,8 +152,8 @@ extension BridgeNodeConfiguration {
                 maxConnections: Int(clamping: p2p.maxConnections), maxConnectionsPerIP: Int(clamping: p2p.maxConnectionsPerIP),
                 reservedPeers: reserved), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
-        result.governor = governor
         result.ethereumRelayer = relayer
+        result.governor = governor
         return result
     }
 
