@@ -8,7 +8,7 @@ import Glibc
 #endif
 import Multiformats
 
-let usage = "usage: bridge-bench crypto|eth|p2p|gossip|aggregation|quorum-connections|koinos|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
+let usage = "usage: bridge-bench crypto|eth|eth-send|p2p|gossip|aggregation|quorum-connections|koinos|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -60,6 +60,7 @@ print("warning: debug build; figures are meaningless (use swift run -c release b
 let baseSuites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("crypto", { runCryptoBenchmarks(rounds: $0) }),
     ("eth", { runEthBenchmarks(rounds: $0) }),
+    ("eth-send", { runEthSendBenchmarks(rounds: $0) }),
     ("p2p", { _ in try await runP2PBenchmarks(); return true }),
     ("gossip", { _ in try await runGossipBenchmarks(); return true }),
     ("aggregation", { _ in try await runAggregationBenchmarks(); return true }),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
+import BridgeSigning
 import BridgeStore
 import ChainCrypto
 import Koinos

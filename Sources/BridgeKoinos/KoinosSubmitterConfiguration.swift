@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+public import BridgeSigning
 public import ChainCrypto
 
 /// Settings of the Koinos submitter.

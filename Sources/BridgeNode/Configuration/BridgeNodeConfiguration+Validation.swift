@@ -32,6 +32,7 @@ extension BridgeNodeConfiguration {
             add("ethereum.agreement", "must be failover or two_agree, got \(ConfigChecks.quoted(ethereum.agreement))")
         }
         if ethereum.agreement == "two_agree", ethereum.rpc.count < 2 { add("ethereum.agreement", "two_agree needs at least two ethereum.rpc endpoints") }
+        for problem in ethereumRelayerProblems() { add(problem.key, problem.message) }
 
         // koinos
         if let m = ConfigChecks.httpURLProblem(koinos.rpc) { add("koinos.rpc", m) }

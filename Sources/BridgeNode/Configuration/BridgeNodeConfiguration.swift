@@ -102,6 +102,8 @@ public struct BridgeNodeConfiguration: Sendable {
     }
 
     public var ethereum = Ethereum()
+    /// `ethereum.relayer.*`, as read.
+    public var ethereumRelayer = EthereumRelayer()
     public var koinos = Koinos()
     public var validators: [Validator] = []
     public var p2p = P2P()
@@ -135,6 +137,7 @@ public struct BridgeNodeConfiguration: Sendable {
         ethereum.pollIntervalMs = r.uint64("ethereum.poll_interval_ms", default: e.pollIntervalMs)
         ethereum.agreement = r.string("ethereum.agreement", default: ethereum.rpc.count >= 2 ? "two_agree" : e.agreement)
         ethereum.startBlock = r.optionalUInt64("ethereum.start_block")
+        ethereumRelayer = Self.readEthereumRelayer(r)
 
         let k = Koinos()
         koinos.rpc = r.string("koinos.rpc", default: k.rpc)

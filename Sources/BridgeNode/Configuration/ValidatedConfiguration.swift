@@ -83,6 +83,8 @@ public struct ValidatedConfiguration: Sendable {
     /// The file as read (strings, for display and for the checks that read it again at start).
     public let source: BridgeNodeConfiguration
     public let ethereum: Ethereum
+    /// `ethereum.relayer.*`, typed.
+    public internal(set) var ethereumRelayer = EthereumRelayer.defaults
     public let koinos: Koinos
     /// `validators`, the fallback set before the contract is read.
     public let validators: [BridgeNodeConfiguration.Validator]
@@ -134,7 +136,7 @@ extension BridgeNodeConfiguration {
         guard pin.count == koinos.validatorsPin.count else { return nil }
         let httpListen = http.enabled ? ConfigChecks.splitHostPort(http.listen) : nil
         if http.enabled && httpListen == nil { return nil }
-        guard let governor = typedGovernor() else { return nil }
+        guard let governor = typedGovernor(), let relayer = typedEthereumRelayer() else { return nil }
         var result = ValidatedConfiguration(
             source: self,
             ethereum: .init(
@@ -150,6 +152,7 @@ extension BridgeNodeConfiguration {
                 maxConnections: Int(clamping: p2p.maxConnections), maxConnectionsPerIP: Int(clamping: p2p.maxConnectionsPerIP),
                 reservedPeers: reserved), dataDirectory: resolve(dataDir),
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
+        result.ethereumRelayer = relayer
         result.governor = governor
         return result
     }

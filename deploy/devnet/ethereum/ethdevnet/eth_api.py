@@ -107,6 +107,10 @@ class EthApi:
         raw = data_bytes(p[0], "raw transaction")
         if not raw:
             raise invalid("empty raw transaction")
+        if not self.chain.automine:
+            replaced = self._reverts(lambda: self._replace_pending(raw))
+            if replaced is not None:
+                return replaced
         return self._reverts(lambda: self._submit("send_raw_transaction", "0x" + raw.hex()))
 
     # -- helpers ---------------------------------------------------------------------------
@@ -130,6 +134,29 @@ class EthApi:
         if not self.chain.automine:
             fn = fn.__wrapped__  # undecorated: no mining
         return fn(self.chain.et, arg)
+
+    def _replace_pending(self, raw: bytes):
+        """With automine off, a transaction whose sender and nonce match one waiting in the
+        pending block replaces it, as a node's mempool does: only when both its max fee and its
+        priority fee are at least 10 % higher (geth's rule; else "replacement transaction
+        underpriced"). The pending block is rebuilt on the head with the other transactions in
+        their order. Returns the new hash, or None when nothing waits at that nonce."""
+        evm = self.chain.evm
+        new = evm.get_vm().get_transaction_builder().decode(raw)
+        waiting = list(evm.get_block().transactions)
+        index = next((i for i, t in enumerate(waiting) if t.sender == new.sender and t.nonce == new.nonce), None)
+        if index is None:
+            return None
+        old = waiting[index]
+        if old.hash == new.hash:
+            raise RpcError(SERVER_ERROR, "already known")
+        if (new.max_fee_per_gas * 10 < old.max_fee_per_gas * 11
+                or new.max_priority_fee_per_gas * 10 < old.max_priority_fee_per_gas * 11):
+            raise RpcError(SERVER_ERROR, "replacement transaction underpriced")
+        evm.header = evm.create_header_from_parent(evm.get_canonical_head())
+        for t in waiting[:index] + [new] + waiting[index + 1:]:
+            evm.apply_transaction(t)
+        return "0x" + new.hash.hex()
 
     def _state(self, p, i):
         n = self.chain.state_block(p[i] if len(p) > i else "latest")

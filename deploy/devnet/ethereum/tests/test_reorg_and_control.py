@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reorgs, snapshots, automine off, and the finality guard."""
+"""Reorgs, snapshots, automine off (and replacing a waiting transaction), and the finality guard."""
+import pytest
+from devnet_process import RpcFailure
+
 V2_TOPIC = "0x1581ca8f4b4c1e564c6fba30d5d197d6d21974b35147c5e3c896b94b3c9bd126"
 
 
@@ -82,6 +85,41 @@ def test_automine_off_then_mine(devnet):
         assert len(idx) == 3 and idx == sorted(set(idx))  # block-wide, increasing
         logs = devnet("eth_getLogs", {"blockHash": ra["blockHash"], "topics": [V2_TOPIC]})
         assert [int(lg["logIndex"], 16) for lg in logs][:3] == idx and len(logs) == 11
+    finally:
+        devnet("evm_setAutomine", True)
+
+
+def test_a_pending_transaction_is_replaced_only_with_both_fees_ten_percent_higher(devnet):
+    from eth_account import Account
+
+    key = "0x" + "00" * 31 + "05"  # eth-tester's funded account 4
+    sender = Account.from_key(key).address
+    nonce = int(devnet("eth_getTransactionCount", sender, "pending"), 16)
+
+    def raw(max_fee, tip, value):
+        tx = {"type": 2, "chainId": int(devnet("eth_chainId"), 16), "nonce": nonce, "to": "0x" + "42" * 20, "value": value,
+              "gas": 21000, "maxFeePerGas": max_fee, "maxPriorityFeePerGas": tip}
+        return "0x" + Account.sign_transaction(tx, key).raw_transaction.hex().removeprefix("0x")
+
+    assert devnet("evm_setAutomine", False) is True
+    try:
+        head = int(devnet("eth_blockNumber"), 16)
+        other = devnet("devnet_lock", {"kind": "native"})  # another sender's transaction stays
+        first = devnet("eth_sendRawTransaction", raw(20 * 10**9, 10**9, 1))
+        for fees in [(21 * 10**9, 2 * 10**9), (30 * 10**9, 10**9 + 10**8 - 1)]:  # one fee below +10 %
+            with pytest.raises(RpcFailure, match="replacement transaction underpriced"):
+                devnet("eth_sendRawTransaction", raw(*fees, 2))
+        with pytest.raises(RpcFailure, match="already known"):
+            devnet("eth_sendRawTransaction", raw(20 * 10**9, 10**9, 1))
+        second = devnet("eth_sendRawTransaction", raw(22 * 10**9, 11 * 10**8, 3))
+        assert devnet("eth_getTransactionByHash", first) is None
+        assert devnet("eth_getTransactionByHash", second)["blockNumber"] is None
+        assert int(devnet("eth_getTransactionCount", sender, "pending"), 16) == nonce + 1
+        devnet("evm_mine")
+        receipt = devnet("eth_getTransactionReceipt", second)
+        assert int(receipt["blockNumber"], 16) == head + 1 and receipt["status"] == "0x1"
+        assert devnet("eth_getTransactionReceipt", first) is None
+        assert devnet("eth_getTransactionReceipt", other["tx_hash"])["status"] == "0x1"
     finally:
         devnet("evm_setAutomine", True)
 

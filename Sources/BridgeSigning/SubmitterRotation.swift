@@ -2,7 +2,8 @@
 public import BridgeCore
 import ChainCrypto
 
-/// Who submits a transfer, and when: one submitter at a time.
+/// Who submits a transfer, and when: one submitter at a time (the Koinos submitter and the
+/// Ethereum sender use the same rule, over their own chain's validator addresses).
 ///
 /// Validators are sorted by address (`ValidatorSet` order). The validator at index
 /// `sha256(observation id) mod N` (first 8 bytes, big-endian) goes first; the next one in the
