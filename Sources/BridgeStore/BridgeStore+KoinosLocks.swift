@@ -111,3 +111,50 @@ extension BridgeDatabase {
             ])
     }
 }
+
+/// One stored Koinos lock with its current digest's signatures, as the API shows it.
+public struct KoinosLockView: Sendable, Hashable {
+    public var id: KoinosLockID
+    public var profile: String
+    public var status: String
+    public var reason: String?
+    public var blockHeight: UInt64
+    public var blockTimeMs: UInt64
+    public var sender: [UInt8]
+    public var token: [UInt8]
+    public var ethToken: [UInt8]?
+    public var amount: String
+    public var payment: String
+    public var recipient: String
+    public var relayer: String
+    public var metadata: String
+    public var destinationChain: UInt32
+    public var expiration: UInt64?
+    public var digest: [UInt8]?
+    /// Signatures of the current digest, by validator address.
+    public var signatures: [KoinosLockSignature]
+}
+
+extension BridgeDatabase {
+    /// The stored lock (any status) with its current digest's signatures, or nil.
+    public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM koinos_observation WHERE id = ?", arguments: [id.description]) else { return nil }
+            let digest = (row["digest"] as Data?).map { [UInt8]($0) }
+            var signatures = [KoinosLockSignature]()
+            if let digest {
+                signatures = try Row.fetchAll(db, sql: "SELECT validator, signature FROM koinos_signature WHERE digest = ? ORDER BY validator",
+                                              arguments: [Data(digest)]).map {
+                    KoinosLockSignature(id: id, digest: digest, validator: [UInt8]($0["validator"] as Data), signature: [UInt8]($0["signature"] as Data))
+                }
+            }
+            return KoinosLockView(
+                id: id, profile: row["profile"], status: row["status"], reason: row["reason"],
+                blockHeight: UInt64(clamping: row["block_height"] as Int64), blockTimeMs: UInt64(clamping: row["block_time_ms"] as Int64),
+                sender: [UInt8](row["sender"] as Data), token: [UInt8](row["token"] as Data), ethToken: (row["eth_token"] as Data?).map { [UInt8]($0) },
+                amount: row["amount"], payment: row["payment"], recipient: row["recipient"], relayer: row["relayer"], metadata: row["metadata"],
+                destinationChain: UInt32(clamping: row["destination_chain"] as Int64), expiration: (row["expiration"] as Int64?).map { UInt64(clamping: $0) },
+                digest: digest, signatures: signatures)
+        }
+    }
+}
