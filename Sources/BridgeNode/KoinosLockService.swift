@@ -1,37 +1,40 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
-import BridgeKoinos
+public import BridgeCore
+public import BridgeKoinos
 import BridgeStore
-import Ethereum
+public import Ethereum
 import Koinos
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// The Koinos → Ethereum side as a service (`koinos.watcher.enabled`): the lock watcher scans up
 /// to the LIB, then each round the Ethereum contract's current validator set is read and every
-/// valid lock is signed with the validator key's Ethereum form while it is in that set.
+/// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
+/// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
-/// Not yet: gossip of these signatures to peers (so only a one-validator set reaches quorum
-/// locally), delivery to Ethereum, completion and re-sign requests.
-struct KoinosLockService: Service {
-    let watcher: KoinosLockWatcher
-    let signer: KoinosLockSigner
-    let ethereum: EthereumRPCClient
-    let ethereumContract: [UInt8]
+/// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
+/// completes locally), delivery to Ethereum, completion and re-sign requests.
+public struct KoinosLockService: Service {
+    public let watcher: KoinosLockWatcher
+    public let signer: KoinosLockSigner
+    public let ethereum: EthereumRPCClient
+    public let ethereumContract: [UInt8]
     let logger: Logger
 
-    func run() async throws {
+    public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, ethereum: EthereumRPCClient, ethereumContract: [UInt8], logger: Logger) {
+        self.watcher = watcher
+        self.signer = signer
+        self.ethereum = ethereum
+        self.ethereumContract = ethereumContract
+        self.logger = logger
+    }
+
+    public func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await watcher.verifyChain()
             while !Task.isCancelled {
                 do {
-                    while case .committed = try await watcher.scanOnce() { try Task.checkCancellation() }
-                    let validators = try await ethereum.bridgeValidatorSet(bridge: ethereumContract)
-                    let signed = try await signer.signPending(validators: validators)
-                    for case .signed(let id, _) in signed {
-                        let outcome = try await signer.collect(id, digest: try await digest(of: id), received: [], validators: validators)
-                        if outcome.submission != nil { logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"]) }
-                    }
+                    _ = try await round()
                 } catch is CancellationError {
                     return
                 } catch {
@@ -42,7 +45,19 @@ struct KoinosLockService: Service {
         }
     }
 
-    private func digest(of id: KoinosLockID) async throws -> [UInt8] {
-        try await watcher.database.koinosLock(id)?.digest ?? []
+    /// One round: windows up to the LIB, the Ethereum set, signatures, quorum. Returns the locks
+    /// that reached quorum in this round.
+    public func round() async throws -> [KoinosLockID] {
+        while case .committed = try await watcher.scanOnce() { try Task.checkCancellation() }
+        let validators = try await ethereum.bridgeValidatorSet(bridge: ethereumContract)
+        var reached = [KoinosLockID]()
+        for case .signed(let id, _) in try await signer.signPending(validators: validators) {
+            guard let digest = try await watcher.database.koinosLock(id)?.digest else { continue }
+            if try await signer.collect(id, digest: digest, received: [], validators: validators).submission != nil {
+                reached.append(id)
+                logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
+            }
+        }
+        return reached
     }
 }
