@@ -72,4 +72,19 @@ public enum KoinosBlockWindow {
         }
         return records
     }
+
+    /// `bridge.request_new_signatures_event`s of the checked window (receipts that did not revert,
+    /// source = `bridge`), with the block time of their block; undecodable ones as errors.
+    public static func resignRequests(in items: [KoinosBlockItem], bridge: [UInt8])
+        -> [(request: Result<KoinosBridgeEvent.RequestNewSignatures, KoinosProtoError>, blockTimeMs: UInt64)] {
+        var out = [(request: Result<KoinosBridgeEvent.RequestNewSignatures, KoinosProtoError>, blockTimeMs: UInt64)]()
+        for item in items {
+            for receipt in item.transactionReceipts where !receipt.reverted {
+                for event in receipt.events where event.source == bridge && event.name == KoinosBridgeEvent.requestNewSignatures {
+                    out.append((Result { () throws(KoinosProtoError) in try KoinosBridgeEvent.RequestNewSignatures.decode(event.data) }, item.timestampMs))
+                }
+            }
+        }
+        return out
+    }
 }

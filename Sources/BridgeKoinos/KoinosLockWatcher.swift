@@ -94,7 +94,9 @@ public struct KoinosLockWatcher: Sendable {
         let items = try await rpc.blocksByHeight(headBlockID: head.headID, startHeight: window.start, count: window.count)
         let next = try KoinosBlockWindow.check(items, cursor: from, asked: window.count, lib: head.lastIrreversibleBlock)
         let records = KoinosBlockWindow.locks(in: items, bridge: configuration.bridgeContract, judge: judge)
-        let inserted = try await database.commitKoinosScan(cursor: configuration.cursorName, to: next, records: records, nowMs: clock.nowMilliseconds)
+        let resigns = try await judgeResignRequests(in: items)
+        let inserted = try await database.commitKoinosScan(
+            cursor: configuration.cursorName, to: next, records: records, resigns: resigns, nowMs: clock.nowMilliseconds)
         for record in records where record.status == .rejected {
             logger.warning("Koinos lock rejected", metadata: ["koinos.lock": "\(record.observation.id)", "reason": "\(record.reason ?? "")"])
         }
@@ -117,5 +119,32 @@ public struct KoinosLockWatcher: Sendable {
             }
             if caughtUp { try await Task.sleep(for: .milliseconds(Int64(clamping: configuration.pollIntervalMs))) }
         }
+    }
+
+    /// Re-sign requests of the window judged against the stored locks (KoinosResignJudge).
+    func judgeResignRequests(in items: [KoinosBlockItem]) async throws -> [KoinosResign] {
+        var honoured = [KoinosResign]()
+        for (decoded, blockTimeMs) in KoinosBlockWindow.resignRequests(in: items, bridge: configuration.bridgeContract) {
+            guard case .success(let request) = decoded, let candidates = KoinosResignJudge.candidates(request) else {
+                logger.warning("Koinos re-sign request refused: malformed", metadata: ["request": "\(decoded)"])
+                continue
+            }
+            var verdicts = [KoinosResignJudge.Verdict]()
+            for id in candidates {
+                let lock = try await database.koinosLock(id)
+                let verdict = KoinosResignJudge.judge(
+                    lock: lock, packed: lock?.message, requestTimeMs: blockTimeMs, lifetimeMs: configuration.judge.signatureLifetimeMs)
+                verdicts.append(verdict)
+                if case .honour(let resign) = verdict {
+                    honoured.append(resign)
+                    break
+                }
+            }
+            if !verdicts.contains(where: { if case .honour = $0 { true } else { false } }) {
+                logger.notice("Koinos re-sign request not honoured", metadata: [
+                    "transaction_id": "\(request.transactionID)", "operation_id": "\(request.operationID)", "verdicts": "\(verdicts)"])
+            }
+        }
+        return honoured
     }
 }

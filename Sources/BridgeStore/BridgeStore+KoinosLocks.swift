@@ -23,6 +23,22 @@ public struct KoinosLockRecord: Sendable, Hashable {
     }
 }
 
+/// A lock signed again after an honoured `request_new_signatures`: new expiration, message, digest.
+public struct KoinosResign: Sendable, Hashable {
+    public var id: KoinosLockID
+    public var expiration: UInt64
+    /// The packed Ethereum message with the new expiration.
+    public var message: [UInt8]
+    public var digest: [UInt8]
+
+    public init(id: KoinosLockID, expiration: UInt64, message: [UInt8], digest: [UInt8]) {
+        self.id = id
+        self.expiration = expiration
+        self.message = message
+        self.digest = digest
+    }
+}
+
 /// Where the Koinos scan stands: the next height to read and the id of the block below it.
 public struct KoinosScanCursor: Sendable, Hashable {
     public var nextHeight: UInt64
@@ -51,12 +67,24 @@ extension BridgeDatabase {
     /// loses both (the window is read again) or keeps both, so a lock is never lost or stored twice.
     /// Returns the ids stored by this commit (a rescan's duplicates are left out). The cursor never
     /// moves backwards.
-    public func commitKoinosScan(cursor name: String, to cursor: KoinosScanCursor, records: [KoinosLockRecord], nowMs: UInt64) async throws -> [KoinosLockID] {
+    ///
+    /// `resigns` (honoured re-sign requests of this window) go back to `observed` with their new
+    /// expiration, message and digest in the same transaction; the old digest's signatures stay
+    /// stored under the old digest and are never counted for the new one.
+    public func commitKoinosScan(
+        cursor name: String, to cursor: KoinosScanCursor, records: [KoinosLockRecord], resigns: [KoinosResign] = [], nowMs: UInt64
+    ) async throws -> [KoinosLockID] {
         try await writer.write { db in
             var inserted = [KoinosLockID]()
             for record in records {
                 try Self.insert(record, db: db, nowMs: nowMs)
                 if db.changesCount > 0 { inserted.append(record.observation.id) }
+            }
+            for r in resigns {
+                try db.execute(sql: """
+                    UPDATE koinos_observation SET status = 'observed', expiration = ?, message = ?, digest = ?, submission = NULL,
+                    quorum_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND status IN ('observed', 'signing', 'quorum', 'expired')
+                    """, arguments: [Int64(clamping: r.expiration), Data(r.message), Data(r.digest), Int64(clamping: nowMs), r.id.description])
             }
             try db.execute(
                 sql: """
@@ -131,8 +159,37 @@ public struct KoinosLockView: Sendable, Hashable {
     public var destinationChain: UInt32
     public var expiration: UInt64?
     public var digest: [UInt8]?
+    /// The packed Ethereum message the digest was computed from.
+    public var message: [UInt8]?
     /// Signatures of the current digest, by validator address.
     public var signatures: [KoinosLockSignature]
+
+    /// - Parameters: one per stored column (see `BridgeSchema.createKoinosLocks`).
+    public init(
+        id: KoinosLockID, profile: String, status: String, reason: String?, blockHeight: UInt64, blockTimeMs: UInt64, sender: [UInt8],
+        token: [UInt8], ethToken: [UInt8]?, amount: String, payment: String, recipient: String, relayer: String, metadata: String,
+        destinationChain: UInt32, expiration: UInt64?, digest: [UInt8]?, message: [UInt8]?, signatures: [KoinosLockSignature]
+    ) {
+        self.id = id
+        self.profile = profile
+        self.status = status
+        self.reason = reason
+        self.blockHeight = blockHeight
+        self.blockTimeMs = blockTimeMs
+        self.sender = sender
+        self.token = token
+        self.ethToken = ethToken
+        self.amount = amount
+        self.payment = payment
+        self.recipient = recipient
+        self.relayer = relayer
+        self.metadata = metadata
+        self.destinationChain = destinationChain
+        self.expiration = expiration
+        self.digest = digest
+        self.message = message
+        self.signatures = signatures
+    }
 }
 
 extension BridgeDatabase {
@@ -154,7 +211,7 @@ extension BridgeDatabase {
                 sender: [UInt8](row["sender"] as Data), token: [UInt8](row["token"] as Data), ethToken: (row["eth_token"] as Data?).map { [UInt8]($0) },
                 amount: row["amount"], payment: row["payment"], recipient: row["recipient"], relayer: row["relayer"], metadata: row["metadata"],
                 destinationChain: UInt32(clamping: row["destination_chain"] as Int64), expiration: (row["expiration"] as Int64?).map { UInt64(clamping: $0) },
-                digest: digest, signatures: signatures)
+                digest: digest, message: (row["message"] as Data?).map { [UInt8]($0) }, signatures: signatures)
         }
     }
 }

@@ -172,4 +172,49 @@ struct KoinosLockWatcherTests {
         #expect(try await s.db.koinosCursor(configuration.cursorName) == nil)
         await s.sim.stop()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aReSignRequestIsHonouredOnlyAfterTheWindowAndGivesANewDigest() async throws {
+        guard let s = try await Self.setUp(depth: 0) else { return }
+        let watcher = s.watcher()
+        let lifetime: UInt64 = 3_600_000
+        let (tx, sequence) = try await s.lock(amount: 900)
+        try await s.sim.produceBlock()
+        try await s.drain(watcher)
+        let id = KoinosLockID(transactionID: tx, operationID: sequence)
+        let first = try #require(try await s.db.koinosLock(id))
+        let signer = KoinosLockSigner(key: s.user.key, profile: .v2, database: s.db, clock: VirtualClock())
+        let userEth = EthereumAddress(publicKey: s.user.key.publicKey).bytes
+        #expect(try await signer.signPending(validators: [userEth]).count == 1)
+
+        func request(_ op: String) async throws {
+            try await s.sim.control("request_new_signatures", [
+                "private_key": .string(Hex.encode(s.user.key.rawRepresentation)), "transaction_id": .string(Hex.encode(tx)), "operation_id": .string(op)])
+            try await s.sim.produceBlock()
+            try await s.drain(watcher)
+        }
+        try await request(String(sequence))  // right away: too early, nothing changes
+        var now = try #require(try await s.db.koinosLock(id))
+        #expect(now.digest == first.digest && now.status == "signing" && now.expiration == first.expiration)
+
+        // the chain's clock moves past old expiration + lifetime (the simulator's time offset)
+        let expiration = try #require(first.expiration)
+        let head = try await s.sim.rpc.headInfo().headBlockTimeMs
+        let offset = Int64(expiration + lifetime - head) + 5_000
+        try await s.sim.control("set_time_offset", ["offset_ms": .int(offset)])
+        try await request("")  // empty operation id: 1 is tried first, as the old validator did
+        now = try #require(try await s.db.koinosLock(id))
+        let requestBlock = try await s.sim.rpc.headInfo()
+        #expect(now.status == "observed" && now.expiration == requestBlock.headBlockTimeMs + lifetime)
+        #expect(now.digest != first.digest)
+        let renewed = EthereumTransferMessage(
+            profile: .v2, koinosTransactionID: tx, operationID: UInt64(sequence), token: Self.ethToken, recipient: Hex.decode(Self.recipient)!,
+            value: 900, bridge: Self.ethBridge, expiration: requestBlock.headBlockTimeMs + lifetime, chainID: 1)
+        #expect(now.digest == renewed.digest && now.message == renewed.packed())
+        // the old signature stays with the old digest; the new digest gets a new one, not an equivocation
+        #expect(try await s.db.koinosSignatures(digest: first.digest ?? []).count == 1)
+        #expect(try await signer.signPending(validators: [userEth]).count == 1)
+        #expect(try await s.db.koinosSignatures(digest: renewed.digest).count == 1)
+        await s.sim.stop()
+    }
 }
