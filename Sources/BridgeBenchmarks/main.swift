@@ -8,7 +8,7 @@ import Glibc
 #endif
 import Multiformats
 
-let usage = "usage: bridge-bench crypto|eth|eth-send|p2p|gossip|aggregation|quorum-connections|koinos|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
+let usage = "usage: bridge-bench crypto|eth|eth-send|p2p|gossip|aggregation|quorum-connections|koinos|koinos-catchup|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
@@ -66,6 +66,7 @@ let baseSuites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("aggregation", { _ in try await runAggregationBenchmarks(); return true }),
     ("quorum-connections", { try await runQuorumUnderConnectionsBenchmark(rounds: $0) }),
     ("koinos", { _ in await runKoinosBenchmarks() }),
+    ("koinos-catchup", { _ in try await runKoinosCatchUpBenchmark() }),
     ("http", { _ in try await runHTTPBenchmarks() }),
     ("page", { _ in try await runPageBenchmarks() }),
     ("governor", { runGovernorBenchmarks(rounds: $0) }),

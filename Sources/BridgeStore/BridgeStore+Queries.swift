@@ -170,11 +170,14 @@ public protocol BridgeReadStore: Sendable {
     var attestationGeneration: UInt64? { get }
     /// The governor's decisions counted after `sinceMilliseconds` and the transfers it still holds.
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
+    /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
+    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
 }
 
 extension BridgeReadStore {
     public var attestationGeneration: UInt64? { nil }
     public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
+    public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
 }
 
 /// What `/v1/governor` shows: the window's history and the queue.
