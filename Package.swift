@@ -166,7 +166,7 @@ let package = Package(
             name: "BridgeEthereumTests",
             dependencies: [
                 "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport", "Primitives",
-                lifecycle, logging, metrics,
+                grdb, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),

@@ -43,6 +43,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v6-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
         migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
         migrator.registerMigration("v7-transfer-direction", migrate: BridgeSchema.createKoinosLocks)
+        migrator.registerMigration("v8-ethereum-delivery", migrate: BridgeSchema.createEthereumDelivery)
         return migrator
     }
 }
