@@ -146,6 +146,8 @@ extension BridgeNode {
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
         var services: [any Service] = [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation]
         if let koinosWatcher = c.koinosWatcher, let ethEndpoint = c.ethereum.endpoints.first {
+            // Delivery of those locks at quorum: completeTransfer sent and paid by the validator key.
+            services.append(ethereumSender(c, key: keys.validatorKey, endpoint: ethEndpoint, database: database, clock: clock, logger: logger))
             services.append(KoinosLockService(
                 watcher: KoinosLockWatcher(configuration: koinosWatcher, rpc: koinosRPC, database: database, clock: clock,
                                            logger: logger.labelled("bridge.koinos-watcher")),
