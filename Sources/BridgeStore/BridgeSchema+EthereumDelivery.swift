@@ -8,7 +8,8 @@ extension BridgeSchema {
     ///
     /// Fees are UInt64 wei per gas stored by bit pattern (lossless above Int64.max); the hashes of
     /// every transaction sent at `nonce` (the original, then each fee bump) are 32-byte blocks
-    /// concatenated, oldest first.
+    /// concatenated, oldest first. `digest` is the lock's digest when the row was written: after a
+    /// re-sign (§2.7: new expiration, new digest) a row with nothing in flight is a past attempt.
     static func createEthereumDelivery(_ db: Database) throws {
         try db.create(table: "ethereum_delivery") { t in
             t.primaryKey("transfer_id", .text)  // koinos_observation.id
@@ -24,6 +25,7 @@ extension BridgeSchema {
             t.column("last_error", .text)
             t.column("next_attempt_at_ms", .integer)
             t.column("updated_at_ms", .integer).notNull()
+            t.column("digest", .blob)
         }
     }
 }

@@ -43,10 +43,19 @@ extension BridgeDatabase {
         }
     }
 
-    /// The sender's row for `transferID`, or nil before its first step.
+    /// The sender's row for `transferID`, or nil before its first step. A row with nothing in
+    /// flight (`pending`/`failed`) written for an older digest of the lock (it was re-signed since,
+    /// §2.7) is a past attempt: nil, so the new signature set starts afresh (attempts, backoff).
     public func ethereumDelivery(_ transferID: String) async throws -> DeliveryRecord? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM ethereum_delivery WHERE transfer_id = ?", arguments: [transferID]).flatMap(Self.deliveryRecord)
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT d.*, o.digest AS current_digest FROM ethereum_delivery d LEFT JOIN koinos_observation o ON o.id = d.transfer_id
+                WHERE d.transfer_id = ?
+                """, arguments: [transferID]), let record = Self.deliveryRecord(row)
+            else { return nil }
+            let written = row["digest"] as Data?, current = row["current_digest"] as Data?
+            if record.status == .pending || record.status == .failed, let written, let current, written != current { return nil }
+            return record
         }
     }
 
@@ -57,20 +66,20 @@ extension BridgeDatabase {
         try await writer.write { db in
             try db.execute(sql: """
                 INSERT INTO ethereum_delivery (transfer_id, status, nonce, transaction_hashes, max_fee_per_gas, max_priority_fee_per_gas,
-                sent_at_ms, included_block, completing_transaction, attempts, last_error, next_attempt_at_ms, updated_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                sent_at_ms, included_block, completing_transaction, attempts, last_error, next_attempt_at_ms, updated_at_ms, digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT digest FROM koinos_observation WHERE id = ?))
                 ON CONFLICT(transfer_id) DO UPDATE SET status = excluded.status, nonce = excluded.nonce,
                 transaction_hashes = excluded.transaction_hashes, max_fee_per_gas = excluded.max_fee_per_gas,
                 max_priority_fee_per_gas = excluded.max_priority_fee_per_gas, sent_at_ms = excluded.sent_at_ms,
                 included_block = excluded.included_block, completing_transaction = excluded.completing_transaction,
                 attempts = excluded.attempts, last_error = excluded.last_error, next_attempt_at_ms = excluded.next_attempt_at_ms,
-                updated_at_ms = excluded.updated_at_ms
+                updated_at_ms = excluded.updated_at_ms, digest = excluded.digest
                 """,
                 arguments: [
                     r.transferID, r.status.rawValue, r.nonce.map { Int64(bitPattern: $0) }, Data(r.transactionHashes.joined()),
                     Int64(bitPattern: r.maxFeePerGas), Int64(bitPattern: r.maxPriorityFeePerGas), r.sentAtMs.map { Int64(bitPattern: $0) },
                     r.includedBlock.map { Int64(bitPattern: $0) }, r.completingTransaction.map { Data($0) }, r.attempts, r.lastError,
-                    r.nextAttemptAtMs.map { Int64(bitPattern: $0) }, Int64(bitPattern: r.updatedAtMs),
+                    r.nextAttemptAtMs.map { Int64(bitPattern: $0) }, Int64(bitPattern: r.updatedAtMs), r.transferID,
                 ])
             let (to, from): (String, [String]) =
                 switch r.status {

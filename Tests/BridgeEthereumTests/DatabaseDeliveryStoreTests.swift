@@ -116,6 +116,43 @@ struct DatabaseDeliveryStoreTests {
         #expect(try await store.record(for: Self.id.description)?.lastError == "execution reverted: bridge is paused")
     }
 
+    @Test func aReSignedLockStartsAFreshDeliveryAndOneInFlightIsKept() async throws {
+        let path = Self.temporaryPath()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let db = try await Self.database(path: path)
+        _ = try await Self.bringToQuorum(db)
+        let store = DatabaseDeliveryStore(database: db)
+        var gaveUp = DeliveryRecord(transferID: Self.id.description, status: .failed, updatedAtMs: 3)
+        gaveUp.attempts = 3
+        gaveUp.lastError = "signatures expired"
+        try await store.save(gaveUp)
+        #expect(try await store.record(for: Self.id.description) == gaveUp)
+        // request_new_signatures honoured (§2.7): new expiration, new digest, signed again to quorum.
+        var renewed = Self.message()
+        renewed.expiration += 7_200_000
+        func resign() async throws {
+            _ = try await db.commitKoinosScan(
+                cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 5000, previousBlockID: []), records: [],
+                resigns: [KoinosResign(id: Self.id, expiration: renewed.expiration, message: renewed.packed(), digest: renewed.digest)], nowMs: 20_000)
+        }
+        try await resign()
+        #expect(try await store.record(for: Self.id.description) == nil, "the old set's failures do not count against the new one")
+        let signed = try Self.signatures(renewed.digest)
+        try await db.storeKoinosSignatures(signed.map { KoinosLockSignature(id: Self.id, digest: renewed.digest, validator: $0.validator, signature: $0.signature) },
+                                           own: false, nowMs: 20_100)
+        #expect(try await db.markKoinosQuorum(Self.id, digest: renewed.digest, submission: Array(signed.prefix(2)), nowMs: 20_200))
+        #expect(try await store.deliverableTransfers(limit: 10).map(\.message) == [renewed])
+
+        // In flight for the current digest: a later re-sign leaves the lock and its row alone.
+        var inFlight = DeliveryRecord(transferID: Self.id.description, status: .sent, updatedAtMs: 21_000)
+        inFlight.nonce = 5
+        try await store.save(inFlight)
+        renewed.expiration += 1
+        try await resign()
+        #expect(try await store.record(for: Self.id.description) == inFlight)
+        #expect(try await db.koinosLock(Self.id)?.status == "submitted")
+    }
+
     @Test func aStoredMessageThatIsNotTheSignedOneIsNeverHandedToTheSender() async throws {
         let path = Self.temporaryPath()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
