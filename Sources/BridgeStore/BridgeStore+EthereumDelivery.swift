@@ -19,7 +19,8 @@ public struct KoinosLockForDelivery: Sendable, Hashable {
 
 extension BridgeDatabase {
     /// Koinos locks at quorum (or with a transaction in flight) whose delivery is not completed,
-    /// oldest quorum first, at most `limit`.
+    /// at most `limit`: first those due (no next attempt set: new, or in flight), then by next
+    /// attempt, each oldest quorum first, so transfers parked for later never crowd out new ones.
     public func koinosLocksForDelivery(limit: Int) async throws -> [KoinosLockForDelivery] {
         try await writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -27,7 +28,7 @@ extension BridgeDatabase {
                 LEFT JOIN ethereum_delivery d ON d.transfer_id = o.id
                 WHERE o.status IN ('quorum', 'submitted') AND o.message IS NOT NULL AND o.digest IS NOT NULL
                 AND (d.status IS NULL OR d.status != 'completed')
-                ORDER BY o.quorum_at_ms, o.block_height, o.tx_id, o.operation_id LIMIT ?
+                ORDER BY COALESCE(d.next_attempt_at_ms, 0), o.quorum_at_ms, o.block_height, o.tx_id, o.operation_id LIMIT ?
                 """, arguments: [limit])
             return try rows.compactMap { row -> KoinosLockForDelivery? in
                 guard let id = KoinosLockID(row["id"] as String), let profile = ContractProfile(rawValue: row["profile"]) else { return nil }

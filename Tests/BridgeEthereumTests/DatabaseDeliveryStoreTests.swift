@@ -153,6 +153,35 @@ struct DatabaseDeliveryStoreTests {
         #expect(try await db.koinosLock(Self.id)?.status == "submitted")
     }
 
+    @Test func transfersParkedForLaterNeverCrowdOutOnesThatAreDue() async throws {
+        let path = Self.temporaryPath()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let db = try await Self.database(path: path)
+        _ = try await Self.bringToQuorum(db)  // operation 3, quorum at 9_200
+        // A second lock of the same transaction (operation 4), at quorum later.
+        let laterID = KoinosLockID(transactionID: Self.id.transactionID, operationID: 4)
+        var later = Self.message()
+        later.operationID = 4
+        let observation = KoinosLockObservation(
+            id: laterID, profile: .v2, blockHeight: 4242, blockID: [0x12, 0x20] + [UInt8](repeating: 0x0b, count: 32), blockTimeMs: 1_700_000_000_000,
+            sender: .init(repeating: 0x01, count: 25), token: .init(repeating: 0x02, count: 25), amount: "250000", payment: "10",
+            recipient: "0x" + String(repeating: "4c", count: 20), relayer: "0x" + String(repeating: "3d", count: 20), metadata: "claim", destinationChain: 1)
+        _ = try await db.commitKoinosScan(
+            cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 4300, previousBlockID: []),
+            records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil, message: later, digest: later.digest)], nowMs: 9_250)
+        let signed = try Self.signatures(later.digest)
+        try await db.storeKoinosSignatures(signed.map { KoinosLockSignature(id: laterID, digest: later.digest, validator: $0.validator, signature: $0.signature) },
+                                           own: false, nowMs: 9_260)
+        #expect(try await db.markKoinosQuorum(laterID, digest: later.digest, submission: Array(signed.prefix(2)), nowMs: 9_300))
+        let store = DatabaseDeliveryStore(database: db)
+        #expect(try await store.deliverableTransfers(limit: 10).map(\.id) == [Self.id.description, laterID.description], "oldest quorum first")
+        // The older one is parked (expired, waiting for a re-sign): with room for one, the due one comes.
+        var parked = DeliveryRecord(transferID: Self.id.description, status: .pending, updatedAtMs: 10_000)
+        parked.nextAttemptAtMs = 10_000 + 10_000
+        try await store.save(parked)
+        #expect(try await store.deliverableTransfers(limit: 1).map(\.id) == [laterID.description])
+    }
+
     @Test func aStoredMessageThatIsNotTheSignedOneIsNeverHandedToTheSender() async throws {
         let path = Self.temporaryPath()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
