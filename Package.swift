@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "BridgeKoinosTests",
             dependencies: [
-                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "Primitives", "ChainCrypto", "BridgeTesting",
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ProcessTestSupport", "Primitives", "ChainCrypto", "BridgeTesting",
                 "CurlTransport", "JSONRPC", grdb, .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

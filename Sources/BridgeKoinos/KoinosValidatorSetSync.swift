@@ -4,6 +4,7 @@ public import CoreMetrics
 public import Koinos
 public import Logging
 import Metrics
+public import Primitives
 import Synchronization
 
 /// The current validator set, read from the Koinos bridge contract (`get_validators`, paged, and
@@ -67,6 +68,9 @@ public final class KoinosValidatorSetSync: Sendable {
     /// The set in force now.
     public var current: ValidatorSet { state.withLock { $0.set } }
 
+    /// Signalled whenever `current` changed (a `ValidatorSetPropagation` waits on it).
+    public let changes = ChangeSignal()
+
     /// True once the set came from the contract (not the fallback).
     public var isFromChain: Bool { state.withLock { $0.fromChain } }
 
@@ -127,6 +131,7 @@ public final class KoinosValidatorSetSync: Sendable {
             return changed
         }
         Gauge(label: "bridge_koinos_validators").record(next.count)
+        if changed { changes.signal() }
         if changed && next != previous {
             logger.info("Validator set changed", metadata: ["koinos.validators.count": "\(next.count)"])
         }
