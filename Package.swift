@@ -179,7 +179,7 @@ let package = Package(
             path: "Tests/KoinosTestSupport", swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "KoinosTests", dependencies: ["Koinos", "KoinosTestSupport", "ChainCrypto", "JSONRPC", "CurlTransport"],
+            name: "KoinosTests", dependencies: ["Koinos", "KoinosTestSupport", "ChainCrypto", "JSONRPC", "CurlTransport", "Primitives"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
