@@ -31,7 +31,7 @@ extension Gossipsub {
         }
         guard !deferred.isEmpty else { return }
         // Validators and disconnects are async; heartbeats and subscriptions never emit validations.
-        // One queue, one consumer: validations finish in the order their messages arrived.
+        // One queue, one consumer: deferred work runs in the order it was decided (a task each did not).
         queuedWorkContinuation.yield(.actions(deferred))
     }
 

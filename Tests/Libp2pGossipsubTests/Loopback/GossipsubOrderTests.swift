@@ -4,9 +4,11 @@ import Libp2pHost
 import Synchronization
 import Testing
 
-/// Validations are awaited one at a time from one queue, so messages are delivered in the order
-/// they arrived even when an earlier one takes longer to validate (each used to get its own task,
-/// and a quick second message overtook a slow first one).
+/// Delivery order and `join` over real sockets. A regression guard for the ordered work queue:
+/// messages of one peer are validated one at a time in arrival order, so a slow first validation
+/// is not overtaken. (This held before the queue too: inbound messages are validated on the
+/// stream reader's own path; the queue orders the work the synchronous paths defer — disconnects
+/// decided while screening an RPC, and a subscriber stream's end — which used to get a task each.)
 @Suite struct GossipsubOrderTests {
     static let topic = "order-test"
 
