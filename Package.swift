@@ -119,14 +119,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                grdb, nio, lifecycle, logging, metrics,
+                grdb, nio, nioPosix, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "BridgeRelayCLI",
             dependencies: [
-                "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
                 "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "KoinosP2P", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

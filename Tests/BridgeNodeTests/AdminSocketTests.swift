@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeAttestation
+import BridgeCore
+import BridgeEthereum
+import BridgeHTTPAPI
+import BridgeKoinos
+import BridgeNode
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Logging
+import ProcessTestSupport
+import Synchronization
+import Testing
+
+/// The local admin socket: mode 0600, another user cannot connect, and the commands work over it.
+@Suite(.serialized) struct AdminSocketTests {
+    /// The contract's nonce as a node reads it; no chain here (AdminSimulatorTests sends real calls).
+    final class FixedNonceContract: AdminContractPort {
+        func currentNonce() async throws -> UInt64 { 3 }
+        func readyCall(_ state: AdminProposalState) -> AdminContractCall? { KoinosAdminContract.call(for: state) }
+        func submit(_ call: AdminContractCall) async throws -> [UInt8] { throw AdminCommandError.chain("no chain in this test") }
+    }
+
+    /// A node's admin socket over a one-validator set (Q(1) = 1) in a fresh folder others may enter.
+    func withSocket(_ body: (String, Secp256k1AttestationSigner) async throws -> Void) async throws {
+        let directory = NSTemporaryDirectory() + "admin-socket-\(UInt32.random(in: 0 ... .max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let signer = Secp256k1AttestationSigner(key: try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [5]))
+        let contract = KoinosAddress("1Fp3iNkmGKMPVdTpC7i3rttBBXVi7CDoX7")!.bytes
+        let service = AdminProposalService(
+            repository: try BridgeDatabase(), signer: signer, gossip: InMemoryAdminTopic().port(for: signer.validatorAddress),
+            contract: FixedNonceContract(), clock: SystemBridgeClock(), hashing: ChainHashing(), validators: ValidatorSet([signer.validatorAddress]),
+            configuration: AdminProposalPoolConfiguration(profile: .v1, contract: contract))
+        let path = AdminSocketPath.inDataDirectory(directory)
+        let server = AdminSocketServer(path: path, handler: AdminCommandHandler(service: service), logger: Logger(label: "test.admin"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer { group.cancelAll() }
+            #expect(await eventually(.seconds(10)) { FileManager.default.fileExists(atPath: path) })
+            try await body(path, signer)
+        }
+    }
+
+    @Test func socketIsOwnerOnly() async throws {
+        try await withSocket { path, _ in
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect(attributes[.type] as? FileAttributeType == .typeSocket)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            #expect(!FileManager.default.fileExists(atPath: path + ".\(getpid()).tmp"), "bound under a temporary name, then renamed")
+        }
+    }
+
+    /// The same connect script succeeds as the node's user and fails as `nobody`.
+    @Test func anotherUserCannotConnect() async throws {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            Issue.record("needs root and setpriv to run a client as another user")
+            return
+        }
+        try await withSocket { path, _ in
+            let script = """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX)
+                try:
+                    s.connect(sys.argv[1]); s.sendall(b'{"command":"list"}\\n'); print(s.recv(65536).decode())
+                except OSError as e:
+                    print("refused:", e.strerror); sys.exit(3)
+                """
+            let owner = try await ChildProcess.run("/usr/bin/python3", ["-c", script, path])
+            #expect(owner.status == 0, "control: the node's own user gets an answer (\(owner.stdout))")
+            #expect(owner.stdout.contains("\"proposals\""))
+            let other = try await ChildProcess.run(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script, path])
+            #expect(other.status == 3)
+            #expect(other.stdout.contains("Permission denied"))
+        }
+    }
+
+    @Test func commandsWorkOverTheSocket() async throws {
+        try await withSocket { path, signer in
+            let candidate = "1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"
+            let proposed = try await AdminSocketClient.send(
+                AdminSocketRequest(command: "propose", action: "add-validator", address: candidate, lifetime_s: 600), socketPath: path)
+            #expect(proposed.error == nil)
+            let proposal = try #require(proposed.proposals.first)
+            #expect(proposal.action == "add-validator")
+            #expect(proposal.target == candidate)
+            #expect(proposal.nonce == 3)
+            #expect(proposal.signers == [Base58.encode(signer.validatorAddress)])
+            #expect(proposal.ready, "Q(1) = 1: the proposer's signature is the quorum")
+            #expect(proposal.call?.method == "add_validator")
+            let listed = try await AdminSocketClient.send(AdminSocketRequest(command: "list"), socketPath: path)
+            #expect(listed.proposals.map(\.id) == [proposal.id])
+            let shown = try await AdminSocketClient.send(AdminSocketRequest(command: "show", id: String(proposal.id.prefix(10))), socketPath: path)
+            #expect(shown.proposals.first?.id == proposal.id)
+            let bad = try await AdminSocketClient.send(AdminSocketRequest(command: "propose", action: "add-validator", address: "nope"), socketPath: path)
+            #expect(bad.error?.contains("Koinos address") == true)
+            let unknown = try await AdminSocketClient.send(AdminSocketRequest(command: "show", id: "0xdead"), socketPath: path)
+            #expect(unknown.error == "no proposal 0xdead")
+            let submit = try await AdminSocketClient.send(AdminSocketRequest(command: "submit", id: proposal.id), socketPath: path)
+            #expect(submit.error?.contains("no chain in this test") == true)
+        }
+    }
+}
