@@ -24,8 +24,10 @@ import Testing
     }
 
     /// A node's admin socket over a one-validator set (Q(1) = 1) in a fresh folder others may enter.
-    func withSocket(_ body: (String, Secp256k1AttestationSigner) async throws -> Void) async throws {
-        let directory = NSTemporaryDirectory() + "admin-socket-\(UInt32.random(in: 0 ... .max))"
+    func withSocket(
+        in directory: String = NSTemporaryDirectory() + "admin-socket-\(UInt32.random(in: 0 ... .max))",
+        _ body: (String, Secp256k1AttestationSigner) async throws -> Void
+    ) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let signer = Secp256k1AttestationSigner(key: try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [5]))
@@ -102,5 +104,32 @@ import Testing
             let submit = try await AdminSocketClient.send(AdminSocketRequest(command: "submit", id: proposal.id), socketPath: path)
             #expect(submit.error?.contains("no chain in this test") == true)
         }
+    }
+
+    /// The real `bridge-relay admin …` binary finds the socket through `--config` and prints what
+    /// the operator reads; with no node running it says so and exits 1.
+    @Test func commandLineTalksToTheRunningNode() async throws {
+        let directory = NSTemporaryDirectory() + "admin-cli-\(UInt32.random(in: 0 ... .max))"
+        try await withSocket(in: directory) { _, _ in
+            let proposed = try await GovernorReleaseCommandTests.relay(
+                ["admin", "propose", "add-validator", "1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN", "--lifetime", "600"], dataDir: directory)
+            #expect(proposed.status == 0, "\(proposed.stderr)")
+            #expect(proposed.stdout.contains("action        add-validator (action id 1) 1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"))
+            #expect(proposed.stdout.contains("nonce         3"))
+            #expect(proposed.stdout.contains("ready call    add_validator"))
+            let id = try #require(proposed.stdout.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
+            let listed = try await GovernorReleaseCommandTests.relay(["admin", "list"], dataDir: directory)
+            #expect(listed.status == 0)
+            #expect(listed.stdout.contains("\(id)  add-validator 1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN  nonce 3  1/1 ready"))
+            let unknown = try await GovernorReleaseCommandTests.relay(["admin", "show", "0xffff"], dataDir: directory)
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("no proposal 0xffff"))
+        }
+        let elsewhere = NSTemporaryDirectory() + "admin-cli-none-\(UInt32.random(in: 0 ... .max))"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        let noNode = try await GovernorReleaseCommandTests.relay(["admin", "list"], dataDir: elsewhere)
+        #expect(noNode.status == 1)
+        #expect(noNode.stderr.contains("cannot reach the node's admin socket"))
     }
 }
