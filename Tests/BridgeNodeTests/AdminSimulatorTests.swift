@@ -19,12 +19,13 @@ import Testing
     @Test func addValidatorApprovedByAQuorumIsExecutedOnTheSimulator() async throws {
         let keys = try (1...4).map { i in try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [UInt8(40 + i)]) }
         let addresses = keys.map { KoinosAddress(publicKey: $0.publicKey) }
-        let newcomer = KoinosAddress(publicKey: try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 7, count: 32)).publicKey)
+        let newcomerKey = try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 7, count: 32))
+        let newcomer = KoinosAddress(publicKey: newcomerKey.publicKey)
         var args = ["--profile", "v1", "--validators", addresses.map(\.base58).joined(separator: ","), "--block-interval-ms", "0"]
-        for address in addresses { args += ["--account", "\(address.base58):5000000000"] }
+        for address in addresses + [newcomer] { args += ["--account", "\(address.base58):5000000000"] }
         guard let sim = try await KoinosSimulatorProcess.start(args) else { return }
         do {
-            try await run(sim, keys: keys, addresses: addresses, newcomer: newcomer)
+            try await run(sim, keys: keys + [newcomerKey], addresses: addresses, newcomer: newcomer)
         } catch {
             await sim.stop()
             throw error
@@ -35,19 +36,23 @@ import Testing
     func run(_ sim: KoinosSimulatorProcess, keys: [Secp256k1.PrivateKey], addresses: [KoinosAddress], newcomer: KoinosAddress) async throws {
 
         let topic = InMemoryAdminTopic()
-        let set = ValidatorSet(addresses.map(\.bytes))
+        // Every node follows the contract's set as the running node does (KoinosValidatorSetSync).
+        let sync = KoinosValidatorSetSync(rpc: sim.rpc, bridge: sim.bridge, version: .v1, fallback: addresses.map(\.bytes))
+        try await sync.refresh(nowMs: 0)
         let services = try keys.map { key in
             let signer = Secp256k1AttestationSigner(key: key)
             return AdminProposalService(
                 repository: try BridgeDatabase(), signer: signer, gossip: topic.port(for: signer.validatorAddress),
                 contract: KoinosAdminContract(rpc: sim.rpc, contract: sim.bridge, profile: .v1, payerKey: key, rcLimitCap: 50_000_000),
-                clock: SystemBridgeClock(), hashing: ChainHashing(), validators: set,
-                configuration: AdminProposalPoolConfiguration(profile: .v1, contract: sim.bridge), tickInterval: .milliseconds(50))
+                clock: SystemBridgeClock(), hashing: ChainHashing(), validators: sync.current,
+                configuration: AdminProposalPoolConfiguration(profile: .v1, contract: sim.bridge), tickInterval: .milliseconds(50),
+                validatorSource: { sync.current })
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in services { group.addTask { try await service.run() } }
             defer { group.cancelAll() }
             let before = try await sim.rpc.bridgeMetadata(bridge: sim.bridge, version: .v1)
+            await #expect(throws: AdminCommandError.notAValidator) { try await services[4].propose(.pause, address: nil, lifetimeMilliseconds: 60_000) }
             let proposed = try await services[0].propose(.addValidator, address: newcomer.bytes, lifetimeMilliseconds: 600_000)
             #expect(proposed.proposal.message.nonce == before.nonce, "the digest uses the contract's nonce read from the chain")
             let id = proposed.proposal.id
@@ -73,6 +78,12 @@ import Testing
             let replayed = try await sim.rpc.bridgeMetadata(bridge: sim.bridge, version: .v1)
             #expect(replayed.nonce == after.nonce)
             #expect(replayed.validatorCount == 5)
+            // The running nodes take the new set without a restart: the newcomer's node may now propose.
+            try await sync.refresh(nowMs: 1)
+            #expect(try await eventually(.seconds(10)) {
+                (try? await services[4].propose(.pause, address: nil, lifetimeMilliseconds: 60_000))?.proposal.message.nonce == after.nonce
+            })
+            #expect(try await services[0].proposal(id).required == 4, "Q(5) = 4 for the open proposals now")
         }
     }
 }
