@@ -206,6 +206,7 @@ let package = Package(
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
                 "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", "ProcessTestSupport", logging, nio,
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -77,17 +77,17 @@ extension AdminProposalService {
                 case .broadcast(let state):
                     await gossip.publish(adminProposal: SignedAdminProposal(proposal: state.proposal, signatures: state.signatures))
                 case .refused(let reason):
-                    Counter(label: "bridge_admin_proposals_refused_total", dimensions: [("reason", reason.rawValue)]).increment()
+                    Counter(label: "bridge_admin_proposals_refused_total", dimensions: [("reason", reason.rawValue)], factory: metricsFactory).increment()
                     logger.warning("Admin proposal refused", metadata: ["reason": "\(reason.rawValue)"])
                 case .ready(let state):
-                    Counter(label: "bridge_admin_proposals_ready_total").increment()
+                    Counter(label: "bridge_admin_proposals_ready_total", factory: metricsFactory).increment()
                     logger.notice("Admin proposal reached quorum", metadata: ["admin.id": "\(state.proposal.id)"])
                 case .dropExpired(let digests):
-                    Counter(label: "bridge_admin_proposals_expired_total").increment(by: digests.count)
+                    Counter(label: "bridge_admin_proposals_expired_total", factory: metricsFactory).increment(by: digests.count)
                     try await repository.deleteAdminProposals(digests)
                 }
             } catch {
-                Counter(label: "bridge_admin_store_errors_total").increment()
+                Counter(label: "bridge_admin_store_errors_total", factory: metricsFactory).increment()
                 logger.error("Admin proposal store write failed", metadata: ["error": "\(error)"])
             }
         }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import Logging
-import CoreMetrics
+public import CoreMetrics
 public import ServiceLifecycle
 
 /// Runs the `AdminProposalPool` against its ports: the bridge gossip (inbound and publish), the
@@ -20,13 +20,17 @@ public actor AdminProposalService: Service {
     let tickInterval: Duration
     /// The contract's current validator set (read at every tick); nil keeps the initial one.
     let validatorSource: (@Sendable () -> ValidatorSet)?
+    /// Where `bridge_admin_*` metrics go (the global system unless a test passes its own).
+    let metricsFactory: any MetricsFactory
 
     public init(
         repository: any AdminProposalRepository, signer: any AttestationSigner, gossip: any AdminProposalGossip,
         contract: any AdminContractPort, clock: any BridgeClock, hashing: any DigestHashing, validators: ValidatorSet,
         configuration: AdminProposalPoolConfiguration, tickInterval: Duration = .seconds(5),
-        validatorSource: (@Sendable () -> ValidatorSet)? = nil, logger: Logger = Logger(label: "bridge.admin")
+        validatorSource: (@Sendable () -> ValidatorSet)? = nil, logger: Logger = Logger(label: "bridge.admin"),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.metricsFactory = metricsFactory ?? MetricsSystem.factory
         self.validatorSource = validatorSource
         self.repository = repository
         self.signer = signer

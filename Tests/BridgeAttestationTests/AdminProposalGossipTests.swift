@@ -6,6 +6,7 @@ import BridgeSigning
 import BridgeStore
 import BridgeTesting
 import ChainCrypto
+import MetricsTestKit
 import Synchronization
 import Testing
 
@@ -32,12 +33,12 @@ import Testing
     let contractID = KoinosAddress("1Fp3iNkmGKMPVdTpC7i3rttBBXVi7CDoX7")!.bytes
     let candidate = KoinosAddress("1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN")!.bytes
 
-    func services(_ net: ValidatorNetworkHarness, contract: CountingContract) -> [AdminProposalService] {
+    func services(_ net: ValidatorNetworkHarness, contract: CountingContract, metrics: TestMetrics = TestMetrics()) -> [AdminProposalService] {
         net.nodes.map { node in
             AdminProposalService(
                 repository: node.database, signer: node.signer, gossip: node.endpoint, contract: contract, clock: net.clock,
                 hashing: ChainHashing(), validators: net.validatorSet,
-                configuration: AdminProposalPoolConfiguration(profile: .v1, contract: contractID))
+                configuration: AdminProposalPoolConfiguration(profile: .v1, contract: contractID), metricsFactory: metrics)
         }
     }
 
@@ -105,7 +106,8 @@ import Testing
     @Test func tamperedProposalOnTheWireIsRefusedAndNotStored() async throws {
         let net = try ValidatorNetworkHarness(count: 4)
         await net.exchangeHeartbeats()
-        let services = services(net, contract: CountingContract())
+        let metrics = TestMetrics()
+        let services = services(net, contract: CountingContract(), metrics: metrics)
         let streams = net.nodes.map { $0.endpoint.inboundAdminProposals().makeAsyncIterator() }
         let honest = AdminActionMessage(profile: .v1, action: .removeValidator, target: .address(net.nodes[2].address), nonce: 1,
                                         contract: contractID, expiration: net.clock.nowMilliseconds + 60_000)
@@ -121,6 +123,9 @@ import Testing
             #expect(await services[index].proposals().isEmpty)
             #expect(try await net.nodes[index].database.adminProposals().isEmpty)
         }
+        // Counted once per receiving node (three of them share this metrics factory).
+        let refused = try metrics.expectCounter("bridge_admin_proposals_refused_total", [("reason", "digest_mismatch")])
+        #expect(refused.totalValue == 3)
     }
 
     /// A signature claimed for validator 2 but made by validator 1's key is rejected by the endpoint.
