@@ -28,8 +28,18 @@ public struct AdminSocketServer: Service {
         self.logger = logger
     }
 
+    /// Serves until shutdown. A socket that cannot be bound (path too long, folder not writable)
+    /// is logged and the node keeps validating without it: the admin socket is never a reason to stop.
     public func run() async throws {
-        let server = try await bind()
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            server = try await bind()
+        } catch {
+            logger.error("admin socket unavailable; bridge-relay admin commands cannot reach this node", metadata: [
+                "admin.socket": "\(path)", "error": "\(error)"])
+            try? await gracefulShutdown()
+            return
+        }
         logger.info("admin socket listening", metadata: ["admin.socket": "\(path)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
