@@ -12,7 +12,7 @@ import Testing
 
 /// Admin proposals between in-process validators: real keys, real envelopes over the in-memory
 /// topic, real SQLite; the Koinos contract is the counting port below (the simulator run is in
-/// BridgeKoinosTests/AdminSimulatorTests).
+/// AdminSimulatorTests).
 @Suite struct AdminProposalGossipTests {
     /// The contract's nonce and the calls sent, as a node would see them (no chain in this suite).
     final class CountingContract: AdminContractPort {
@@ -43,7 +43,7 @@ import Testing
     }
 
     /// Delivers every queued envelope; admin proposals go to each node's service.
-    func pump(_ net: ValidatorNetworkHarness, _ services: [AdminProposalService], streams: [AsyncStream<InboundAdminProposal>.Iterator]) async {
+    static func pump(_ net: ValidatorNetworkHarness, _ services: [AdminProposalService], streams: [AsyncStream<InboundAdminProposal>.Iterator]) async {
         var streams = streams
         for _ in 0..<10 {
             guard net.network.queuedCount > 0 else { return }
@@ -70,7 +70,7 @@ import Testing
         let proposed = try await services[0].propose(.addValidator, address: candidate, lifetimeMilliseconds: 3_600_000)
         #expect(proposed.proposal.message.nonce == 1)
         #expect(proposed.signatures.count == 1)
-        await pump(net, services, streams: streams)
+        await Self.pump(net, services, streams: streams)
         // Everyone holds it; nobody signed it on receipt.
         for service in services[1...] {
             let held = try await service.proposal(proposed.proposal.id)
@@ -79,9 +79,9 @@ import Testing
         // Below quorum nothing can be submitted.
         await #expect(throws: AdminCommandError.notReady(have: 1, required: 3)) { try await services[0].submit(proposed.proposal.id) }
         _ = try await services[1].approve(String(proposed.proposal.id.prefix(12)))
-        await pump(net, services, streams: streams)
+        await Self.pump(net, services, streams: streams)
         _ = try await services[2].approve(proposed.proposal.id)
-        await pump(net, services, streams: streams)
+        await Self.pump(net, services, streams: streams)
         for service in services {
             let state = try await service.proposal(proposed.proposal.id)
             #expect(state.isReady, "every node aggregates to Q(4) = 3")
@@ -118,7 +118,7 @@ import Testing
             .adminProposal(SignedAdminProposal(proposal: proposal, signatures: [ValidatorSignature(validator: net.nodes[1].address, signature: signature)])),
             signer: net.nodes[1].signer, timestampMilliseconds: net.clock.nowMilliseconds, hashing: ChainHashing())
         net.network.broadcast(bytes, from: net.nodes[1].peerID)
-        await pump(net, services, streams: streams)
+        await Self.pump(net, services, streams: streams)
         for index in [0, 2, 3] {
             #expect(await services[index].proposals().isEmpty)
             #expect(try await net.nodes[index].database.adminProposals().isEmpty)
