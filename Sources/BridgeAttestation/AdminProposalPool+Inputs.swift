@@ -56,6 +56,23 @@ extension AdminProposalPool {
         return [.dropExpired(expired)]
     }
 
+    /// The proposals `validator` (this node) signed and has not submitted, due to be gossiped again.
+    public mutating func rebroadcast(signedBy validator: [UInt8], atMilliseconds now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        for digest in entries.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            guard var entry = entries[digest], entry.signatures[validator] != nil, entry.submittedTransaction == nil else { continue }
+            if entry.rebroadcastAtMilliseconds == 0 {
+                entry.rebroadcastAtMilliseconds = now &+ entry.rebroadcastEveryMilliseconds
+            } else if now >= entry.rebroadcastAtMilliseconds {
+                entry.rebroadcastEveryMilliseconds = min(entry.rebroadcastEveryMilliseconds * 2, Self.maxRebroadcastMilliseconds)
+                entry.rebroadcastAtMilliseconds = now &+ entry.rebroadcastEveryMilliseconds
+                actions.append(.broadcast(state(entry)))
+            }
+            entries[digest] = entry
+        }
+        return actions
+    }
+
     /// Replaces the validator set; signatures of removed validators stop counting.
     public mutating func updateValidators(_ set: ValidatorSet) { validators = set }
 

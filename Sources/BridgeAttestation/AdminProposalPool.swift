@@ -24,7 +24,16 @@ public struct AdminProposalPool: Sendable {
         /// Validator → signature, every one recovered to that validator before it got here.
         var signatures: [[UInt8]: [UInt8]]
         var submittedTransaction: [UInt8]?
+        /// When this node gossips the proposal again (0: not scheduled yet), and the pause after that.
+        var rebroadcastAtMilliseconds: UInt64 = 0
+        var rebroadcastEveryMilliseconds: UInt64 = AdminProposalPool.firstRebroadcastMilliseconds
     }
+
+    /// A proposal this node signed is gossiped again after 10 s, then with a doubling pause up to
+    /// 10 min, until it expires or this node submitted it: a publish before the topic mesh formed,
+    /// or while a validator was away, is not lost.
+    static let firstRebroadcastMilliseconds: UInt64 = 10_000
+    static let maxRebroadcastMilliseconds: UInt64 = 600_000
 
     /// What the caller must do after an input.
     public enum Action: Sendable, Hashable {

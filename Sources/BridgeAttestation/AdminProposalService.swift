@@ -16,7 +16,7 @@ public actor AdminProposalService: Service {
     let hashing: any DigestHashing
     let logger: Logger
     var pool: AdminProposalPool
-    /// How often expired proposals are dropped (and the validator set re-read).
+    /// How often expired proposals are dropped, our own re-gossiped when due and the validator set re-read.
     let tickInterval: Duration
     /// The contract's current validator set (read at every tick); nil keeps the initial one.
     let validatorSource: (@Sendable () -> ValidatorSet)?
@@ -74,7 +74,9 @@ public actor AdminProposalService: Service {
 
     public func tick() async {
         if let validatorSource { pool.updateValidators(validatorSource()) }
-        await perform(pool.tick(atMilliseconds: clock.nowMilliseconds))
+        let now = clock.nowMilliseconds
+        await perform(pool.tick(atMilliseconds: now))
+        await perform(pool.rebroadcast(signedBy: signer.validatorAddress, atMilliseconds: now))
     }
 
     public func updateValidators(_ set: ValidatorSet) { pool.updateValidators(set) }

@@ -168,4 +168,27 @@ import Testing
         #expect(after.required == 3)
         #expect(!after.isReady)
     }
+
+    /// A proposal this node signed is gossiped again (10 s, 20 s, 40 s …), one it did not sign never,
+    /// and nothing after this node submitted it.
+    @Test func ownProposalsAreGossipedAgainWithBackoffUntilSubmitted() {
+        var pool = pool()
+        let mine = proposal(message(nonce: 1))
+        let theirs = proposal(message(nonce: 2), by: 1)
+        let t0 = clock.nowMilliseconds
+        _ = pool.propose(mine, own: sign(mine, 0), atMilliseconds: t0)
+        _ = pool.receive(theirs, signatures: [sign(theirs, 1)], from: signers[1].validatorAddress, atMilliseconds: t0)
+        func sent(_ at: UInt64) -> [[UInt8]] {
+            pool.rebroadcast(signedBy: signers[0].validatorAddress, atMilliseconds: at).compactMap {
+                if case .broadcast(let s) = $0 { s.proposal.digest } else { nil }
+            }
+        }
+        #expect(sent(t0).isEmpty, "scheduled, not sent, on the first tick")
+        #expect(sent(t0 + 9_999).isEmpty)
+        #expect(sent(t0 + 10_000) == [mine.digest])
+        #expect(sent(t0 + 29_999).isEmpty)
+        #expect(sent(t0 + 30_000) == [mine.digest])
+        _ = pool.markSubmitted(mine.digest, transaction: [1])
+        #expect(sent(t0 + 1_000_000).isEmpty)
+    }
 }

@@ -2,6 +2,9 @@
 import ChainCrypto
 import CurlTransport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Koinos
 import ProcessTestSupport
 import Testing
@@ -15,6 +18,13 @@ struct AdminLocalnetTests {
     static func admin(_ arguments: [String], config: String) async throws -> ChildProcess.Completion {
         let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRIDGE_RELAY_") }
         return try await ChildProcess.run(relayBinary, ["admin"] + arguments + ["--config", config], environment: environment, timeout: .seconds(60))
+    }
+
+    static func page(_ api: String) async -> String {
+        var request = URLRequest(url: URL(string: api + "/")!)
+        request.timeoutInterval = 5
+        guard let (data, _) = try? await URLSession.shared.data(for: request) else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     @Test(.timeLimit(.minutes(4)))
@@ -54,6 +64,12 @@ struct AdminLocalnetTests {
                 let proposals = listed["proposals"] as? [[String: Any]] ?? []
                 #expect(proposals.contains { $0["id"] as? String == id }, "\(api) lists the proposal")
             }
+            // The running nodes take the new set from the contract (the submitter re-reads it every
+            // 60 s), without a restart: their page lists the newcomer in the validator table.
+            #expect(try await eventually(.seconds(100), every: .seconds(2)) {
+                for api in apis where !(await Self.page(api).contains("signatures-\(newcomer)")) { return false }
+                return true
+            }, "every running node shows the new validator set")
         }
     }
 }
