@@ -85,6 +85,9 @@ public struct AdminSocketServer: Service {
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
         return credentials.flatMapThrowing { peer in
             guard peer.uid == geteuid() else { throw AdminSocketError.otherUser(peer.uid) }
+        }.flatMapError { error in
+            // Closed at once (a failed initializer alone leaves the peer waiting).
+            channel.close().flatMapThrowing { throw error }
         }
     }
 
