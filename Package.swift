@@ -205,9 +205,8 @@ let package = Package(
             name: "BridgeAttestationTests",
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
-                "BridgeKoinos", "Koinos", "KoinosTestSupport",
                 "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", "ProcessTestSupport", logging, nio,
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "BridgeKoinos", "Koinos", "KoinosTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+import Primitives
 
 /// An admin-action proposal as gossiped (kind 16): the decoded fields, the digest the sender
 /// claims for them, the proposer and the signatures the sender holds.
