@@ -121,14 +121,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                grdb, nio, lifecycle, logging, metrics,
+                grdb, nio, nioPosix, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "BridgeRelayCLI",
             dependencies: [
-                "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
                 "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "KoinosP2P", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -209,6 +209,7 @@ let package = Package(
             dependencies: [
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "Primitives", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
                 "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", "ProcessTestSupport", logging, nio,
+                "BridgeKoinos", "Koinos", "KoinosTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,6 +9,8 @@ public enum BridgeMessageKind: UInt64, Sendable, Hashable, CaseIterable {
     case observationRequest = 3
     case attestations = 4
     case catchUpRequest = 5
+    /// Admin-action proposals (BridgeMessage+Admin.swift); numbered apart from transfer kinds.
+    case adminProposal = 16
 }
 
 /// A decoded bridge protocol message body (protocol version 1).
@@ -31,6 +33,8 @@ public enum BridgeMessage: Sendable, Hashable {
     case attestations([SignatureSet])
     /// Signed for one responder (its peer id) with a fresh nonce; the envelope timestamp dates it.
     case catchUpRequest(sinceMilliseconds: UInt64, limit: UInt64, nonce: [UInt8] = [], responder: String = "")
+    /// An admin-action proposal with the signatures its sender holds (BridgeMessage+Admin.swift).
+    case adminProposal(SignedAdminProposal)
 
     public var kind: BridgeMessageKind {
         switch self {
@@ -39,6 +43,7 @@ public enum BridgeMessage: Sendable, Hashable {
         case .observationRequest: .observationRequest
         case .attestations: .attestations
         case .catchUpRequest: .catchUpRequest
+        case .adminProposal: .adminProposal
         }
     }
 
@@ -80,6 +85,8 @@ public enum BridgeMessage: Sendable, Hashable {
             w.uint64(2, limit)
             if !nonce.isEmpty { w.bytes(3, nonce) }
             if !responder.isEmpty { w.string(4, responder) }
+        case .adminProposal(let gossip):
+            return gossip.wireEncoded()
         }
         return w.bytes
     }

@@ -35,5 +35,6 @@ struct GatedReadStore: BridgeReadStore {
     func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview {
         try await read { try await base.operatorOverview(nowMs: nowMs, completions: completions, hours: hours) }
     }
+    func adminProposals() async throws -> [AdminProposalState] { try await read { try await base.adminProposals() } }
     var attestationGeneration: UInt64? { base.attestationGeneration }
 }

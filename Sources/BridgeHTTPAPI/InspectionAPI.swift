@@ -82,6 +82,7 @@ public struct InspectionAPI: Sendable {
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)
         GovernorRoutes(api: self).register(on: router)
+        AdminProposalRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
         OperatorPage(api: self).register(on: router)

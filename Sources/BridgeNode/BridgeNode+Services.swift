@@ -120,6 +120,10 @@ extension BridgeNode {
             aggregator: aggregator, logger: ethLogger)
         let reobservation = ReobserverService(reobserver: reobserver, aggregator: aggregator)
 
+        let admin = adminServices(
+            c, signer: signer, endpoint: endpoint, database: database, clock: clock, rpc: koinosRPC, key: keys.validatorKey,
+            validators: { validatorSync.current }, logger: logger)
+
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: c.p2p.bootstrap,
@@ -145,7 +149,7 @@ extension BridgeNode {
         let submission = AfterKoinosChainCheck(
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
         return LiveServices(
-            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation], peers: peers, readiness: readiness,
+            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation] + admin, peers: peers, readiness: readiness,
             validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
             tokenNames: KoinosTokenNames(configured: tokenDisplays(c.koinos.tokens), rpc: koinosRPC),
             chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC))

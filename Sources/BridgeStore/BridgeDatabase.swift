@@ -49,6 +49,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v5-submission-completed-seen-height", migrate: BridgeSchema.addCompletionSeenHeight)
         migrator.registerMigration("v6-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
         migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
+        migrator.registerMigration("v7-admin-proposals", migrate: BridgeSchema.createAdminProposals)
         return migrator
     }
 }

@@ -170,11 +170,14 @@ public protocol BridgeReadStore: Sendable {
     var attestationGeneration: UInt64? { get }
     /// The governor's decisions counted after `sinceMilliseconds` and the transfers it still holds.
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
+    /// Stored admin-action proposals with their signatures, newest first.
+    func adminProposals() async throws -> [AdminProposalState]
 }
 
 extension BridgeReadStore {
     public var attestationGeneration: UInt64? { nil }
     public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
+    public func adminProposals() async throws -> [AdminProposalState] { [] }
 }
 
 /// What `/v1/governor` shows: the window's history and the queue.
