@@ -36,4 +36,5 @@ struct GatedReadStore: BridgeReadStore {
         try await read { try await base.operatorOverview(nowMs: nowMs, completions: completions, hours: hours) }
     }
     var attestationGeneration: UInt64? { base.attestationGeneration }
+    func attestationGeneration(id: String) -> UInt64? { base.attestationGeneration(id: id) }
 }
