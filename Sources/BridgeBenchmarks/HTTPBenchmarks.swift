@@ -76,7 +76,7 @@ func runHTTPBenchmarks() async throws -> Bool {
             var next = 1000
             while !Task.isCancelled {
                 let i = next
-                try? await database.writer.write { db in try HTTPBenchmarkData.insertLock(i, keys: keys, db: db) }
+                _ = try? await database.writer.write { db in try HTTPBenchmarkData.insertLock(i, keys: keys, db: db) }
                 next += 1
                 try? await Task.sleep(for: .milliseconds(20))
             }
