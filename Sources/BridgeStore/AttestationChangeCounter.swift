@@ -104,3 +104,12 @@ final class AttestationChangeCounter: TransactionObserver, Sendable {
         return ids
     }
 }
+
+extension BridgeDatabase {
+    /// Changes whenever the view of observation `id` may have changed (a change to it, or one the
+    /// store could not attribute to observations): a view of `id` made at g is current while this is g.
+    public func attestationGeneration(id: String) -> UInt64? { changes.value(of: id) }
+
+    /// Rows one commit may change and still invalidate only the views of their observations.
+    public static let attestationRowsMappedPerCommit = AttestationChangeCounter.maxMappedRows
+}

@@ -14,13 +14,6 @@ public final class BridgeDatabase: Sendable {
     /// submission row: a rendered attestation view made at generation g is current while this is g.
     public var attestationGeneration: UInt64? { changes.value }
 
-    /// Changes whenever the view of observation `id` may have changed (a change to it, or one the
-    /// store could not attribute to observations): a view of `id` made at g is current while this is g.
-    public func attestationGeneration(id: String) -> UInt64? { changes.value(of: id) }
-
-    /// Rows one commit may change and still invalidate only the views of their observations.
-    public static let attestationRowsMappedPerCommit = AttestationChangeCounter.maxMappedRows
-
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
     public init(path: String) throws {
         var configuration = Configuration()
