@@ -26,7 +26,7 @@ public struct AttestationPool: Sendable {
     /// Peer signatures for ids we have not observed: memory only, bounded.
     public internal(set) var unobserved: UnobservedSignatures
     /// Observation id (one we observed) → validator → the first (digest, signature) it signed for it.
-    var claims: [ObservationID: ValidatorTable<(digest: [UInt8], signature: [UInt8])>] = [:]
+    var claims: [ObservationID: AddressOrderedTable<(digest: [UInt8], signature: [UInt8])>] = [:]
     var equivocators: [ObservationID: Set<[UInt8]>] = [:]
     /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
     var finalDigests: Set<DigestKey> = []
@@ -51,7 +51,7 @@ public struct AttestationPool: Sendable {
         var profile: ContractProfile
         var digest: [UInt8]
         /// Verified signatures that count, by validator address.
-        var signatures = ValidatorTable<[UInt8]>()
+        var signatures = AddressOrderedTable<[UInt8]>()
         var firstSeenMilliseconds: UInt64
         /// Our own signature, once we observed this digest ourselves.
         var own: SignedObservation?

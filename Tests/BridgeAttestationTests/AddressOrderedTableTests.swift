@@ -4,11 +4,11 @@ import BridgeCore
 import Testing
 
 /// The pool's per-digest signature table: one value per validator, always ordered by address.
-struct ValidatorTableTests {
+struct AddressOrderedTableTests {
     static let validators: [[UInt8]] = [[0, 9, 1], [0, 2], [0, 9], [5], [0, 2, 0], [1, 1, 1]]
 
     @Test func keepsOneValuePerValidatorInAddressOrder() {
-        var table = ValidatorTable<[UInt8]>()
+        var table = AddressOrderedTable<[UInt8]>()
         for (i, v) in Self.validators.enumerated() { table[v] = [UInt8(i)] }
         let sorted = Self.validators.sorted { $0.lexicographicallyPrecedes($1) }
         #expect(table.entries.map(\.validator) == sorted)

@@ -6,7 +6,7 @@ import BridgeCore
 /// Tables hold at most N entries (N validators, a handful), so a sorted array beats a dictionary
 /// keyed by 25-byte addresses: no hashing, no buckets to allocate, and for signatures the
 /// contract-minimal submission set is a prefix.
-struct ValidatorTable<Value: Sendable>: Sendable {
+struct AddressOrderedTable<Value: Sendable>: Sendable {
     /// Ordered by validator address.
     private(set) var entries: [(validator: [UInt8], value: Value)] = []
 
@@ -27,7 +27,7 @@ struct ValidatorTable<Value: Sendable>: Sendable {
     private func index(of validator: [UInt8]) -> Int? { entries.firstIndex { $0.validator == validator } }
 }
 
-extension ValidatorTable where Value == [UInt8] {
+extension AddressOrderedTable where Value == [UInt8] {
     /// The signatures, ordered by validator.
     var signatures: [ValidatorSignature] { entries.map { ValidatorSignature(validator: $0.validator, signature: $0.value) } }
 }
