@@ -21,21 +21,30 @@ struct AttestationRoutes {
     }
 
     func list(_ request: Request) async throws -> Response {
+        // A page depends on every row, so a cached one is valid only while nothing changed; only
+        // query strings that parsed and were answered are cached.
+        let key = request.uri.query ?? ""
+        let generation = api.store.attestationGeneration
+        if let body = api.renderedAttestationLists.body(for: key, generation: generation) {
+            return JSONResponse.body(body)
+        }
         let query = try Self.parseQuery(request.uri.queryParameters)
         let page = try await api.store.attestations(query)
-        return JSONResponse.make(
-            AttestationListJSON(
-                items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text),
-                limit: query.limit))
+        let list = AttestationListJSON(
+            items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text), limit: query.limit)
+        guard let body = JSONResponse.encode(list) else { return JSONResponse.encodingFailure }
+        api.renderedAttestationLists.store(body, for: key, generation: generation)
+        return JSONResponse.body(body)
     }
 
     func detail(id rawID: String) async throws -> Response {
-        // A cached body exists only for an id that parsed and was found, so look it up first.
-        let generation = api.store.attestationGeneration
+        // A cached body exists only for an id that parsed and was found, so look it up first. It
+        // stays valid while this observation's rows are unchanged (writes to others leave it).
+        let id = rawID.removingPercentEncoding ?? rawID
+        let generation = api.store.attestationGeneration(id: id)
         if let body = api.renderedAttestations.body(for: rawID, generation: generation) {
             return JSONResponse.body(body)
         }
-        let id = rawID.removingPercentEncoding ?? rawID
         guard ObservationID(id) != nil else {
             throw APIError.badRequest("id must be <chain_id>:0x<64 hex tx hash>:<log_index>, got '\(id.prefix(120))'")
         }

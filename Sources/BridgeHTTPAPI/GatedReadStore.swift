@@ -37,4 +37,5 @@ struct GatedReadStore: BridgeReadStore {
     }
     func adminProposals() async throws -> [AdminProposalState] { try await read { try await base.adminProposals() } }
     var attestationGeneration: UInt64? { base.attestationGeneration }
+    func attestationGeneration(id: String) -> UInt64? { base.attestationGeneration(id: id) }
 }

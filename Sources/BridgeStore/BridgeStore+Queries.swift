@@ -168,6 +168,8 @@ public protocol BridgeReadStore: Sendable {
     func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview
     /// A number that changes whenever an attestation view may change (nil: unknown, do not cache).
     var attestationGeneration: UInt64? { get }
+    /// A number that changes whenever the view of the attestation `id` may change (nil: do not cache).
+    func attestationGeneration(id: String) -> UInt64?
     /// The governor's decisions counted after `sinceMilliseconds` and the transfers it still holds.
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
     /// Stored admin-action proposals with their signatures, newest first.
@@ -176,6 +178,7 @@ public protocol BridgeReadStore: Sendable {
 
 extension BridgeReadStore {
     public var attestationGeneration: UInt64? { nil }
+    public func attestationGeneration(id: String) -> UInt64? { attestationGeneration }
     public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
     public func adminProposals() async throws -> [AdminProposalState] { [] }
 }
