@@ -17,7 +17,7 @@ extension SignedAdminProposal {
 
     public func wireEncoded() -> [UInt8] {
         let message = proposal.message
-        var w = ProtobufWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.uint64(1, BridgeMessage.profileNumber(message.profile))
         w.uint64(2, message.action.rawValue)
         switch message.target {
@@ -36,7 +36,7 @@ extension SignedAdminProposal {
         w.bytes(11, proposal.proposer)
         w.uint64(12, proposal.proposedAtMilliseconds)
         for signature in signatures {
-            var s = ProtobufWriter()
+            var s = ProtobufWriter(defaultValues: .omitted)
             s.bytes(1, signature.validator)
             s.bytes(2, signature.signature)
             w.bytes(13, s.bytes)
