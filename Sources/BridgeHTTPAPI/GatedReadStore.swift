@@ -36,5 +36,8 @@ struct GatedReadStore: BridgeReadStore {
         try await read { try await base.operatorOverview(nowMs: nowMs, completions: completions, hours: hours) }
     }
     func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { try await read { try await base.koinosLock(id) } }
+    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] {
+        try await read { try await base.koinosLocks(status: status, limit: limit) }
+    }
     var attestationGeneration: UInt64? { base.attestationGeneration }
 }

@@ -172,12 +172,15 @@ public protocol BridgeReadStore: Sendable {
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
     /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
     func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
+    /// Koinos → Ethereum locks, newest block first.
+    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView]
 }
 
 extension BridgeReadStore {
     public var attestationGeneration: UInt64? { nil }
     public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
+    public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] { [] }
 }
 
 /// What `/v1/governor` shows: the window's history and the queue.
