@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 import Foundation
-public import GRDB
+import GRDB
 
 /// One judged Koinos-side lock as the Koinos lock watcher persists it: valid (`observed`, with the
 /// Ethereum-bound message and its EIP-191 digest) or `rejected` with a reason.
