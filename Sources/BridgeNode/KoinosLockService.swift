@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import BridgeKoinos
+import BridgeEthereum
+import BridgeSigning
+import ChainCrypto
 import BridgeStore
+import CurlTransport
 public import Ethereum
 import Koinos
 public import Logging
@@ -59,5 +63,22 @@ public struct KoinosLockService: Service {
             }
         }
         return reached
+    }
+}
+
+extension BridgeNode {
+    /// The Koinos → Ethereum service when `koinos.watcher.enabled` (and an Ethereum endpoint exists), else nil.
+    static func koinosLockService(
+        configuration c: ValidatedConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger
+    ) -> KoinosLockService? {
+        guard let settings = c.koinosWatcher, let ethEndpoint = c.ethereum.endpoints.first else { return nil }
+        let clock = SystemBridgeClock()
+        let koinosRPC = KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: c.koinos.submitTimeoutMs)))
+        let serviceLogger = logger.labelled("bridge.koinos-watcher")
+        return KoinosLockService(
+            watcher: KoinosLockWatcher(configuration: settings, rpc: koinosRPC, database: database, clock: clock, logger: serviceLogger),
+            signer: KoinosLockSigner(key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock),
+            ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
+            ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
     }
 }

@@ -158,6 +158,10 @@ public protocol BridgeReadStore: Sendable {
     func attestation(id: String) async throws -> AttestationRecord?
     /// Every observation of one Ethereum transaction, by log index.
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord]
+    /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
+    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
+    /// Koinos → Ethereum locks, newest block first.
+    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView]
     /// Newest first; `before` is an evidence id from a previous page.
     func evidence(before: Int64?, limit: Int) async throws -> [EvidenceRecord]
     func heartbeats() async throws -> [HeartbeatRecord]
@@ -170,17 +174,13 @@ public protocol BridgeReadStore: Sendable {
     var attestationGeneration: UInt64? { get }
     /// The governor's decisions counted after `sinceMilliseconds` and the transfers it still holds.
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
-    /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
-    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
-    /// Koinos → Ethereum locks, newest block first.
-    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView]
 }
 
 extension BridgeReadStore {
-    public var attestationGeneration: UInt64? { nil }
-    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
     public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] { [] }
+    public var attestationGeneration: UInt64? { nil }
+    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
 }
 
 /// What `/v1/governor` shows: the window's history and the queue.
