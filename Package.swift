@@ -219,7 +219,7 @@ let package = Package(
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
                 "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport", "BridgeKoinos", "Koinos", "KoinosTestSupport",
-                "KoinosP2P", "Libp2pHost", "Multiformats",
+                "KoinosP2P", "Libp2pHost", "Multiformats", "JSONRPC",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

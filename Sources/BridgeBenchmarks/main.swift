@@ -66,6 +66,7 @@ let baseSuites: [(name: String, run: @Sendable (Int) async throws -> Bool)] = [
     ("aggregation", { _ in try await runAggregationBenchmarks(); return true }),
     ("quorum-connections", { try await runQuorumUnderConnectionsBenchmark(rounds: $0) }),
     ("koinos", { _ in await runKoinosBenchmarks() }),
+    ("koinos-catchup", { _ in try await runKoinosCatchUpBenchmark() }),
     ("http", { _ in try await runHTTPBenchmarks() }),
     ("page", { _ in try await runPageBenchmarks() }),
     ("governor", { runGovernorBenchmarks(rounds: $0) }),

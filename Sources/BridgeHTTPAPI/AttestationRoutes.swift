@@ -8,7 +8,7 @@ import Hummingbird
 /// `GET /v1/attestations` (filters, keyset pagination) and `GET /v1/attestations/{id}`.
 struct AttestationRoutes {
     /// Query parameters `/v1/attestations` understands; anything else is a 400.
-    static let listParameters: Set<String> = ["status", "token", "recipient", "source_tx", "cursor", "limit"]
+    static let listParameters: Set<String> = ["status", "token", "recipient", "source_tx", "cursor", "limit", "direction"]
     static let defaultLimit = 50
 
     let api: InspectionAPI
@@ -21,7 +21,13 @@ struct AttestationRoutes {
     }
 
     func list(_ request: Request) async throws -> Response {
-        // A page depends on every row, so a cached one is valid only while nothing changed; only
+        if let text = request.uri.queryParameters.get("direction") {
+            guard let direction = BridgeCore.TransferDirection(rawValue: text) else {
+                throw APIError.badRequest("direction must be ethereum_to_koinos or koinos_to_ethereum, got '\(text.prefix(40))'")
+            }
+            if direction == .koinosToEthereum { return try await koinosList(request.uri.queryParameters) }
+        }
+        // A page of the first direction depends on every row, so a cached one is valid only while nothing changed; only
         // query strings that parsed and were answered are cached.
         let key = request.uri.query ?? ""
         let generation = api.store.attestationGeneration

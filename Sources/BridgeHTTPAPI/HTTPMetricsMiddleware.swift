@@ -11,7 +11,7 @@ final class HTTPMetrics: Sendable {
     /// Route templates used as the `route` label; anything else is `other`.
     static let routes = [
         "/v1/attestations/{id}", "/v1/attestations", "/v1/validators", "/v1/peers", "/v1/status", "/v1/evidence",
-        "/healthz", "/readyz", "/metrics", "/openapi.json", "/GetEthereumTransaction", "/",
+        "/healthz", "/readyz", "/metrics", "/openapi.json", "/GetEthereumTransaction", "/GetKoinosTransaction", "/",
     ]
 
     private let counters = Mutex<[String: Counter]>([:])

@@ -89,6 +89,7 @@ public struct InspectionAPI: Sendable {
         AdminProposalRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
+        KoinosTransactionRoute(api: self).register(on: router)
         OperatorPage(api: self).register(on: router)
         return router
     }

@@ -62,6 +62,9 @@ public enum BridgeNode {
         if let keys {
             let built = buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
             services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
+            if let koinosLocks = koinosLockService(configuration: configuration, keys: keys, database: database, logger: logger) {
+                services.append(.init(service: CleanStopOnShutdown(base: koinosLocks)))
+            }
             live = built
         }
 

@@ -50,6 +50,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v6-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
         migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
         migrator.registerMigration("v7-admin-proposals", migrate: BridgeSchema.createAdminProposals)
+        migrator.registerMigration("v7-transfer-direction", migrate: BridgeSchema.createKoinosLocks)
         return migrator
     }
 }

@@ -158,6 +158,10 @@ public protocol BridgeReadStore: Sendable {
     func attestation(id: String) async throws -> AttestationRecord?
     /// Every observation of one Ethereum transaction, by log index.
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord]
+    /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
+    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
+    /// Koinos → Ethereum locks, newest block first.
+    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView]
     /// Newest first; `before` is an evidence id from a previous page.
     func evidence(before: Int64?, limit: Int) async throws -> [EvidenceRecord]
     func heartbeats() async throws -> [HeartbeatRecord]
@@ -177,6 +181,8 @@ public protocol BridgeReadStore: Sendable {
 }
 
 extension BridgeReadStore {
+    public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
+    public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] { [] }
     public var attestationGeneration: UInt64? { nil }
     public func attestationGeneration(id: String) -> UInt64? { attestationGeneration }
     public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }

@@ -64,6 +64,8 @@ public struct KoinosTransactionReceipt: Sendable, Hashable {
 public struct KoinosBlockItem: Sendable, Hashable {
     public var blockID: [UInt8]
     public var height: UInt64
+    /// `block.header.previous`: the parent's id (how a window of blocks is checked to link).
+    public var previous: [UInt8]
     public var timestampMs: UInt64
     public var transactionIDs: [[UInt8]]
     public var transactionReceipts: [KoinosTransactionReceipt]
@@ -71,6 +73,7 @@ public struct KoinosBlockItem: Sendable, Hashable {
     public init(json: JSONValue) throws(KoinosError) {
         blockID = try KoinosJSON.decodeID(json["block_id"], "block_id")
         height = try KoinosJSON.decodeUInt64(json["block_height"], "block_height")
+        previous = try KoinosJSON.decodeID(json["block"]?["header"]?["previous"], "block.header.previous")
         timestampMs = try KoinosJSON.decodeUInt64(json["block"]?["header"]?["timestamp"], "block.header.timestamp")
         transactionIDs = try (json["block"]?["transactions"]?.arrayValue ?? []).map { v throws(KoinosError) in
             try KoinosJSON.decodeID(v["id"], "block.transactions.id")

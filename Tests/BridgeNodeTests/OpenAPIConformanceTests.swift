@@ -29,6 +29,9 @@ struct OpenAPIConformanceTests {
             "/GetEthereumTransaction 200": "/GetEthereumTransaction?TransactionId=\(tx)",
             "/GetEthereumTransaction 400": "/GetEthereumTransaction?TransactionId=nothex",
             "/GetEthereumTransaction 404": "/GetEthereumTransaction?TransactionId=0x\(String(repeating: "cd", count: 32))",
+            "/GetKoinosTransaction 200": "/GetKoinosTransaction?TransactionId=\(Hex.encode(FilledDatabase.koinosTransactionID))&OpId=1",
+            "/GetKoinosTransaction 400": "/GetKoinosTransaction?TransactionId=0x1220",
+            "/GetKoinosTransaction 404": "/GetKoinosTransaction?TransactionId=0x1220\(String(repeating: "cd", count: 32))",
             "/ 200": "/",
         ]
         return table["\(path) \(status)"]
@@ -41,6 +44,7 @@ struct OpenAPIConformanceTests {
         let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
         let fixture = try FilledDatabase(count: 7)
         defer { fixture.remove() }
+        try await fixture.insertKoinosLock()
         var checked = 0
         for (path, operations) in paths.sorted(by: { $0.key < $1.key }) {
             let get = try #require(operations["get"] as? [String: Any], "\(path) has no GET")

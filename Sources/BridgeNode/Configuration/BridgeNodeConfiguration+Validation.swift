@@ -111,6 +111,7 @@ extension BridgeNodeConfiguration {
 
         // governor
         for problem in governorProblems() { add(problem.key, problem.message) }
+        for problem in koinosWatcherProblems() { add(problem.key, problem.message) }
         return out
     }
 }

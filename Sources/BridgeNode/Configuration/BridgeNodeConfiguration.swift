@@ -114,6 +114,8 @@ public struct BridgeNodeConfiguration: Sendable {
     public var metrics = Metrics()
     /// `governor.tokens`: outflow limits per Ethereum token (address or `native`), as read.
     public var governor: [String: GovernorToken] = [:]
+    /// `koinos.watcher`: the Koinos → Ethereum lock watcher (BridgeNodeConfiguration+KoinosWatcher.swift).
+    public var koinosWatcher = KoinosWatcher()
     /// Folder relative paths resolve against (the config file's folder).
     public var baseDirectory: String = "."
     /// Type problems and unknown keys found while reading.
@@ -175,6 +177,7 @@ public struct BridgeNodeConfiguration: Sendable {
         log.format = r.string("log.format", default: Log().format)
         metrics.enabled = r.bool("metrics.enabled", default: Metrics().enabled)
         governor = Self.readGovernorTokens(r)
+        koinosWatcher = Self.readKoinosWatcher(r)
         readProblems = r.problems + r.unknownKeys()
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import BridgeEthereum
+public import BridgeKoinos
 public import ChainCrypto
 public import Foundation
 public import Logging
@@ -98,6 +99,8 @@ public struct ValidatedConfiguration: Sendable {
     public let metricsEnabled: Bool
     /// `governor.tokens`, typed (empty: no governor).
     public internal(set) var governor = GovernorPolicy(tokens: [:])
+    /// `koinos.watcher`, typed; nil when the Koinos → Ethereum watcher is disabled.
+    public internal(set) var koinosWatcher: KoinosLockWatcherConfiguration?
 
     /// The validators in force before the contract is read: `koinos.validators_pin` when set,
     /// else the configured `validators` list.
@@ -154,6 +157,8 @@ extension BridgeNodeConfiguration {
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
         result.ethereumRelayer = relayer
         result.governor = governor
+        result.koinosWatcher = typedKoinosWatcher(
+            profile: profile, chainID: chainID, bridge: bridge.bytes, ethereumContract: contract.bytes, tokens: tokens)
         return result
     }
 

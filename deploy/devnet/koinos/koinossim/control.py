@@ -5,9 +5,27 @@ Addresses/contract ids are base58, amounts and rc are decimal strings (numbers a
 """
 
 from .contracts.bridge import (TOKENS_SPACE, TRANSFERS_SPACE, VALIDATORS_SPACE, WRAPPED_SPACE)
+from . import crypto, wallet
 from .errors import ParamsError
 from .storage import Overlay
-from .textenc import TextEncodingError, b58decode, b58encode, hexencode
+from .textenc import TextEncodingError, b58decode, b58encode, hexdecode, hexencode
+
+
+def _private_key(params: dict) -> bytes:
+    try:
+        raw = hexdecode(str(params.get("private_key", "")))
+    except (TextEncodingError, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ParamsError("private_key: expected 0x + 32 bytes of hex")
+    return raw
+
+
+def _text(params: dict, key: str) -> str:
+    value = params.get(key, "")
+    if not isinstance(value, str):
+        raise ParamsError(f"{key}: expected a string")
+    return value
 
 
 def _address(params: dict, key: str) -> bytes:
@@ -49,6 +67,8 @@ class SimulatorMethods:
             "simulator.dump_state": self.dump_state,
             "simulator.drop_pending": self.drop_pending,
             "simulator.info": self.info,
+            "simulator.lock_tokens": self.lock_tokens,
+            "simulator.request_new_signatures": self.request_new_signatures,
         }
         self.rpc_url = ""
 
@@ -156,6 +176,30 @@ class SimulatorMethods:
                                             "rc": str(chain.account_rc(a))}
                              for a in set(chain.accounts.max_rc) | set(chain.accounts.nonces)},
             }
+
+    def lock_tokens(self, p: dict) -> dict:
+        """A real, signed `transfer_tokens` transaction from the key's account (a Koinos lock)."""
+        private_key = _private_key(p)
+        lock = {"from": crypto.address_from_private_key(private_key),
+                "token": self._token(p).id, "amount": _uint(p, "amount"),
+                "recipient": _text(p, "recipient"), "payment": _uint(p, "payment", 0),
+                "relayer": _text(p, "relayer"), "metadata": _text(p, "metadata"),
+                "to_chain": _uint(p, "to_chain", 0)}
+        args = wallet.lock_args(self.sim.bridge.profile, lock)
+        return self._receipt(wallet.signed_call(self.chain, private_key, self.sim.bridge.id,
+                                                wallet.TRANSFER_TOKENS, args))
+
+    def request_new_signatures(self, p: dict) -> dict:
+        args = wallet.request_args(_text(p, "transaction_id"), _text(p, "operation_id"))
+        return self._receipt(wallet.signed_call(self.chain, _private_key(p), self.sim.bridge.id,
+                                                wallet.REQUEST_NEW_SIGNATURES, args))
+
+    @staticmethod
+    def _receipt(receipt: dict) -> dict:
+        """The pending transaction's id and its events' sequence numbers and names."""
+        return {"transaction_id": hexencode(receipt["id"]),
+                "events": [{"sequence": e["sequence"], "name": e["name"],
+                            "source": b58encode(e["source"])} for e in receipt["events"]]}
 
     def info(self, p: dict) -> dict:
         return self.sim.info(self.rpc_url)

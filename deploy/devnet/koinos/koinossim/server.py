@@ -29,7 +29,8 @@ def _error(req_id, code: int, message: str, data=None) -> dict:
 
 # Methods that change the chain, the mempool or accounts: `after_change` runs before they answer.
 CHANGING = {"chain.submit_transaction", "simulator.set_account_rc", "simulator.set_time_offset",
-            "simulator.produce_block", "simulator.set_balance", "simulator.drop_pending"}
+            "simulator.produce_block", "simulator.set_balance", "simulator.drop_pending",
+            "simulator.lock_tokens", "simulator.request_new_signatures"}
 
 
 class Dispatcher:

@@ -11,11 +11,13 @@ from ..errors import ChainError, Reversion
 from ..schema import decode, encode
 from ..textenc import b58encode
 from . import bridge_proto as P
-from .token import UINT32_RESULT, MINT_ARGUMENTS, TRANSFER_ARGUMENTS
+from .token import (BALANCE_OF_ARGUMENTS, BURN_ARGUMENTS, MINT_ARGUMENTS, TRANSFER_ARGUMENTS,
+                    UINT32_RESULT, UINT64_RESULT)
 
 METADATA_SPACE, VALIDATORS_SPACE, TOKENS_SPACE, WRAPPED_SPACE, TRANSFERS_SPACE = 0, 100, 101, 102, 103
 REENTRANCY_SPACE, PAUSED_SPACE = 100001, 100002
-DECIMALS, TRANSFER, MINT = 0xee80fd2f, 0x27f576ca, 0xdc6f17bb
+DECIMALS, TRANSFER, MINT, BURN = 0xee80fd2f, 0x27f576ca, 0xdc6f17bb, 0x859facc5
+BALANCE_OF = 0x5c721497
 
 
 class BridgeContract(Contract):
@@ -24,7 +26,8 @@ class BridgeContract(Contract):
         0x2f540a24: ("get_supported_wrapped_tokens", True), 0xfcf7a68f: ("get_metadata", True),
         0x27ff4bd5: ("get_transfer_status", True), 0x4d4d3ef9: ("complete_transfer", False),
         0xfc15f1be: ("add_validator", False), 0xff61ff26: ("remove_validator", False),
-        0x39a2c4e4: ("set_pause", False),
+        0x39a2c4e4: ("set_pause", False), 0x1d2e4ff3: ("transfer_tokens", False),
+        0x97bbe8a6: ("request_new_signatures", False),
     }
 
     def __init__(self, contract_id: bytes, profile: str):
@@ -88,6 +91,58 @@ class BridgeContract(Contract):
     def get_transfer_status(self, ctx, args):
         tx_id = self.parse(P.TRANSFER_STATUS_ARGUMENTS, args)["transaction_id"]
         return encode(P.BOOLE, {"value": ctx.storage.has(self.id, TRANSFERS_SPACE, tx_id)})
+
+    # -- transfer_tokens (a Koinos-side lock) and request_new_signatures --
+    def transfer_tokens(self, ctx: ExecutionContext, args: bytes) -> bytes:
+        v2 = self.profile == "v2"
+        a = self.parse(P.TRANSFER_TOKENS_ARGS_V2 if v2 else P.TRANSFER_TOKENS_ARGS_V1, args)
+        require(not self.is_paused(ctx.storage), "Pausable: paused")
+        self._enter(ctx)
+        token, amount = a["token"], a["amount"]
+        wrapped = ctx.storage.has(self.id, WRAPPED_SPACE, token)
+        native = ctx.storage.has(self.id, TOKENS_SPACE, token)
+        require(native or wrapped, "token is not supported")
+        if wrapped:
+            require(self._transfer_from(ctx, token, a["from"], amount),
+                    "could not transfer wrapped tokens to the bridge")
+            burn = encode(BURN_ARGUMENTS, {"from": self.id, "value": amount})
+            require(self._token_call(ctx, token, BURN, burn)[0], "could not burn wrapped tokens")
+        else:
+            before = self._balance(ctx, token)
+            require(self._transfer_from(ctx, token, a["from"], amount),
+                    "could not transfer tokens to the bridge")
+            amount = self._balance(ctx, token) - before
+        ok, result = self._token_call(ctx, token, DECIMALS, b"")
+        require(ok, "failed to retrieve token decimals")
+        decimals = decode(UINT32_RESULT, result)["value"]
+        normalized = amount // 10 ** (decimals - 8) if decimals > 8 else amount
+        require(normalized > 0, "normalizedAmount amount must be greater than 0")
+        event = {"from": a["from"], "token": token, "amount": str(normalized),
+                 "recipient": a["recipient"]}
+        if v2:
+            event.update(payment=str(a["payment"]), relayer=a["relayer"], metadata=a["metadata"],
+                         chain_id=a["to_chain"])
+        schema = P.TOKENS_LOCKED_EVENT_V2 if v2 else P.TOKENS_LOCKED_EVENT_V1
+        ctx.event("bridge.tokens_locked_event", encode(schema, event), [a["from"]])
+        self._leave(ctx)
+        return encode(P.EMPTY, {})
+
+    def request_new_signatures(self, ctx: ExecutionContext, args: bytes) -> bytes:
+        """Permissionless; only emits its arguments as an event (bridge-contracts.md §2.7)."""
+        a = self.parse(P.REQUEST_NEW_SIGNATURES_ARGS, args)
+        ctx.event("bridge.request_new_signatures_event",
+                  encode(P.REQUEST_NEW_SIGNATURES_ARGS, a), [])
+        return encode(P.EMPTY, {})
+
+    def _transfer_from(self, ctx, token: bytes, owner: bytes, value: int) -> bool:
+        args = encode(TRANSFER_ARGUMENTS, {"from": owner, "to": self.id, "value": value})
+        return self._token_call(ctx, token, TRANSFER, args)[0]
+
+    def _balance(self, ctx, token: bytes) -> int:
+        ok, result = self._token_call(ctx, token, BALANCE_OF,
+                                      encode(BALANCE_OF_ARGUMENTS, {"owner": self.id}))
+        require(ok, "failed to retrieve the bridge balance")
+        return decode(UINT64_RESULT, result)["value"]
 
     # -- complete_transfer --
     def complete_transfer(self, ctx: ExecutionContext, args: bytes) -> bytes:

@@ -47,6 +47,23 @@ COMPLETE_TRANSFER_HASH_V2 = M("complete_transfer_hash", [
     F(7, "payment", "u64"), F(8, "metadata", "string"), F(9, "contract_id", "bytes"),
     F(10, "expiration", "u64"), F(11, "chain", "u32")])
 
+TRANSFER_TOKENS_ARGS_V1 = M("transfer_tokens_arguments", [
+    F(1, "from", "bytes", "b58"), F(2, "token", "bytes", "b58"), F(3, "amount", "u64"),
+    F(4, "recipient", "string")])
+TRANSFER_TOKENS_ARGS_V2 = M("transfer_tokens_arguments", [
+    F(1, "from", "bytes", "b58"), F(2, "token", "bytes", "b58"), F(3, "amount", "u64"),
+    F(4, "payment", "u64"), F(5, "relayer", "string"), F(6, "recipient", "string"),
+    F(7, "metadata", "string"), F(8, "to_chain", "u32")])
+TOKENS_LOCKED_EVENT_V1 = M("tokens_locked_event", [
+    F(1, "from", "bytes", "b58"), F(2, "token", "bytes", "b58"), F(3, "amount", "string"),
+    F(4, "recipient", "string")])
+TOKENS_LOCKED_EVENT_V2 = M("tokens_locked_event", [
+    F(1, "from", "bytes", "b58"), F(2, "token", "bytes", "b58"), F(3, "amount", "string"),
+    F(4, "payment", "string"), F(5, "relayer", "string"), F(6, "recipient", "string"),
+    F(7, "metadata", "string"), F(8, "chain_id", "u32")])
+REQUEST_NEW_SIGNATURES_ARGS = M("request_new_signatures_arguments", [
+    F(1, "transaction_id", "string"), F(2, "operation_id", "string")])
+
 VALIDATOR_ARGS = M("add_validator_arguments", [
     F(1, "signatures", "bytes", repeated=True), F(2, "validator", "bytes", "b58"),
     F(3, "expiration", "u64")])

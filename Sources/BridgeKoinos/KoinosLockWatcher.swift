@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+public import BridgeStore
+import ChainCrypto
+public import Koinos
+public import Logging
+
+/// Settings of the Koinos lock watcher (`koinos.watcher` in the configuration).
+public struct KoinosLockWatcherConfiguration: Sendable {
+    /// The Koinos bridge contract: only its events count.
+    public var bridgeContract: [UInt8]
+    /// The Koinos chain id (34-byte multihash) every endpoint must serve.
+    public var chainID: [UInt8]
+    public var judge: KoinosLockJudge.Configuration
+    /// First height to scan when no cursor is stored.
+    public var startHeight: UInt64
+    /// Blocks per `get_blocks_by_height` call (the node caps it too).
+    public var maxBlocksPerWindow: UInt32
+    public var pollIntervalMs: UInt64
+    public var cursorName: String
+
+    public init(bridgeContract: [UInt8], chainID: [UInt8], judge: KoinosLockJudge.Configuration, startHeight: UInt64 = 1,
+                maxBlocksPerWindow: UInt32 = 500, pollIntervalMs: UInt64 = 1_000, cursorName: String = "koinos-locks") {
+        self.bridgeContract = bridgeContract
+        self.chainID = chainID
+        self.judge = judge
+        self.startHeight = max(1, startHeight)
+        self.maxBlocksPerWindow = max(1, maxBlocksPerWindow)
+        self.pollIntervalMs = pollIntervalMs
+        self.cursorName = cursorName
+    }
+}
+
+/// What one `scanOnce` did.
+public enum KoinosScanStep: Sendable, Hashable {
+    /// The cursor is past the LIB: nothing to read yet.
+    case waiting(nextHeight: UInt64, lib: UInt64)
+    /// A window was read, checked, judged and committed with the cursor.
+    case committed(start: UInt64, cursor: KoinosScanCursor, inserted: [KoinosLockID])
+}
+
+/// The Koinos → Ethereum lock watcher: `chain.get_head_info` for the LIB, windows of
+/// `block_store.get_blocks_by_height` (with receipts) from the stored cursor up to the LIB only,
+/// the window checked to link (`KoinosBlockWindow.check`), locks judged (`KoinosLockJudge`), and
+/// records + cursor committed in ONE SQLite transaction. A refused window stores nothing.
+///
+/// The decisions are the pure `KoinosBlockWindow` / `KoinosLockJudge`; this type only performs
+/// the calls. One endpoint (no failover yet).
+public struct KoinosLockWatcher: Sendable {
+    public struct ChainMismatch: Error, Sendable, CustomStringConvertible {
+        public let expected: [UInt8]
+        public let served: [UInt8]
+        public var description: String {
+            "the Koinos endpoint serves chain \(Base64URL.encode(served)), koinos.chain_id is \(Base64URL.encode(expected)): refusing its blocks"
+        }
+    }
+
+    public let configuration: KoinosLockWatcherConfiguration
+    public let rpc: KoinosRPCClient
+    public let database: BridgeDatabase
+    public let clock: any BridgeClock
+    public let logger: Logger
+    let judge: KoinosLockJudge
+
+    public init(configuration: KoinosLockWatcherConfiguration, rpc: KoinosRPCClient, database: BridgeDatabase,
+                clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
+        self.configuration = configuration
+        self.rpc = rpc
+        self.database = database
+        self.clock = clock
+        self.logger = logger
+        judge = KoinosLockJudge(configuration: configuration.judge)
+    }
+
+    /// `chain.get_chain_id` must be the configured one; otherwise nothing from this endpoint is used.
+    public func verifyChain() async throws {
+        let served = try await rpc.chainID()
+        guard served == configuration.chainID else { throw ChainMismatch(expected: configuration.chainID, served: served) }
+    }
+
+    /// The stored cursor, or the configured start.
+    public func cursor() async throws -> KoinosScanCursor {
+        try await database.koinosCursor(configuration.cursorName) ?? KoinosScanCursor(nextHeight: configuration.startHeight, previousBlockID: [])
+    }
+
+    /// One window: LIB, plan, fetch, check, judge, commit. Throws (storing nothing) when the
+    /// endpoint fails or lies (`KoinosWindowError`, `KoinosError.malformedResponse`).
+    public func scanOnce() async throws -> KoinosScanStep {
+        let head = try await rpc.headInfo()
+        let from = try await cursor()
+        guard let window = KoinosBlockWindow.plan(cursor: from, lib: head.lastIrreversibleBlock, maxBlocks: configuration.maxBlocksPerWindow) else {
+            return .waiting(nextHeight: from.nextHeight, lib: head.lastIrreversibleBlock)
+        }
+        let items = try await rpc.blocksByHeight(headBlockID: head.headID, startHeight: window.start, count: window.count)
+        let next = try KoinosBlockWindow.check(items, cursor: from, asked: window.count, lib: head.lastIrreversibleBlock)
+        let records = KoinosBlockWindow.locks(in: items, bridge: configuration.bridgeContract, judge: judge)
+        let resigns = try await judgeResignRequests(in: items)
+        let inserted = try await database.commitKoinosScan(
+            cursor: configuration.cursorName, to: next, records: records, resigns: resigns, nowMs: clock.nowMilliseconds)
+        for record in records where record.status == .rejected {
+            logger.warning("Koinos lock rejected", metadata: ["koinos.lock": "\(record.observation.id)", "reason": "\(record.reason ?? "")"])
+        }
+        return .committed(start: window.start, cursor: next, inserted: inserted)
+    }
+
+    /// Scans until cancelled: windows back to back while behind the LIB, a pause when caught up or
+    /// after an error (logged with its reason; the window is asked for again).
+    public func run() async throws {
+        try await verifyChain()
+        while !Task.isCancelled {
+            let caughtUp: Bool
+            do {
+                if case .waiting = try await scanOnce() { caughtUp = true } else { caughtUp = false }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("Koinos window refused", metadata: ["error": "\(error)"])
+                caughtUp = true
+            }
+            if caughtUp { try await Task.sleep(for: .milliseconds(Int64(clamping: configuration.pollIntervalMs))) }
+        }
+    }
+
+    /// Re-sign requests of the window judged against the stored locks (KoinosResignJudge).
+    func judgeResignRequests(in items: [KoinosBlockItem]) async throws -> [KoinosResign] {
+        var honoured = [KoinosResign]()
+        for (decoded, blockTimeMs) in KoinosBlockWindow.resignRequests(in: items, bridge: configuration.bridgeContract) {
+            guard case .success(let request) = decoded, let candidates = KoinosResignJudge.candidates(request) else {
+                logger.warning("Koinos re-sign request refused: malformed", metadata: ["request": "\(decoded)"])
+                continue
+            }
+            var verdicts = [KoinosResignJudge.Verdict]()
+            for id in candidates {
+                let lock = try await database.koinosLock(id)
+                let verdict = KoinosResignJudge.judge(
+                    lock: lock, packed: lock?.message, requestTimeMs: blockTimeMs, lifetimeMs: configuration.judge.signatureLifetimeMs)
+                verdicts.append(verdict)
+                if case .honour(let resign) = verdict {
+                    honoured.append(resign)
+                    break
+                }
+            }
+            if !verdicts.contains(where: { if case .honour = $0 { true } else { false } }) {
+                logger.notice("Koinos re-sign request not honoured", metadata: [
+                    "transaction_id": "\(request.transactionID)", "operation_id": "\(request.operationID)", "verdicts": "\(verdicts)"])
+            }
+        }
+        return honoured
+    }
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+public import BridgeKoinos
+import BridgeEthereum
+import BridgeSigning
+import ChainCrypto
+import BridgeStore
+import CurlTransport
+public import Ethereum
+import Koinos
+public import Logging
+public import ServiceLifecycle
+
+/// The Koinos → Ethereum side as a service (`koinos.watcher.enabled`): the lock watcher scans up
+/// to the LIB, then each round the Ethereum contract's current validator set is read and every
+/// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
+/// whose stored signatures already reach the contract's quorum gets its submission set stored.
+///
+/// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
+/// completes locally), delivery to Ethereum, completion and re-sign requests.
+public struct KoinosLockService: Service {
+    public let watcher: KoinosLockWatcher
+    public let signer: KoinosLockSigner
+    public let ethereum: EthereumRPCClient
+    public let ethereumContract: [UInt8]
+    let logger: Logger
+
+    public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, ethereum: EthereumRPCClient, ethereumContract: [UInt8], logger: Logger) {
+        self.watcher = watcher
+        self.signer = signer
+        self.ethereum = ethereum
+        self.ethereumContract = ethereumContract
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await watcher.verifyChain()
+            while !Task.isCancelled {
+                do {
+                    _ = try await round()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("Koinos → Ethereum round failed; retrying", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .milliseconds(Int64(clamping: watcher.configuration.pollIntervalMs)))
+            }
+        }
+    }
+
+    /// One round: windows up to the LIB, the Ethereum set, signatures, quorum. Returns the locks
+    /// that reached quorum in this round.
+    public func round() async throws -> [KoinosLockID] {
+        while case .committed = try await watcher.scanOnce() { try Task.checkCancellation() }
+        let validators = try await ethereum.bridgeValidatorSet(bridge: ethereumContract)
+        var reached = [KoinosLockID]()
+        for case .signed(let id, _) in try await signer.signPending(validators: validators) {
+            guard let digest = try await watcher.database.koinosLock(id)?.digest else { continue }
+            if try await signer.collect(id, digest: digest, received: [], validators: validators).submission != nil {
+                reached.append(id)
+                logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
+            }
+        }
+        return reached
+    }
+}
+
+extension BridgeNode {
+    /// The Koinos → Ethereum service when `koinos.watcher.enabled` (and an Ethereum endpoint exists), else nil.
+    static func koinosLockService(
+        configuration c: ValidatedConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger
+    ) -> KoinosLockService? {
+        guard let settings = c.koinosWatcher, let ethEndpoint = c.ethereum.endpoints.first else { return nil }
+        let clock = SystemBridgeClock()
+        let koinosRPC = KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: c.koinos.submitTimeoutMs)))
+        let serviceLogger = logger.labelled("bridge.koinos-watcher")
+        return KoinosLockService(
+            watcher: KoinosLockWatcher(configuration: settings, rpc: koinosRPC, database: database, clock: clock, logger: serviceLogger),
+            signer: KoinosLockSigner(key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock),
+            ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
+            ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
+    }
+}
