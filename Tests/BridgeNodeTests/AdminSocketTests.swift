@@ -41,7 +41,8 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             defer { group.cancelAll() }
-            #expect(await eventually(.seconds(10)) { FileManager.default.fileExists(atPath: path) })
+            // Generous: under a loaded parallel run the bind can wait behind other suites for seconds.
+            #expect(await eventually(.seconds(60)) { FileManager.default.fileExists(atPath: path) })
             try await body(path, signer)
         }
     }
@@ -56,11 +57,10 @@ import Testing
     }
 
     /// The same connect script succeeds as the node's user and fails as `nobody`.
-    @Test func anotherUserCannotConnect() async throws {
-        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
-            Issue.record("needs root and setpriv to run a client as another user")
-            return
-        }
+    /// Needs root (to run the client as `nobody`) and setpriv; elsewhere the mode and peer-credential
+    /// checks are covered by `socketIsOwnerOnly` and `AdminSocketServer.refuseOtherUsers`.
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func anotherUserCannotConnect() async throws {
         try await withSocket { path, _ in
             let script = """
                 import socket, sys
