@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import PackageDescription
 
-/// Settings shared by every Swift target: Swift 6 language mode plus explicit import visibility.
+/// Settings shared by every Swift target: Swift 6 language mode, `any` spelled out for existentials,
+/// and members visible only through modules a file imports itself (MemberImportVisibility).
+/// Imports are still public by default: InternalImportsByDefault is not on (docs/architecture.md).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -44,27 +46,27 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
-        // L0: the domain. Imports nothing.
-        .target(name: "BridgeCore", swiftSettings: swiftSettings),
+        // Below L0: primitives shared by every layer (hex, varint, protobuf, a seeded generator; imports nothing).
+        .target(name: "Primitives", swiftSettings: swiftSettings),
+        // L0: the domain. Imports only Primitives.
+        .target(name: "BridgeCore", dependencies: ["Primitives"], swiftSettings: swiftSettings),
 
         // L2: primitives.
-        .target(name: "ChainCrypto", dependencies: ["CSecp256k1", "CSodium", crypto], swiftSettings: swiftSettings),
+        .target(name: "ChainCrypto", dependencies: ["Primitives", "CSecp256k1", "CSodium", crypto], swiftSettings: swiftSettings),
         .target(name: "JSONRPC", swiftSettings: swiftSettings),
-        .target(name: "Multiformats", dependencies: ["ChainCrypto", nio, crypto], swiftSettings: swiftSettings),
+        .target(name: "Multiformats", dependencies: ["ChainCrypto", "Primitives", nio, crypto], swiftSettings: swiftSettings),
 
-        // L0: primitives shared by every layer (imports nothing).
-        .target(name: "Primitives", swiftSettings: swiftSettings),
         // L3: protocol libraries (never import Bridge*).
         .target(name: "CurlTransport", dependencies: ["JSONRPC", "CCurl"], swiftSettings: swiftSettings),
-        .target(name: "Ethereum", dependencies: ["JSONRPC", "ChainCrypto"], swiftSettings: swiftSettings),
-        .target(name: "Koinos", dependencies: ["JSONRPC", "ChainCrypto"], swiftSettings: swiftSettings),
+        .target(name: "Ethereum", dependencies: ["JSONRPC", "ChainCrypto", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "Koinos", dependencies: ["JSONRPC", "ChainCrypto", "Primitives"], swiftSettings: swiftSettings),
         .target(name: "Libp2pMultistream", dependencies: ["Multiformats", nio], swiftSettings: swiftSettings),
-        .target(name: "Libp2pNoise", dependencies: ["Multiformats", "ChainCrypto", nio, crypto], swiftSettings: swiftSettings),
+        .target(name: "Libp2pNoise", dependencies: ["Multiformats", "ChainCrypto", "Primitives", nio, crypto], swiftSettings: swiftSettings),
         .target(name: "Libp2pYamux", dependencies: [nio], swiftSettings: swiftSettings),
         .target(
             name: "Libp2pHost",
             dependencies: [
-                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "ChainCrypto",
+                "Multiformats", "Libp2pMultistream", "Libp2pNoise", "Libp2pYamux", "ChainCrypto", "Primitives",
                 nio, nioPosix, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
@@ -80,7 +82,7 @@ let package = Package(
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
         .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats", crypto], swiftSettings: swiftSettings),
-        .target(name: "BridgeStore", dependencies: ["BridgeCore", grdb], swiftSettings: swiftSettings),
+        .target(name: "BridgeStore", dependencies: ["BridgeCore", "Primitives", grdb], swiftSettings: swiftSettings),
         .target(name: "BridgeAttestation", dependencies: ["BridgeCore", "Primitives", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
             name: "BridgeEthereum",
@@ -94,7 +96,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeKoinos",
-            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "Primitives", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -112,21 +114,21 @@ let package = Package(
         .target(
             name: "BridgeNode",
             dependencies: [
-                "BridgeCore", "BridgeSigning", "BridgeKeystore", "BridgeStore", "BridgeAttestation",
+                "BridgeCore", "BridgeSigning", "BridgeKeystore", "BridgeStore", "BridgeAttestation", "Primitives",
                 "BridgeEthereum", "BridgeGossip", "BridgeKoinos", "BridgeHTTPAPI",
                 "Libp2pHost", "Libp2pGossipsub", "KoinosP2P", "Multiformats", "CurlTransport", "ChainCrypto", "Ethereum", "Koinos",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                grdb, nio, lifecycle, logging, metrics,
+                grdb, nio, nioPosix, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "BridgeRelayCLI",
             dependencies: [
-                "BridgeNode", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
+                "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeSigning", "BridgeKeystore", "ChainCrypto", "Multiformats",
                 "Ethereum", "BridgeEthereum", "BridgeStore", "Koinos", "Libp2pHost", "KoinosP2P", "CurlTransport", "JSONRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -148,6 +150,7 @@ let package = Package(
         ),
 
         // Tests.
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         .testTarget(name: "BridgeCoreTests", dependencies: ["BridgeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainCryptoTests", dependencies: ["ChainCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "BridgeSigningTests", dependencies: ["BridgeSigning", "BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
@@ -165,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "BridgeEthereumTests",
             dependencies: [
-                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport", "Primitives",
+                "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport", "Primitives", "BridgeTesting",
                 grdb, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
@@ -176,13 +179,13 @@ let package = Package(
             path: "Tests/KoinosTestSupport", swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "KoinosTests", dependencies: ["Koinos", "KoinosTestSupport", "ChainCrypto", "JSONRPC", "CurlTransport"],
+            name: "KoinosTests", dependencies: ["Koinos", "KoinosTestSupport", "ChainCrypto", "JSONRPC", "CurlTransport", "Primitives"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BridgeKoinosTests",
             dependencies: [
-                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ChainCrypto", "BridgeTesting",
+                "BridgeKoinos", "BridgeCore", "BridgeSigning", "BridgeStore", "Koinos", "KoinosTestSupport", "ProcessTestSupport", "Primitives", "ChainCrypto", "BridgeTesting",
                 "CurlTransport", "JSONRPC", grdb, .product(name: "MetricsTestKit", package: "swift-metrics"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -204,12 +207,13 @@ let package = Package(
         .testTarget(
             name: "BridgeAttestationTests",
             dependencies: [
-                "BridgeAttestation", "BridgeGossip", "BridgeCore", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
+                "BridgeAttestation", "BridgeGossip", "BridgeCore", "Primitives", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
                 "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", "ProcessTestSupport", logging, nio,
+                "BridgeKoinos", "Koinos", "KoinosTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", grdb], swiftSettings: swiftSettings),
+        .testTarget(name: "BridgeStoreTests", dependencies: ["BridgeStore", "BridgeCore", "Primitives", grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeNodeTests",
             dependencies: [

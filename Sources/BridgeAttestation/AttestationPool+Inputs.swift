@@ -4,8 +4,9 @@ public import BridgeCore
 extension AttestationPool {
     /// Our own observation and signature. `broadcast` is false only when nothing should be sent.
     public mutating func observe(_ own: SignedObservation, atMilliseconds now: UInt64, broadcast: Bool = true) -> [Action] {
-        guard !finalDigests.contains(own.digest) else { return [] }
-        var entry = entries[own.digest]
+        let key = DigestKey(own.digest)
+        guard !finalDigests.contains(key) else { return [] }
+        var entry = entries[key]
             ?? Entry(observationID: own.observationID, profile: own.profile, digest: own.digest, firstSeenMilliseconds: now)
         guard entry.own == nil, entry.observationID == own.observationID else { return [] }
         entry.own = own
@@ -14,9 +15,9 @@ extension AttestationPool {
         entry.nextRetryAtMilliseconds = now &+ configuration.firstRetryAfterMilliseconds
         let validator = own.signature.validator
         if let claim = claims[own.observationID]?[validator], claim.digest != own.digest { return [] }
-        claims[own.observationID, default: [:]][validator] = (own.digest, own.signature.signature)
+        claims[own.observationID, default: .init()][validator] = (own.digest, own.signature.signature)
         entry.signatures[validator] = own.signature.signature
-        entries[own.digest] = entry
+        entries[key] = entry
         observedDigests[own.observationID] = own.digest
         var actions: [Action] = broadcast ? [.broadcastSignatures([own])] : []
         // What peers signed before our watcher saw the lock now counts (and is persisted), except
@@ -29,7 +30,7 @@ extension AttestationPool {
         absorbed.removeAll { equivocators[own.observationID]?.contains($0.signature.validator) ?? false }
         if !absorbed.isEmpty { actions.append(.persistSignatures(absorbed)) }
         actions += evidence
-        actions += checkQuorum(own.digest, now: now)
+        actions += checkQuorum(key, now: now)
         return actions
     }
 
@@ -37,17 +38,17 @@ extension AttestationPool {
     public mutating func receive(_ signatures: [SignedObservation], atMilliseconds now: UInt64) -> [Action] {
         var accepted: [SignedObservation] = []
         var actions: [Action] = []
-        var touched: Set<[UInt8]> = []
+        var touched: Set<DigestKey> = []
         for item in signatures {
             let outcome = absorb(item, now: now, actions: &actions)
             if outcome {
                 accepted.append(item)
-                touched.insert(item.digest)
+                touched.insert(DigestKey(item.digest))
             }
         }
         if !accepted.isEmpty { actions.insert(.persistSignatures(accepted), at: 0) }
-        for digest in touched.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            actions += checkQuorum(digest, now: now)
+        for key in touched.sorted() {
+            actions += checkQuorum(key, now: now)
         }
         return actions
     }
@@ -85,7 +86,7 @@ extension AttestationPool {
     public mutating func restore(evidence: EquivocationEvidence) {
         equivocators[evidence.observationID, default: []].insert(evidence.validator)
         for digest in [evidence.firstDigest, evidence.secondDigest] {
-            entries[digest]?.signatures[evidence.validator] = nil
+            entries[DigestKey(digest)]?.signatures[evidence.validator] = nil
         }
     }
 
@@ -94,7 +95,7 @@ extension AttestationPool {
     /// is not kept but remembered as the validator's claim (equivocation if it also signs ours).
     private mutating func absorb(_ item: SignedObservation, now: UInt64, actions: inout [Action]) -> Bool {
         let validator = item.signature.validator
-        guard !finalDigests.contains(item.digest), validators.contains(validator),
+        guard !finalDigests.contains(DigestKey(item.digest)), validators.contains(validator),
               !(equivocators[item.observationID]?.contains(validator) ?? false)
         else { return false }
         guard let ours = observedDigests[item.observationID] else {
@@ -105,12 +106,12 @@ extension AttestationPool {
             if claim.digest != item.digest { actions += equivocation(item, first: claim, now: now) }
             return false
         }
-        claims[item.observationID, default: [:]][validator] = (item.digest, item.signature.signature)
-        guard item.digest == ours, var entry = entries[ours], entry.profile == item.profile, entry.signatures[validator] == nil else {
-            return false
-        }
-        entry.signatures[validator] = item.signature.signature
-        entries[ours] = entry
+        claims[item.observationID, default: .init()][validator] = (item.digest, item.signature.signature)
+        let key = DigestKey(ours)
+        let counts = entries[key].map { $0.profile == item.profile && $0.signatures[validator] == nil } ?? false
+        guard item.digest == ours, counts else { return false }
+        // In place (a copy of the entry held here would copy its signatures on write).
+        entries[key]?.signatures[validator] = item.signature.signature
         return true
     }
 
@@ -126,16 +127,17 @@ extension AttestationPool {
                 validator: validator, observationID: item.observationID, firstDigest: first.digest,
                 firstSignature: first.signature, secondDigest: item.digest, secondSignature: item.signature.signature))
         ]
-        guard var entry = entries[first.digest] else { return actions }
-        entry.signatures[validator] = nil
-        entries[first.digest] = entry
+        let key = DigestKey(first.digest)
+        guard entries[key] != nil else { return actions }
+        entries[key]?.signatures[validator] = nil
+        guard let entry = entries[key] else { return actions }
         if let quorum = entry.quorum, quorum.submissionSet.contains(where: { $0.validator == validator }) {
             if let replacement = quorumRecord(for: entry) {
-                entries[first.digest]?.quorum = replacement
+                entries[key]?.quorum = replacement
                 actions.append(.markQuorum(replacement))
             } else {
-                entries[first.digest]?.quorum = nil
-                entries[first.digest]?.quorumAtMilliseconds = nil
+                entries[key]?.quorum = nil
+                entries[key]?.quorumAtMilliseconds = nil
                 actions.append(.revokeQuorum(item.observationID, digest: first.digest))
             }
         }

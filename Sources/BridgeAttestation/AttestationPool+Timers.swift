@@ -7,20 +7,20 @@ extension AttestationPool {
         var actions: [Action] = []
         var expired: [ObservationID] = []
         var retried: [SignedObservation] = []
-        for digest in entries.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let entry = entries[digest] else { continue }
+        for key in entries.keys.sorted() {
+            guard let entry = entries[key] else { continue }
             if let quorumAt = entry.quorumAtMilliseconds {
-                if now &- quorumAt >= configuration.settledRetentionMilliseconds { forget(digest, final: true) }
+                if now &- quorumAt >= configuration.settledRetentionMilliseconds { forget(key, final: true) }
             } else if let observedAt = entry.observedAtMilliseconds, let own = entry.own {
                 if now &- observedAt >= configuration.giveUpAfterMilliseconds {
                     expired.append(entry.observationID)
-                    forget(digest, final: true)
+                    forget(key, final: true)
                 } else if now >= entry.nextRetryAtMilliseconds {
                     retried.append(own)
                     actions.append(.requestReobservation(entry.observationID))
                     let delay = retryDelay(afterAttempts: entry.retries + 1)
-                    entries[digest]?.retries = entry.retries + 1
-                    entries[digest]?.nextRetryAtMilliseconds = now &+ delay
+                    entries[key]?.retries = entry.retries + 1
+                    entries[key]?.nextRetryAtMilliseconds = now &+ delay
                 }
             }
         }
@@ -55,10 +55,10 @@ extension AttestationPool {
     }
 
     /// Drops an entry from memory (the store keeps it), its claims and evidence ids.
-    mutating func forget(_ digest: [UInt8], final: Bool) {
-        guard let entry = entries.removeValue(forKey: digest) else { return }
-        if final { finalDigests.insert(digest) }
-        if observedDigests[entry.observationID] == digest {
+    mutating func forget(_ key: DigestKey, final: Bool) {
+        guard let entry = entries.removeValue(forKey: key) else { return }
+        if final { finalDigests.insert(key) }
+        if observedDigests[entry.observationID] == entry.digest {
             observedDigests[entry.observationID] = nil
             claims[entry.observationID] = nil
             equivocators[entry.observationID] = nil

@@ -19,17 +19,17 @@ import Primitives
 public struct AttestationPool: Sendable {
     public internal(set) var validators: ValidatorSet
     public let configuration: AttestationPoolConfiguration
-    /// Digests we observed ourselves (every entry has `own`).
-    var entries: [[UInt8]: Entry] = [:]
+    /// Digests we observed ourselves (every entry has `own`), by a fixed-size key (no byte-by-byte hashing).
+    var entries: [DigestKey: Entry] = [:]
     /// Observation id → the digest we observed for it.
     var observedDigests: [ObservationID: [UInt8]] = [:]
     /// Peer signatures for ids we have not observed: memory only, bounded.
     public internal(set) var unobserved: UnobservedSignatures
     /// Observation id (one we observed) → validator → the first (digest, signature) it signed for it.
-    var claims: [ObservationID: [[UInt8]: (digest: [UInt8], signature: [UInt8])]] = [:]
+    var claims: [ObservationID: AddressOrderedTable<(digest: [UInt8], signature: [UInt8])>] = [:]
     var equivocators: [ObservationID: Set<[UInt8]>] = [:]
     /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
-    var finalDigests: Set<[UInt8]> = []
+    var finalDigests: Set<DigestKey> = []
     /// Observation requests we answered recently (deduplicated like Wormhole's 11 min window).
     var answeredRequests: [ObservationID: UInt64] = [:]
     var random: SplitMix64
@@ -51,7 +51,7 @@ public struct AttestationPool: Sendable {
         var profile: ContractProfile
         var digest: [UInt8]
         /// Verified signatures that count, by validator address.
-        var signatures: [[UInt8]: [UInt8]] = [:]
+        var signatures = AddressOrderedTable<[UInt8]>()
         var firstSeenMilliseconds: UInt64
         /// Our own signature, once we observed this digest ourselves.
         var own: SignedObservation?
@@ -87,16 +87,15 @@ public struct AttestationPool: Sendable {
     public var entryCount: Int { entries.count }
 
     /// True when `digest` was given up or left memory after quorum: nothing more is taken for it.
-    public func isFinal(_ digest: [UInt8]) -> Bool { finalDigests.contains(digest) }
+    public func isFinal(_ digest: [UInt8]) -> Bool { finalDigests.contains(DigestKey(digest)) }
 
     /// The quorum record for `digest`, if reached.
-    public func quorum(for digest: [UInt8]) -> QuorumRecord? { entries[digest]?.quorum }
+    public func quorum(for digest: [UInt8]) -> QuorumRecord? { entries[DigestKey(digest)]?.quorum }
 
     /// Every counted signature for `digest`, ordered by validator.
     public func signatures(for digest: [UInt8]) -> [ValidatorSignature] {
-        guard let entry = entries[digest] else { return [] }
-        return entry.signatures.map { ValidatorSignature(validator: $0.key, signature: $0.value) }
-            .sorted { $0.validator.lexicographicallyPrecedes($1.validator) }
+        guard let entry = entries[DigestKey(digest)] else { return [] }
+        return entry.signatures.signatures
     }
 
     /// Validators caught equivocating on `id`.

@@ -15,14 +15,14 @@ public final class SettledDigests: SettledDigestLookup {
 
     private struct State {
         /// Digest → (submission-set members (sorted; empty = final), when it was recorded).
-        var digests: [[UInt8]: (members: [[UInt8]], stamp: UInt64)] = [:]
+        var digests: [DigestKey: (members: [[UInt8]], stamp: UInt64)] = [:]
         /// Recording order: (digest, stamp). Entries whose stamp no longer matches are stale.
-        var order: [(digest: [UInt8], stamp: UInt64)] = []
+        var order: [(digest: DigestKey, stamp: UInt64)] = []
         /// Index of the oldest live position in `order`.
         var head = 0
         var nextStamp: UInt64 = 0
 
-        mutating func record(_ digest: [UInt8], members: [[UInt8]], capacity: Int) {
+        mutating func record(_ digest: DigestKey, members: [[UInt8]], capacity: Int) {
             nextStamp += 1
             digests[digest] = (members, nextStamp)
             order.append((digest, nextStamp))
@@ -52,8 +52,9 @@ public final class SettledDigests: SettledDigestLookup {
     }
 
     public func isSettled(_ digest: [UInt8], validator: [UInt8]) -> Bool {
-        state.withLock { state in
-            guard let members = state.digests[digest]?.members else { return false }
+        let key = DigestKey(digest)
+        return state.withLock { state in
+            guard let members = state.digests[key]?.members else { return false }
             guard let last = members.last else { return true }
             return members.contains(validator) || !validator.lexicographicallyPrecedes(last)
         }
@@ -62,18 +63,18 @@ public final class SettledDigests: SettledDigestLookup {
     /// Records the submission set of `digest` (quorum reached or its set improved).
     func update(_ digest: [UInt8], members: [[UInt8]]) {
         let capacity = self.capacity
-        state.withLock { $0.record(digest, members: members, capacity: capacity) }
+        state.withLock { $0.record(DigestKey(digest), members: members, capacity: capacity) }
     }
 
     /// Nothing more is wanted for `digest`.
     func finalize(_ digest: [UInt8]) {
         let capacity = self.capacity
-        state.withLock { $0.record(digest, members: [], capacity: capacity) }
+        state.withLock { $0.record(DigestKey(digest), members: [], capacity: capacity) }
     }
 
     func remove(_ digest: [UInt8]) {
         state.withLock { state in
-            _ = state.digests.removeValue(forKey: digest)
+            _ = state.digests.removeValue(forKey: DigestKey(digest))
             state.compactIfSparse()
         }
     }

@@ -66,6 +66,10 @@ public func runAggregationBenchmarks(observations count: Int = 10_000, validator
     let q = set.quorum(.v1)
     let signs = n * count
     let neededRecoveries = n * (q - 1) * count
+    // With the contract-minimal set (the Q lowest addresses that signed), a node among the Q
+    // lowest needs Q − 1 peer signatures and any other node Q: the fewest recoveries that let
+    // every node converge on the same set, reached only when signatures arrive in address order.
+    let canonicalRecoveries = count * (q * (q - 1) + (n - q) * q)
     let floor = (Double(signs) * signCost + Double(neededRecoveries) * recoverCost) / Double(cores)
     let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
     let bytes = network.byteTotals
@@ -73,7 +77,8 @@ public func runAggregationBenchmarks(observations count: Int = 10_000, validator
     print("  quorum rows per node: \(quorumCounts)")
     print(String(format: "  per-op cost: sign %.1f µs, recover %.1f µs", signCost * 1e6, recoverCost * 1e6))
     print("  signs \(signs), recoveries needed \(neededRecoveries), recoveries performed \(recoveries.value) (of which repeats of a (digest, signature) already recovered on that node: \(recoveries.repeats.load(ordering: .relaxed)))")
-    print(String(format: "  wall %.2f s, signature-math floor %.2f s, ratio %.2f× (goal ≤ 3×)", seconds, floor, seconds / floor))
+    print("  fewest recoveries for the contract-minimal set (Q − 1 or Q per node, signatures arriving in address order): \(canonicalRecoveries)")
+    print(String(format: "  wall %.2f s, signature-math floor %.2f s, ratio %.2f× (goal ≤ 2.5×)", seconds, floor, seconds / floor))
     print(String(
         format: "  process CPU %.2f s (%.2f cores busy on average); wall in signing rounds %.2f s, in gossip delivery %.2f s",
         cpu, cpu / seconds, stepTime.seconds, deliverTime.seconds))
@@ -105,21 +110,29 @@ private func deliverAll(_ nodes: [BenchNode], network: InMemoryBridgeNetwork) as
     }
 }
 
-/// Single-threaded cost of one Koinos compact sign and one recovery, in seconds.
+/// Single-threaded cost of one Koinos compact sign and one recovery, in seconds of this thread's
+/// CPU time (wall time would count the time the shared machine gave to other processes and
+/// inflate the floor).
 private func measureSignatureCosts(samples: Int) throws -> (sign: Double, recover: Double) {
     let key = Secp256k1.PrivateKey.generate()
     let digests = (0..<samples).map { SHA256Digest.hash([UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]) }
-    let t0 = ContinuousClock.now
+    let t0 = threadCPUSeconds()
     let signatures = try digests.map { try KoinosSignature.sign(digest: $0, key: key) }
-    let t1 = ContinuousClock.now
+    let t1 = threadCPUSeconds()
     var recovered = 0
     for (digest, signature) in zip(digests, signatures) where KoinosSignature.recoverAddress(digest: digest, signature: signature) != nil {
         recovered += 1
     }
-    let t2 = ContinuousClock.now
+    let t2 = threadCPUSeconds()
     precondition(recovered == samples, "every benchmark signature recovers")
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-    return (seconds(t1 - t0) / Double(samples), seconds(t2 - t1) / Double(samples))
+    return ((t1 - t0) / Double(samples), (t2 - t1) / Double(samples))
+}
+
+/// CPU time of the calling thread, in seconds.
+private func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// User + system CPU time of the whole process so far, in seconds.

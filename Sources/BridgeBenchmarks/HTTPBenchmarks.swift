@@ -65,9 +65,33 @@ func runHTTPBenchmarks() async throws -> Bool {
         for (i, (name, _)) in targets.enumerated() { for r in runs[i] { print("http: \(name) \(r)") } }
         func mean(_ i: Int) -> Double { runs[i].map(\.requestsPerSecond).reduce(0, +) / Double(runs[i].count) }
         func p99(_ i: Int) -> Double { runs[i].map(\.p99Milliseconds).max() ?? 0 }
-        print(String(format: "http: detail/hello throughput ratio %.2fx cached (goal >= 0.70x), %.2fx rendering every request",
+        print(String(format: "http: detail/hello throughput ratio %.2fx cached (goal >= 0.70x), %.2fx rendering every request (goal >= 0.50x)",
                      mean(1) / mean(0), mean(2) / mean(0)))
         print(String(format: "http: p99 hello %.2f ms, detail cached %.2f ms, detail rendered %.2f ms", p99(0), p99(1), p99(2)))
+        // The node writes while it serves: new locks (an observation and its signatures, one
+        // transaction each) every 20 ms during a second measurement of the cached detail and of
+        // hello-world, interleaved the same way.
+        let keys = try HTTPBenchmarkData.signingKeys()
+        let writer = Task {
+            var next = 1000
+            while !Task.isCancelled {
+                let i = next
+                _ = try? await database.writer.write { db in try HTTPBenchmarkData.insertLock(i, keys: keys, db: db) }
+                next += 1
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return next - 1000
+        }
+        var writing = [[HTTPLoad.Result]](repeating: [], count: 2)
+        for _ in 0..<2 {
+            for i in 0..<2 { writing[i].append(try await HTTPLoad.measure(targets[i].1, wrk: useWrk, seconds: 8)) }
+        }
+        writer.cancel()
+        let written = await writer.value
+        for i in 0..<2 { for r in writing[i] { print("http: while writing \(targets[i].0) \(r)") } }
+        func writingMean(_ i: Int) -> Double { writing[i].map(\.requestsPerSecond).reduce(0, +) / Double(writing[i].count) }
+        let cachedWhileWriting = writingMean(1) / writingMean(0)
+        print(String(format: "http: while %d locks were written (one every 20 ms): detail/hello %.2fx cached (goal >= 0.70x)", written, cachedWhileWriting))
         // 100 keep-alive clients (the freeze of issue 12): the API's own bounds (8 requests at
         // once, 2 store reads) against the hello-world route behind the same bounds.
         if useWrk {
@@ -86,7 +110,7 @@ func runHTTPBenchmarks() async throws -> Bool {
         print("http: store read of one attestation (3 queries) \(readMicros) per request, sequential")
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
-        return mean(1) / mean(0) >= 0.7
+        return mean(1) / mean(0) >= 0.7 && cachedWhileWriting >= 0.7 && mean(2) / mean(0) >= 0.5
     }
 }
 
@@ -94,36 +118,45 @@ func runHTTPBenchmarks() async throws -> Bool {
 enum HTTPBenchmarkData {
 
     static func fill(_ database: BridgeDatabase, rows: Int) throws -> String {
-        let keys = try (1...3).map { try Secp256k1.PrivateKey(rawRepresentation: [UInt8](repeating: 0, count: 31) + [UInt8($0)]) }
+        let keys = try signingKeys()
         var lastID = ""
         try database.writer.write { db in
-            for i in 0..<rows {
-                var hash = [UInt8](repeating: 0, count: 32)
-                withUnsafeBytes(of: UInt64(i).bigEndian) { hash.replaceSubrange(24..<32, with: $0) }
-                let id = ObservationID(chainID: 1337, transactionHash: hash, logIndex: 0).description
-                let digest = SHA256Digest.hash(Array(id.utf8))
-                try db.execute(
-                    sql: """
-                        INSERT INTO observation (id, chain_id, tx_hash, log_index, profile, block_number, block_hash, sender, token,
-                          amount, payment, recipient, relayer, metadata, block_time_ms, destination_chain, status, koinos_token,
-                          koinos_contract, expiration, digest, quorum_required, quorum_have, created_at_ms, updated_at_ms)
-                        VALUES (?, 1337, ?, 0, 'v2', ?, ?, ?, ?, '100000000', '0', ?, '', '', 1700000000000, 1, 'quorum', ?, ?,
-                          1700003600000, ?, 2, 3, ?, ?)
-                        """,
-                    arguments: [id, Data(hash), i, Data(repeating: 0xcc, count: 32), Data(repeating: 0x11, count: 20),
-                                Data(repeating: 0xaa, count: 20), KoinosAddress(publicKey: keys[i % 3].publicKey).base58,
-                                Data(KoinosAddress(publicKey: keys[0].publicKey).bytes), Data(KoinosAddress(publicKey: keys[1].publicKey).bytes),
-                                Data(digest), i, i])
-                for key in keys {
-                    try db.execute(
-                        sql: "INSERT INTO signature (digest, validator, signature, observation_id, source, received_at_ms) VALUES (?, ?, ?, ?, 'gossip', ?)",
-                        arguments: [Data(digest), Data(KoinosAddress(publicKey: key.publicKey).bytes),
-                                    Data(try KoinosSignature.sign(digest: digest, key: key)), id, i])
-                }
-                lastID = id
-            }
+            for i in 0..<rows { lastID = try insertLock(i, keys: keys, db: db) }
         }
         return lastID
+    }
+
+    /// The three validator keys the rows are signed with.
+    static func signingKeys() throws -> [Secp256k1.PrivateKey] {
+        try (1...3).map { try Secp256k1.PrivateKey(rawRepresentation: [UInt8](repeating: 0, count: 31) + [UInt8($0)]) }
+    }
+
+    /// Inserts observation `i` (status quorum) with a real signature by each key; returns its id.
+    @discardableResult
+    static func insertLock(_ i: Int, keys: [Secp256k1.PrivateKey], db: Database) throws -> String {
+        var hash = [UInt8](repeating: 0, count: 32)
+        withUnsafeBytes(of: UInt64(i).bigEndian) { hash.replaceSubrange(24..<32, with: $0) }
+        let id = ObservationID(chainID: 1337, transactionHash: hash, logIndex: 0).description
+        let digest = SHA256Digest.hash(Array(id.utf8))
+        try db.execute(
+            sql: """
+                INSERT INTO observation (id, chain_id, tx_hash, log_index, profile, block_number, block_hash, sender, token,
+                  amount, payment, recipient, relayer, metadata, block_time_ms, destination_chain, status, koinos_token,
+                  koinos_contract, expiration, digest, quorum_required, quorum_have, created_at_ms, updated_at_ms)
+                VALUES (?, 1337, ?, 0, 'v2', ?, ?, ?, ?, '100000000', '0', ?, '', '', 1700000000000, 1, 'quorum', ?, ?,
+                  1700003600000, ?, 2, 3, ?, ?)
+                """,
+            arguments: [id, Data(hash), i, Data(repeating: 0xcc, count: 32), Data(repeating: 0x11, count: 20),
+                        Data(repeating: 0xaa, count: 20), KoinosAddress(publicKey: keys[i % keys.count].publicKey).base58,
+                        Data(KoinosAddress(publicKey: keys[0].publicKey).bytes), Data(KoinosAddress(publicKey: keys[1].publicKey).bytes),
+                        Data(digest), i, i])
+        for key in keys {
+            try db.execute(
+                sql: "INSERT INTO signature (digest, validator, signature, observation_id, source, received_at_ms) VALUES (?, ?, ?, ?, 'gossip', ?)",
+                arguments: [Data(digest), Data(KoinosAddress(publicKey: key.publicKey).bytes),
+                            Data(try KoinosSignature.sign(digest: digest, key: key)), id, i])
+        }
+        return id
     }
 }
 

@@ -36,6 +36,7 @@ func runP2PFloodBenchmark(_ flood: P2PFlood, seconds: Int) async throws -> Bool 
     attacker.executableURL = URL(fileURLWithPath: "/proc/self/exe")
     attacker.arguments = ["p2p-flood-attack-\(flood.rawValue)", "--target", address.description, "--seconds", "\(seconds)"]
     try attacker.run()
+    defer { ChildProcessStop.stop(attacker) }  // also on an error path
     var peak = idle
     let deadline = ContinuousClock.now + .seconds(seconds + 15)
     let started = ContinuousClock.now
@@ -48,7 +49,8 @@ func runP2PFloodBenchmark(_ flood: P2PFlood, seconds: Int) async throws -> Bool 
             print("  stopped after \(ContinuousClock.now - started): target RSS past 2 GiB")
         }
     }
-    if attacker.isRunning { attacker.terminate() }
+    // SIGTERM, a grace period, then SIGKILL: the attacker never outlives the bench.
+    ChildProcessStop.stop(attacker)
     let end = P2PBenchmarks.residentBytes()
     let ratio = Double(end) / Double(max(1, idle))
     print("p2p flood \(flood.rawValue), \(seconds) s from one attacker process over 127.0.0.1:")

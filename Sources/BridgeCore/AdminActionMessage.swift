@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// Quorum-signed admin actions (validator and token management, pause), bridge-contracts.md §2.4.
 ///
@@ -41,7 +42,7 @@ public struct AdminActionMessage: Sendable, Hashable {
 
     /// Koinos `add_remove_action_hash` / `set_pause_action_hash` proto3 bytes (sha256 is signed).
     public func koinosEncoded() -> [UInt8] {
-        var w = ProtobufWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.uint64(1, action.rawValue)
         switch target {
         case .address(let address): w.bytes(2, address)

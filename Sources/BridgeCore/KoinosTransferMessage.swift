@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// The Ethereum → Koinos `complete_transfer_hash` message the Koinos contract rebuilds and checks.
 ///
@@ -51,7 +52,7 @@ public struct KoinosTransferMessage: Sendable, Hashable {
 
     /// The proto3 bytes whose sha256 the validators sign.
     public func encoded() -> [UInt8] {
-        var w = ProtobufWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.uint64(1, BridgeAction.completeTransfer.rawValue)
         w.bytes(2, transactionID)
         w.bytes(3, token)

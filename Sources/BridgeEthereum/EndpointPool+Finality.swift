@@ -23,13 +23,12 @@ extension EndpointPool {
     private func lowest(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> UInt64?) async throws -> UInt64? {
         guard trust == .twoAgree else { return try await run(what, operation) }
         let (a, b) = try await runOnTwo(what, operation)
-        guard let a, let b else { return nil }
-        if a != b {
+        if let a, let b, a != b {
             logger.debug("Ethereum endpoints report different heights; using the lower", metadata: [
                 "eth.method": "\(what)", "eth.heights": "\(a),\(b)",
             ])
         }
-        return min(a, b)
+        return EndpointFailover.agreedFinal(a, b)
     }
 
     /// A read whose answer decides what is stored or signed (a receipt, a block header, logs):

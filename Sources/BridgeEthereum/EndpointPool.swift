@@ -152,14 +152,8 @@ public actor EndpointPool {
     /// The endpoint to use next; with `makeCurrent` a change of endpoint is a logged switch.
     /// The current endpoint is kept while it is as healthy as the best one (no flapping on latency).
     private func pick(excluding tried: Set<Int>, makeCurrent: Bool = true) async -> Int? {
-        let now = clock.nowMilliseconds
-        var ranked = EndpointHealth.rank(health, nowMs: now, stallMs: stallMs).filter { !tried.contains($0) }
-        let best = EndpointHealth.bestHead(health)
-        if makeCurrent, let c = current, let first = ranked.first, c != first, ranked.contains(c), health[c].consecutiveErrors == 0,
-           health[c].tier(nowMs: now, bestHead: best, stallMs: stallMs) == health[first].tier(nowMs: now, bestHead: best, stallMs: stallMs) {
-            ranked.removeAll { $0 == c }
-            ranked.insert(c, at: 0)
-        }
+        let ranked = EndpointFailover.order(
+            health, current: current, excluding: tried, keepCurrent: makeCurrent, nowMs: clock.nowMilliseconds, stallMs: stallMs)
         for i in ranked {
             if !makeCurrent {
                 if health[i].chainVerified { return i }

@@ -54,47 +54,31 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
         }
     }
 
+    /// The interpreter of `EthereumWatcherMachine`: performs each step, reports, feeds the outcome back.
     private func watch() async throws {
         try await checkStartup()
         let stored = try await database.cursorBlock(configuration.cursorName)
-        var planner = BlockRangePlanner(nextBlock: stored ?? configuration.startBlock, maxWindow: configuration.maxWindow)
-        var state = LoopState(sentinel: DeepReorgSentinel(depth: configuration.deepReorgCheckDepth))
-        if let stored { await trackStoredObservations(below: stored, state: &state) }
+        var machine = EthereumWatcherMachine(settings: EthereumWatcherMachine.Settings(configuration))
+        var decision = machine.handle(.started(storedCursor: stored), now: wallClock.nowMilliseconds)
         logger.info("Ethereum watcher starting", metadata: [
-            "eth.cursor": "\(planner.nextBlock)", "eth.cursor.stored": "\(stored != nil)", "eth.finality": "\(configuration.finality)",
+            "eth.cursor": "\(machine.cursor)", "eth.cursor.stored": "\(stored != nil)", "eth.finality": "\(configuration.finality)",
             "eth.endpoints": "\(pool.clients.count)", "eth.profile": "\(configuration.profile.rawValue)",
         ])
+        var scanStarted = ContinuousClock.now
         while !Task.isCancelled {
+            report(decision.reports)
+            let event: EthereumWatcherMachine.Event
             do {
-                await pool.refreshHeads()
-                guard let target = try await finalBlock() else {
-                    try await clock.sleep(for: configuration.pollInterval)
-                    continue
-                }
-                noteFinality(target, state: &state)
-                await checkDeepReorgs(final: target, state: &state)
-                while let range = planner.nextRange(target: target) {
-                    try Task.checkCancellation()
-                    try await process(range, planner: &planner, state: &state)
-                }
-                try await clock.sleep(for: configuration.pollInterval)
+                if case .scan = decision.step { scanStarted = ContinuousClock.now }
+                event = try await perform(decision.step)
+                if case .commit = decision.step { recordScanTime(since: scanStarted) }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                metrics.scanErrors.increment()
-                logger.error("Ethereum scan failed; retrying", metadata: ["eth.cursor": "\(planner.nextBlock)", "error": "\(error)"])
-                try await clock.sleep(for: configuration.errorBackoff)
+                event = .failed("\(error)")
             }
+            decision = machine.handle(event, now: wallClock.nowMilliseconds)
         }
         throw CancellationError()
-    }
-
-    /// Per-run bookkeeping that is not persisted.
-    struct LoopState {
-        var recheckAttempts: [UInt64: Int] = [:]
-        var lastFinal: UInt64?
-        var lastFinalChangeMs: UInt64 = 0
-        var lastStallLogMs: UInt64 = 0
-        var sentinel: DeepReorgSentinel
     }
 }

@@ -27,6 +27,12 @@ public struct RangeScanResult: Sendable {
     public var drops: [(log: EthereumLog, reason: DropReason)]
     /// Number of logs `eth_getLogs` returned.
     public var logCount: Int
+
+    public init(records: [ObservationRecord], drops: [(log: EthereumLog, reason: DropReason)], logCount: Int) {
+        self.records = records
+        self.drops = drops
+        self.logCount = logCount
+    }
 }
 
 /// Scans one block range: logs of the contract's lock topic, receipt re-check, decoding, judging.

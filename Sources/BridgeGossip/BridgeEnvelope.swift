@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+import Primitives
 
 /// The signed wrapper of every bridge protocol message.
 ///
@@ -25,14 +26,14 @@ public struct BridgeEnvelope: Sendable, Hashable {
     public static func seal(
         _ message: BridgeMessage, signer: any AttestationSigner, timestampMilliseconds: UInt64, hashing: any DigestHashing
     ) throws -> [UInt8] {
-        var p = ProtobufWriter()
+        var p = ProtobufWriter(defaultValues: .omitted)
         p.uint64(1, protocolVersion)
         p.uint64(2, message.kind.rawValue)
         p.bytes(3, signer.validatorAddress)
         p.uint64(4, timestampMilliseconds)
         p.bytes(5, message.encoded())
         let signature = try signer.signKoinos(digest: hashing.sha256(domainPrefix + p.bytes))
-        var e = ProtobufWriter()
+        var e = ProtobufWriter(defaultValues: .omitted)
         e.bytes(1, p.bytes)
         e.bytes(2, signature)
         return e.bytes

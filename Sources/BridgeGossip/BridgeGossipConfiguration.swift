@@ -25,6 +25,8 @@ public struct BridgeGossipConfiguration: Sendable {
     public var attestationLimit = RateLimit(burst: 50, perSecond: 20)
     /// Catch-up requests answered, per validator (the key is the validator, not the peer id).
     public var catchUpLimit = RateLimit(burst: 3, perSecond: 0.1)
+    /// Admin-action proposals (operator acts: rare).
+    public var adminProposalLimit = RateLimit(burst: 10, perSecond: 0.5)
     /// Largest number of sets one catch-up request returns.
     public var maxCatchUpAttestations = 20_000
     /// Per validator (not per peer id): signatures its batches and attestation sets make us
@@ -64,6 +66,7 @@ public struct BridgeGossipConfiguration: Sendable {
         case .observationRequest: requestLimit
         case .attestations: attestationLimit
         case .catchUpRequest: catchUpLimit
+        case .adminProposal: adminProposalLimit
         }
     }
 }

@@ -74,6 +74,8 @@ extension BridgeGossipEndpoint {
             return validateAttestations(sets, from: envelope.validator, budgeted: budgeted)
         case .catchUpRequest:
             return .ignore(.unexpectedKind)
+        case .adminProposal(let gossip):
+            return validateAdminProposal(gossip, from: envelope.validator)
         }
     }
 

@@ -55,6 +55,8 @@ extension BridgeMessage {
                 return true
             }
             return .catchUpRequest(sinceMilliseconds: since, limit: limit, nonce: nonce, responder: responder)
+        case .adminProposal:
+            return .adminProposal(try SignedAdminProposal(wireDecoding: body))
         }
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+import Primitives
 
 /// Kinds of bridge protocol messages (the envelope's `kind` field).
 public enum BridgeMessageKind: UInt64, Sendable, Hashable, CaseIterable {
@@ -8,6 +9,8 @@ public enum BridgeMessageKind: UInt64, Sendable, Hashable, CaseIterable {
     case observationRequest = 3
     case attestations = 4
     case catchUpRequest = 5
+    /// Admin-action proposals (BridgeMessage+Admin.swift); numbered apart from transfer kinds.
+    case adminProposal = 16
 }
 
 /// A decoded bridge protocol message body (protocol version 1).
@@ -30,6 +33,8 @@ public enum BridgeMessage: Sendable, Hashable {
     case attestations([SignatureSet])
     /// Signed for one responder (its peer id) with a fresh nonce; the envelope timestamp dates it.
     case catchUpRequest(sinceMilliseconds: UInt64, limit: UInt64, nonce: [UInt8] = [], responder: String = "")
+    /// An admin-action proposal with the signatures its sender holds (BridgeMessage+Admin.swift).
+    case adminProposal(SignedAdminProposal)
 
     public var kind: BridgeMessageKind {
         switch self {
@@ -38,12 +43,13 @@ public enum BridgeMessage: Sendable, Hashable {
         case .observationRequest: .observationRequest
         case .attestations: .attestations
         case .catchUpRequest: .catchUpRequest
+        case .adminProposal: .adminProposal
         }
     }
 
     /// The protobuf body.
     public func encoded() -> [UInt8] {
-        var w = ProtobufWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         switch self {
         case .heartbeat(let peerID, let version, let cursor):
             w.string(1, peerID)
@@ -51,7 +57,7 @@ public enum BridgeMessage: Sendable, Hashable {
             w.uint64(3, cursor)
         case .signedObservationBatch(let items):
             for item in items {
-                var i = ProtobufWriter()
+                var i = ProtobufWriter(defaultValues: .omitted)
                 i.bytes(1, Self.encode(item.observationID))
                 i.bytes(2, item.digest)
                 i.uint64(3, Self.profileNumber(item.profile))
@@ -62,12 +68,12 @@ public enum BridgeMessage: Sendable, Hashable {
             for id in ids { w.bytes(1, Self.encode(id)) }
         case .attestations(let sets):
             for set in sets {
-                var s = ProtobufWriter()
+                var s = ProtobufWriter(defaultValues: .omitted)
                 s.bytes(1, Self.encode(set.observationID))
                 s.uint64(2, Self.profileNumber(set.profile))
                 s.bytes(3, set.digest)
                 for signature in set.signatures {
-                    var v = ProtobufWriter()
+                    var v = ProtobufWriter(defaultValues: .omitted)
                     v.bytes(1, signature.validator)
                     v.bytes(2, signature.signature)
                     s.bytes(4, v.bytes)
@@ -79,6 +85,8 @@ public enum BridgeMessage: Sendable, Hashable {
             w.uint64(2, limit)
             if !nonce.isEmpty { w.bytes(3, nonce) }
             if !responder.isEmpty { w.string(4, responder) }
+        case .adminProposal(let gossip):
+            return gossip.wireEncoded()
         }
         return w.bytes
     }
@@ -99,7 +107,7 @@ public enum BridgeMessage: Sendable, Hashable {
     }
 
     static func encode(_ id: ObservationID) -> [UInt8] {
-        var w = ProtobufWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.uint64(1, id.chainID)
         w.bytes(2, id.transactionHash)
         w.uint64(3, UInt64(id.logIndex))

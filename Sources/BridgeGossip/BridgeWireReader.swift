@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// Errors decoding bridge protocol messages.
 public enum BridgeGossipError: Error, Sendable, Hashable {
@@ -24,17 +25,15 @@ struct BridgeWireReader {
     var isAtEnd: Bool { offset >= end }
 
     mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < end else { throw BridgeGossipError.truncated }
-            let byte = bytes[offset]
-            offset += 1
-            guard shift < 64, !(shift == 63 && byte > 1) else { throw BridgeGossipError.malformedVarint }
-            result |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
+        let decoded: (value: UInt64, length: Int)?
+        do {
+            decoded = try Varint.decode(bytes[offset..<end], rule: .protobuf)
+        } catch {
+            throw BridgeGossipError.malformedVarint
         }
+        guard let (value, length) = decoded else { throw BridgeGossipError.truncated }
+        offset += length
+        return value
     }
 
     /// Next (field number, wire type); nil at the end.

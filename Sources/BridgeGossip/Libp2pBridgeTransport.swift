@@ -62,9 +62,8 @@ public final class Libp2pBridgeTransport: BridgeGossipTransport {
             await stream.closeWrite()
         }
         try await gossipsub.register(ProtocolPlugin(name: "bridge", streamProtocols: [stream], topics: [.init(topic, validator: validator)]))
-        let messages = await gossipsub.subscribe(topic)
-        // The subscription keeps us in the mesh; the content was already handed over by the validator.
-        Task { for await _ in messages {} }
+        // In the mesh without a subscriber stream: the content was already handed over by the validator.
+        await gossipsub.join(topic)
     }
 
     public func publish(_ message: [UInt8]) async {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 
 /// One token bucket per validator for the signatures its messages make us recover (batch items
 /// and attestation members): a dishonest validator can make each node do at most `perSecond`
@@ -35,17 +36,18 @@ struct ValidatorItemBudget: Sendable {
 /// about other digests is handed to the aggregator but not relayed to other peers.
 struct OwnDigests: Sendable {
     let capacity: Int
-    private var members: Set<[UInt8]> = []
-    private var order: [[UInt8]] = []
+    private var members: Set<DigestKey> = []
+    private var order: [DigestKey] = []
     private var head = 0
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    func contains(_ digest: [UInt8]) -> Bool { members.contains(digest) }
+    func contains(_ digest: [UInt8]) -> Bool { members.contains(DigestKey(digest)) }
 
     mutating func insert(_ digest: [UInt8]) {
-        guard members.insert(digest).inserted else { return }
-        order.append(digest)
+        let key = DigestKey(digest)
+        guard members.insert(key).inserted else { return }
+        order.append(key)
         if members.count > capacity {
             members.remove(order[head])
             head += 1

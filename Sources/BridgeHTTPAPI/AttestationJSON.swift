@@ -11,6 +11,8 @@ import Foundation
 /// base58, signatures base64url with padding (the Koinos wire form).
 struct AttestationJSON: Encodable {
     var id: String
+    /// Every attestation of this list is of the first direction (Koinos locks: `?direction=koinos_to_ethereum`).
+    var direction = BridgeCore.TransferDirection.ethereumToKoinos.rawValue
     var profile: String
     var status: String
     var reason: Nullable<String>

@@ -8,7 +8,7 @@ import Hummingbird
 /// `GET /v1/attestations` (filters, keyset pagination) and `GET /v1/attestations/{id}`.
 struct AttestationRoutes {
     /// Query parameters `/v1/attestations` understands; anything else is a 400.
-    static let listParameters: Set<String> = ["status", "token", "recipient", "source_tx", "cursor", "limit"]
+    static let listParameters: Set<String> = ["status", "token", "recipient", "source_tx", "cursor", "limit", "direction"]
     static let defaultLimit = 50
 
     let api: InspectionAPI
@@ -21,21 +21,36 @@ struct AttestationRoutes {
     }
 
     func list(_ request: Request) async throws -> Response {
+        if let text = request.uri.queryParameters.get("direction") {
+            guard let direction = BridgeCore.TransferDirection(rawValue: text) else {
+                throw APIError.badRequest("direction must be ethereum_to_koinos or koinos_to_ethereum, got '\(text.prefix(40))'")
+            }
+            if direction == .koinosToEthereum { return try await koinosList(request.uri.queryParameters) }
+        }
+        // A page of the first direction depends on every row, so a cached one is valid only while nothing changed; only
+        // query strings that parsed and were answered are cached.
+        let key = request.uri.query ?? ""
+        let generation = api.store.attestationGeneration
+        if let body = api.renderedAttestationLists.body(for: key, generation: generation) {
+            return JSONResponse.body(body)
+        }
         let query = try Self.parseQuery(request.uri.queryParameters)
         let page = try await api.store.attestations(query)
-        return JSONResponse.make(
-            AttestationListJSON(
-                items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text),
-                limit: query.limit))
+        let list = AttestationListJSON(
+            items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text), limit: query.limit)
+        guard let body = JSONResponse.encode(list) else { return JSONResponse.encodingFailure }
+        api.renderedAttestationLists.store(body, for: key, generation: generation)
+        return JSONResponse.body(body)
     }
 
     func detail(id rawID: String) async throws -> Response {
-        // A cached body exists only for an id that parsed and was found, so look it up first.
-        let generation = api.store.attestationGeneration
+        // A cached body exists only for an id that parsed and was found, so look it up first. It
+        // stays valid while this observation's rows are unchanged (writes to others leave it).
+        let id = rawID.removingPercentEncoding ?? rawID
+        let generation = api.store.attestationGeneration(id: id)
         if let body = api.renderedAttestations.body(for: rawID, generation: generation) {
             return JSONResponse.body(body)
         }
-        let id = rawID.removingPercentEncoding ?? rawID
         guard ObservationID(id) != nil else {
             throw APIError.badRequest("id must be <chain_id>:0x<64 hex tx hash>:<log_index>, got '\(id.prefix(120))'")
         }

@@ -21,6 +21,10 @@ struct GatedReadStore: BridgeReadStore {
     }
 
     func attestations(_ query: AttestationQuery) async throws -> AttestationPage { try await read { try await base.attestations(query) } }
+    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { try await read { try await base.koinosLock(id) } }
+    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] {
+        try await read { try await base.koinosLocks(status: status, limit: limit) }
+    }
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
         try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }
     }
@@ -35,6 +39,7 @@ struct GatedReadStore: BridgeReadStore {
     func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview {
         try await read { try await base.operatorOverview(nowMs: nowMs, completions: completions, hours: hours) }
     }
-    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { try await read { try await base.koinosLock(id) } }
+    func adminProposals() async throws -> [AdminProposalState] { try await read { try await base.adminProposals() } }
     var attestationGeneration: UInt64? { base.attestationGeneration }
+    func attestationGeneration(id: String) -> UInt64? { base.attestationGeneration(id: id) }
 }

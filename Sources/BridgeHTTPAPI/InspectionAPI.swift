@@ -38,6 +38,8 @@ public struct InspectionAPI: Sendable {
     let recovery = SignatureRecoveryCache()
     /// Rendered `/v1/attestations/{id}` bodies, valid while the store's generation is unchanged.
     let renderedAttestations: RenderedResponseCache
+    /// Rendered `/v1/attestations` pages by query string, valid while the store is unchanged.
+    let renderedAttestationLists: RenderedResponseCache
     let httpMetrics = HTTPMetrics()
     let startedAtMs: UInt64
     /// Requests answered at once (past it they wait in a bounded line, then get 503).
@@ -52,7 +54,8 @@ public struct InspectionAPI: Sendable {
     ///   - readiness: conditions that must all hold for `/readyz` to answer 200.
     ///   - metricsExposition: renders the Prometheus registry.
     ///   - clock: Unix milliseconds.
-    ///   - responseCacheCapacity: attestation detail bodies kept rendered (0 renders every request).
+    ///   - responseCacheCapacity: attestation detail bodies kept rendered (0 renders every request);
+    ///     list pages get at most 256.
     ///   - limits: concurrency, queue and timeout bounds of the API.
     public init(
         store: any BridgeReadStore, node: NodeDescription, validators: [ConfiguredValidator], peers: any PeerDirectory,
@@ -71,6 +74,7 @@ public struct InspectionAPI: Sendable {
         self.clock = clock
         self.startedAtMs = clock()
         self.renderedAttestations = RenderedResponseCache(capacity: responseCacheCapacity)
+        self.renderedAttestationLists = RenderedResponseCache(capacity: min(responseCacheCapacity, 256))
     }
 
     /// Every route, behind the error, CORS and metrics middleware.
@@ -82,6 +86,7 @@ public struct InspectionAPI: Sendable {
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)
         GovernorRoutes(api: self).register(on: router)
+        AdminProposalRoutes(api: self).register(on: router)
         NodeRoutes(api: self).register(on: router)
         LegacyTransactionRoutes(api: self).register(on: router)
         KoinosTransactionRoute(api: self).register(on: router)

@@ -4,6 +4,7 @@ public import BridgeStore
 public import Koinos
 public import Logging
 import Metrics
+import Primitives
 public import ServiceLifecycle
 import Synchronization
 
@@ -54,12 +55,22 @@ public final class KoinosSubmitter: Service, Sendable {
             fallback: configuration.fallbackValidators, seeds: [configuration.validatorAddress], logger: logger)
     }
 
-    /// Runs passes every `pollIntervalMs` until cancelled or graceful shutdown.
+    /// Runs a pass whenever another stage commits an observation change (a transfer reached
+    /// quorum), and at the latest every `pollIntervalMs` (the safety poll, which also paces the
+    /// re-checks of in-flight transactions), until cancelled or graceful shutdown.
+    ///
+    /// The generation is read before the pass, so a quorum committed while it ran starts the next
+    /// one at once. The pass's own observation writes (a row moving to `submitted` or `completed`,
+    /// once per transition) also start one more pass, which finds nothing new; waiting rows are
+    /// re-checked through the `submission` table, which does not signal.
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
+            let poll = Duration.milliseconds(Int64(clamping: self.configuration.pollIntervalMs))
             while !Task.isCancelled {
+                let seen = self.store.observationCommits.generation
                 await self.tick()
-                try await Task.sleep(for: .milliseconds(Int64(clamping: self.configuration.pollIntervalMs)))
+                await self.store.observationCommits.wait(beyond: seen, upTo: poll)
+                try Task.checkCancellation()
             }
         }
     }

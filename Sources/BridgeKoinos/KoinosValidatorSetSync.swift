@@ -4,6 +4,7 @@ public import CoreMetrics
 public import Koinos
 public import Logging
 import Metrics
+public import Primitives
 import Synchronization
 
 /// The current validator set, read from the Koinos bridge contract (`get_validators`, paged, and
@@ -18,20 +19,13 @@ import Synchronization
 public final class KoinosValidatorSetSync: Sendable {
     private let rpc: KoinosRPCClient
     private let checkers: [KoinosRPCClient]
-    private let pinned: ValidatorSet?
     private let bridge: [UInt8]
     private let version: KoinosBridgeContract.Version
     private let extraSeeds: [[UInt8]]
     private let logger: Logger
     private let refusals: [ValidatorSetRefusal: Counter]
-    private let state: Mutex<State>
-
-    struct State {
-        var set: ValidatorSet
-        var fromChain: Bool
-        var lastReadMs: UInt64?
-        var metadata: KoinosBridgeContract.Metadata?
-    }
+    /// The decisions (`ValidatorSetState`, pure); this class performs the reads.
+    private let state: Mutex<ValidatorSetState>
 
     /// - Parameters:
     ///   - rpc: the Koinos node.
@@ -49,7 +43,6 @@ public final class KoinosValidatorSetSync: Sendable {
     ) {
         self.rpc = rpc
         self.checkers = checkers
-        self.pinned = pinned
         self.bridge = bridge
         self.version = version
         self.extraSeeds = seeds + (pinned?.addresses ?? [])
@@ -61,11 +54,14 @@ public final class KoinosValidatorSetSync: Sendable {
                 label: "bridge_koinos_validator_set_refused_total", dimensions: [("reason", reason.rawValue)], factory: factory)
         }
         self.refusals = refusals
-        self.state = Mutex(State(set: pinned ?? ValidatorSet(fallback), fromChain: false))
+        self.state = Mutex(ValidatorSetState(fallback: fallback, pinned: pinned))
     }
 
     /// The set in force now.
     public var current: ValidatorSet { state.withLock { $0.set } }
+
+    /// Signalled whenever `current` changed (a `ValidatorSetPropagation` waits on it).
+    public let changes = ChangeSignal()
 
     /// True once the set came from the contract (not the fallback).
     public var isFromChain: Bool { state.withLock { $0.fromChain } }
@@ -75,12 +71,12 @@ public final class KoinosValidatorSetSync: Sendable {
 
     /// Whether `refresh` is due at `nowMs` given `intervalMs`.
     public func isDue(nowMs: UInt64, intervalMs: UInt64) -> Bool {
-        state.withLock { s in s.lastReadMs.map { nowMs >= $0 &+ intervalMs } ?? true }
+        state.withLock { $0.isDue(nowMs: nowMs, intervalMs: intervalMs) }
     }
 
     /// Makes the next `isDue` true (a revert named a non-validator: the set may have changed).
     public func markStale() {
-        state.withLock { $0.lastReadMs = nil }
+        state.withLock { $0.markStale() }
     }
 
     /// Reads the set from the contract through every endpoint. A read whose list length disagrees
@@ -96,10 +92,10 @@ public final class KoinosValidatorSetSync: Sendable {
             primary = try await readSet(through: rpc, seeds: seeds)
         } catch {
             // An unreachable node is asked again at the next pass; a node that answered waits the interval.
-            if case .malformedResponse = error { state.withLock { $0.lastReadMs = nowMs } }
+            if case .malformedResponse = error { state.withLock { $0.answered(nowMs: nowMs) } }
             throw error
         }
-        state.withLock { $0.lastReadMs = nowMs }
+        state.withLock { $0.answered(nowMs: nowMs) }
         let (metadata, next) = primary
         for (i, checker) in checkers.enumerated() {
             let other: ValidatorSet
@@ -110,23 +106,12 @@ public final class KoinosValidatorSetSync: Sendable {
                     "koinos.endpoint": "extra_rpc[\(i)]", "error": "\(error)"])
                 throw error
             }
-            guard other == next else {
-                throw refuse(.endpointsDisagree,
-                             "koinos.rpc reports \(next.count) validators, extra_rpc[\(i)] reports \(other.count) (\(Self.difference(next, other)))")
-            }
+            if let refusal = ValidatorSetState.disagreement(next, other, extraEndpoint: i) { throw refuse(refusal) }
         }
-        if let pinned, next != pinned {
-            throw refuse(.pinMismatch,
-                         "the contract reports \(next.count) validators, koinos.validators_pin has \(pinned.count) (\(Self.difference(next, pinned)))")
-        }
-        let changed = state.withLock { s in
-            let changed = s.set != next || !s.fromChain
-            s.set = next
-            s.fromChain = true
-            s.metadata = metadata
-            return changed
-        }
+        if let refusal = state.withLock({ $0.pinRefusal(next) }) { throw refuse(refusal) }
+        let changed = state.withLock { $0.take(next, metadata: metadata) }
         Gauge(label: "bridge_koinos_validators").record(next.count)
+        if changed { changes.signal() }
         if changed && next != previous {
             logger.info("Validator set changed", metadata: ["koinos.validators.count": "\(next.count)"])
         }
@@ -148,17 +133,11 @@ public final class KoinosValidatorSetSync: Sendable {
         return (metadata, ValidatorSet(addresses))
     }
 
-    private func refuse(_ reason: ValidatorSetRefusal, _ detail: String) -> KoinosError {
-        refusals[reason]?.increment()
+    private func refuse(_ refusal: ValidatorSetState.Refusal) -> KoinosError {
+        refusals[refusal.reason]?.increment()
         logger.critical("Validator set refused; keeping the set in force", metadata: [
-            "reason": "\(reason.rawValue)", "detail": "\(detail)", "koinos.validators.in_force": "\(current.count)"])
-        return .malformedResponse("validator set refused (\(reason.rawValue)): \(detail)")
-    }
-
-    /// "+N −M" addresses of `read` against `reference`, for the log line.
-    static func difference(_ read: ValidatorSet, _ reference: ValidatorSet) -> String {
-        let a = Set(read.addresses), b = Set(reference.addresses)
-        return "+\(a.subtracting(b).count) -\(b.subtracting(a).count)"
+            "reason": "\(refusal.reason.rawValue)", "detail": "\(refusal.detail)", "koinos.validators.in_force": "\(current.count)"])
+        return .malformedResponse("validator set refused (\(refusal.reason.rawValue)): \(refusal.detail)")
     }
 }
 

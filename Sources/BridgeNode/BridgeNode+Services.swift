@@ -120,6 +120,10 @@ extension BridgeNode {
             aggregator: aggregator, logger: ethLogger)
         let reobservation = ReobserverService(reobserver: reobserver, aggregator: aggregator)
 
+        let admin = adminServices(
+            c, signer: signer, endpoint: endpoint, database: database, clock: clock, rpc: koinosRPC, key: keys.validatorKey,
+            validators: { validatorSync.current }, logger: logger)
+
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: c.p2p.bootstrap,
@@ -144,19 +148,8 @@ extension BridgeNode {
             c.p2p.bootstrap.isEmpty ? aggregator : StartAfterFirstPeer(base: aggregator, host: host, timeout: .seconds(20))
         let submission = AfterKoinosChainCheck(
             base: submitter, check: koinosChainCheck(c, rpc: koinosRPC, extra: extraKoinos, logger: logger.labelled("bridge.koinos")))
-        var services: [any Service] = [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation]
-        if let koinosWatcher = c.koinosWatcher, let ethEndpoint = c.ethereum.endpoints.first {
-            // Delivery of those locks at quorum: completeTransfer sent and paid by the validator key.
-            services.append(ethereumSender(c, key: keys.validatorKey, endpoint: ethEndpoint, database: database, clock: clock, logger: logger))
-            services.append(KoinosLockService(
-                watcher: KoinosLockWatcher(configuration: koinosWatcher, rpc: koinosRPC, database: database, clock: clock,
-                                           logger: logger.labelled("bridge.koinos-watcher")),
-                signer: KoinosLockSigner(key: keys.validatorKey, profile: profile, database: database, clock: clock),
-                ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
-                ethereumContract: ethContract.bytes, logger: logger.labelled("bridge.koinos-watcher")))
-        }
         return LiveServices(
-            services: services, peers: peers, readiness: readiness,
+            services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation] + admin, peers: peers, readiness: readiness,
             validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
             tokenNames: KoinosTokenNames(configured: tokenDisplays(c.koinos.tokens), rpc: koinosRPC),
             chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC))

@@ -62,6 +62,12 @@ public enum BridgeNode {
         if let keys {
             let built = buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
             services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
+            if let koinosLocks = koinosLockService(configuration: configuration, keys: keys, database: database, logger: logger) {
+                services.append(.init(service: CleanStopOnShutdown(base: koinosLocks)))
+            }
+            if let sender = ethereumSender(configuration: configuration, validatorKey: keys.validatorKey, database: database, logger: logger) {
+                services.append(.init(service: CleanStopOnShutdown(base: sender)))
+            }
             live = built
         }
 

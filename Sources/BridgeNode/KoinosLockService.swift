@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import BridgeKoinos
+import BridgeEthereum
+import BridgeSigning
+import ChainCrypto
 import BridgeStore
+import CurlTransport
 public import Ethereum
 import Koinos
 public import Logging
@@ -12,8 +16,9 @@ public import ServiceLifecycle
 /// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
 /// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
+/// Delivery of the locks at quorum is the Ethereum sender's (`BridgeNode+EthereumSender.swift`).
 /// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
-/// completes locally), delivery to Ethereum, completion and re-sign requests.
+/// completes locally).
 public struct KoinosLockService: Service {
     public let watcher: KoinosLockWatcher
     public let signer: KoinosLockSigner
@@ -59,5 +64,22 @@ public struct KoinosLockService: Service {
             }
         }
         return reached
+    }
+}
+
+extension BridgeNode {
+    /// The Koinos → Ethereum service when `koinos.watcher.enabled` (and an Ethereum endpoint exists), else nil.
+    static func koinosLockService(
+        configuration c: ValidatedConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger
+    ) -> KoinosLockService? {
+        guard let settings = c.koinosWatcher, let ethEndpoint = c.ethereum.endpoints.first else { return nil }
+        let clock = SystemBridgeClock()
+        let koinosRPC = KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: c.koinos.submitTimeoutMs)))
+        let serviceLogger = logger.labelled("bridge.koinos-watcher")
+        return KoinosLockService(
+            watcher: KoinosLockWatcher(configuration: settings, rpc: koinosRPC, database: database, clock: clock, logger: serviceLogger),
+            signer: KoinosLockSigner(key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock),
+            ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
+            ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
     }
 }

@@ -89,10 +89,25 @@ struct StartAfterFirstPeer: Service {
     let timeout: Duration
 
     func run() async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, await host.connectedPeers().isEmpty, !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: .milliseconds(200))
-        }
+        await waitForFirstPeer()
         try await base.run()
+    }
+
+    /// Returns at the host's first connection (at once if it has one), after `timeout`, or at
+    /// graceful shutdown: driven by the host's peer events, not by polling.
+    func waitForFirstPeer() async {
+        let events = host.peerEvents()  // subscribed before looking, so a connection in between is seen
+        guard await host.connectedPeers().isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    if case .connected = event { return }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await gracefulShutdown() }
+            await group.next()
+            group.cancelAll()
+        }
     }
 }

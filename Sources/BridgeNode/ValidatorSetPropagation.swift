@@ -4,11 +4,13 @@ import BridgeCore
 import BridgeGossip
 import BridgeKoinos
 import Logging
+import Primitives
 import ServiceLifecycle
 
 /// Applies the validator set read from the Koinos bridge contract to the aggregator and the gossip
 /// plugin, without a restart. The Koinos submitter refreshes `sync` on its own timer (one reader
-/// for the whole node); this service only watches `sync.current` and propagates changes.
+/// for the whole node); this service waits for `sync.changes` and propagates the new set, and
+/// still looks every `interval` (a safety poll: a missed signal costs at most that long).
 struct ValidatorSetPropagation: Service {
     let sync: KoinosValidatorSetSync
     let aggregator: Aggregator
@@ -19,8 +21,10 @@ struct ValidatorSetPropagation: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var applied = sync.current
+            var seen = sync.changes.generation
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                await sync.changes.wait(beyond: seen, upTo: interval)
+                seen = sync.changes.generation
                 let current = sync.current
                 guard current != applied, current.count > 0 else { continue }
                 endpoint.updateValidators(current)

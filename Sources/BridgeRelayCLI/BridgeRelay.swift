@@ -19,6 +19,7 @@ struct BridgeRelay: AsyncParsableCommand {
             RunCommand.self,
             ConfigCommand.self,
             GovernorCommand.self,
+            AdminCommand.self,
         ]
     )
 }

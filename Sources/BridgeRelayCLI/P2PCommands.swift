@@ -74,7 +74,7 @@ struct P2PIDCommand: AsyncParsableCommand {
         guard let key = loaded else { throw ValidationError("give --keystore, --seed or --key-file") }
         print("peer id:    \(key.peerID)")
         print("key type:   \(key.type)")
-        print("public key: \(P2PHex.encode(key.publicKey.protobufEncoded))")
+        print("public key: \(ChainHex.encode(key.publicKey.protobufEncoded, prefix: false))")
     }
 }
 

@@ -44,7 +44,7 @@ struct P2PKoinosHandshakeCommand: AsyncParsableCommand {
         print("protocol version: \(report.protocolVersion ?? "(none)")")
         print("agent:            \(report.agentVersion ?? "(none)")")
         print("chain id:         \(report.chainID.map { Base64URL.encode($0) } ?? "(not asked)")")
-        if let height = report.headHeight, let id = report.headID { print("head:             \(height) \(P2PHex.encode(id))") }
+        if let height = report.headHeight, let id = report.headID { print("head:             \(height) \(ChainHex.encode(id, prefix: false))") }
         if let refusal = report.refusal {
             print("refused:          \(refusal)")
             throw ExitCode(1)

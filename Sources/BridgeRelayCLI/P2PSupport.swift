@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ChainCrypto
 import Foundation
 import Multiformats
 
@@ -7,28 +8,11 @@ enum P2PKeyFile {
     static func read(_ path: String) throws -> Libp2pPrivateKey {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         if let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-            let bytes = P2PHex.decode(text)
+            let bytes = ChainHex.decode(text), !bytes.isEmpty
         {
             return try Libp2pPrivateKey(protobufEncoded: bytes)
         }
         return try Libp2pPrivateKey(protobufEncoded: Array(data))
-    }
-}
-
-enum P2PHex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    static func decode(_ text: String) -> [UInt8]? {
-        let characters = Array(text.hasPrefix("0x") ? text.dropFirst(2) : Substring(text))
-        guard !characters.isEmpty, characters.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        for index in stride(from: 0, to: characters.count, by: 2) {
-            guard let byte = UInt8(String(characters[index...index + 1]), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        return out
     }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import GRDB
+public import Primitives
 
 /// The node's SQLite database (GRDB, WAL mode): observations, cursor, signatures, evidence,
 /// submissions and heartbeats.
@@ -14,6 +15,10 @@ public final class BridgeDatabase: Sendable {
     /// submission row: a rendered attestation view made at generation g is current while this is g.
     public var attestationGeneration: UInt64? { changes.value }
 
+    /// Signalled after every committed transaction that changed an observation row (stored, signed,
+    /// at quorum, submitted, completed): stages that act on those rows wait on it instead of polling.
+    public let observationCommits = ChangeSignal()
+
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
     public init(path: String) throws {
         var configuration = Configuration()
@@ -24,6 +29,7 @@ public final class BridgeDatabase: Sendable {
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: changes, extent: .databaseLifetime)
+        writer.add(transactionObserver: CommitSignalObserver(tables: ["observation"], signal: observationCommits), extent: .databaseLifetime)
     }
 
     /// An in-memory database with the same schema, for tests.
@@ -31,6 +37,7 @@ public final class BridgeDatabase: Sendable {
         writer = try DatabaseQueue()
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: changes, extent: .databaseLifetime)
+        writer.add(transactionObserver: CommitSignalObserver(tables: ["observation"], signal: observationCommits), extent: .databaseLifetime)
     }
 
     /// Every schema change, in order. Append new migrations; never edit a shipped one.
@@ -42,6 +49,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v5-submission-completed-seen-height", migrate: BridgeSchema.addCompletionSeenHeight)
         migrator.registerMigration("v6-operator-page-indexes", migrate: BridgeSchema.indexOperatorPageReads)
         migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
+        migrator.registerMigration("v7-admin-proposals", migrate: BridgeSchema.createAdminProposals)
         migrator.registerMigration("v7-transfer-direction", migrate: BridgeSchema.createKoinosLocks)
         migrator.registerMigration("v8-ethereum-delivery", migrate: BridgeSchema.createEthereumDelivery)
         return migrator

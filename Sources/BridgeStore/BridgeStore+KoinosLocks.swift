@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 import Foundation
-public import GRDB
+import GRDB
 
 /// One judged Koinos-side lock as the Koinos lock watcher persists it: valid (`observed`, with the
 /// Ethereum-bound message and its EIP-191 digest) or `rejected` with a reason.
@@ -197,21 +197,39 @@ extension BridgeDatabase {
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? {
         try await writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM koinos_observation WHERE id = ?", arguments: [id.description]) else { return nil }
-            let digest = (row["digest"] as Data?).map { [UInt8]($0) }
-            var signatures = [KoinosLockSignature]()
-            if let digest {
-                signatures = try Row.fetchAll(db, sql: "SELECT validator, signature FROM koinos_signature WHERE digest = ? ORDER BY validator",
-                                              arguments: [Data(digest)]).map {
-                    KoinosLockSignature(id: id, digest: digest, validator: [UInt8]($0["validator"] as Data), signature: [UInt8]($0["signature"] as Data))
-                }
-            }
-            return KoinosLockView(
-                id: id, profile: row["profile"], status: row["status"], reason: row["reason"],
-                blockHeight: UInt64(clamping: row["block_height"] as Int64), blockTimeMs: UInt64(clamping: row["block_time_ms"] as Int64),
-                sender: [UInt8](row["sender"] as Data), token: [UInt8](row["token"] as Data), ethToken: (row["eth_token"] as Data?).map { [UInt8]($0) },
-                amount: row["amount"], payment: row["payment"], recipient: row["recipient"], relayer: row["relayer"], metadata: row["metadata"],
-                destinationChain: UInt32(clamping: row["destination_chain"] as Int64), expiration: (row["expiration"] as Int64?).map { UInt64(clamping: $0) },
-                digest: digest, message: (row["message"] as Data?).map { [UInt8]($0) }, signatures: signatures)
+            return try Self.view(row, id: id, db: db)
         }
+    }
+
+    /// Stored locks, newest block first (then transaction id and operation id), optionally of one status.
+    public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM koinos_observation WHERE (? IS NULL OR status = ?)
+                ORDER BY block_height DESC, tx_id, operation_id LIMIT ?
+                """, arguments: [status?.rawValue, status?.rawValue, limit])
+            return try rows.compactMap { row in
+                guard let id = KoinosLockID(row["id"] as String) else { return nil }
+                return try Self.view(row, id: id, db: db)
+            }
+        }
+    }
+
+    private static func view(_ row: Row, id: KoinosLockID, db: Database) throws -> KoinosLockView {
+        let digest = (row["digest"] as Data?).map { [UInt8]($0) }
+        var signatures = [KoinosLockSignature]()
+        if let digest {
+            signatures = try Row.fetchAll(db, sql: "SELECT validator, signature FROM koinos_signature WHERE digest = ? ORDER BY validator",
+                                          arguments: [Data(digest)]).map {
+                KoinosLockSignature(id: id, digest: digest, validator: [UInt8]($0["validator"] as Data), signature: [UInt8]($0["signature"] as Data))
+            }
+        }
+        return KoinosLockView(
+            id: id, profile: row["profile"], status: row["status"], reason: row["reason"],
+            blockHeight: UInt64(clamping: row["block_height"] as Int64), blockTimeMs: UInt64(clamping: row["block_time_ms"] as Int64),
+            sender: [UInt8](row["sender"] as Data), token: [UInt8](row["token"] as Data), ethToken: (row["eth_token"] as Data?).map { [UInt8]($0) },
+            amount: row["amount"], payment: row["payment"], recipient: row["recipient"], relayer: row["relayer"], metadata: row["metadata"],
+            destinationChain: UInt32(clamping: row["destination_chain"] as Int64), expiration: (row["expiration"] as Int64?).map { UInt64(clamping: $0) },
+            digest: digest, message: (row["message"] as Data?).map { [UInt8]($0) }, signatures: signatures)
     }
 }

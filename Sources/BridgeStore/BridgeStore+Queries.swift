@@ -158,6 +158,10 @@ public protocol BridgeReadStore: Sendable {
     func attestation(id: String) async throws -> AttestationRecord?
     /// Every observation of one Ethereum transaction, by log index.
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord]
+    /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
+    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
+    /// Koinos → Ethereum locks, newest block first.
+    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView]
     /// Newest first; `before` is an evidence id from a previous page.
     func evidence(before: Int64?, limit: Int) async throws -> [EvidenceRecord]
     func heartbeats() async throws -> [HeartbeatRecord]
@@ -168,16 +172,21 @@ public protocol BridgeReadStore: Sendable {
     func operatorOverview(nowMs: UInt64, completions: Int, hours: Int) async throws -> OperatorOverview
     /// A number that changes whenever an attestation view may change (nil: unknown, do not cache).
     var attestationGeneration: UInt64? { get }
+    /// A number that changes whenever the view of the attestation `id` may change (nil: do not cache).
+    func attestationGeneration(id: String) -> UInt64?
     /// The governor's decisions counted after `sinceMilliseconds` and the transfers it still holds.
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState
-    /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
-    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
+    /// Stored admin-action proposals with their signatures, newest first.
+    func adminProposals() async throws -> [AdminProposalState]
 }
 
 extension BridgeReadStore {
-    public var attestationGeneration: UInt64? { nil }
-    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
+    public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] { [] }
+    public var attestationGeneration: UInt64? { nil }
+    public func attestationGeneration(id: String) -> UInt64? { attestationGeneration }
+    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
+    public func adminProposals() async throws -> [AdminProposalState] { [] }
 }
 
 /// What `/v1/governor` shows: the window's history and the queue.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// A 20-byte Ethereum account address with EIP-55 checksummed text form.
 public struct EthereumAddress: Sendable, Hashable, CustomStringConvertible {
@@ -39,31 +40,14 @@ public struct EthereumAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { checksummed }
 }
 
-/// Hex helpers for this module (the domain module has its own; primitives import no domain code).
+/// This module's name for hex text: a thin forward to the one codec, `Primitives.HexCodec`.
 public enum ChainHex {
+    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>, prefix: Bool = true) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = prefix ? [48, 120] : []
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        HexCodec.encode(bytes, prefix: prefix)
     }
 
-    public static func decode(_ text: String) -> [UInt8]? {
-        var s = Substring(text)
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
-        guard s.utf8.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        var high: UInt8? = nil
-        for c in s.utf8 {
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: return nil
-            }
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-        }
-        return out
-    }
+    /// Parses hex with or without `0x`/`0X`; nil on odd length or a non-hex character.
+    @inlinable
+    public static func decode(_ text: String) -> [UInt8]? { HexCodec.decode(text) }
 }

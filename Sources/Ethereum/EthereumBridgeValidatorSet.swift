@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
-public import JSONRPC
+import JSONRPC
 
 /// Reads the Ethereum bridge contract's current validator set with `eth_call`:
 /// `getValidatorsLength()` then `validators(i)` for each index (bridge-contracts.md §3.1;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// The Koinos bridge contract's argument and result messages (bridge-contracts.md §3.3, §3.4).
 ///
@@ -43,7 +44,7 @@ public enum KoinosBridgeContract {
         }
 
         public func encoded(_ version: Version) -> [UInt8] {
-            var w = KoinosProtoWriter()
+            var w = ProtobufWriter(defaultValues: .omitted)
             w.bytes(1, transactionID)
             w.bytes(2, token)
             switch version {
@@ -83,7 +84,7 @@ public enum KoinosBridgeContract {
     /// `get_validators_arguments` (also `get_supported_tokens`): start(1) bytes, limit(2) int32
     /// (0 → 100), descending(3). The contract returns `start` itself first when it is an existing key.
     public static func listArguments(start: [UInt8], limit: Int32, descending: Bool = false) -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, start)
         w.int32(2, limit)
         w.bool(3, descending)
@@ -97,7 +98,7 @@ public enum KoinosBridgeContract {
 
     /// `get_transfer_status_arguments{transaction_id(1)}`.
     public static func transferStatusArguments(transactionID: [UInt8]) -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, transactionID)
         return w.bytes
     }
@@ -132,7 +133,7 @@ public enum KoinosBridgeContract {
         }
 
         public func encoded(_ version: Version) -> [UInt8] {
-            var w = KoinosProtoWriter()
+            var w = ProtobufWriter(defaultValues: .omitted)
             w.bool(1, initialized)
             w.uint64(2, nonce)
             if version == .v2 { w.uint64(3, UInt64(chainID)) }
@@ -146,7 +147,7 @@ public enum KoinosBridgeContract {
 public enum KoinosTokenContract {
     /// `balance_of_arguments{owner(1)}`.
     public static func balanceOfArguments(owner: [UInt8]) -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, owner)
         return w.bytes
     }
@@ -170,7 +171,7 @@ public enum KoinosTokenContract {
 
     /// `transfer_arguments{from(1), to(2), value(3)}`.
     public static func transferArguments(from: [UInt8], to: [UInt8], value: UInt64) -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, from)
         w.bytes(2, to)
         w.uint64(3, value)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// One `koinos.protocol.operation` (a oneof of four kinds, koinos.md §2.1).
 ///
@@ -67,10 +68,10 @@ public enum KoinosOperation: Sendable, Hashable {
 
     /// Standard proto3 bytes of the operation (the oneof member is always written).
     public func encoded() -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         switch self {
         case .uploadContract(let op):
-            var inner = KoinosProtoWriter()
+            var inner = ProtobufWriter(defaultValues: .omitted)
             inner.bytes(1, op.contractID)
             inner.bytes(2, op.bytecode)
             inner.string(3, op.abi)
@@ -79,28 +80,28 @@ public enum KoinosOperation: Sendable, Hashable {
             inner.bool(6, op.authorizesUploadContract)
             w.messageField(1, inner.bytes)
         case .callContract(let op):
-            var inner = KoinosProtoWriter()
+            var inner = ProtobufWriter(defaultValues: .omitted)
             inner.bytes(1, op.contractID)
             inner.uint64(2, UInt64(op.entryPoint))
             inner.bytes(3, op.args)
             w.messageField(2, inner.bytes)
         case .setSystemCall(let op):
-            var target = KoinosProtoWriter()
+            var target = ProtobufWriter(defaultValues: .omitted)
             switch op.target {
             case .thunkID(let id):
                 target.oneofVarint(1, UInt64(id))
             case .bundle(let contractID, let entryPoint):
-                var bundle = KoinosProtoWriter()
+                var bundle = ProtobufWriter(defaultValues: .omitted)
                 bundle.bytes(1, contractID)
                 bundle.uint64(2, UInt64(entryPoint))
                 target.messageField(2, bundle.bytes)
             }
-            var inner = KoinosProtoWriter()
+            var inner = ProtobufWriter(defaultValues: .omitted)
             inner.uint64(1, UInt64(op.callID))
             inner.messageField(2, target.bytes)
             w.messageField(3, inner.bytes)
         case .setSystemContract(let op):
-            var inner = KoinosProtoWriter()
+            var inner = ProtobufWriter(defaultValues: .omitted)
             inner.bytes(1, op.contractID)
             inner.bool(2, op.systemContract)
             w.messageField(4, inner.bytes)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// One decoded protobuf field: its number and its value by wire type.
 public struct KoinosProtoField: Sendable, Hashable {
@@ -38,7 +39,7 @@ public enum KoinosProtoError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String {
         switch self {
         case .truncated: "protobuf input is truncated"
-        case .varintTooLong: "protobuf varint longer than 10 bytes"
+        case .varintTooLong: "protobuf varint longer than 10 bytes or above 64 bits"
         case .invalidWireType(let t): "protobuf wire type \(t) is not supported"
         case .invalidFieldNumber: "protobuf field number 0"
         case .wrongWireType(let f): "protobuf field \(f) has an unexpected wire type"
@@ -90,17 +91,15 @@ public enum KoinosProtoReader {
     }
 
     static func varint(_ bytes: [UInt8], _ i: inout Int) throws(KoinosProtoError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard i < bytes.count else { throw .truncated }
-            let b = bytes[i]
-            i += 1
-            guard shift < 64 else { throw .varintTooLong }
-            result |= UInt64(b & 0x7f) << shift
-            if b & 0x80 == 0 { return result }
-            shift += 7
+        let decoded: (value: UInt64, length: Int)?
+        do {
+            decoded = try Varint.decode(bytes[i...], rule: .protobuf)
+        } catch {
+            throw .varintTooLong
         }
+        guard let (value, length) = decoded else { throw .truncated }
+        i += length
+        return value
     }
 }
 

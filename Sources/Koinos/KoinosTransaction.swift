@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
+import Primitives
 
 /// A `koinos.protocol.transaction`: id, header, operations and signatures (koinos.md §2.1, §4).
 ///
@@ -50,7 +51,7 @@ public struct KoinosTransaction: Sendable, Hashable {
 
     /// Standard proto3 bytes of the whole transaction.
     public func encoded() -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, id)
         w.messageField(2, header.encoded())
         for op in operations { w.messageField(3, op.encoded()) }

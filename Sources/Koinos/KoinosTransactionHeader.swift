@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
+import Primitives
 
 /// `koinos.protocol.transaction_header` (koinos.md §2.1, §4.1 step 3).
 ///
@@ -30,7 +31,7 @@ public struct KoinosTransactionHeader: Sendable, Hashable {
 
     /// Standard proto3 bytes (fields 1–6 ascending, defaults omitted).
     public func encoded() -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, chainID)
         w.uint64(2, rcLimit)
         w.bytes(3, nonce)
@@ -87,7 +88,7 @@ public enum KoinosMultihash {
 /// (field 5, a oneof member, so `0` still encodes to `28 00`; koinos.md §2.2).
 public enum KoinosNonce {
     public static func encode(_ value: UInt64) -> [UInt8] {
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.oneofVarint(5, value)
         return w.bytes
     }

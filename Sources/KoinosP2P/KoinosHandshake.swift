@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Libp2pHost
 public import Multiformats
+import Primitives
 
 /// What a Koinos node checks of every new peer (koinos.md §1.4), run by the relay on the Koinos
 /// nodes it connects to: the identify protocol version, then `GetChainID` (must equal ours),
@@ -97,6 +98,6 @@ public enum KoinosHandshake {
     }
 
     private static func hex(_ bytes: ArraySlice<UInt8>) -> String {
-        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        HexCodec.encode(bytes, prefix: false)
     }
 }

@@ -2,6 +2,7 @@
 import Logging
 import Multiformats
 import NIOCore
+import Primitives
 
 /// The identify message (`/ipfs/id/1.0.0`): 1 publicKey, 2 listenAddrs, 3 protocols,
 /// 4 observedAddr, 5 protocolVersion, 6 agentVersion; unknown fields (8 signedPeerRecord) skipped.
@@ -41,13 +42,13 @@ public struct IdentifyInfo: Equatable, Sendable {
     }
 
     public func encoded() -> [UInt8] {
-        var writer = ProtobufWriter()
-        if let protocolVersion { writer.writeString(field: 5, protocolVersion) }
-        if let agentVersion { writer.writeString(field: 6, agentVersion) }
-        if let publicKey { writer.writeBytes(field: 1, publicKey.protobufEncoded) }
-        for address in listenAddresses { writer.writeBytes(field: 2, address.bytes) }
-        if let observedAddress { writer.writeBytes(field: 4, observedAddress.bytes) }
-        for name in protocols { writer.writeString(field: 3, name) }
+        var writer = ProtobufWriter(defaultValues: .written)
+        if let protocolVersion { writer.string(5, protocolVersion) }
+        if let agentVersion { writer.string(6, agentVersion) }
+        if let publicKey { writer.bytes(1, publicKey.protobufEncoded) }
+        for address in listenAddresses { writer.bytes(2, address.bytes) }
+        if let observedAddress { writer.bytes(4, observedAddress.bytes) }
+        for name in protocols { writer.string(3, name) }
         return writer.bytes
     }
 }

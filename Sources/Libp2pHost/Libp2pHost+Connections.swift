@@ -16,12 +16,13 @@ extension Libp2pHost {
         let upgrade = loop.makePromise(of: UpgradeResult.self)
         let sessionBox = LoopConfinedBox<YamuxSession?>(nil)
         let registered = loop.makePromise(of: Libp2pConnection.self)
+        let work = connectionWork
         let yamux = YamuxSessionHandler(
             configuration: configuration.yamux,
             onReady: { sessionBox.value = $0 },
             onInboundStream: { [weak self] raw in
                 let connection = registered.futureResult
-                Task { [weak self] in
+                work.run { [weak self] in
                     guard let self, let connection = try? await connection.get() else {
                         await raw.reset()
                         return
@@ -85,7 +86,7 @@ extension Libp2pHost {
         connection.channel.closeFuture.whenComplete { [weak self] _ in self?.unregister(connection) }
         if isFirst { emit(.connected(connection.remotePeer, outbound: connection.outbound)) }
         let peer = connection.remotePeer
-        Task { [weak self] in
+        connectionWork.run { [weak self] in
             guard let self else { return }
             if (try? await withTimeout(self.configuration.negotiationTimeout, "identify", { try await self.identify(peer) })) != nil {
                 self.emit(.identified(peer))

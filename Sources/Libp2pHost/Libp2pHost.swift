@@ -44,6 +44,8 @@ public final class Libp2pHost: Service, Sendable {
     let refusedConnections = Counter(label: "bridge_p2p_connections_refused_total")
     /// Connections closed by the limits (idle strangers, strangers evicted for a reserved peer).
     let limitClosures = Counter(label: "bridge_p2p_connections_closed_by_limits_total")
+    /// Inbound streams and identify runs, as children of one task group.
+    let connectionWork = ConnectionWorkGroup()
 
     public init(privateKey: Libp2pPrivateKey, configuration: Libp2pHostConfiguration, logger: Logger) {
         self.privateKey = privateKey

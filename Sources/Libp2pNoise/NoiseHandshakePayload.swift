@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Multiformats
+import Primitives
 
 /// `NoiseHandshakePayload { bytes identity_key = 1; bytes identity_sig = 2; NoiseExtensions extensions = 4; }`
 /// with `NoiseExtensions { repeated bytes webtransport_certhashes = 1; repeated string stream_muxers = 2; }`.
@@ -46,13 +47,13 @@ public struct NoiseHandshakePayload: Equatable, Sendable {
     }
 
     public func encoded() -> [UInt8] {
-        var writer = ProtobufWriter()
-        writer.writeBytes(field: 1, identityKey)
-        writer.writeBytes(field: 2, identitySignature)
+        var writer = ProtobufWriter(defaultValues: .written)
+        writer.bytes(1, identityKey)
+        writer.bytes(2, identitySignature)
         if let streamMuxers {
-            var extensions = ProtobufWriter()
-            for muxer in streamMuxers { extensions.writeString(field: 2, muxer) }
-            writer.writeBytes(field: 4, extensions.bytes)
+            var extensions = ProtobufWriter(defaultValues: .written)
+            for muxer in streamMuxers { extensions.string(2, muxer) }
+            writer.bytes(4, extensions.bytes)
         }
         return writer.bytes
     }

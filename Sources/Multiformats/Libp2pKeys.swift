@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
 import Crypto
+import Primitives
 
 /// libp2p key types (the `KeyType` enum of the PublicKey/PrivateKey protobufs).
 public enum Libp2pKeyType: Int, Sendable, CaseIterable, CustomStringConvertible {
@@ -58,9 +59,9 @@ public struct Libp2pPublicKey: Hashable, Sendable {
 
     /// Deterministic protobuf encoding (field 1 then field 2).
     public var protobufEncoded: [UInt8] {
-        var writer = ProtobufWriter()
-        writer.writeVarint(field: 1, UInt64(type.rawValue))
-        writer.writeBytes(field: 2, data)
+        var writer = ProtobufWriter(defaultValues: .written)
+        writer.uint64(1, UInt64(type.rawValue))
+        writer.bytes(2, data)
         return writer.bytes
     }
 
@@ -160,12 +161,12 @@ public struct Libp2pPrivateKey: Sendable {
 
     /// The protobuf `PrivateKey` (Ed25519: seed ‖ public; secp256k1: scalar; ECDSA: SEC1 DER).
     public var protobufEncoded: [UInt8] {
-        var writer = ProtobufWriter()
-        writer.writeVarint(field: 1, UInt64(publicKey.type.rawValue))
+        var writer = ProtobufWriter(defaultValues: .written)
+        writer.uint64(1, UInt64(publicKey.type.rawValue))
         switch storage {
-        case .ed25519(let key): writer.writeBytes(field: 2, Array(key.rawRepresentation) + publicKey.data)
-        case .secp256k1(let key): writer.writeBytes(field: 2, key.rawRepresentation)
-        case .p256(let key): writer.writeBytes(field: 2, Array(key.derRepresentation))
+        case .ed25519(let key): writer.bytes(2, Array(key.rawRepresentation) + publicKey.data)
+        case .secp256k1(let key): writer.bytes(2, key.rawRepresentation)
+        case .p256(let key): writer.bytes(2, Array(key.derRepresentation))
         }
         return writer.bytes
     }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// A minimal proto2/proto3 wire reader: varint (0), 64-bit (1), length-delimited (2) and 32-bit (5)
-/// fields; unknown fields are skipped by the caller simply not matching their number.
+/// fields; unknown fields are skipped by the caller simply not matching their number. Varints are
+/// protobuf varints (up to 10 bytes: a negative int32 or a value ≥ 2⁶³), not multiformats ones.
 public struct ProtobufReader: Sendable {
     /// One decoded field.
     public enum Value: Sendable, Equatable {
@@ -20,17 +22,17 @@ public struct ProtobufReader: Sendable {
     /// The next (field number, value), or nil at the end; throws on malformed input.
     public mutating func next() throws -> (field: Int, value: Value)? {
         guard !cursor.isAtEnd else { return nil }
-        let key = try cursor.readVarint()
+        let key = try cursor.readVarint(rule: .protobuf)
         let field = Int(key >> 3)
         guard field > 0, field < (1 << 29) else { throw MultiformatsError.malformedProtobuf("field number") }
         switch key & 7 {
         case 0:
-            return (field, .varint(try cursor.readVarint()))
+            return (field, .varint(try cursor.readVarint(rule: .protobuf)))
         case 1:
             let raw = try cursor.readBytes(8)
             return (field, .fixed64(raw.reversed().reduce(0) { $0 << 8 | UInt64($1) }))
         case 2:
-            let length = try cursor.readVarint()
+            let length = try cursor.readVarint(rule: .protobuf)
             guard length <= UInt64(Int.max) else { throw MultiformatsError.malformedProtobuf("length") }
             return (field, .bytes(try cursor.readBytes(Int(length))))
         case 5:
@@ -62,27 +64,5 @@ extension ProtobufReader.Value {
     public func requireVarint() throws -> UInt64 {
         guard case .varint(let value) = self else { throw MultiformatsError.malformedProtobuf("expected varint") }
         return value
-    }
-}
-
-/// A minimal protobuf writer emitting fields in the order they are written (deterministic).
-public struct ProtobufWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
-
-    public init() {}
-
-    public mutating func writeVarint(field: Int, _ value: UInt64) {
-        bytes += UVarint.encode(UInt64(field << 3))
-        bytes += UVarint.encode(value)
-    }
-
-    public mutating func writeBytes(field: Int, _ value: [UInt8]) {
-        bytes += UVarint.encode(UInt64(field << 3 | 2))
-        bytes += UVarint.encode(UInt64(value.count))
-        bytes += value
-    }
-
-    public mutating func writeString(field: Int, _ value: String) {
-        writeBytes(field: field, Array(value.utf8))
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import NIOCore
+import Primitives
 
 /// Errors from the multiformats decoders.
 public enum MultiformatsError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -51,34 +52,20 @@ public struct UVarint: NIOBinaryIntegerEncodingStrategy, Sendable {
     }
 
     /// The varint bytes of `value`.
-    public static func encode(_ value: UInt64) -> [UInt8] {
-        var out: [UInt8] = []
-        var rest = value
-        while rest >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        out.append(UInt8(rest))
-        return out
-    }
+    public static func encode(_ value: UInt64) -> [UInt8] { Varint.encode(value) }
 
     /// Decodes a varint at the front of `bytes`: (value, bytes used); nil when incomplete; throws when malformed.
     public static func decode(_ bytes: some Collection<UInt8>) throws -> (value: UInt64, length: Int)? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        var count = 0
-        for byte in bytes {
-            count += 1
-            if count > maxBytes { throw MultiformatsError.malformedVarint }
-            value |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 {
-                if byte == 0 && count > 1 { throw MultiformatsError.malformedVarint }  // not minimal
-                return (value, count)
-            }
-            shift += 7
+        try decode(bytes, rule: .multiformats)
+    }
+
+    /// The same under another rule (`Varint.Rule.protobuf` for protobuf fields).
+    static func decode(_ bytes: some Collection<UInt8>, rule: Varint.Rule) throws(MultiformatsError) -> (value: UInt64, length: Int)? {
+        do {
+            return try Varint.decode(bytes, rule: rule)
+        } catch {
+            throw .malformedVarint
         }
-        if count >= maxBytes { throw MultiformatsError.malformedVarint }
-        return nil
     }
 }
 
@@ -109,8 +96,9 @@ struct ByteCursor {
 
     var isAtEnd: Bool { index >= bytes.count }
 
-    mutating func readVarint() throws -> UInt64 {
-        guard let (value, length) = try UVarint.decode(bytes[index...]) else { throw MultiformatsError.malformedVarint }
+    /// Reads one varint: multiformats rule (minimal, ≤ 9 bytes) unless told otherwise.
+    mutating func readVarint(rule: Varint.Rule = .multiformats) throws -> UInt64 {
+        guard let (value, length) = try UVarint.decode(bytes[index...], rule: rule) else { throw MultiformatsError.malformedVarint }
         index += length
         return value
     }

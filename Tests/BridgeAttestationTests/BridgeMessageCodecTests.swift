@@ -4,6 +4,7 @@ import BridgeGossip
 import BridgeSigning
 import ChainCrypto
 import Testing
+import Primitives
 
 /// Round trips of every bridge message kind, envelope signatures, and garbage input.
 @Suite struct BridgeMessageCodecTests {
@@ -42,7 +43,7 @@ import Testing
     /// (refused by a current responder), and a decoder that predates them skips them.
     @Test func catchUpRequestFieldsAreAddedCompatibly() throws {
         let old = BridgeMessage.catchUpRequest(sinceMilliseconds: 5, limit: 9)
-        var legacy = ProtobufWriter()
+        var legacy = ProtobufWriter(defaultValues: .omitted)
         legacy.uint64(1, 5)
         legacy.uint64(2, 9)
         #expect(old.encoded() == legacy.bytes)

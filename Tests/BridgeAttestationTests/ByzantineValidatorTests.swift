@@ -7,6 +7,7 @@ import BridgeStore
 import ChainCrypto
 import Testing
 import BridgeTesting
+import Primitives
 
 /// Five honest validators and two byzantine ones (keys 5 and 6, driven by hand).
 @Suite struct ByzantineValidatorTests {
@@ -101,13 +102,13 @@ import BridgeTesting
 
     /// Re-encodes an envelope after a field was tampered with (the signature no longer matches).
     static func reencode(_ e: BridgeEnvelope) throws -> [UInt8] {
-        var p = ProtobufWriter()
+        var p = ProtobufWriter(defaultValues: .omitted)
         p.uint64(1, e.version)
         p.uint64(2, e.kind.rawValue)
         p.bytes(3, e.validator)
         p.uint64(4, e.timestampMilliseconds)
         p.bytes(5, e.body)
-        var w = ProtobufWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         w.bytes(1, p.bytes)
         w.bytes(2, e.signature)
         return w.bytes

@@ -8,6 +8,7 @@ import Foundation
 import JSONRPC
 import Koinos
 import KoinosTestSupport
+import Primitives
 
 /// One validator node's submitter against the simulator, with its own in-memory database.
 struct SubmitterNode {
@@ -67,7 +68,7 @@ enum RemoveValidatorCall {
         let message = AdminActionMessage(
             profile: .v1, action: .removeValidator, target: .address(validator), nonce: nonce, contract: bridge, expiration: expiration)
         let digest = SHA256Digest.hash(message.koinosEncoded())
-        var w = KoinosProtoWriter()
+        var w = ProtobufWriter(defaultValues: .omitted)
         for signer in signers { w.messageField(1, try KoinosSignature.sign(digest: digest, key: signer.key)) }
         w.bytes(2, validator)
         w.uint64(3, expiration)

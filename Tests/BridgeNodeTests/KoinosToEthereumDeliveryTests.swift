@@ -51,13 +51,16 @@ struct KoinosToEthereumDeliveryTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let configuration = try ValidConfiguration.make(dataDir: dir, [
             "ethereum.rpc=\(devnet.rpc)", "ethereum.chain_id=\(chainID)", "ethereum.contract=\(ChainHex.encode(bridge))",
-            "ethereum.relayer.confirmations=2", "ethereum.relayer.policy=own",
+            "ethereum.relayer.confirmations=2", "ethereum.relayer.policy=own", "koinos.watcher.enabled=true", "koinos.watcher.ethereum_chain_id=2",
         ])
+        let watcherOff = try ValidConfiguration.make(dataDir: dir + "/off", ["ethereum.rpc=\(devnet.rpc)", "ethereum.chain_id=\(chainID)"])
+        #expect(BridgeNode.ethereumSender(configuration: watcherOff, validatorKey: key, database: try BridgeDatabase(), logger: Logger(label: "test")) == nil,
+                "no sender without the Koinos lock watcher")
         let path = dir + "/bridge.sqlite"
         func node() throws -> (database: BridgeDatabase, sender: EthereumSender) {
             let database = try BridgeDatabase(path: path)
-            let sender = BridgeNode.ethereumSender(
-                configuration, key: key, endpoint: devnet.rpc, database: database, clock: Clock(), logger: Logger(label: "test"))
+            let sender = try #require(BridgeNode.ethereumSender(
+                configuration: configuration, validatorKey: key, database: database, clock: Clock(), logger: Logger(label: "test")))
             return (database, sender)
         }
 

@@ -75,4 +75,48 @@ struct KoinosTransactionRouteTests {
         let (status, body, _) = try await Self.get(fixture, "/GetKoinosTransaction?TransactionId=\(tx)")
         #expect(status == 200 && body["status"] as? String == "gathering_signatures" && (body["signatures"] as? [String])?.count == 1)
     }
+
+    @Test func theListCarriesADirectionAndFiltersByIt() async throws {
+        let fixture = try FilledDatabase(count: 3)
+        defer { fixture.remove() }
+        let record = try await fixture.insertKoinosLock()
+        let digest = try #require(record.digest)
+        let (_, first, _) = try await Self.get(fixture, "/v1/attestations?direction=ethereum_to_koinos")
+        let firstItems = try #require(first["items"] as? [[String: Any]])
+        #expect(firstItems.count == 3 && firstItems.allSatisfy { $0["direction"] as? String == "ethereum_to_koinos" })
+        let (_, all, _) = try await Self.get(fixture, "/v1/attestations")
+        #expect((all["items"] as? [[String: Any]])?.count == 3)  // the default list is the first direction's
+
+        let (status, body, _) = try await Self.get(fixture, "/v1/attestations?direction=koinos_to_ethereum&limit=5")
+        #expect(status == 200 && body["limit"] as? Int == 5 && body["next_cursor"] is NSNull)
+        let items = try #require(body["items"] as? [[String: Any]])
+        let item = try #require(items.first)
+        #expect(items.count == 1)
+        #expect(item["direction"] as? String == "koinos_to_ethereum" && item["status"] as? String == "quorum")
+        #expect(item["id"] as? String == record.observation.id.description && item["digest"] as? String == Hex.encode(digest))
+        let observation = try #require(item["observation"] as? [String: Any])
+        #expect(observation["tx_id"] as? String == Hex.encode(FilledDatabase.koinosTransactionID))
+        #expect(observation["operation_id"] as? Int == 1 && observation["block_height"] as? Int == 4242)
+        #expect(observation["token"] as? String == fixture.koinosToken.base58)
+        #expect(observation["eth_token"] as? String == EthereumAddress(bytes: FilledDatabase.koinosLockEthToken)!.checksummed)
+        #expect(observation["recipient"] as? String == FilledDatabase.koinosLockRecipient && observation["amount"] as? String == "250000")
+        #expect(observation["expiration"] as? Int == 1_700_003_600_000)
+        #expect(observation["relayer"] as? String == FilledDatabase.koinosLockRelayer && observation["payment"] as? String == "10")
+        #expect(observation["metadata"] as? String == "claim")
+        let signatures = try #require(item["signatures"] as? [[String: String]])
+        #expect(signatures.count == 3)
+        for s in signatures {
+            let bytes = try #require(ChainHex.decode(s["signature"] ?? ""))
+            #expect(bytes.count == 65 && EthereumSignature.recoverAddress(digest: digest, signature: bytes)?.checksummed == s["validator"])
+        }
+        #expect((item["submission"] as? [String: Any])?["ethereum_tx_hash"] is NSNull)
+
+        let (none, empty, _) = try await Self.get(fixture, "/v1/attestations?direction=koinos_to_ethereum&status=completed")
+        #expect(none == 200 && (empty["items"] as? [Any])?.isEmpty == true)
+        for uri in ["/v1/attestations?direction=sideways", "/v1/attestations?direction=koinos_to_ethereum&token=0x12",
+                    "/v1/attestations?direction=koinos_to_ethereum&status=done"] {
+            let (code, error, _) = try await Self.get(fixture, uri)
+            #expect(code == 400 && error["detail"] is String, "\(uri)")
+        }
+    }
 }

@@ -23,7 +23,7 @@ struct OpenAPIConformanceTests {
             "/v1/attestations/{id} 200": "/v1/attestations/\(fixture.ids[3])", "/v1/attestations/{id} 400": "/v1/attestations/nonsense",
             "/v1/attestations/{id} 404": "/v1/attestations/\(unknown)",
             "/v1/validators 200": "/v1/validators", "/v1/peers 200": "/v1/peers", "/v1/status 200": "/v1/status",
-            "/v1/evidence 200": "/v1/evidence", "/v1/governor 200": "/v1/governor", "/v1/evidence 400": "/v1/evidence?before=zero",
+            "/v1/evidence 200": "/v1/evidence", "/v1/governor 200": "/v1/governor", "/v1/admin/proposals 200": "/v1/admin/proposals", "/v1/evidence 400": "/v1/evidence?before=zero",
             "/healthz 200": "/healthz", "/readyz 200": "/readyz", "/readyz 503": "/readyz",
             "/metrics 200": "/metrics", "/metrics 404": "/metrics", "/openapi.json 200": "/openapi.json",
             "/GetEthereumTransaction 200": "/GetEthereumTransaction?TransactionId=\(tx)",

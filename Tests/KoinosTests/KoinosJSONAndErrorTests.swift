@@ -46,13 +46,16 @@ struct KoinosJSONAndErrorTests {
         #expect(receipt.events.first?.data == [0x0a, 0x00])
     }
 
-    @Test func malformedAnswersAreErrorsNotCrashes() {
+    @Test func malformedAnswersAreErrorsNotCrashes() throws {
         #expect(throws: KoinosError.self) { try KoinosHeadInfo(json: .object(["last_irreversible_block": .string("-1")])) }
         #expect(throws: KoinosError.self) { try KoinosHeadInfo(json: .object(["head_topology": .object(["id": .string("1220")])])) }
         #expect(throws: KoinosError.self) { try KoinosTransactionReceipt(json: .object(["events": .array([.object(["data": .string("%%")])])])) }
         #expect(throws: KoinosProtoError.self) { try KoinosProtoReader.fields([0x0a, 0x05, 0x01]) }
         #expect(throws: KoinosProtoError.self) { try KoinosProtoReader.fields([0x0b]) }
         #expect(throws: KoinosProtoError.self) { try KoinosProtoReader.fields([0x08] + [UInt8](repeating: 0xff, count: 11)) }
+        // A tenth byte carrying bits above bit 63 was silently truncated before.
+        #expect(throws: KoinosProtoError.varintTooLong) { try KoinosProtoReader.fields([0x08] + [UInt8](repeating: 0xff, count: 9) + [0x7f]) }
+        #expect(try KoinosProtoReader.fields([0x08] + [UInt8](repeating: 0xff, count: 9) + [0x01]).varint(1) == UInt64.max)
     }
 
     @Test func bridgeArgumentsRoundTripInBothLayouts() throws {

@@ -3,6 +3,7 @@ import ChainCrypto
 @testable import Multiformats
 import NIOCore
 import NIOTestUtils
+import Primitives
 import Testing
 
 @Suite struct MultiformatsTests {
@@ -119,10 +120,10 @@ import Testing
     }
 
     @Test func protobufReaderSkipsUnknownFields() throws {
-        var writer = ProtobufWriter()
-        writer.writeVarint(field: 1, 3)
-        writer.writeBytes(field: 9, [1, 2, 3])
-        writer.writeString(field: 2, "hi")
+        var writer = ProtobufWriter(defaultValues: .written)
+        writer.uint64(1, 3)
+        writer.bytes(9, [1, 2, 3])
+        writer.string(2, "hi")
         var reader = ProtobufReader(writer.bytes)
         var seen: [Int] = []
         while let (field, _) = try reader.next() { seen.append(field) }
@@ -130,22 +131,34 @@ import Testing
         var truncated = ProtobufReader([0x12, 0x05, 0x01])
         #expect(throws: MultiformatsError.self) { try truncated.next() }
     }
+
+    /// Protobuf varints take 10 bytes for a negative int32 or a value ≥ 2⁶³; the reader used the
+    /// multiformats 9-byte cap and refused them. Varints in multiaddrs/multihashes keep that cap.
+    @Test func protobufReaderAcceptsTenByteVarints() throws {
+        var writer = ProtobufWriter(defaultValues: .written)
+        writer.int32(1, -1)
+        writer.uint64(2, UInt64.max)
+        writer.uint64(3, 1 << 63)
+        #expect(writer.bytes.count == 3 * 11)
+        var reader = ProtobufReader(writer.bytes)
+        var values: [Int: UInt64] = [:]
+        while let (field, value) = try reader.next() { values[field] = try value.requireVarint() }
+        #expect(values == [1: UInt64.max, 2: UInt64.max, 3: 1 << 63])
+        // An eleventh byte, or a tenth carrying bits above bit 63, is still malformed.
+        var tooLong = ProtobufReader([0x08] + [UInt8](repeating: 0xff, count: 10) + [0x01])
+        #expect(throws: MultiformatsError.malformedVarint) { try tooLong.next() }
+        var overflow = ProtobufReader([0x08] + [UInt8](repeating: 0xff, count: 9) + [0x02])
+        #expect(throws: MultiformatsError.malformedVarint) { try overflow.next() }
+        #expect(throws: MultiformatsError.malformedVarint) { try UVarint.decode(Varint.encode(UInt64.max)) }
+    }
 }
 
-/// Hex helpers for test vectors.
+/// Hex of test vectors (no `0x`), through the one codec; a malformed vector stops the test run.
 enum Hex {
     static func decode(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            out.append(UInt8(text[index..<next], radix: 16)!)
-            index = next
-        }
-        return out
+        guard let bytes = HexCodec.decode(text) else { preconditionFailure("malformed hex test vector \(text)") }
+        return bytes
     }
 
-    static func encode(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
+    static func encode(_ bytes: [UInt8]) -> String { HexCodec.encode(bytes, prefix: false) }
 }

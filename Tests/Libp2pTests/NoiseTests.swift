@@ -4,6 +4,7 @@ import Multiformats
 import NIOCore
 import NIOTestUtils
 import Testing
+import Primitives
 
 @Suite struct NoiseTests {
     /// Runs a full XX handshake between two machines without sockets.
@@ -80,14 +81,14 @@ import Testing
     }
 
     @Test func payloadSkipsUnknownFields() throws {
-        var writer = ProtobufWriter()
-        writer.writeBytes(field: 1, [1, 2])
-        writer.writeBytes(field: 2, [3])
-        writer.writeBytes(field: 9, [0xff])
-        var extensions = ProtobufWriter()
-        extensions.writeBytes(field: 1, [7, 7])
-        extensions.writeString(field: 2, "/yamux/1.0.0")
-        writer.writeBytes(field: 4, extensions.bytes)
+        var writer = ProtobufWriter(defaultValues: .written)
+        writer.bytes(1, [1, 2])
+        writer.bytes(2, [3])
+        writer.bytes(9, [0xff])
+        var extensions = ProtobufWriter(defaultValues: .written)
+        extensions.bytes(1, [7, 7])
+        extensions.string(2, "/yamux/1.0.0")
+        writer.bytes(4, extensions.bytes)
         let payload = try NoiseHandshakePayload(decoding: writer.bytes)
         #expect(payload.identityKey == [1, 2])
         #expect(payload.streamMuxers == ["/yamux/1.0.0"])

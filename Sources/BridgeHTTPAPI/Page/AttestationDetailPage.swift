@@ -10,7 +10,7 @@ enum AttestationDetailPage {
         html += "<p class=\"headline\"><span class=\"status s-\(escape(a.status))\">\(escape(a.status))</span> "
         html += "<span class=\"amount\">\(escape(amount)) \(escape(symbol))</span> → <code>\(escape(a.observation.recipient))</code></p>\n"
         html += table("attestation", [
-            ("id", code(a.id)), ("profile", escape(a.profile)), ("status", escape(a.status)), ("reason", a.reason.value.map(escape) ?? "-"),
+            ("id", code(a.id)), ("direction", escape(a.direction)), ("profile", escape(a.profile)), ("status", escape(a.status)), ("reason", a.reason.value.map(escape) ?? "-"),
             ("digest", a.digest.value.map(code) ?? "-"), ("created_at_ms", time(a.created_at_ms, now)), ("updated_at_ms", time(a.updated_at_ms, now)),
         ])
         let o = a.observation

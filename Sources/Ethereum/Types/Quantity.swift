@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import JSONRPC
+import Primitives
 
 /// Ethereum JSON-RPC "quantity" encoding: `0x`-prefixed hex without leading zeros (`0x0` for zero).
 ///
@@ -55,47 +56,19 @@ extension JSONValue {
     }
 }
 
-/// Strict `0x` hex data decoding (DATA in the JSON-RPC spec).
+/// Strict `0x` hex data (DATA in the JSON-RPC spec): a thin forward to `Primitives.HexCodec` that
+/// names the field in its error.
 public enum HexData {
     /// Decodes `0x`-prefixed even-length hex, optionally of exactly `count` bytes.
     public static func decode(_ text: String, field: String, count: Int? = nil) throws -> [UInt8] {
-        guard text.hasPrefix("0x") else { throw EthereumDecodingError.invalidField(field, "no 0x prefix") }
-        let utf8 = Array(text.utf8.dropFirst(2))
-        guard utf8.count % 2 == 0 else { throw EthereumDecodingError.invalidField(field, "odd hex length") }
-        if let count, utf8.count != count * 2 {
-            throw EthereumDecodingError.invalidField(field, "expected \(count) bytes, got \(utf8.count / 2)")
+        do {
+            return try HexCodec.decode(text, prefix: .required, count: count)
+        } catch {
+            throw EthereumDecodingError.invalidField(field, error.description)
         }
-        var out = [UInt8]()
-        out.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else {
-                throw EthereumDecodingError.invalidField(field, "not hex")
-            }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
     }
 
     /// `0x` + lowercase hex.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = [48, 120]
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        case 65...70: c - 55
-        default: nil
-        }
-    }
+    @inlinable
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String { HexCodec.encode(bytes) }
 }

@@ -5,8 +5,21 @@ import Logging
 import Multiformats
 
 extension Gossipsub {
+    /// What waits in `queuedWork`.
+    enum QueuedWork: Sendable {
+        case actions([GossipsubRouter.Action])
+        case removeSubscriber(Int, topic: String)
+    }
+
+    func perform(_ work: QueuedWork) async {
+        switch work {
+        case .actions(let actions): await perform(actions)
+        case .removeSubscriber(let id, let topic): removeSubscriber(id, topic: topic)
+        }
+    }
+
     /// Performs router actions that need no waiting (sends, deliveries); validations and
-    /// disconnects are started as the async variant below.
+    /// disconnects are queued, in order, for the async variant below.
     func perform(_ actions: [GossipsubRouter.Action]) {
         var deferred: [GossipsubRouter.Action] = []
         for action in actions {
@@ -18,7 +31,8 @@ extension Gossipsub {
         }
         guard !deferred.isEmpty else { return }
         // Validators and disconnects are async; heartbeats and subscriptions never emit validations.
-        Task { await self.perform(deferred) }
+        // One queue, one consumer: deferred work runs in the order it was decided (a task each did not).
+        queuedWorkContinuation.yield(.actions(deferred))
     }
 
     /// Performs router actions in order, awaiting validators and disconnects.
@@ -68,7 +82,8 @@ extension Gossipsub {
 
     private func deliver(_ received: GossipsubRouter.ReceivedMessage) {
         let topic = received.message.topic
-        guard let continuations = subscribers[topic] else { return }
+        let continuations = subscribers[topic] ?? [:]
+        guard !continuations.isEmpty || joinedTopics.contains(topic) else { return }
         metrics.topic(topic)?.delivered.increment()
         let message = GossipMessage(
             received.message,
@@ -84,7 +99,7 @@ extension Gossipsub {
         guard subscribers[topic]?.removeValue(forKey: id) != nil else { return }
         if subscribers[topic]?.isEmpty ?? true {
             subscribers[topic] = nil
-            perform(machine.unsubscribe(topic, now: now))
+            if !joinedTopics.contains(topic) { perform(machine.unsubscribe(topic, now: now)) }
         }
     }
 }

@@ -42,6 +42,12 @@ public actor Gossipsub: Service {
     let outboundRequestsContinuation: AsyncStream<PeerID>.Continuation
     var subscribers: [String: [Int: AsyncStream<GossipMessage>.Continuation]] = [:]
     var nextSubscriberID = 0
+    /// Topics whose mesh we are in without a subscriber stream (`join`).
+    var joinedTopics: Set<String> = []
+    /// Work that needs waiting (validations, disconnects) or comes from outside the actor (a
+    /// subscriber stream ending), performed one item at a time, in order, by a task of `run()`.
+    nonisolated let queuedWork: AsyncStream<QueuedWork>
+    let queuedWorkContinuation: AsyncStream<QueuedWork>.Continuation
     var validators: [String: TopicValidator] = [:]
     var plugins: [String: ProtocolPlugin] = [:]
 
@@ -54,6 +60,7 @@ public actor Gossipsub: Service {
         self.parameters = parameters
         self.logger = logger
         (outboundRequests, outboundRequestsContinuation) = AsyncStream.makeStream(of: PeerID.self)
+        (queuedWork, queuedWorkContinuation) = AsyncStream.makeStream(of: QueuedWork.self)
         let seed = UInt64.random(in: .min ... .max)
         // go starts seqnos at unix nanoseconds so restarts never reuse one; we do the same.
         let wallClock = UInt64(max(0, Date().timeIntervalSince1970) * 1_000_000_000)
@@ -82,6 +89,9 @@ public actor Gossipsub: Service {
         for peer in await host.connectedPeers() { peerConnected(peer, outbound: nil) }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.heartbeatLoop() }
+            group.addTask {
+                for await work in self.queuedWork { await self.perform(work) }
+            }
             group.addTask {
                 // One writer task per peer, started whenever a peer gets an outbound queue.
                 await withDiscardingTaskGroup { writers in
@@ -116,6 +126,7 @@ public actor Gossipsub: Service {
 
     private func stop() {
         outboundRequestsContinuation.finish()
+        queuedWorkContinuation.finish()
         for writer in writers.values { writer.finish() }
         writers.removeAll()
         for topic in subscribers.values { for continuation in topic.values { continuation.finish() } }
@@ -135,13 +146,21 @@ public actor Gossipsub: Service {
         nextSubscriberID += 1
         let id = nextSubscriberID
         metrics.prepare(topic: topic)
-        let first = subscribers[topic]?.isEmpty ?? true
+        let first = (subscribers[topic]?.isEmpty ?? true) && !joinedTopics.contains(topic)
         subscribers[topic, default: [:]][id] = continuation
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.removeSubscriber(id, topic: topic) }
+        continuation.onTermination = { [queue = queuedWorkContinuation] _ in
+            queue.yield(.removeSubscriber(id, topic: topic))
         }
         if first { perform(machine.subscribe(topic, now: now)) }
         return stream
+    }
+
+    /// Joins `topic`'s mesh without taking its messages: for a topic whose validator already hands
+    /// every message over. Stays joined until the service stops.
+    public func join(_ topic: String) {
+        metrics.prepare(topic: topic)
+        guard joinedTopics.insert(topic).inserted, subscribers[topic]?.isEmpty ?? true else { return }
+        perform(machine.subscribe(topic, now: now))
     }
 
     /// Publishes `data` on `topic` (signed with the host key). The topic's validator runs first.

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// A minimal proto2 reader over a byte array: varints, length-delimited fields, and skipping.
 ///
@@ -24,20 +25,17 @@ struct GossipProtobufReader {
 
     var isAtEnd: Bool { index >= end }
 
-    /// Reads a base-128 varint of at most 10 bytes.
+    /// Reads a protobuf varint (at most 10 bytes).
     mutating func readVarint() throws(GossipsubError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard index < end else { throw .malformedProtobuf("truncated varint") }
-            let byte = bytes[index]
-            index += 1
-            if shift == 63, byte > 1 { throw .malformedProtobuf("varint overflow") }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
-            if shift > 63 { throw .malformedProtobuf("varint too long") }
+        let decoded: (value: UInt64, length: Int)?
+        do {
+            decoded = try Varint.decode(bytes[index..<end], rule: .protobuf)
+        } catch {
+            throw .malformedProtobuf(error == .overflow ? "varint overflow" : "varint too long")
         }
+        guard let (value, length) = decoded else { throw .malformedProtobuf("truncated varint") }
+        index += length
+        return value
     }
 
     /// Reads a field key; returns `(fieldNumber, wireType)`.
@@ -99,33 +97,28 @@ struct GossipProtobufReader {
     }
 }
 
-/// A minimal proto2 writer: fields are appended in the order the caller writes them.
+/// The gossipsub RPC's proto2 writer (every set field written): names for the one
+/// `Primitives.ProtobufWriter` that read like the RPC encoder.
 struct GossipProtobufWriter {
-    private(set) var bytes: [UInt8] = []
+    private var writer = ProtobufWriter(defaultValues: .written)
 
     init() {}
 
+    var bytes: [UInt8] { writer.bytes }
+
     mutating func writeVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
+        writer.writeVarint(value)
     }
 
     mutating func writeVarintField(_ field: UInt64, _ value: UInt64) {
-        writeVarint(field << 3)
-        writeVarint(value)
+        writer.uint64(UInt32(truncatingIfNeeded: field), value)
     }
 
     mutating func writeBytesField(_ field: UInt64, _ value: some Collection<UInt8>) {
-        writeVarint(field << 3 | 2)
-        writeVarint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        writer.bytes(UInt32(truncatingIfNeeded: field), value)
     }
 
     mutating func writeStringField(_ field: UInt64, _ value: String) {
-        writeBytesField(field, Array(value.utf8))
+        writer.string(UInt32(truncatingIfNeeded: field), value)
     }
 }

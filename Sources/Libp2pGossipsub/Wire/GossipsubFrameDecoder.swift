@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import NIOCore
+import Primitives
 
 /// Splits a gossipsub stream into RPC frames: `uvarint(length) ‖ protobuf(RPC)`.
 ///
@@ -33,21 +34,19 @@ public struct GossipsubFrameDecoder: Sendable {
         buffer.writeBytes(bytes)
     }
 
+    /// Frame lengths: at most 9 bytes; padded encodings are tolerated, as they always were.
+    static let lengthPrefixRule = Varint.Rule(maxBytes: 9, requiresMinimal: false)
+
     /// The next complete frame body, `nil` when more bytes are needed.
     public mutating func nextFrame() throws(GossipsubError) -> [UInt8]? {
-        let view = buffer.readableBytesView
-        var length: UInt64 = 0
-        var shift: UInt64 = 0
-        var prefixLength = 0
-        for byte in view {
-            prefixLength += 1
-            length |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { break }
-            shift += 7
-            // A uvarint is at most 9 bytes (multiformats); anything longer is malformed.
-            if prefixLength >= 9 { throw .malformedLengthPrefix }
+        // A uvarint length of at most 9 bytes (multiformats); anything longer is malformed.
+        let prefix: (value: UInt64, length: Int)?
+        do {
+            prefix = try Varint.decode(buffer.readableBytesView, rule: Self.lengthPrefixRule)
+        } catch {
+            throw .malformedLengthPrefix
         }
-        guard prefixLength > 0, view[view.startIndex + prefixLength - 1] & 0x80 == 0 else { return nil }
+        guard let (length, prefixLength) = prefix else { return nil }
         guard length <= UInt64(maxFrameLength) else { throw .frameTooLarge(length: length, limit: maxFrameLength) }
         guard buffer.readableBytes - prefixLength >= Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: prefixLength)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Hummingbird
+
+/// One Koinos → Ethereum attestation as `/v1/attestations?direction=koinos_to_ethereum` lists it.
+///
+/// `observation` carries the Koinos lock (`tx_id`, `operation_id` = the event's sequence,
+/// `block_height`, Koinos `token`, `eth_token`, `recipient` 0x address, `amount`, `expiration`,
+/// and for v2 `relayer`, `payment`, `metadata`); `signatures[]` are the Ethereum validator address
+/// and the 0x hex of its 65-byte `r‖s‖v` signature of the current digest.
+struct KoinosAttestationJSON: Encodable {
+    struct Observation: Encodable {
+        var tx_id: String
+        var operation_id: UInt32
+        var block_height: UInt64
+        var block_time_ms: UInt64
+        var sender: String
+        var token: String
+        var eth_token: Nullable<String>
+        var recipient: String
+        var amount: String
+        var expiration: Nullable<UInt64>
+        var relayer: Nullable<String>
+        var payment: Nullable<String>
+        var metadata: Nullable<String>
+    }
+
+    struct Signature: Encodable {
+        var validator: String
+        var signature: String
+    }
+
+    struct Submission: Encodable {
+        /// The `completeTransfer` transaction; not sent by this node yet.
+        var ethereum_tx_hash: Nullable<String>
+    }
+
+    var id: String
+    var direction = BridgeCore.TransferDirection.koinosToEthereum.rawValue
+    var profile: String
+    var status: String
+    var reason: Nullable<String>
+    var digest: Nullable<String>
+    var observation: Observation
+    var signatures: [Signature]
+    var submission: Submission
+
+    init(_ lock: KoinosLockView) {
+        id = lock.id.description
+        profile = lock.profile
+        status = lock.status
+        reason = Nullable(lock.reason)
+        digest = Nullable(lock.digest.map { Hex.encode($0) })
+        let v2 = lock.profile == ContractProfile.v2.rawValue
+        observation = Observation(
+            tx_id: Hex.encode(lock.id.transactionID), operation_id: lock.id.operationID, block_height: lock.blockHeight,
+            block_time_ms: lock.blockTimeMs, sender: TextForms.koinosAddress(lock.sender), token: TextForms.koinosAddress(lock.token),
+            eth_token: Nullable(lock.ethToken.map(TextForms.ethereumAddress)), recipient: lock.recipient, amount: lock.amount,
+            expiration: Nullable(lock.expiration), relayer: Nullable(v2 ? lock.relayer : nil), payment: Nullable(v2 ? lock.payment : nil),
+            metadata: Nullable(v2 ? lock.metadata : nil))
+        signatures = lock.signatures.map { Signature(validator: TextForms.ethereumAddress($0.validator), signature: Hex.encode($0.signature)) }
+        submission = Submission(ethereum_tx_hash: Nullable(nil))
+    }
+}
+
+struct KoinosAttestationListJSON: Encodable {
+    var items: [KoinosAttestationJSON]
+    /// Always null: this direction's list is one page (newest first, `limit`), no cursor yet.
+    var next_cursor: Nullable<String>
+    var limit: Int
+}
+
+extension AttestationRoutes {
+    /// `?direction=koinos_to_ethereum`: the Koinos locks; only `status` and `limit` combine with it.
+    func koinosList(_ parameters: Parameters) async throws -> Response {
+        for (key, _) in parameters where !["direction", "status", "limit"].contains(String(key)) {
+            throw APIError.badRequest("'\(String(key).prefix(60))' does not combine with direction=koinos_to_ethereum (status and limit do)")
+        }
+        let query = try Self.parseQuery(parameters)
+        let locks = try await api.store.koinosLocks(status: query.status, limit: query.limit)
+        return JSONResponse.make(KoinosAttestationListJSON(items: locks.map(KoinosAttestationJSON.init), next_cursor: Nullable(nil), limit: query.limit))
+    }
+}
