@@ -169,7 +169,7 @@ let package = Package(
             name: "BridgeEthereumTests",
             dependencies: [
                 "BridgeEthereum", "BridgeCore", "BridgeStore", "BridgeSigning", "ChainCrypto", "Ethereum", "CurlTransport", "JSONRPC", "ProcessTestSupport", "Primitives", "BridgeTesting",
-                lifecycle, logging, metrics,
+                grdb, lifecycle, logging, metrics,
             ],
             swiftSettings: swiftSettings
         ),

@@ -65,6 +65,9 @@ public enum BridgeNode {
             if let koinosLocks = koinosLockService(configuration: configuration, keys: keys, database: database, logger: logger) {
                 services.append(.init(service: CleanStopOnShutdown(base: koinosLocks)))
             }
+            if let sender = ethereumSender(configuration: configuration, validatorKey: keys.validatorKey, database: database, logger: logger) {
+                services.append(.init(service: CleanStopOnShutdown(base: sender)))
+            }
             live = built
         }
 

@@ -16,8 +16,9 @@ public import ServiceLifecycle
 /// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
 /// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
+/// Delivery of the locks at quorum is the Ethereum sender's (`BridgeNode+EthereumSender.swift`).
 /// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
-/// completes locally), delivery to Ethereum, completion and re-sign requests.
+/// completes locally).
 public struct KoinosLockService: Service {
     public let watcher: KoinosLockWatcher
     public let signer: KoinosLockSigner

@@ -51,6 +51,7 @@ public final class BridgeDatabase: Sendable {
         migrator.registerMigration("v6-governor", migrate: BridgeSchema.createGovernor)
         migrator.registerMigration("v7-admin-proposals", migrate: BridgeSchema.createAdminProposals)
         migrator.registerMigration("v7-transfer-direction", migrate: BridgeSchema.createKoinosLocks)
+        migrator.registerMigration("v8-ethereum-delivery", migrate: BridgeSchema.createEthereumDelivery)
         return migrator
     }
 }

@@ -15,8 +15,6 @@ public enum BridgeContractCalls {
         parameters: [.bytes, .uint(256), .address, .address, .address, .uint(256), .uint(256), .array(.bytes), .string, .uint(256)])
     /// `isTransferCompleted(bytes32)`: the public replay mapping.
     public static let isTransferCompleted = ABIFunction(name: "isTransferCompleted", parameters: [.fixedBytes(32)])
-    public static let getValidatorsLength = ABIFunction(name: "getValidatorsLength", parameters: [])
-    public static let validators = ABIFunction(name: "validators", parameters: [.uint(256)])
 
     /// `completeTransfer` for `message` with `signatures` (65-byte r ‖ s ‖ v each, in that order).
     public static func completeTransfer(_ m: EthereumTransferMessage, signatures: [[UInt8]]) -> [UInt8] {
@@ -65,20 +63,9 @@ public struct BridgeContractReader: Sendable {
         return done
     }
 
-    /// The current validator set (`getValidatorsLength`, then `validators(i)`), at most 256 entries.
+    /// The current validator set, read with the one reader of it (`EthereumRPCClient.bridgeValidatorSet`:
+    /// `getValidatorsLength`, then `validators(i)`), at most 256 entries.
     public func validators() async throws -> ValidatorSet {
-        let lengthAnswer = try await rpc.call(to: bridge, data: ABIEncoder.call(BridgeContractCalls.getValidatorsLength, []))
-        guard case .uint(let word)? = try ABIDecoder.decode([.uint(256)], from: lengthAnswer).first, let count = word.uint64, count <= 256 else {
-            throw EthereumDecodingError.malformedABI("getValidatorsLength answer out of range")
-        }
-        var addresses: [[UInt8]] = []
-        for i in 0..<count {
-            let answer = try await rpc.call(to: bridge, data: ABIEncoder.call(BridgeContractCalls.validators, [.uint(ABIWord(i))]))
-            guard case .address(let a)? = try ABIDecoder.decode([.address], from: answer).first else {
-                throw EthereumDecodingError.malformedABI("validators(\(i)) answer")
-            }
-            addresses.append(a)
-        }
-        return ValidatorSet(addresses)
+        ValidatorSet(try await rpc.bridgeValidatorSet(bridge: bridge, maxValidators: 256))
     }
 }
