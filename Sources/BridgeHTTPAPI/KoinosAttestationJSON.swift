@@ -34,7 +34,7 @@ struct KoinosAttestationJSON: Encodable {
     }
 
     struct Submission: Encodable {
-        /// The `completeTransfer` transaction; not sent by this node yet.
+        /// This node's latest `completeTransfer` transaction (the completing one once final); null before it sends.
         var ethereum_tx_hash: Nullable<String>
     }
 
@@ -62,7 +62,7 @@ struct KoinosAttestationJSON: Encodable {
             expiration: Nullable(lock.expiration), relayer: Nullable(v2 ? lock.relayer : nil), payment: Nullable(v2 ? lock.payment : nil),
             metadata: Nullable(v2 ? lock.metadata : nil))
         signatures = lock.signatures.map { Signature(validator: TextForms.ethereumAddress($0.validator), signature: Hex.encode($0.signature)) }
-        submission = Submission(ethereum_tx_hash: Nullable(nil))
+        submission = Submission(ethereum_tx_hash: Nullable(lock.ethereumTransaction.map { Hex.encode($0) }))
     }
 }
 

@@ -84,7 +84,7 @@ struct KoinosLegacyTransactionJSON: Encodable {
         try c.encode(lock.signatures.map { TextForms.ethereumAddress($0.validator) }, forKey: .validators)
         try c.encode(lock.signatures.map { Hex.encode($0.signature) }, forKey: .signatures)
         try c.encode(legacyStatus, forKey: .status)
-        try c.encode("", forKey: .completionTransactionId)  // the Ethereum completion is not tracked yet
+        try c.encode(lock.ethereumCompletion.map { Hex.encode($0) } ?? "", forKey: .completionTransactionId)
         if v2 { try c.encode(String(lock.destinationChain), forKey: .toChain) }
     }
 }

@@ -163,6 +163,10 @@ public struct KoinosLockView: Sendable, Hashable {
     public var message: [UInt8]?
     /// Signatures of the current digest, by validator address.
     public var signatures: [KoinosLockSignature]
+    /// This node's latest `completeTransfer` transaction for the lock (32-byte hash), if it sent one.
+    public var ethereumTransaction: [UInt8]?
+    /// The transaction that completed the lock on Ethereum, once final.
+    public var ethereumCompletion: [UInt8]?
 
     /// - Parameters: one per stored column (see `BridgeSchema.createKoinosLocks`).
     public init(
@@ -224,12 +228,21 @@ extension BridgeDatabase {
                 KoinosLockSignature(id: id, digest: digest, validator: [UInt8]($0["validator"] as Data), signature: [UInt8]($0["signature"] as Data))
             }
         }
-        return KoinosLockView(
+        var view = KoinosLockView(
             id: id, profile: row["profile"], status: row["status"], reason: row["reason"],
             blockHeight: UInt64(clamping: row["block_height"] as Int64), blockTimeMs: UInt64(clamping: row["block_time_ms"] as Int64),
             sender: [UInt8](row["sender"] as Data), token: [UInt8](row["token"] as Data), ethToken: (row["eth_token"] as Data?).map { [UInt8]($0) },
             amount: row["amount"], payment: row["payment"], recipient: row["recipient"], relayer: row["relayer"], metadata: row["metadata"],
             destinationChain: UInt32(clamping: row["destination_chain"] as Int64), expiration: (row["expiration"] as Int64?).map { UInt64(clamping: $0) },
             digest: digest, message: (row["message"] as Data?).map { [UInt8]($0) }, signatures: signatures)
+        if let delivery = try Row.fetchOne(
+            db, sql: "SELECT status, transaction_hashes, completing_transaction FROM ethereum_delivery WHERE transfer_id = ?",
+            arguments: [id.description]) {
+            let hashes = [UInt8](delivery["transaction_hashes"] as Data)
+            let completing = (delivery["completing_transaction"] as Data?).map { [UInt8]($0) }
+            view.ethereumTransaction = completing ?? (hashes.count >= 32 && hashes.count % 32 == 0 ? Array(hashes.suffix(32)) : nil)
+            if (delivery["status"] as String) == DeliveryRecord.Status.completed.rawValue { view.ethereumCompletion = completing }
+        }
+        return view
     }
 }

@@ -92,6 +92,8 @@ struct KoinosToEthereumDeliveryTests {
         #expect(sent.status == .sent, "\(sent.lastError ?? "")")
         #expect(sent.nonce == nonceBefore)
         #expect(try await first.database.koinosLock(id)?.status == "submitted")
+        #expect(try await first.database.koinosLock(id)?.ethereumTransaction == sent.transactionHashes.last, "the API's submission.ethereum_tx_hash")
+        #expect(try await first.database.koinosLock(id)?.ethereumCompletion == nil, "not final yet: no completionTransactionId")
 
         // Restart while it is in flight: the new node follows that transaction, sends no other.
         first = try node()
@@ -107,6 +109,7 @@ struct KoinosToEthereumDeliveryTests {
         #expect(done.completingTransaction == sent.transactionHashes.first)
         #expect(try await first.database.koinosLock(id)?.status == "completed")
         #expect(try await first.database.koinosLockEthereumTransaction(id) == sent.transactionHashes.first)
+        #expect(try await first.database.koinosLock(id)?.ethereumCompletion == sent.transactionHashes.first, "GetKoinosTransaction's completionTransactionId")
         #expect(try await balance(ethereum, token: wrapped, of: recipient.bytes) == 4_200)
 
         // Restart after completion: nothing to deliver, nothing sent, paid once.
