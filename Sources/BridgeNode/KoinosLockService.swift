@@ -16,13 +16,16 @@ public import ServiceLifecycle
 /// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
 /// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
-/// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
-/// completes locally), delivery to Ethereum, completion and re-sign requests.
+/// With `exchange` set, own signatures are published on the bridge topic and peers' signatures
+/// collected each round (KoinosSignatureExchange). Not yet: delivery to Ethereum, completion and
+/// re-sign requests.
 public struct KoinosLockService: Service {
     public let watcher: KoinosLockWatcher
     public let signer: KoinosLockSigner
     public let ethereum: EthereumRPCClient
     public let ethereumContract: [UInt8]
+    /// Gossip of the signatures with the other validators (nil: this node alone).
+    public var exchange: KoinosSignatureExchange?
     let logger: Logger
 
     public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, ethereum: EthereumRPCClient, ethereumContract: [UInt8], logger: Logger) {
@@ -55,12 +58,18 @@ public struct KoinosLockService: Service {
         while case .committed = try await watcher.scanOnce() { try Task.checkCancellation() }
         let validators = try await ethereum.bridgeValidatorSet(bridge: ethereumContract)
         var reached = [KoinosLockID]()
-        for case .signed(let id, _) in try await signer.signPending(validators: validators) {
+        let signed = try await signer.signPending(validators: validators)
+        try await exchange?.publish(signed)
+        for case .signed(let id, _) in signed {
             guard let digest = try await watcher.database.koinosLock(id)?.digest else { continue }
             if try await signer.collect(id, digest: digest, received: [], validators: validators).submission != nil {
                 reached.append(id)
                 logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
             }
+        }
+        for id in try await exchange?.collectReceived(validators: validators) ?? [] where !reached.contains(id) {
+            reached.append(id)
+            logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
         }
         return reached
     }
