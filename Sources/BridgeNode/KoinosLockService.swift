@@ -16,15 +16,15 @@ public import ServiceLifecycle
 /// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
 /// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
-/// With `exchange` set, own signatures are published on the bridge topic and peers' signatures
-/// collected each round (KoinosSignatureExchange). Not yet: delivery to Ethereum, completion and
-/// re-sign requests.
+/// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
+/// completes locally), delivery to Ethereum, completion and re-sign requests.
 public struct KoinosLockService: Service {
     public let watcher: KoinosLockWatcher
     public let signer: KoinosLockSigner
     public let ethereum: EthereumRPCClient
     public let ethereumContract: [UInt8]
-    /// Gossip of the signatures with the other validators (nil: this node alone).
+    /// Gossip of the signatures with the other validators (nil: this node alone): own signatures
+    /// are published and peers' collected each round (KoinosSignatureExchange).
     public var exchange: KoinosSignatureExchange?
     let logger: Logger
 
