@@ -27,6 +27,11 @@ public struct BridgeGossipConfiguration: Sendable {
     public var catchUpLimit = RateLimit(burst: 3, perSecond: 0.1)
     /// Admin-action proposals (operator acts: rare).
     public var adminProposalLimit = RateLimit(burst: 10, perSecond: 0.5)
+    /// Koinos → Ethereum signature messages (one per signing round and node).
+    public var koinosSignatureLimit = RateLimit(burst: 50, perSecond: 20)
+    /// Inbound Koinos → Ethereum signatures held until the lock side takes them: in all, and per sender.
+    public var koinosInboxCapacity = 4096
+    public var koinosInboxPerValidator = 1024
     /// Largest number of sets one catch-up request returns.
     public var maxCatchUpAttestations = 20_000
     /// Per validator (not per peer id): signatures its batches and attestation sets make us
@@ -67,6 +72,7 @@ public struct BridgeGossipConfiguration: Sendable {
         case .attestations: attestationLimit
         case .catchUpRequest: catchUpLimit
         case .adminProposal: adminProposalLimit
+        case .koinosSignatures: koinosSignatureLimit
         }
     }
 }

@@ -76,6 +76,8 @@ extension BridgeGossipEndpoint {
             return .ignore(.unexpectedKind)
         case .adminProposal(let gossip):
             return validateAdminProposal(gossip, from: envelope.validator)
+        case .koinosSignatures(let items):
+            return validateKoinosSignatures(items, from: envelope.validator, budgeted: budgeted)
         }
     }
 

@@ -34,6 +34,7 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         var counts: [String: Int] = [:]
         var continuation: AsyncStream<InboundGossip>.Continuation?
         var adminContinuation: AsyncStream<InboundAdminProposal>.Continuation?
+        var koinosInbox: KoinosSignatureInbox
         var publishedBytes = 0
         var publishedMessages = 0
     }
@@ -58,7 +59,8 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         self.state = Mutex(State(
             validators: validators, seen: SeenEnvelopes(capacity: configuration.replayWindowCapacity),
             catchUpNonces: CatchUpNonces(capacity: configuration.catchUpNonceCapacity),
-            ownDigests: OwnDigests(capacity: configuration.ownDigestCapacity)))
+            ownDigests: OwnDigests(capacity: configuration.ownDigestCapacity),
+            koinosInbox: KoinosSignatureInbox(capacity: configuration.koinosInboxCapacity, perValidator: configuration.koinosInboxPerValidator)))
     }
 
     public func updateValidators(_ set: ValidatorSet) {

@@ -57,6 +57,8 @@ extension BridgeMessage {
             return .catchUpRequest(sinceMilliseconds: since, limit: limit, nonce: nonce, responder: responder)
         case .adminProposal:
             return .adminProposal(try SignedAdminProposal(wireDecoding: body))
+        case .koinosSignatures:
+            return .koinosSignatures(try KoinosSignatureWire.decode(body, sender: validator))
         }
     }
 

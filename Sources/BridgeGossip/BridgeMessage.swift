@@ -9,6 +9,8 @@ public enum BridgeMessageKind: UInt64, Sendable, Hashable, CaseIterable {
     case observationRequest = 3
     case attestations = 4
     case catchUpRequest = 5
+    /// Koinos → Ethereum signatures (BridgeMessage+KoinosSignatures.swift).
+    case koinosSignatures = 6
     /// Admin-action proposals (BridgeMessage+Admin.swift); numbered apart from transfer kinds.
     case adminProposal = 16
 }
@@ -35,6 +37,8 @@ public enum BridgeMessage: Sendable, Hashable {
     case catchUpRequest(sinceMilliseconds: UInt64, limit: UInt64, nonce: [UInt8] = [], responder: String = "")
     /// An admin-action proposal with the signatures its sender holds (BridgeMessage+Admin.swift).
     case adminProposal(SignedAdminProposal)
+    /// Koinos → Ethereum signatures made by the envelope's validator key (BridgeMessage+KoinosSignatures.swift).
+    case koinosSignatures([GossipedKoinosSignature])
 
     public var kind: BridgeMessageKind {
         switch self {
@@ -44,6 +48,7 @@ public enum BridgeMessage: Sendable, Hashable {
         case .attestations: .attestations
         case .catchUpRequest: .catchUpRequest
         case .adminProposal: .adminProposal
+        case .koinosSignatures: .koinosSignatures
         }
     }
 
@@ -87,6 +92,8 @@ public enum BridgeMessage: Sendable, Hashable {
             if !responder.isEmpty { w.string(4, responder) }
         case .adminProposal(let gossip):
             return gossip.wireEncoded()
+        case .koinosSignatures(let items):
+            return KoinosSignatureWire.encode(items)
         }
         return w.bytes
     }

@@ -31,6 +31,8 @@ struct LiveServices {
     var tokenNames: KoinosTokenNames
     /// Ethereum and Koinos heads for the page.
     var chainHeads: ChainHeadProbe
+    /// The bridge plugin carrying Koinos → Ethereum signatures.
+    var koinosSignatureGossip: (any KoinosSignatureGossip)?
 }
 
 extension BridgeNode {
@@ -152,7 +154,7 @@ extension BridgeNode {
             services: [p2p, koinosPeering, aggregation, propagation, submission, watcher, reobservation] + admin, peers: peers, readiness: readiness,
             validatorSet: { validatorSync.current.addresses.map { Base58.encode($0) } },
             tokenNames: KoinosTokenNames(configured: tokenDisplays(c.koinos.tokens), rpc: koinosRPC),
-            chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC))
+            chainHeads: ChainHeadProbe(pool: pool, koinosRPC: koinosRPC), koinosSignatureGossip: endpoint)
     }
 
     static func curl(_ url: String, timeoutMs: UInt64) -> CurlTransportConfiguration {

@@ -3,6 +3,7 @@ import BridgeCore
 public import BridgeHTTPAPI
 public import BridgeStore
 import BridgeEthereum
+import BridgeKoinos
 import ChainCrypto
 import Foundation
 import Multiformats
@@ -62,7 +63,9 @@ public enum BridgeNode {
         if let keys {
             let built = buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
             services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
-            if let koinosLocks = koinosLockService(configuration: configuration, keys: keys, database: database, logger: logger) {
+            if var koinosLocks = koinosLockService(configuration: configuration, keys: keys, database: database, logger: logger) {
+                let lockSigner = koinosLocks.signer
+                koinosLocks.exchange = built.koinosSignatureGossip.map { KoinosSignatureExchange(gossip: $0, signer: lockSigner) }
                 services.append(.init(service: CleanStopOnShutdown(base: koinosLocks)))
             }
             if let sender = ethereumSender(configuration: configuration, validatorKey: keys.validatorKey, database: database, logger: logger) {

@@ -24,6 +24,9 @@ public struct KoinosLockService: Service {
     public let signer: KoinosLockSigner
     public let ethereum: EthereumRPCClient
     public let ethereumContract: [UInt8]
+    /// Gossip of the signatures with the other validators (nil: this node alone): own signatures
+    /// are published and peers' collected each round (KoinosSignatureExchange).
+    public var exchange: KoinosSignatureExchange?
     let logger: Logger
 
     public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, ethereum: EthereumRPCClient, ethereumContract: [UInt8], logger: Logger) {
@@ -56,12 +59,18 @@ public struct KoinosLockService: Service {
         while case .committed = try await watcher.scanOnce() { try Task.checkCancellation() }
         let validators = try await ethereum.bridgeValidatorSet(bridge: ethereumContract)
         var reached = [KoinosLockID]()
-        for case .signed(let id, _) in try await signer.signPending(validators: validators) {
+        let signed = try await signer.signPending(validators: validators)
+        try await exchange?.publish(signed)
+        for case .signed(let id, _) in signed {
             guard let digest = try await watcher.database.koinosLock(id)?.digest else { continue }
             if try await signer.collect(id, digest: digest, received: [], validators: validators).submission != nil {
                 reached.append(id)
                 logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
             }
+        }
+        for id in try await exchange?.collectReceived(validators: validators) ?? [] where !reached.contains(id) {
+            reached.append(id)
+            logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
         }
         return reached
     }

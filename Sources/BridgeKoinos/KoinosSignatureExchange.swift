@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
+import BridgeStore
+import CoreMetrics
+
+/// Brings Koinos → Ethereum signatures between validators: publishes this node's own signatures
+/// and hands peers' signatures to `KoinosLockSigner.collect`, which counts only those recovering
+/// to distinct current Ethereum-contract validators and stores the submission set at Q(N).
+///
+/// A peer's signature is collected only for a lock this node observed itself with the same digest.
+/// For a lock not observed yet it is held again in the gossip layer's bounded inbox (taken again
+/// next round; the oldest are dropped and counted when full); for a lock this node knows with
+/// another digest (another expiration, or a rejected lock) it is dropped and counted.
+public struct KoinosSignatureExchange: Sendable {
+    public let gossip: any KoinosSignatureGossip
+    public let signer: KoinosLockSigner
+
+    public init(gossip: any KoinosSignatureGossip, signer: KoinosLockSigner) {
+        self.gossip = gossip
+        self.signer = signer
+    }
+
+    /// Publishes the signatures `signPending` just made.
+    public func publish(_ signed: [KoinosLockSigner.Signed]) async throws {
+        var outbound = [GossipedKoinosSignature]()
+        for case .signed(let id, let signature) in signed {
+            guard let digest = try await signer.database.koinosLock(id)?.digest else { continue }
+            outbound.append(GossipedKoinosSignature(lock: id, digest: digest, signature: signature, sender: []))
+        }
+        guard !outbound.isEmpty else { return }
+        await gossip.publish(koinosSignatures: outbound)
+    }
+
+    /// Collects the peers' signatures received since the last call against `validators` (the
+    /// Ethereum contract's current set); returns the locks that reached quorum through them.
+    public func collectReceived(validators: [[UInt8]]) async throws -> [KoinosLockID] {
+        let received = gossip.takeKoinosSignatures()
+        guard !received.isEmpty else { return [] }
+        var groups = [KoinosLockID: [[UInt8]: [GossipedKoinosSignature]]]()
+        for item in received { groups[item.lock, default: [:]][item.digest, default: []].append(item) }
+        var reached = [KoinosLockID]()
+        var unobserved = [GossipedKoinosSignature]()
+        for (id, byDigest) in groups.sorted(by: { $0.key < $1.key }) {
+            guard let lock = try await signer.database.koinosLock(id) else {
+                unobserved += byDigest.values.flatMap { $0 }
+                continue
+            }
+            for (digest, items) in byDigest {
+                guard lock.digest == digest else {
+                    count("other_digest", items.count)
+                    continue
+                }
+                let outcome = try await signer.collect(id, digest: digest, received: items.map(\.signature), validators: validators)
+                count("refused", outcome.refused.filter { r in items.contains { $0.signature == r.signature } }.count)
+                if outcome.submission != nil, ["observed", "signing"].contains(lock.status) { reached.append(id) }
+            }
+        }
+        if !unobserved.isEmpty { gossip.holdKoinosSignatures(unobserved) }
+        return reached
+    }
+
+    private func count(_ reason: String, _ n: Int) {
+        guard n > 0 else { return }
+        Counter(label: "bridge_koinos_signatures_dropped_total", dimensions: [("reason", reason)]).increment(by: n)
+    }
+}
