@@ -16,9 +16,8 @@ public import ServiceLifecycle
 /// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
 /// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
-/// Delivery of the locks at quorum is the Ethereum sender's (`BridgeNode+EthereumSender.swift`).
-/// Not yet: gossip of these signatures to peers (so only a set where this node alone is a quorum
-/// completes locally).
+/// Delivery of the locks at quorum is the Ethereum sender's (`BridgeNode+EthereumSender.swift`);
+/// the signatures reach the other validators through `exchange`.
 public struct KoinosLockService: Service {
     public let watcher: KoinosLockWatcher
     public let signer: KoinosLockSigner
