@@ -12,7 +12,7 @@ import Testing
 @Suite struct GossipsubOrderTests {
     static let topic = "order-test"
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func aSlowValidationIsNotOvertakenByALaterMessage() async throws {
         let sender = try await GossipTestNode()
         let receiver = try await GossipTestNode()
@@ -23,7 +23,7 @@ import Testing
         let inbox = await receiver.gossipsub.subscribe(Self.topic)
         let outbox = await sender.gossipsub.subscribe(Self.topic)  // kept alive: dropping it unsubscribes
         _ = try await sender.host.connect(receiver.address)
-        try await waitUntil("mesh") { await sender.gossipsub.meshPeers(Self.topic) == [receiver.peerID] }
+        try await waitUntil("mesh", timeout: .seconds(40)) { await sender.gossipsub.meshPeers(Self.topic) == [receiver.peerID] }
         try await sender.gossipsub.publish([1], to: Self.topic)
         try await sender.gossipsub.publish([2], to: Self.topic)
         let received = try await collect(2, from: inbox)
@@ -35,7 +35,7 @@ import Testing
 
     /// `join` keeps a node in the topic's mesh without a subscriber stream; its validator still
     /// sees every message (the bridge transport hands messages over in its validator).
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func aJoinedTopicMeshesAndValidatesWithoutASubscriber() async throws {
         let member = try await GossipTestNode()
         let publisher = try await GossipTestNode()
@@ -47,7 +47,7 @@ import Testing
         await member.gossipsub.join(Self.topic)
         let outbox = await publisher.gossipsub.subscribe(Self.topic)
         _ = try await publisher.host.connect(member.address)
-        try await waitUntil("mesh") { await publisher.gossipsub.meshPeers(Self.topic) == [member.peerID] }
+        try await waitUntil("mesh", timeout: .seconds(40)) { await publisher.gossipsub.meshPeers(Self.topic) == [member.peerID] }
         try await publisher.gossipsub.publish([7], to: Self.topic)
         try await waitUntil("validation") { seen.withLock { $0 } == [[7]] }
         #expect(await member.gossipsub.meshPeers(Self.topic) == [publisher.peerID])

@@ -39,7 +39,7 @@ struct TimedOut: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
+func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return }
