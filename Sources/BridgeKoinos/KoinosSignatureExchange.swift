@@ -31,6 +31,25 @@ public struct KoinosSignatureExchange: Sendable {
         await gossip.publish(koinosSignatures: outbound)
     }
 
+    /// Publishes again this node's own signature of every lock not completed yet (`signing`,
+    /// `quorum`, `submitted`; newest first, at most `limit` per status): gossip is pushed once, so a
+    /// peer that was not connected, or whose inbox dropped it, gets it on the next re-publication.
+    /// The receivers' per-validator item budget bounds what this costs them. Returns the count.
+    @discardableResult
+    public func republishOwn(limit: Int = 200) async throws -> Int {
+        var outbound = [GossipedKoinosSignature]()
+        for status in [AttestationStatus.signing, .quorum, .submitted] {
+            for lock in try await signer.database.koinosLocks(status: status, limit: limit) {
+                guard let digest = lock.digest,
+                      let own = lock.signatures.first(where: { $0.validator == signer.ethereumAddress && $0.digest == digest })
+                else { continue }
+                outbound.append(GossipedKoinosSignature(lock: lock.id, digest: digest, signature: own.signature, sender: []))
+            }
+        }
+        if !outbound.isEmpty { await gossip.publish(koinosSignatures: outbound) }
+        return outbound.count
+    }
+
     /// Collects the peers' signatures received since the last call against `validators` (the
     /// Ethereum contract's current set); returns the locks that reached quorum through them.
     public func collectReceived(validators: [[UInt8]]) async throws -> [KoinosLockID] {

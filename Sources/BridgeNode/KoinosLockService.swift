@@ -36,12 +36,20 @@ public struct KoinosLockService: Service {
         self.logger = logger
     }
 
+    /// How often this node's signatures of locks not completed yet are gossiped again.
+    static let republishInterval: Duration = .seconds(15)
+
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await watcher.verifyChain()
+            var lastRepublish = ContinuousClock.now
             while !Task.isCancelled {
                 do {
                     _ = try await round()
+                    if let exchange, ContinuousClock.now - lastRepublish >= Self.republishInterval {
+                        lastRepublish = ContinuousClock.now
+                        try await exchange.republishOwn()
+                    }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -94,6 +94,30 @@ struct KoinosSignatureGossipTests {
         }
     }
 
+    /// Gossip is pushed once: a node that lost its peers' signatures (not connected yet, inbox
+    /// full) reaches quorum when they publish their own signatures again.
+    @Test func aNodeThatMissedTheSignaturesGetsThemWhenPeersRepublish() async throws {
+        let h = try ValidatorNetworkHarness(count: 3)
+        let validators = Self.ethereumAddresses(h.keys)
+        let exchanges = Self.exchanges(h)
+        for node in h.nodes { try await Self.observe(node.database) }
+        await h.exchangeHeartbeats()
+        let digest = Self.message().digest
+        for e in exchanges { try await Self.signAlone(e, digest: digest, validators: validators) }
+        await h.pump()
+        _ = h.nodes[0].endpoint.takeKoinosSignatures()  // node 0 lost what its peers sent
+        #expect(try await exchanges[0].collectReceived(validators: validators).isEmpty)
+        #expect(try await h.nodes[0].database.koinosLock(Self.lock)?.status == "signing")
+        for i in 1...2 { #expect(try await exchanges[i].collectReceived(validators: validators) == [Self.lock]) }
+
+        h.clock.advance(milliseconds: 15_000)
+        // Nodes 1 and 2 are at quorum themselves and still re-publish (node 0 is not).
+        for i in 1...2 { #expect(try await exchanges[i].republishOwn() == 1) }
+        await h.pump()
+        #expect(try await exchanges[0].collectReceived(validators: validators) == [Self.lock])
+        try await Self.expectQuorumSet(h.nodes[0].database, digest: digest, validators: validators)
+    }
+
     @Test func signaturesForALockNotObservedYetAreHeldUntilItIs() async throws {
         let h = try ValidatorNetworkHarness(count: 3)
         let validators = Self.ethereumAddresses(h.keys)
