@@ -120,6 +120,25 @@ class Demo:
             say(f"locked {kind} in {result['tx_hash']} (block {result['block_number']})")
         return locks
 
+    def wait_connected(self, summary, settle=3.0):
+        """Until every validator lists every other one as a connected peer (`/v1/peers`), then `settle` s
+        for the gossip mesh to form: a Koinos → Ethereum signature is gossiped once and not re-requested
+        (architecture.md, "The other direction"), so one published before the mesh would be lost."""
+        ids = {v["peer_id"] for v in summary["validators"]}
+
+        def connected(v):
+            return {p["peer_id"] for p in get(f"{v['api']}/v1/peers").get("peers", []) if p.get("connected")}
+        deadline = time.time() + self.args.timeout
+        while time.time() < deadline:
+            try:
+                if all(ids - {v["peer_id"]} <= connected(v) for v in summary["validators"]):
+                    time.sleep(settle)
+                    return
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            time.sleep(0.25)
+        self.fail("the validators did not all connect to each other")
+
     def make_koinos_locks(self, summary):
         """KOIN locks on the Koinos simulator, paid on Ethereum in the devnet token the bridge maps;
         v2: the relayer is validator 1's Ethereum address (its sender delivers them)."""
@@ -203,6 +222,7 @@ class Demo:
         try:
             before = self.balances(summary)
             locks = self.make_locks(eth, summary["validators"][0]["koinos_address"])
+            self.wait_connected(summary)
             locks += self.make_koinos_locks(summary)
         except (OSError, RuntimeError, KeyError) as e:
             self.fail(f"a lock failed: {e}")
