@@ -7,6 +7,9 @@ Everything it makes lives under one folder (default .localnet/): keystores, conf
 databases and logs. `localnet.json` in that folder lists every URL once the network is up.
 
     deploy/localnet/localnet.py [--validators 3] [--dir .localnet] [--bin .build/release/bridge-relay]
+
+--both-directions (scripts/demo uses it) also carries Koinos → Ethereum: every validator runs the
+Koinos lock watcher and the Ethereum sender, with 1 ETH for gas; KOINOS_LOCKER may lock KOIN.
 """
 import argparse, json, os, shutil, signal, socket, subprocess, sys, time, urllib.request
 
