@@ -7,6 +7,9 @@ Everything it makes lives under one folder (default .localnet/): keystores, conf
 databases and logs. `localnet.json` in that folder lists every URL once the network is up.
 
     deploy/localnet/localnet.py [--validators 3] [--dir .localnet] [--bin .build/release/bridge-relay]
+
+--both-directions (scripts/demo uses it) also carries Koinos → Ethereum: every validator runs the
+Koinos lock watcher and the Ethereum sender, with 1 ETH for gas; KOINOS_LOCKER may lock KOIN.
 """
 import argparse, json, os, shutil, signal, socket, subprocess, sys, time, urllib.request
 
@@ -15,6 +18,10 @@ sys.stdout.reconfigure(line_buffering=True)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PASSPHRASE = "localnet passphrase (test only)"
+# --both-directions: the Koinos account that makes the demo's Koinos → Ethereum locks. A throwaway
+# test key, sha256("localnet demo koinos locker"); the address is its Koinos form.
+KOINOS_LOCKER = {"private_key": "0x1c50da8d7d560b5f3f6a0863dad0571a54d6ffad5e8be749b3a276aa22de6639",
+                 "address": "14aar7ck4BQvE6iBGyrPEXrF8vHbB4Ti5x"}
 
 
 def free_port():
@@ -98,6 +105,9 @@ class Network:
             "  tokens:",
             *[f"    \"{k}\": {t}" for k, t in tokens.items()],
             f"  submit_timeout_ms: {self.args.submit_timeout_ms}",
+            # --both-directions: watch Koinos locks, sign them, deliver on Ethereum (ethereum.relayer defaults).
+            *(["  watcher:", "    enabled: true", f"    ethereum_chain_id: {eth['bridge_chain_id']}"]
+              if self.args.both_directions else []),
             "validators:",
             *[line for o in validators for line in (
                 f"  - koinos_address: {o['koinos_address']}",
@@ -121,6 +131,29 @@ class Network:
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
         return path
+
+    def fund_relayers(self, eth, validators):
+        """Gas money for each validator's Ethereum address (the sender pays completeTransfer), 1 ETH
+        from the devnet's funded account 0; waits until the devnet mined each transfer."""
+        def call(method, params):
+            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+            req = urllib.request.Request(eth["rpc"], body, {"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                answer = json.load(r)
+            if "error" in answer:
+                raise RuntimeError(f"ethereum devnet {method}: {answer['error']}")
+            return answer["result"]
+        funder = call("eth_accounts", [])[0]
+        deadline = time.time() + self.args.start_timeout
+        # One at a time: the devnet numbers a sender's transactions from its mined state, so a second
+        # one before the next block would reuse the nonce.
+        for v in validators:
+            sent = call("eth_sendTransaction", [{"from": funder, "to": v["ethereum_address"], "value": hex(10**18)}])
+            while call("eth_getTransactionReceipt", [sent]) is None:
+                if time.time() > deadline:
+                    raise RuntimeError("the validators' gas money was not mined in time")
+                time.sleep(0.2)
+        self.log(f"{len(validators)} validator Ethereum accounts funded with 1 ETH for gas")
 
     def wait_ready(self, url, proc, name):
         deadline = time.time() + self.args.start_timeout
@@ -159,9 +192,14 @@ class Network:
                  "--block-interval-ms", "500", "--max-lifetime", str(self.args.max_lifetime), *koinos_state]
         for v in validators:
             kargs += ["--account", f"{v['koinos_address']}:1000000000000"]
+        if self.args.both_directions:
+            locker = KOINOS_LOCKER["address"]
+            kargs += ["--account", f"{locker}:1000000000000", "--balance", f"KOIN:{locker}:100000000000"]
         koinos_proc, koinos = self.spawn("koinos", kargs, ready_line=True)
         koinos["pid"], koinos["cmd"] = koinos_proc.pid, kargs
         self.log(f"koinos simulator at {koinos['rpc']}")
+        if self.args.both_directions:
+            self.fund_relayers(eth, validators)
         nodes = []
         for v in validators:
             config = self.write_config(v, validators, eth, koinos)
@@ -172,6 +210,7 @@ class Network:
         for name, proc, url, _ in nodes:
             self.wait_ready(url, proc, name)
         summary = {"ethereum": eth, "koinos": koinos, "dir": self.dir, "logs": self.logs,
+                   "koinos_locker": KOINOS_LOCKER if self.args.both_directions else None,
                    "validators": [{"name": n, "api": u, "koinos_address": v["koinos_address"],
                                    "ethereum_address": v["ethereum_address"], "peer_id": v["peer_id"],
                                    "config": v["config"], "pid": v["pid"]}
@@ -213,6 +252,9 @@ def main():
     p.add_argument("--restartable-devnets", action="store_true",
                    help="devnets keep a --state-file in --dir, and a devnet exiting does not stop the network "
                         "(the caller restarts it with localnet.json's cmd)")
+    p.add_argument("--both-directions", action="store_true",
+                   help="also Koinos → Ethereum: every validator watches Koinos locks and delivers them on Ethereum "
+                        "(validators get ETH for gas, a Koinos locker account gets KOIN; summary's koinos_locker)")
     p.add_argument("--exit-when-ready", action="store_true", help="start, print the summary, stop (smoke check)")
     args = p.parse_args()
     net = Network(args)
