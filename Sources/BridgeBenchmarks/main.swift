@@ -8,7 +8,7 @@ import Glibc
 #endif
 import Multiformats
 
-let usage = "usage: bridge-bench crypto|eth|eth-send|p2p|gossip|aggregation|quorum-connections|koinos|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
+let usage = "usage: bridge-bench crypto|eth|eth-send|p2p|gossip|aggregation|quorum-connections|koinos|koinos-catchup|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 var rounds = 5
 if let flag = arguments.firstIndex(of: "--rounds") {
