@@ -33,11 +33,7 @@ struct KoinosTransactionRoute {
             guard let lock = try await api.store.koinosLock(KoinosLockID(transactionID: tx, operationID: op)),
                   lock.status != AttestationStatus.rejected.rawValue
             else { continue }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            var response = JSONResponse.bytes(Array(try encoder.encode(KoinosLegacyTransactionJSON(lock: lock))), contentType: "application/json")
-            response.headers[.accessControlAllowOrigin] = "*"
-            return response
+            return try LegacyTransactionRoutes.protojsonResponse(KoinosLegacyTransactionJSON(lock: lock))
         }
         throw APIError.notFound("transaction does not exist")
     }

@@ -27,10 +27,15 @@ struct LegacyTransactionRoutes {
         guard let record = records.first(where: { $0.status != AttestationStatus.rejected.rawValue }) else {
             throw APIError.notFound("transaction does not exist")
         }
+        return try Self.protojsonResponse(LegacyTransactionJSON(record))
+    }
+
+    /// The old validator's answer: its JSON (slashes unescaped) with `Access-Control-Allow-Origin: *`
+    /// for the bridge UI. Shared by both directions' routes.
+    static func protojsonResponse(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let body = try encoder.encode(LegacyTransactionJSON(record))
-        var response = JSONResponse.bytes(Array(body), contentType: "application/json")
+        var response = JSONResponse.bytes(Array(try encoder.encode(value)), contentType: "application/json")
         response.headers[.accessControlAllowOrigin] = "*"
         return response
     }

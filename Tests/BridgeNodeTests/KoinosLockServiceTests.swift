@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
+import BridgeEthereum
 import BridgeKoinos
 import BridgeNode
 import BridgeStore
@@ -19,8 +20,6 @@ import Testing
 /// contract's whole set (read with eth_call) — stored at quorum with a submission set that
 /// recovers to it. A key outside the contract's set signs nothing.
 struct KoinosLockServiceTests {
-    struct Clock: BridgeClock { var nowMilliseconds: UInt64 { UInt64(Date().timeIntervalSince1970 * 1_000) } }
-
     @Test(.timeLimit(.minutes(4)))
     func aKoinosLockIsSignedToQuorumOverTheEthereumContractsSet() async throws {
         let key = Secp256k1.PrivateKey.generate()
@@ -40,10 +39,10 @@ struct KoinosLockServiceTests {
             profile: .v2, tokens: [sim.koin: [UInt8](repeating: 0xe1, count: 20)], ethereumBridge: ethBridge, ethereumChainID: 2)
         let watcher = KoinosLockWatcher(
             configuration: .init(bridgeContract: sim.bridge, chainID: try await sim.rpc.chainID(), judge: judge), rpc: sim.rpc, database: db,
-            clock: Clock())
+            clock: SystemBridgeClock())
         func service(_ signingKey: Secp256k1.PrivateKey) -> KoinosLockService {
             KoinosLockService(
-                watcher: watcher, signer: KoinosLockSigner(key: signingKey, profile: .v2, database: db, clock: Clock()), ethereum: ethereum,
+                watcher: watcher, signer: KoinosLockSigner(key: signingKey, profile: .v2, database: db, clock: SystemBridgeClock()), ethereum: ethereum,
                 ethereumContract: ethBridge, logger: Logger(label: "test"))
         }
 

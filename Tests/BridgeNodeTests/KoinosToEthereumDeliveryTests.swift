@@ -24,8 +24,6 @@ import Testing
 /// in the devnet's pool and again after completion: it follows the one in flight and sends nothing more.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] != "1"))
 struct KoinosToEthereumDeliveryTests {
-    struct Clock: BridgeClock { var nowMilliseconds: UInt64 { UInt64(Date().timeIntervalSince1970 * 1_000) } }
-
     @Test(.timeLimit(.minutes(5)))
     func aKoinosLockIsPaidOnEthereumOnceAndARestartFollowsTheTransactionInsteadOfSendingAgain() async throws {
         let key = Secp256k1.PrivateKey.generate()
@@ -60,7 +58,7 @@ struct KoinosToEthereumDeliveryTests {
         func node() throws -> (database: BridgeDatabase, sender: EthereumSender) {
             let database = try BridgeDatabase(path: path)
             let sender = try #require(BridgeNode.ethereumSender(
-                configuration: configuration, validatorKey: key, database: database, clock: Clock(), logger: Logger(label: "test")))
+                configuration: configuration, validatorKey: key, database: database, clock: SystemBridgeClock(), logger: Logger(label: "test")))
             return (database, sender)
         }
 
@@ -79,8 +77,8 @@ struct KoinosToEthereumDeliveryTests {
         let lockService = KoinosLockService(
             watcher: KoinosLockWatcher(
                 configuration: .init(bridgeContract: sim.bridge, chainID: try await sim.rpc.chainID(), judge: judge), rpc: sim.rpc,
-                database: first.database, clock: Clock()),
-            signer: KoinosLockSigner(key: key, profile: .v2, database: first.database, clock: Clock()), ethereum: ethereum,
+                database: first.database, clock: SystemBridgeClock()),
+            signer: KoinosLockSigner(key: key, profile: .v2, database: first.database, clock: SystemBridgeClock()), ethereum: ethereum,
             ethereumContract: bridge, logger: Logger(label: "test"))
         #expect(try await lockService.round() == [id])
 
