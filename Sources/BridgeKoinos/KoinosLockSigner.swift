@@ -28,7 +28,7 @@ public struct KoinosLockSigner: Sendable {
 
     /// What `signPending` did with one lock.
     public enum Signed: Sendable, Hashable {
-        case signed(KoinosLockID, signature: [UInt8])
+        case signed(KoinosLockID, digest: [UInt8], signature: [UInt8])
         /// The stored digest is not the digest of the stored message: never signed.
         case digestMismatch(KoinosLockID)
     }
@@ -45,7 +45,7 @@ public struct KoinosLockSigner: Sendable {
             }
             let signature = try EthereumSignature.sign(digest: lock.digest, key: key)
             own.append(KoinosLockSignature(id: lock.id, digest: lock.digest, validator: ethereumAddress, signature: signature))
-            results.append(.signed(lock.id, signature: signature))
+            results.append(.signed(lock.id, digest: lock.digest, signature: signature))
         }
         try await database.storeKoinosSignatures(own, own: true, nowMs: clock.nowMilliseconds)
         return results

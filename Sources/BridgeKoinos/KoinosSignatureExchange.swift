@@ -23,8 +23,7 @@ public struct KoinosSignatureExchange: Sendable {
     /// Publishes the signatures `signPending` just made.
     public func publish(_ signed: [KoinosLockSigner.Signed]) async throws {
         var outbound = [GossipedKoinosSignature]()
-        for case .signed(let id, let signature) in signed {
-            guard let digest = try await signer.database.koinosLock(id)?.digest else { continue }
+        for case .signed(let id, let digest, let signature) in signed {
             outbound.append(GossipedKoinosSignature(lock: id, digest: digest, signature: signature, sender: []))
         }
         guard !outbound.isEmpty else { return }

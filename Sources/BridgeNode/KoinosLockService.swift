@@ -68,8 +68,7 @@ public struct KoinosLockService: Service {
         var reached = [KoinosLockID]()
         let signed = try await signer.signPending(validators: validators)
         try await exchange?.publish(signed)
-        for case .signed(let id, _) in signed {
-            guard let digest = try await watcher.database.koinosLock(id)?.digest else { continue }
+        for case .signed(let id, let digest, _) in signed {
             if try await signer.collect(id, digest: digest, received: [], validators: validators).submission != nil {
                 reached.append(id)
                 logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])

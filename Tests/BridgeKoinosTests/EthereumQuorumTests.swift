@@ -78,7 +78,7 @@ struct EthereumQuorumTests {
 
         let signer = KoinosLockSigner(key: Self.keys[1], profile: .v2, database: db, clock: clock)
         let signed = try await signer.signPending(validators: Self.addresses)
-        guard case .signed(let signedID, let signature)? = signed.first else { Issue.record("not signed: \(signed)"); return }
+        guard case .signed(let signedID, _, let signature)? = signed.first else { Issue.record("not signed: \(signed)"); return }
         #expect(signedID == id && signature.count == 65 && (signature[64] == 27 || signature[64] == 28))
         #expect(EthereumSignature.recoverAddress(digest: message.digest, signature: signature)?.bytes == Self.addresses[1])
         #expect(try await db.koinosLocks().first?.status == .signing)
