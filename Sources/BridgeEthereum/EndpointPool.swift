@@ -22,9 +22,9 @@ public actor EndpointPool {
     public let expectedChainID: UInt64
     /// How far one endpoint's answer is trusted.
     public nonisolated let trust: EndpointTrust
-    private var health: [EndpointHealth]
+    var health: [EndpointHealth]
     private var current: Int?
-    private let clock: any BridgeClock
+    let clock: any BridgeClock
     let logger: Logger
     private let metrics: WatcherMetrics
     /// A head that has not moved for this long while another endpoint's did marks a hung node.
@@ -105,6 +105,10 @@ public actor EndpointPool {
             } catch let error as EthereumRPCError {
                 health[i].recordSuccess(latencyMs: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 throw error
+            } catch let error as EthereumSendError where error.isNodeVerdict {
+                // A revert or a refusal of the transaction is the chain's answer, not the endpoint's fault.
+                health[i].recordSuccess(latencyMs: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                throw error
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -176,7 +180,7 @@ public actor EndpointPool {
         return nil
     }
 
-    private func verifyChain(_ i: Int) async -> Bool {
+    func verifyChain(_ i: Int) async -> Bool {
         if health[i].wrongChain { return false }
         do {
             let id = try await clients[i].chainID()
@@ -196,7 +200,7 @@ public actor EndpointPool {
         }
     }
 
-    private func recordFailure(_ i: Int, error: any Error, what: String) {
+    func recordFailure(_ i: Int, error: any Error, what: String) {
         health[i].recordError(nowMs: clock.nowMilliseconds)
         if i == current { health[i].chainVerified = false }
         let kind = Self.kind(of: error)

@@ -12,7 +12,7 @@ extension EthereumSender {
         do {
             let view = try await inFlightView(record)
             let baseFee = try await rpc.latestBaseFee()
-            let tip = try? await rpc.maxPriorityFeePerGas()
+            let tip = (try? await rpc.maxPriorityFeePerGas()) ?? nil
             let planner = EthereumSubmissionPlanner(configuration: configuration)
             switch planner.follow(record: record, view: view, baseFee: baseFee, suggestedTip: tip, nowMs: now) {
             case .wait:
@@ -112,7 +112,7 @@ extension EthereumSender {
             let gas = try await rpc.estimateGas(from: configuration.address, to: configuration.bridge, data: data)
             let limit = max(gas, gas.multipliedReportingOverflow(by: 100 + configuration.gasMarginPercent).partialValue / 100)
             let signed = try transaction(nonce: nonce, data: data, gasLimit: limit, fees: fees).signed(with: configuration.key)
-            _ = try await rpc.sendRawTransaction(signed.raw)
+            try await rpc.sendRawTransaction(signed.raw, hash: signed.hash)
             let hash = signed.hash
             record.transactionHashes.append(hash)
             record.maxFeePerGas = fees.maxFeePerGas

@@ -58,7 +58,7 @@ extension EthereumSender {
             let estimate = try await rpc.estimateGas(from: me, to: configuration.bridge, data: data)
             let gas = estimate.multipliedReportingOverflow(by: 100 + configuration.gasMarginPercent).partialValue / 100
             let baseFee = try await rpc.latestBaseFee()
-            let tip = try? await rpc.maxPriorityFeePerGas()
+            let tip = (try? await rpc.maxPriorityFeePerGas()) ?? nil
             let fees = EthereumSubmissionPlanner(configuration: configuration).initialFees(baseFee: baseFee, suggestedTip: tip)
             let (hash, nonce) = try await signAndSend(data: data, gasLimit: max(gas, estimate), fees: fees)
             record.status = .sent
@@ -87,7 +87,7 @@ extension EthereumSender {
             let nonce = try await takeNonce()
             let signed = try transaction(nonce: nonce, data: data, gasLimit: gasLimit, fees: fees).signed(with: configuration.key)
             do {
-                _ = try await rpc.sendRawTransaction(signed.raw)
+                try await rpc.sendRawTransaction(signed.raw, hash: signed.hash)
             } catch EthereumSendError.alreadyKnown {
             } catch EthereumSendError.nonceConflict(let message) where !retried {
                 logger.info("Nonce conflict; resyncing from the node", metadata: ["ethereum.nonce": "\(nonce)", "error": "\(message)"])

@@ -20,8 +20,9 @@ import Synchronization
 /// time (`SubmitterRotation` for v1, the relayer rule for v2).
 public final class EthereumSender: Service, Sendable {
     let configuration: EthereumSenderConfiguration
-    let rpc: EthereumRPCClient
-    let reader: BridgeContractReader
+    /// Every Ethereum endpoint, with failover for reads and a transaction sent to each (`EthereumSenderEndpoints`).
+    let rpc: EthereumSenderEndpoints
+    var reader: EthereumSenderEndpoints { rpc }
     let store: any EthereumDeliveryStore
     let clock: any BridgeClock
     let logger: Logger
@@ -31,14 +32,24 @@ public final class EthereumSender: Service, Sendable {
     /// How often the validator set is re-read from the contract.
     let validatorRefreshMs: UInt64
 
-    public init(
+    /// A sender over one endpoint.
+    public convenience init(
         configuration: EthereumSenderConfiguration, rpc: EthereumRPCClient, store: any EthereumDeliveryStore, clock: any BridgeClock,
         validatorRefreshMs: UInt64 = 60_000, logger: Logger = Logger(label: "bridge.ethereum.sender"),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
+        let pool = EndpointPool(clients: [rpc], expectedChainID: configuration.chainID, clock: clock, logger: logger)
+        self.init(configuration: configuration, pool: pool, store: store, clock: clock, validatorRefreshMs: validatorRefreshMs, logger: logger, random: random)
+    }
+
+    /// A sender over every endpoint of `pool` (its `expectedChainID` is the EVM chain id signed into transactions).
+    public init(
+        configuration: EthereumSenderConfiguration, pool: EndpointPool, store: any EthereumDeliveryStore, clock: any BridgeClock,
+        validatorRefreshMs: UInt64 = 60_000, logger: Logger = Logger(label: "bridge.ethereum.sender"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.configuration = configuration
-        self.rpc = rpc
-        self.reader = BridgeContractReader(rpc: rpc, bridge: configuration.bridge)
+        self.rpc = EthereumSenderEndpoints(pool: pool, bridge: configuration.bridge)
         self.store = store
         self.clock = clock
         self.validatorRefreshMs = validatorRefreshMs

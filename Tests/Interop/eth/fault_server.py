@@ -5,7 +5,7 @@
 Without --upstream it answers every call itself ("echo" mode: the result is
 {"method", "connection", "requests"}). With --upstream it forwards to that URL and
 can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
-[mode, {options}]; "fault_stats" returns counters. Modes:
+[mode, {options}]; "fault_stats" returns counters (also calls per method). Modes:
   pass, http500, garbage, truncated, wrong_chain, frozen, slow, huge, gzip, lie
 "lie" is a dishonest provider (options, each optional):
   {"receipt_as": H, "receipt_from": R}  eth_getTransactionReceipt of H answers R's real receipt
@@ -26,7 +26,7 @@ import threading
 import time
 import urllib.request
 
-STATE = {"mode": "pass", "options": {}, "connections": 0, "requests": 0, "frozen": None}
+STATE = {"mode": "pass", "options": {}, "connections": 0, "requests": 0, "frozen": None, "methods": {}}
 LOCK = threading.Lock()
 CONN_IDS = itertools.count(1)
 
@@ -54,6 +54,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(400, b'{"error":"bad json"}')
         if isinstance(request, dict) and request.get("method") in ("fault_setMode", "fault_stats"):
             return self.control(request)
+        with LOCK:  # calls per method, whatever the mode does with them
+            for call in request if isinstance(request, list) else [request]:
+                if isinstance(call, dict) and isinstance(call.get("method"), str):
+                    STATE["methods"][call["method"]] = STATE["methods"].get(call["method"], 0) + 1
         mode, opts = STATE["mode"], STATE["options"]
         if mode == "http500":
             return self.reply(500, b"internal error")
@@ -125,7 +129,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 STATE["mode"] = p[0]
                 STATE["options"] = p[1] if len(p) > 1 else {}
                 STATE["frozen"] = None
-            result = {k: STATE[k] for k in ("mode", "connections", "requests")}
+            result = {k: STATE[k] for k in ("mode", "connections", "requests", "methods")}
         self.reply(200, json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": result}).encode())
 
     def reply(self, status, payload, headers=None):
