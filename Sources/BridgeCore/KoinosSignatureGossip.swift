@@ -27,4 +27,10 @@ public protocol KoinosSignatureGossip: Sendable {
     /// Holds again signatures for locks this node has not observed yet (bounded: the oldest are
     /// dropped and counted when full).
     func holdKoinosSignatures(_ signatures: [GossipedKoinosSignature])
+    /// Asks the peers bound to validators, one after the other, for their own signatures of
+    /// `digests` (catch-up after the gossip was missed); what they answer is validated as gossip
+    /// and held with the inbound signatures. Returns how many signatures were accepted.
+    func requestKoinosSignatures(digests: [[UInt8]]) async -> Int
+    /// Where answers to the peers' requests come from: this node's own signatures of the digests.
+    func serveKoinosSignatures(_ source: @escaping @Sendable ([[UInt8]]) async -> [GossipedKoinosSignature])
 }

@@ -29,6 +29,10 @@ public struct BridgeGossipConfiguration: Sendable {
     public var adminProposalLimit = RateLimit(burst: 10, perSecond: 0.5)
     /// Koinos → Ethereum signature messages (one per signing round and node).
     public var koinosSignatureLimit = RateLimit(burst: 50, perSecond: 20)
+    /// Requests for our own Koinos → Ethereum signatures answered, per validator (not per peer id),
+    /// and how many digests one request may name.
+    public var koinosCatchUpLimit = RateLimit(burst: 4, perSecond: 0.5)
+    public var maxKoinosCatchUpDigests = 16
     /// Inbound Koinos → Ethereum signatures held until the lock side takes them: in all, and per sender.
     public var koinosInboxCapacity = 4096
     public var koinosInboxPerValidator = 1024
@@ -73,6 +77,7 @@ public struct BridgeGossipConfiguration: Sendable {
         case .catchUpRequest: catchUpLimit
         case .adminProposal: adminProposalLimit
         case .koinosSignatures: koinosSignatureLimit
+        case .koinosSignatureRequest: koinosCatchUpLimit
         }
     }
 }

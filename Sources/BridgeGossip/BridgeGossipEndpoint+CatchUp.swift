@@ -40,6 +40,9 @@ extension BridgeGossipEndpoint {
 
     /// Serves a catch-up request from `peer`; returns the envelopes to write back (empty when refused).
     public func answerCatchUp(_ request: [UInt8], from peer: String) async -> [[UInt8]] {
+        if request.count <= 1024, let envelope = try? BridgeEnvelope(decoding: request), envelope.kind == .koinosSignatureRequest {
+            return await answerKoinosSignatureRequest(request, from: peer)
+        }
         let verdict = admitCatchUp(request, from: peer)
         record(verdict)
         guard case .accept(let since, let limit) = verdict, let attestationSource else { return [] }

@@ -72,7 +72,7 @@ extension BridgeGossipEndpoint {
             return .accept(ids.map { .observationRequest($0, requester: envelope.validator) })
         case .attestations(let sets):
             return validateAttestations(sets, from: envelope.validator, budgeted: budgeted)
-        case .catchUpRequest:
+        case .catchUpRequest, .koinosSignatureRequest:  // requests come over the catch-up stream, never the topic
             return .ignore(.unexpectedKind)
         case .adminProposal(let gossip):
             return validateAdminProposal(gossip, from: envelope.validator)

@@ -35,6 +35,8 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         var continuation: AsyncStream<InboundGossip>.Continuation?
         var adminContinuation: AsyncStream<InboundAdminProposal>.Continuation?
         var koinosInbox: KoinosSignatureInbox
+        /// This node's own Koinos → Ethereum signatures of some digests (set by the Koinos lock side).
+        var koinosSignatureSource: (@Sendable ([[UInt8]]) async -> [GossipedKoinosSignature])?
         var publishedBytes = 0
         var publishedMessages = 0
     }

@@ -59,6 +59,8 @@ extension BridgeMessage {
             return .adminProposal(try SignedAdminProposal(wireDecoding: body))
         case .koinosSignatures:
             return .koinosSignatures(try KoinosSignatureWire.decode(body, sender: validator))
+        case .koinosSignatureRequest:
+            return try KoinosSignatureRequestWire.decode(body)
         }
     }
 

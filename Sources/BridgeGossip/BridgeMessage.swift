@@ -11,6 +11,9 @@ public enum BridgeMessageKind: UInt64, Sendable, Hashable, CaseIterable {
     case catchUpRequest = 5
     /// Koinos → Ethereum signatures (BridgeMessage+KoinosSignatures.swift).
     case koinosSignatures = 6
+    /// A request, over the catch-up stream, for the responder's own Koinos → Ethereum signatures
+    /// of some digests (BridgeMessage+KoinosSignatureRequest.swift).
+    case koinosSignatureRequest = 7
     /// Admin-action proposals (BridgeMessage+Admin.swift); numbered apart from transfer kinds.
     case adminProposal = 16
 }
@@ -39,6 +42,8 @@ public enum BridgeMessage: Sendable, Hashable {
     case adminProposal(SignedAdminProposal)
     /// Koinos → Ethereum signatures made by the envelope's validator key (BridgeMessage+KoinosSignatures.swift).
     case koinosSignatures([GossipedKoinosSignature])
+    /// Signed for one responder with a fresh nonce: its own signatures of `digests`, please.
+    case koinosSignatureRequest(digests: [[UInt8]], nonce: [UInt8], responder: String)
 
     public var kind: BridgeMessageKind {
         switch self {
@@ -49,6 +54,7 @@ public enum BridgeMessage: Sendable, Hashable {
         case .catchUpRequest: .catchUpRequest
         case .adminProposal: .adminProposal
         case .koinosSignatures: .koinosSignatures
+        case .koinosSignatureRequest: .koinosSignatureRequest
         }
     }
 
@@ -94,6 +100,8 @@ public enum BridgeMessage: Sendable, Hashable {
             return gossip.wireEncoded()
         case .koinosSignatures(let items):
             return KoinosSignatureWire.encode(items)
+        case .koinosSignatureRequest(let digests, let nonce, let responder):
+            return KoinosSignatureRequestWire.encode(digests: digests, nonce: nonce, responder: responder)
         }
         return w.bytes
     }

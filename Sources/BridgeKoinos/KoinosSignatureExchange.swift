@@ -14,10 +14,16 @@ import CoreMetrics
 public struct KoinosSignatureExchange: Sendable {
     public let gossip: any KoinosSignatureGossip
     public let signer: KoinosLockSigner
+    /// Which digests to ask peers for (`catchUp`).
+    let catchUpState: KoinosCatchUpState
 
-    public init(gossip: any KoinosSignatureGossip, signer: KoinosLockSigner) {
+    /// Also installs this node's answer to the peers' catch-up requests: its own signature of each
+    /// digest asked for, read from the store (`KoinosSignatureExchange+CatchUp.swift`).
+    public init(gossip: any KoinosSignatureGossip, signer: KoinosLockSigner, schedule: KoinosCatchUpSchedule = .init()) {
         self.gossip = gossip
         self.signer = signer
+        self.catchUpState = KoinosCatchUpState(schedule)
+        gossip.serveKoinosSignatures { [signer] digests in await Self.ownSignatures(of: digests, signer: signer) }
     }
 
     /// Publishes the signatures `signPending` just made.

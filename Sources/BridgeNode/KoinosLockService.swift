@@ -36,8 +36,11 @@ public struct KoinosLockService: Service {
         self.logger = logger
     }
 
-    /// How often this node's signatures of locks not completed yet are gossiped again.
-    static let republishInterval: Duration = .seconds(15)
+    /// How often this node's signatures of locks not completed yet are gossiped again: the fallback
+    /// behind the catch-up requests (`KoinosSignatureExchange.catchUp`), which bring a node that
+    /// missed the gossip to quorum within seconds; it still covers peers that run an older version
+    /// and locks past the catch-up's 64 newest or its five asks.
+    static let republishInterval: Duration = .seconds(60)
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -74,6 +77,9 @@ public struct KoinosLockService: Service {
                 logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
             }
         }
+        // Locks signed here still below quorum: after a short wait, ask the peers for their signatures
+        // (answers join the inbound ones collected just below).
+        try await exchange?.catchUp()
         for id in try await exchange?.collectReceived(validators: validators) ?? [] where !reached.contains(id) {
             reached.append(id)
             logger.info("Koinos lock at quorum", metadata: ["koinos.lock": "\(id)"])
