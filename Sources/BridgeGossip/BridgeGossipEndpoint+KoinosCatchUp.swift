@@ -42,8 +42,12 @@ extension BridgeGossipEndpoint {
                     continue
                 }
                 let result = validate(message, from: peer, requireBinding: false)
-                record(result, yield: false, prefix: "koinos_catch_up.", acceptKey: "received")
-                if result.inbound != nil { accepted += items.count }
+                if result.inbound != nil {  // accepted (relayable or not): held with the inbound signatures
+                    record(.accept([]), yield: false, prefix: "koinos_catch_up.", acceptKey: "received")
+                    accepted += items.count
+                } else {
+                    record(result, yield: false, prefix: "koinos_catch_up.")
+                }
             }
         }
         return accepted
