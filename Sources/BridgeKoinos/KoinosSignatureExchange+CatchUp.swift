@@ -22,9 +22,11 @@ extension KoinosSignatureExchange {
             pending.append(digest)
         }
         let now = signer.clock.nowMilliseconds
-        let due = catchUpState.schedule.withLock { $0.due(pending: pending, nowMs: now, limit: 16) }
-        guard !due.isEmpty else { return 0 }
-        _ = await gossip.requestKoinosSignatures(digests: due)
+        // At most four requests of 16 digests per peer and round: the responders' burst (koinosCatchUpLimit).
+        let due = catchUpState.schedule.withLock { $0.due(pending: pending, nowMs: now, limit: 64) }
+        for start in stride(from: 0, to: due.count, by: 16) {
+            _ = await gossip.requestKoinosSignatures(digests: Array(due[start..<min(start + 16, due.count)]))
+        }
         return due.count
     }
 
