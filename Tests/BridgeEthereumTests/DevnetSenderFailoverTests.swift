@@ -66,6 +66,49 @@ struct DevnetSenderFailoverTests {
         await proxy.stop()
     }
 
+    /// An error code the sender does not classify ("header not found": a lagging node) fails over
+    /// like a fault; when every endpoint gives it, it is a refusal (bounded attempts, `failed`), not
+    /// an outage retried without end.
+    @Test func anUnclassifiedNodeErrorFailsOverAndFromEveryEndpointIsARefusal() async throws {
+        let devnet = try await SenderDevnet.shared()
+        let proxy = try await FaultServer.start(upstream: devnet.url)
+        let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))
+        _ = try await control.call("fault_setMode", .array([.string("rpc_error"), .object([
+            "methods": .array([.string("eth_estimateGas")]), "code": .int(-32000), "message": .string("header not found"),
+        ])]))
+        let me = SenderDevnet.address(Self.relayer)
+        let clock = TestClock()
+        func sender(_ urls: [String], _ store: InMemoryDeliveryStore, _ logs: CapturedLogs) -> (EthereumSender, EndpointPool) {
+            let pool = EndpointPool(clients: urls.map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
+                                    expectedChainID: devnet.chainID, clock: clock, logger: logs.logger())
+            var c = EthereumSenderConfiguration(bridge: devnet.bridge, profile: .v2, chainID: devnet.chainID, key: Self.relayer,
+                                                maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
+            c.finality = .confirmations(1)
+            return (EthereumSender(configuration: c, pool: pool, store: store, clock: clock, logger: logs.logger()), pool)
+        }
+        // Only the erring endpoint: the refusal is recorded as such, nothing is sent.
+        let alone = try devnet.transfer(id: "koinos:refused-everywhere", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xe8)), value: 1)
+        let aloneStore = InMemoryDeliveryStore([alone])
+        let pending = try await devnet.rpc.transactionCount(address: me, pending: true)
+        await sender([proxy.url], aloneStore, CapturedLogs()).0.tick()
+        let refused = try #require(await aloneStore.record(for: alone.id))
+        #expect(refused.status == .failed && refused.attempts == 1, "\(refused.status) \(refused.attempts)")
+        #expect(refused.lastError == "node refused (-32000): header not found")
+        #expect(try await devnet.rpc.transactionCount(address: me, pending: true) == pending)
+
+        // With the devnet as the second endpoint, the same calls move there and the transfer is sent.
+        let t = try devnet.transfer(id: "koinos:failover-rpc-error", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xe9)), value: 2)
+        let store = InMemoryDeliveryStore([t])
+        let logs = CapturedLogs()
+        let (both, pool) = sender([proxy.url, devnet.url], store, logs)
+        await both.tick()
+        let sent = try #require(await store.record(for: t.id))
+        #expect(sent.status == .sent, "\(sent.lastError ?? "")")
+        #expect(await pool.healthSnapshot[0].totalErrors > 0)
+        #expect(logs.contains("header not found") && logs.contains("eth.endpoint=0"))
+        await proxy.stop()
+    }
+
     /// `fault_stats` of the proxy: how many `eth_sendRawTransaction` calls it forwarded.
     static func sendRawCount(_ control: JSONRPCClient) async throws -> Int64 {
         let stats = try await control.call("fault_stats", .array([]))

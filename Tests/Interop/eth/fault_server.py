@@ -6,7 +6,9 @@ Without --upstream it answers every call itself ("echo" mode: the result is
 {"method", "connection", "requests"}). With --upstream it forwards to that URL and
 can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
 [mode, {options}]; "fault_stats" returns counters (also calls per method). Modes:
-  pass, http500, garbage, truncated, wrong_chain, frozen, slow, huge, gzip, lie
+  pass, http500, garbage, truncated, wrong_chain, frozen, slow, huge, gzip, lie, rpc_error
+"rpc_error" answers the calls named in {"methods": [...]} with a JSON-RPC error
+  {"code": C, "message": M} (default -32000, "node error"); other calls pass.
 "lie" is a dishonest provider (options, each optional):
   {"receipt_as": H, "receipt_from": R}  eth_getTransactionReceipt of H answers R's real receipt
                                         relabelled as H (a transfer that never happened)
@@ -63,6 +65,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(500, b"internal error")
         if mode == "garbage":
             return self.reply(200, b"<html>this is not json{{")
+        if mode == "rpc_error" and isinstance(request, dict) and request.get("method") in opts.get("methods", []):
+            error = {"code": int(opts.get("code", -32000)), "message": str(opts.get("message", "node error"))}
+            return self.reply(200, json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "error": error}).encode())
         if mode == "truncated":
             answer = self.answer(request, body)
             self.send_response(200)
