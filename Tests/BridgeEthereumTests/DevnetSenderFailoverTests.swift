@@ -109,6 +109,35 @@ struct DevnetSenderFailoverTests {
         await proxy.stop()
     }
 
+    /// The other endpoint's "nonce too low" or "already known" for the transaction one endpoint took
+    /// is no error: the transfer is sent once, and neither endpoint is marked unhealthy.
+    @Test(arguments: ["nonce too low", "already known"])
+    func aDuplicateRefusalFromOneEndpointIsNoError(message: String) async throws {
+        let devnet = try await SenderDevnet.shared()
+        let proxy = try await FaultServer.start(upstream: devnet.url)
+        let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))
+        _ = try await control.call("fault_setMode", .array([.string("rpc_error"), .object([
+            "methods": .array([.string("eth_sendRawTransaction")]), "code": .int(-32000), "message": .string(message),
+        ])]))
+        let me = SenderDevnet.address(Self.relayer)
+        let clock = TestClock()
+        let t = try devnet.transfer(id: "koinos:dup-\(message)", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xea)), value: 3)
+        let store = InMemoryDeliveryStore([t])
+        let pool = EndpointPool(clients: [proxy.url, devnet.url].map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
+                                expectedChainID: devnet.chainID, clock: clock, logger: CapturedLogs().logger())
+        var c = EthereumSenderConfiguration(bridge: devnet.bridge, profile: .v2, chainID: devnet.chainID, key: Self.relayer,
+                                            maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
+        c.finality = .confirmations(1)
+        let mined = try await devnet.rpc.transactionCount(address: me, pending: false)
+        await EthereumSender(configuration: c, pool: pool, store: store, clock: clock).tick()
+        let sent = try #require(await store.record(for: t.id))
+        #expect(sent.status == .sent, "\(sent.lastError ?? "")")
+        #expect(try await Self.sendRawCount(control) >= 1, "the proxy was asked too")
+        #expect(await pool.healthSnapshot.allSatisfy { $0.totalErrors == 0 })
+        #expect(try await devnet.rpc.transactionCount(address: me, pending: false) == mined + 1)
+        await proxy.stop()
+    }
+
     /// `fault_stats` of the proxy: how many `eth_sendRawTransaction` calls it forwarded.
     static func sendRawCount(_ control: JSONRPCClient) async throws -> Int64 {
         let stats = try await control.call("fault_stats", .array([]))
