@@ -27,7 +27,7 @@ struct DevnetSenderFailoverTests {
         let t = try devnet.transfer(id: "koinos:failover", relayer: me, recipient: recipient, value: 4_321)
         let store = InMemoryDeliveryStore([t])
         let pool = EndpointPool(
-            clients: [proxy.url, devnet.url].map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
+            clients: [proxy.url, devnet.url].map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 15)) },
             expectedChainID: devnet.chainID, clock: clock, logger: logs.logger())
         var c = EthereumSenderConfiguration(bridge: devnet.bridge, profile: .v2, chainID: devnet.chainID, key: Self.relayer,
                                             maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
@@ -79,7 +79,7 @@ struct DevnetSenderFailoverTests {
         let me = SenderDevnet.address(Self.relayer)
         let clock = TestClock()
         func sender(_ urls: [String], _ store: InMemoryDeliveryStore, _ logs: CapturedLogs) -> (EthereumSender, EndpointPool) {
-            let pool = EndpointPool(clients: urls.map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
+            let pool = EndpointPool(clients: urls.map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 15)) },
                                     expectedChainID: devnet.chainID, clock: clock, logger: logs.logger())
             var c = EthereumSenderConfiguration(bridge: devnet.bridge, profile: .v2, chainID: devnet.chainID, key: Self.relayer,
                                                 maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
@@ -123,7 +123,7 @@ struct DevnetSenderFailoverTests {
         let clock = TestClock()
         let t = try devnet.transfer(id: "koinos:dup-\(message)", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xea)), value: 3)
         let store = InMemoryDeliveryStore([t])
-        let pool = EndpointPool(clients: [proxy.url, devnet.url].map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
+        let pool = EndpointPool(clients: [proxy.url, devnet.url].map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 15)) },
                                 expectedChainID: devnet.chainID, clock: clock, logger: CapturedLogs().logger())
         var c = EthereumSenderConfiguration(bridge: devnet.bridge, profile: .v2, chainID: devnet.chainID, key: Self.relayer,
                                             maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
