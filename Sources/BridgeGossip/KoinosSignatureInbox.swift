@@ -5,8 +5,9 @@ import BridgeCore
 ///
 /// Bounded: at most `capacity` in all and `perValidator` from one sender, so a validator that
 /// gossips signatures for locks nobody observed can only push out its own older ones (and, past
-/// the total, the oldest of all). What is pushed out is dropped and counted; nothing is re-requested
-/// (peers' own signatures of locks still pending are published again only if they re-sign).
+/// the total, the oldest of all). What is pushed out is dropped and counted; the Koinos lock side
+/// asks the peers again for the signatures of a lock it signed that stays below quorum
+/// (`BridgeGossipEndpoint+KoinosCatchUp.swift`), and peers re-publish their own every 60 s.
 /// One (digest, sender) pair is held once: a re-signed lock (new digest) is a new entry.
 struct KoinosSignatureInbox: Sendable {
     let capacity: Int

@@ -38,7 +38,8 @@ public struct KoinosSignatureExchange: Sendable {
 
     /// Publishes again this node's own signature of every lock not completed yet (`signing`,
     /// `quorum`, `submitted`; newest first, at most `limit` per status): gossip is pushed once, so a
-    /// peer that was not connected, or whose inbox dropped it, gets it on the next re-publication.
+    /// peer that was not connected, or whose inbox dropped it, gets it on the next re-publication
+    /// (the fallback behind `catchUp`, for locks the catch-up gave up on and peers without it).
     /// The receivers' per-validator item budget bounds what this costs them. Returns the count.
     @discardableResult
     public func republishOwn(limit: Int = 200) async throws -> Int {
