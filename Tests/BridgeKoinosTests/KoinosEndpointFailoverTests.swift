@@ -115,4 +115,32 @@ struct KoinosEndpointFailoverTests {
         await liar.server.stop()
         await s.sim.stop()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aMadeUpLockThatStillLinksIsStoredInFailoverButNeverInTwoAgree() async throws {
+        guard let s = try await KoinosLockWatcherTests.setUp(depth: 0) else { return }
+        let liar = try await Liar.start(s.sim)
+        let (tx, seq) = try await s.lock(amount: 15)
+        try await s.sim.produceBlock()
+        let height = try await s.sim.rpc.headInfo().height
+        try await liar.mode("lie", ["koinos_extra_event_at": .int(Int64(height))])
+        let real = KoinosLockID(transactionID: tx, operationID: seq), madeUp = KoinosLockID(transactionID: tx, operationID: seq + 100)
+
+        let agreeing = Self.watcher(s, [liar.rpc, s.sim.rpc], agreement: .twoAgree)
+        for _ in 0..<2 {
+            var refusal: KoinosWatcherError?
+            do { _ = try await agreeing.scanOnce() } catch let error as KoinosWatcherError { refusal = error }
+            guard case .endpointsDisagree(let start, let endpoints) = refusal else { Issue.record("not refused: \(String(describing: refusal))"); break }
+            #expect(start == 1 && Set(endpoints) == [0, 1])
+        }
+        #expect(try await s.db.koinosLocks().isEmpty)
+        #expect(await agreeing.endpoints.healthSnapshot.map(\.totalErrors) == [0, 0])  // nobody can tell which one lies
+
+        // what failover trusts (docs/security.md): the endpoint in use, here the liar
+        let trusting = Self.watcher(s, [liar.rpc, s.sim.rpc])
+        try await s.drain(trusting)
+        #expect(Set(try await s.db.koinosLocks().map(\.id)) == [real, madeUp])
+        await liar.server.stop()
+        await s.sim.stop()
+    }
 }
