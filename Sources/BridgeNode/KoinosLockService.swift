@@ -93,7 +93,8 @@ extension BridgeNode {
         let serviceLogger = logger.labelled("bridge.koinos-watcher")
         return KoinosLockService(
             watcher: KoinosLockWatcher(configuration: settings, rpc: koinosRPC, database: database, clock: clock, logger: serviceLogger),
-            signer: KoinosLockSigner(key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock),
+            signer: KoinosLockSigner(
+                key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock, governor: c.governor, logger: serviceLogger),
             ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
             ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
     }
