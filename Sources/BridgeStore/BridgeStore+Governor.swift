@@ -39,30 +39,33 @@ extension BridgeDatabase: GovernorRepository {
 
     public func recordGovernorDecisions(_ entries: [GovernorEntry], atMilliseconds now: UInt64) async throws {
         guard !entries.isEmpty else { return }
-        try await writer.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO governor_transfer (observation_id, token, amount, source_time_ms, release_at_ms, reason, effective_ms, decided_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let delay = try db.cachedStatement(sql: "UPDATE observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
-            let delayKoinos = try db.cachedStatement(
-                sql: "UPDATE koinos_observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
-            for entry in entries {
-                var release: Int64?
-                var reason: String?
-                if case .delayed(let at, let why) = entry.decision {
-                    release = Int64(clamping: at)
-                    reason = why.rawValue
-                }
-                try insert.execute(arguments: [
-                    entry.transfer.id.description, Data(entry.transfer.token), String(entry.transfer.amount),
-                    Int64(clamping: entry.transfer.sourceTimeMilliseconds), release, reason,
-                    Int64(clamping: entry.effectiveMilliseconds), Int64(clamping: now),
-                ])
-                guard release != nil else { continue }
-                let statement = entry.transfer.id.direction == .koinosToEthereum ? delayKoinos : delay
-                try statement.execute(arguments: [Int64(clamping: now), entry.transfer.id.description])
+        try await writer.write { db in try Self.insertGovernorDecisions(entries, db: db, now: now) }
+    }
+
+    /// Stores decisions; a delayed one moves its observation (either table) `observed` → `delayed`.
+    static func insertGovernorDecisions(_ entries: [GovernorEntry], db: Database, now: UInt64) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO governor_transfer (observation_id, token, amount, source_time_ms, release_at_ms, reason, effective_ms, decided_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let delay = try db.cachedStatement(sql: "UPDATE observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
+        let delayKoinos = try db.cachedStatement(
+            sql: "UPDATE koinos_observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
+        for entry in entries {
+            var release: Int64?
+            var reason: String?
+            if case .delayed(let at, let why) = entry.decision {
+                release = Int64(clamping: at)
+                reason = why.rawValue
             }
+            try insert.execute(arguments: [
+                entry.transfer.id.description, Data(entry.transfer.token), String(entry.transfer.amount),
+                Int64(clamping: entry.transfer.sourceTimeMilliseconds), release, reason,
+                Int64(clamping: entry.effectiveMilliseconds), Int64(clamping: now),
+            ])
+            guard release != nil else { continue }
+            let statement = entry.transfer.id.direction == .koinosToEthereum ? delayKoinos : delay
+            try statement.execute(arguments: [Int64(clamping: now), entry.transfer.id.description])
         }
     }
 

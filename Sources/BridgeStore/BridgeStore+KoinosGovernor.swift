@@ -29,6 +29,21 @@ extension BridgeDatabase {
         }
     }
 
+    /// Stores Koinos → Ethereum decisions and, in the same transaction, the held locks' messages
+    /// with the expiration moved past their release time (`extended`, a message and digest per
+    /// lock): a lock signed at release must not carry a signature that expired while it waited.
+    public func recordKoinosGovernorDecisions(_ entries: [GovernorEntry], extended: [KoinosResign], atMilliseconds now: UInt64) async throws {
+        guard !entries.isEmpty else { return }
+        try await writer.write { db in
+            try Self.insertGovernorDecisions(entries, db: db, now: now)
+            for r in extended {
+                try db.execute(
+                    sql: "UPDATE koinos_observation SET expiration = ?, message = ?, digest = ?, updated_at_ms = ? WHERE id = ? AND status = 'delayed'",
+                    arguments: [Int64(clamping: r.expiration), Data(r.message), Data(r.digest), Int64(clamping: now), r.id.description])
+            }
+        }
+    }
+
     /// Moves `delayed` Koinos locks whose release time is ≤ `now` back to `observed`; returns them.
     public func releaseDueKoinosTransfers(atMilliseconds now: UInt64) async throws -> [KoinosLockID] {
         try await writer.write { db in

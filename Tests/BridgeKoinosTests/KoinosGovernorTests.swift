@@ -162,4 +162,35 @@ struct KoinosGovernorTests {
         #expect(Self.signedIDs(try await Self.signer(database, clock, policy: other).signPending(validators: Self.validators)) == [a],
                 "an Ethereum token's limits never apply to a Koinos lock")
     }
+
+    /// A held lock's message gets its expiration counted from the release time (same lifetime), so
+    /// the signature made at release is not born expired; a lock signed at once keeps its own.
+    @Test func aHeldLockIsSignedWithAnExpirationCountedFromItsReleaseTime() async throws {
+        let database = try BridgeDatabase()
+        let clock = VirtualClock(startMilliseconds: Self.t0 + 5_000)
+        let signer = Self.signer(database, clock)
+        let small = try await Self.lock(1, amount: 10, timeMs: Self.t0, in: database)
+        let big = try await Self.lock(2, amount: 5_000, timeMs: Self.t0, in: database)
+        let before = try #require(try await database.koinosLock(big))
+        #expect(before.expiration == Self.t0 + 7 * Self.day, "the judge's expiration: block time + lifetime")
+        #expect(Self.signedIDs(try await signer.signPending(validators: Self.validators)) == [small])
+        #expect(try await database.koinosLock(small)?.expiration == Self.t0 + 7 * Self.day)
+
+        let held = try #require(try await database.koinosLock(big))
+        let release = Self.t0 + 3_600_000
+        #expect(held.expiration == release + 7 * Self.day)
+        #expect(held.digest != before.digest)
+        let message = try #require(held.message)
+        #expect(held.digest == EthereumSignature.eip191Digest(of: Keccak256.hash(message)))
+        #expect(message.count == before.message?.count)
+
+        clock.advance(milliseconds: release - clock.nowMilliseconds)
+        let signed = try await signer.signPending(validators: Self.validators)
+        guard case .signed(let id, let digest, let signature)? = signed.first else {
+            Issue.record("not signed at release: \(signed)")
+            return
+        }
+        #expect(id == big && digest == held.digest)
+        #expect(EthereumSignature.recoverAddress(digest: digest, signature: signature)?.bytes == Self.validators[0])
+    }
 }
