@@ -96,7 +96,8 @@ extension BridgeNode {
         let endpoints = KoinosEndpointPool(clients: koinosRPC, chainID: settings.chainID, clock: clock, logger: serviceLogger)
         return KoinosLockService(
             watcher: KoinosLockWatcher(configuration: settings, endpoints: endpoints, database: database, clock: clock, logger: serviceLogger),
-            signer: KoinosLockSigner(key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock),
+            signer: KoinosLockSigner(
+                key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock, governor: c.governor, logger: serviceLogger),
             ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
             ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
     }
