@@ -48,7 +48,7 @@ import Testing
                 clock: net.clock, hashing: ChainHashing(), validators: sync.current,
                 configuration: AdminProposalPoolConfiguration(profile: .v1, contract: sim.bridge), validatorSource: { sync.current })
         }
-        let streams = net.nodes.map { $0.endpoint.inboundAdminProposals().makeAsyncIterator() }
+        let streams = net.nodes.map { $0.endpoint.inboundAdminProposals(for: .koinos).makeAsyncIterator() }
         let before = try await sim.rpc.bridgeMetadata(bridge: sim.bridge, version: .v1)
 
         let proposed = try await services[0].propose(.addValidator, address: newcomer.bytes, lifetimeMilliseconds: 600_000)
