@@ -171,6 +171,17 @@ import Testing
         for signature in state.signatures {
             #expect(EthereumSignature.recoverAddress(digest: state.proposal.digest, signature: signature.signature)?.bytes == signature.validator)
         }
+        // Stored with its chain; after a restart the Ethereum service takes it back, the Koinos one does not.
+        #expect(try await net.nodes[3].database.adminProposals().map(\.proposal.chain) == [.ethereum])
+        let restarted = self.services(net, contract: contract)[3]
+        try await restarted.restore()
+        #expect(try await restarted.proposal(proposed.proposal.id).isReady)
+        let koinosSide = AdminProposalService(
+            repository: net.nodes[3].database, signer: net.nodes[3].signer, gossip: net.nodes[3].endpoint, contract: contract, clock: net.clock,
+            hashing: ChainHashing(), validators: net.validatorSet,
+            configuration: AdminProposalPoolConfiguration(profile: .v1, contract: [0] + [UInt8](repeating: 3, count: 24)))
+        try await koinosSide.restore()
+        #expect(await koinosSide.proposals().isEmpty)
     }
 
     @Test func tamperedEthereumProposalIsRefusedByEveryNodeAndCounted() async throws {
