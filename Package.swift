@@ -210,6 +210,7 @@ let package = Package(
                 "BridgeAttestation", "BridgeGossip", "BridgeCore", "Primitives", "BridgeSigning", "BridgeStore", "ChainCrypto", grdb,
                 "Libp2pGossipsub", "Libp2pHost", "Multiformats", "BridgeTesting", "ProcessTestSupport", logging, nio,
                 "BridgeKoinos", "Koinos", "KoinosTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "BridgeEthereum", "Ethereum", "CurlTransport", "JSONRPC",
             ],
             swiftSettings: swiftSettings
         ),

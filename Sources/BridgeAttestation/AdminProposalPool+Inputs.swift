@@ -12,6 +12,7 @@ extension AdminProposalPool {
     public mutating func approve(_ digest: [UInt8], own: ValidatorSignature, atMilliseconds now: UInt64) -> [Action] {
         guard var entry = entries[digest] else { return [.refused(.unknownProposal)] }
         guard entry.proposal.message.expiration >= now else { return tick(atMilliseconds: now) + [.refused(.expired)] }
+        if let chainNonce, entry.proposal.message.nonce < chainNonce { return updateChainNonce(chainNonce) + [.refused(.staleNonce)] }
         guard validators.contains(own.validator) else { return [.refused(.nonValidator)] }
         let wasReady = state(entry).isReady
         entry.signatures[own.validator] = own.signature
@@ -73,6 +74,17 @@ extension AdminProposalPool {
         return actions
     }
 
+    /// The contract's current admin nonce (read from the chain): held proposals with a lower nonce
+    /// are dropped, later ones with a lower nonce refused.
+    public mutating func updateChainNonce(_ nonce: UInt64) -> [Action] {
+        chainNonce = max(chainNonce ?? 0, nonce)
+        let stale = entries.values.filter { $0.proposal.message.nonce < nonce }.map(\.proposal.digest)
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        guard !stale.isEmpty else { return [] }
+        for digest in stale { entries[digest] = nil }
+        return [.dropStale(stale)]
+    }
+
     /// Replaces the validator set; signatures of removed validators stop counting.
     public mutating func updateValidators(_ set: ValidatorSet) { validators = set }
 
@@ -96,14 +108,20 @@ extension AdminProposalPool {
     /// Every rule a proposal must meet before anything of it is kept; nil when it passes.
     func check(_ proposal: AdminProposal, signatures: [ValidatorSignature], sender: [UInt8], now: UInt64) -> AdminProposalRefusal? {
         let message = proposal.message
-        guard validators.contains(sender), validators.contains(proposal.proposer) else { return .nonValidator }
+        let chain = configuration.adminChain
+        guard validators.contains(proposal.proposer) else { return .nonValidator }
+        // The gossip sender is a Koinos address: for the Koinos contract it must be in the set; the
+        // Ethereum set holds Ethereum addresses, and the gossip endpoint already bound the sender to
+        // the Koinos set.
+        guard chain != .koinos || validators.contains(sender) else { return .nonValidator }
         guard AdminActionKind(message) != nil else { return .notAdminAction }
-        guard message.profile == configuration.profile, message.contract == configuration.contract,
+        guard proposal.chain == chain, message.profile == configuration.profile, message.contract == configuration.contract,
               message.chain == (configuration.profile == .v2 ? configuration.chain : 0), message.fee == nil
         else { return .wrongContract }
-        if case .address(let address) = message.target, address.count != 25 { return .notAdminAction }
-        guard proposal.digest == AdminProposal.expectedDigest(message, hashing: hashing) else { return .digestMismatch }
+        if case .address(let address) = message.target, address.count != chain.addressLength { return .notAdminAction }
+        guard proposal.digest == AdminProposal.expectedDigest(message, chain: chain, hashing: hashing) else { return .digestMismatch }
         guard message.expiration >= now else { return .expired }
+        if let chainNonce, message.nonce < chainNonce { return .staleNonce }
         guard message.expiration - now <= configuration.maxLifetimeMilliseconds else { return .tooLongLived }
         guard signatures.contains(where: { $0.validator == proposal.proposer }) || entries[proposal.digest] != nil else {
             return .unsignedByProposer

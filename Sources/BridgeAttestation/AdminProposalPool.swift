@@ -11,13 +11,20 @@ public import BridgeCore
 /// - signatures count only from distinct current validators; quorum is Q(N) of the profile, and the
 ///   call carries exactly the first Q(N) by address (as transfers);
 /// - approving is never automatic: only `approve` (an operator act) adds this node's signature;
-/// - expired proposals are dropped by `tick`.
+/// - expired proposals are dropped by `tick`;
+/// - a proposal whose nonce is below the contract's current nonce (`updateChainNonce`) can never
+///   execute: refused on receipt, dropped when held.
+///
+/// One pool serves one contract (`configuration.adminChain`): Koinos (sha256 digests, 25-byte
+/// addresses) or Ethereum (EIP-191 digests, the Ethereum contract's 20-byte validator addresses).
 public struct AdminProposalPool: Sendable {
     public internal(set) var validators: ValidatorSet
     public let configuration: AdminProposalPoolConfiguration
     let hashing: any DigestHashing
     /// Digest → entry.
     var entries: [[UInt8]: Entry] = [:]
+    /// The contract's admin nonce as last read (nil until read).
+    public internal(set) var chainNonce: UInt64?
 
     struct Entry: Sendable {
         var proposal: AdminProposal
@@ -47,6 +54,9 @@ public struct AdminProposalPool: Sendable {
         case ready(AdminProposalState)
         /// These proposals expired: delete them.
         case dropExpired([[UInt8]])
+        /// The contract's nonce moved past these proposals (another admin call executed, or they
+        /// did): delete them.
+        case dropStale([[UInt8]])
     }
 
     public init(validators: ValidatorSet, configuration: AdminProposalPoolConfiguration, hashing: any DigestHashing) {

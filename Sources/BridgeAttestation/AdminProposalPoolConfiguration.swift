@@ -4,7 +4,10 @@ public import BridgeCore
 /// What `AdminProposalPool` accepts: the contract this node serves and its bounds.
 public struct AdminProposalPoolConfiguration: Sendable {
     public var profile: ContractProfile
-    /// The Koinos bridge contract id (25 bytes): a proposal for another contract is refused.
+    /// Which bridge contract the pool serves.
+    public var adminChain: AdminChain
+    /// The bridge contract (Koinos contract id, 25 bytes; Ethereum bridge address, 20 bytes): a
+    /// proposal for another contract is refused.
     public var contract: [UInt8]
     /// v2: the chain id the contract appends to admin digests (0 for v1).
     public var chain: UInt32
@@ -18,9 +21,10 @@ public struct AdminProposalPoolConfiguration: Sendable {
 
     public init(
         profile: ContractProfile, contract: [UInt8], chain: UInt32 = 0, maxProposals: Int = 64, maxPerProposer: Int = 4,
-        maxLifetimeMilliseconds: UInt64 = 7 * 24 * 3_600_000
+        maxLifetimeMilliseconds: UInt64 = 7 * 24 * 3_600_000, adminChain: AdminChain = .koinos
     ) {
         self.profile = profile
+        self.adminChain = adminChain
         self.contract = contract
         self.chain = chain
         self.maxProposals = maxProposals
@@ -45,6 +49,8 @@ public enum AdminProposalRefusal: String, Sendable, Hashable, CaseIterable {
     case notAdminAction = "not_admin_action"
     /// The proposer's own signature is missing.
     case unsignedByProposer = "unsigned_by_proposer"
+    /// The proposal's nonce is below the contract's current one: it can never execute.
+    case staleNonce = "stale_nonce"
     /// The pool or the proposer's share of it is full.
     case full
     /// `approve`/`submit` for a digest the pool does not hold.

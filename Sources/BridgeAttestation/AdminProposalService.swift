@@ -5,11 +5,11 @@ public import CoreMetrics
 public import ServiceLifecycle
 
 /// Runs the `AdminProposalPool` against its ports: the bridge gossip (inbound and publish), the
-/// store, this node's key and the Koinos contract. The operator's acts (`propose`, `approve`,
+/// store, this node's key and one bridge contract (Koinos or Ethereum: one service per contract). The operator's acts (`propose`, `approve`,
 /// `submit`) come in through the local admin socket only; nothing here signs on its own.
 public actor AdminProposalService: Service {
     let repository: any AdminProposalRepository
-    let signer: any AttestationSigner
+    let signer: any AdminSigning
     let gossip: any AdminProposalGossip
     let contract: any AdminContractPort
     let clock: any BridgeClock
@@ -20,9 +20,12 @@ public actor AdminProposalService: Service {
     let tickInterval: Duration
     /// The contract's current validator set (read at every tick); nil keeps the initial one.
     let validatorSource: (@Sendable () -> ValidatorSet)?
+    /// The same, read from the chain at every tick (the Ethereum contract's set); a failed read keeps the last one.
+    let validatorReader: (@Sendable () async throws -> ValidatorSet)?
     /// Where `bridge_admin_*` metrics go (the global system unless a test passes its own).
     let metricsFactory: any MetricsFactory
 
+    /// For the Koinos contract, signing with the node's attestation signer (its Koinos signatures).
     public init(
         repository: any AdminProposalRepository, signer: any AttestationSigner, gossip: any AdminProposalGossip,
         contract: any AdminContractPort, clock: any BridgeClock, hashing: any DigestHashing, validators: ValidatorSet,
@@ -30,10 +33,28 @@ public actor AdminProposalService: Service {
         validatorSource: (@Sendable () -> ValidatorSet)? = nil, logger: Logger = Logger(label: "bridge.admin"),
         metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.init(
+            repository: repository, adminSigner: KoinosAttestationAdminSigner(signer), gossip: gossip, contract: contract, clock: clock,
+            hashing: hashing, validators: validators, configuration: configuration, tickInterval: tickInterval,
+            validatorSource: validatorSource, logger: logger, metricsFactory: metricsFactory)
+    }
+
+    /// - Parameters:
+    ///   - adminSigner: the key the contract checks (Koinos or Ethereum signatures, per `configuration.adminChain`).
+    ///   - validatorSource: the contract's current set, read at every tick (the Ethereum contract's
+    ///     addresses for an Ethereum service).
+    public init(
+        repository: any AdminProposalRepository, adminSigner: any AdminSigning, gossip: any AdminProposalGossip,
+        contract: any AdminContractPort, clock: any BridgeClock, hashing: any DigestHashing, validators: ValidatorSet,
+        configuration: AdminProposalPoolConfiguration, tickInterval: Duration = .seconds(5),
+        validatorSource: (@Sendable () -> ValidatorSet)? = nil, validatorReader: (@Sendable () async throws -> ValidatorSet)? = nil,
+        logger: Logger = Logger(label: "bridge.admin"), metricsFactory: (any MetricsFactory)? = nil
+    ) {
         self.metricsFactory = metricsFactory ?? MetricsSystem.factory
         self.validatorSource = validatorSource
+        self.validatorReader = validatorReader
         self.repository = repository
-        self.signer = signer
+        self.signer = adminSigner
         self.gossip = gossip
         self.contract = contract
         self.clock = clock
@@ -45,7 +66,7 @@ public actor AdminProposalService: Service {
 
     public func run() async throws {
         try await restore()
-        let inbound = gossip.inboundAdminProposals()
+        let inbound = gossip.inboundAdminProposals(for: pool.configuration.adminChain)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { for await message in inbound { await self.handle(message) } }
@@ -63,7 +84,9 @@ public actor AdminProposalService: Service {
 
     /// Loads stored proposals (after a restart) and drops the expired ones.
     public func restore() async throws {
-        for stored in try await repository.adminProposals() { pool.restore(stored) }
+        for stored in try await repository.adminProposals() where stored.proposal.chain == pool.configuration.adminChain {
+            pool.restore(stored)
+        }
         await tick()
     }
 
@@ -74,9 +97,29 @@ public actor AdminProposalService: Service {
 
     public func tick() async {
         if let validatorSource { pool.updateValidators(validatorSource()) }
+        if let validatorReader {
+            do { pool.updateValidators(try await validatorReader()) } catch {
+                logger.debug("Cannot read the contract's validator set", metadata: ["error": "\(error)"])
+            }
+        }
+        await refreshChainNonce()
         let now = clock.nowMilliseconds
         await perform(pool.tick(atMilliseconds: now))
-        await perform(pool.rebroadcast(signedBy: signer.validatorAddress, atMilliseconds: now))
+        await perform(pool.rebroadcast(signedBy: signer.adminAddress, atMilliseconds: now))
+    }
+
+    /// Reads the contract's nonce and drops the proposals it made stale (a failed read keeps the
+    /// last one known); returns it.
+    @discardableResult
+    func refreshChainNonce() async -> UInt64? {
+        do {
+            let nonce = try await contract.currentNonce()
+            await perform(pool.updateChainNonce(nonce))
+            return nonce
+        } catch {
+            logger.debug("Cannot read the contract's admin nonce", metadata: ["error": "\(error)"])
+            return pool.chainNonce
+        }
     }
 
     public func updateValidators(_ set: ValidatorSet) { pool.updateValidators(set) }
@@ -103,6 +146,8 @@ public enum AdminCommandError: Error, Sendable, Hashable, CustomStringConvertibl
     case notAValidator
     case notReady(have: Int, required: Int)
     case chain(String)
+    /// The contract's nonce moved past the proposal's: it can never execute.
+    case staleNonce(proposal: UInt64, contract: UInt64)
 
     public var description: String {
         switch self {
@@ -111,7 +156,20 @@ public enum AdminCommandError: Error, Sendable, Hashable, CustomStringConvertibl
         case .refused(let reason): "refused: \(reason.rawValue)"
         case .notAValidator: "this node's key is not in the contract's validator set"
         case .notReady(let have, let required): "not at quorum: \(have) of \(required) signatures"
-        case .chain(let message): "Koinos: \(message)"
+        case .chain(let message): "chain: \(message)"
+        case .staleNonce(let proposal, let contract):
+            "stale: the proposal names nonce \(proposal) but the contract is at \(contract) (another admin call executed); propose it again"
         }
     }
+}
+
+/// An `AttestationSigner` used for the Koinos contract's admin digests (its Koinos signatures).
+struct KoinosAttestationAdminSigner: AdminSigning {
+    let signer: any AttestationSigner
+
+    init(_ signer: any AttestationSigner) { self.signer = signer }
+
+    var adminAddress: [UInt8] { signer.validatorAddress }
+
+    func signAdmin(digest: [UInt8]) throws -> [UInt8] { try signer.signKoinos(digest: digest) }
 }

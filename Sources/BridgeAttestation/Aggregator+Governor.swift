@@ -25,29 +25,22 @@ extension Aggregator {
     /// the rows to sign now. Delayed rows become `delayed` in the store and are not signed.
     func governed(_ rows: [PendingObservation], by governor: AggregatorGovernor) async throws -> [PendingObservation] {
         let candidates = try await governor.store.governorCandidates(rows.map(\.id))
-        let undecided = rows.compactMap { candidates[$0.id] }
-            .filter { !$0.decided && governor.policy.tokens[$0.transfer.token] != nil }
-            .map(\.transfer).sorted(by: Governor.sourceOrder)
-        guard let first = undecided.first else { return rows }
-        let since = first.sourceTimeMilliseconds > governor.policy.windowMilliseconds
-            ? first.sourceTimeMilliseconds - governor.policy.windowMilliseconds : 0
+        let undecided = Governor.undecided(rows.compactMap { candidates[$0.id] }, policy: governor.policy)
+        guard let since = Governor.historyStart(of: undecided, policy: governor.policy) else { return rows }
         let history = try await governor.store.governorHistory(tokens: Array(Set(undecided.map(\.token))), sinceMilliseconds: since)
-        var decider = Governor(policy: governor.policy, history: history)
-        var entries: [GovernorEntry] = []
-        var held: Set<ObservationID> = []
-        for transfer in undecided {
-            guard let decision = decider.decide(transfer) else { continue }
-            entries.append(GovernorEntry(transfer: transfer, decision: decision))
-            if case .delayed(let release, let reason) = decision {
-                held.insert(transfer.id)
+        let entries = Governor.decideAll(undecided, policy: governor.policy, history: history)
+        var held: Set<GovernedTransferID> = []
+        for entry in entries {
+            if case .delayed(let release, let reason) = entry.decision {
+                held.insert(entry.transfer.id)
                 logger.notice("Governor delayed a transfer", metadata: [
-                    "transfer.id": "\(transfer.id)", "amount": "\(transfer.amount)", "reason": "\(reason.rawValue)",
+                    "transfer.id": "\(entry.transfer.id)", "amount": "\(entry.transfer.amount)", "reason": "\(reason.rawValue)",
                     "release_at_ms": "\(release)",
                 ])
             }
         }
         try await governor.store.recordGovernorDecisions(entries, atMilliseconds: clock.nowMilliseconds)
-        return rows.filter { !held.contains($0.id) }
+        return rows.filter { !held.contains(.ethereum($0.id)) }
     }
 
     /// `bridge_governor_used{token}` (counted in the window ending now), `bridge_governor_limit{token}`

@@ -79,6 +79,10 @@ final class CountingVerifier: SignatureVerifier {
         if !seen.withLock({ $0.insert(hasher.finalize()).inserted }) { counter.repeats.add(1, ordering: .relaxed) }
         return inner.recoverKoinosAddress(digest: digest, signature: signature)
     }
+
+    func recoverEthereumAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
+        inner.recoverEthereumAddress(digest: digest, signature: signature)
+    }
 }
 
 /// A v1 lock observation with a real message and digest.

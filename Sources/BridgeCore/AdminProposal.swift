@@ -43,7 +43,18 @@ public enum AdminActionKind: String, Sendable, Hashable, CaseIterable, Codable {
     }
 }
 
-/// One admin action proposed to the validators for the Koinos bridge contract: its decoded fields,
+/// The bridge contract an admin action is for: the Koinos contract (sha256 of proto3, Koinos keys,
+/// 25-byte addresses) or the Ethereum contract (EIP-191 over keccak256 of the packed values,
+/// Ethereum keys, 20-byte addresses).
+public enum AdminChain: String, Sendable, Hashable, CaseIterable, Codable {
+    case koinos
+    case ethereum
+
+    /// Byte length of the addresses a proposal for this contract names (validator, token, contract, proposer).
+    public var addressLength: Int { self == .koinos ? 25 : 20 }
+}
+
+/// One admin action proposed to the validators for one bridge contract: its decoded fields,
 /// the digest every signer signs, and who proposed it.
 ///
 /// The digest is never taken on trust from the network: `AdminProposalPool` recomputes it from
@@ -56,19 +67,24 @@ public struct AdminProposal: Sendable, Hashable {
     /// Koinos address (25 bytes) of the validator that proposed it; its signature is always included.
     public var proposer: [UInt8]
     public var proposedAtMilliseconds: UInt64
+    /// Which contract executes it (and so which digest, keys and address size apply).
+    public var chain: AdminChain
 
-    public init(message: AdminActionMessage, digest: [UInt8], proposer: [UInt8], proposedAtMilliseconds: UInt64) {
+    public init(message: AdminActionMessage, digest: [UInt8], proposer: [UInt8], proposedAtMilliseconds: UInt64, chain: AdminChain = .koinos) {
         self.message = message
         self.digest = digest
         self.proposer = proposer
         self.proposedAtMilliseconds = proposedAtMilliseconds
+        self.chain = chain
     }
 
     /// A proposal whose digest is computed from `message`.
-    public init(message: AdminActionMessage, proposer: [UInt8], proposedAtMilliseconds: UInt64, hashing: any DigestHashing) {
+    public init(
+        message: AdminActionMessage, proposer: [UInt8], proposedAtMilliseconds: UInt64, hashing: any DigestHashing, chain: AdminChain = .koinos
+    ) {
         self.init(
-            message: message, digest: Self.expectedDigest(message, hashing: hashing), proposer: proposer,
-            proposedAtMilliseconds: proposedAtMilliseconds)
+            message: message, digest: Self.expectedDigest(message, chain: chain, hashing: hashing), proposer: proposer,
+            proposedAtMilliseconds: proposedAtMilliseconds, chain: chain)
     }
 
     /// The proposal id: the digest in hex (what `admin show ID` and the HTTP API take).
@@ -76,9 +92,14 @@ public struct AdminProposal: Sendable, Hashable {
 
     public var kind: AdminActionKind? { AdminActionKind(message) }
 
-    /// What the Koinos contract hashes: sha256 of the proto3 admin-action message.
-    public static func expectedDigest(_ message: AdminActionMessage, hashing: any DigestHashing) -> [UInt8] {
-        hashing.sha256(message.koinosEncoded())
+    /// What the contract checks the signatures against: Koinos, sha256 of the proto3 admin-action
+    /// message; Ethereum, the EIP-191 digest of keccak256 of the packed values (contracts/ethereum/Bridge.vy
+    /// `_authorize`: `keccak256("\x19Ethereum Signed Message:\n32" ‖ keccak256(packed))`).
+    public static func expectedDigest(_ message: AdminActionMessage, chain: AdminChain = .koinos, hashing: any DigestHashing) -> [UInt8] {
+        switch chain {
+        case .koinos: hashing.sha256(message.koinosEncoded())
+        case .ethereum: hashing.keccak256(Array("\u{19}Ethereum Signed Message:\n32".utf8) + hashing.keccak256(message.ethereumPacked()))
+        }
     }
 }
 
@@ -89,7 +110,7 @@ public struct AdminProposalState: Sendable, Hashable {
     public var signatures: [ValidatorSignature]
     /// Q(N) of the current set under the proposal's profile.
     public var required: Int
-    /// The Koinos transaction id once this node submitted the call.
+    /// The transaction id (Koinos) or hash (Ethereum) once this node submitted the call.
     public var submittedTransaction: [UInt8]?
 
     public init(proposal: AdminProposal, signatures: [ValidatorSignature], required: Int, submittedTransaction: [UInt8]? = nil) {
@@ -132,6 +153,6 @@ public struct InboundAdminProposal: Sendable, Hashable {
 /// Where admin proposals are published and received (the bridge gossip topic in production).
 public protocol AdminProposalGossip: Sendable {
     func publish(adminProposal: SignedAdminProposal) async
-    /// Validated inbound proposals; one consumer.
-    func inboundAdminProposals() -> AsyncStream<InboundAdminProposal>
+    /// Validated inbound proposals for one contract; one consumer per chain.
+    func inboundAdminProposals(for chain: AdminChain) -> AsyncStream<InboundAdminProposal>
 }

@@ -37,3 +37,11 @@ public struct AdminContractCall: Sendable, Hashable {
         self.method = method
     }
 }
+
+/// Signs admin digests with the key the target contract checks: Koinos compact signatures for the
+/// Koinos contract, 65-byte `r ‖ s ‖ v` for the Ethereum contract (the same validator key).
+public protocol AdminSigning: Sendable {
+    /// The address the contract knows this validator by (Koinos 25 bytes, Ethereum 20 bytes).
+    var adminAddress: [UInt8] { get }
+    func signAdmin(digest: [UInt8]) throws -> [UInt8]
+}

@@ -17,8 +17,9 @@ public struct GovernorLimits: Sendable, Hashable {
     }
 }
 
-/// Which tokens are governed. Keys are the SOURCE chain's token id bytes (Ethereum: the 20-byte
-/// token address, zeros for the native coin), so the other direction can reuse the same type.
+/// Which tokens are governed. Keys are the SOURCE chain's token id bytes: Ethereum → Koinos the
+/// 20-byte token address (zeros for the native coin), Koinos → Ethereum the 25-byte Koinos token
+/// contract address. The lengths differ, so one policy holds both directions without collisions.
 public struct GovernorPolicy: Sendable, Hashable {
     public var tokens: [[UInt8]: GovernorLimits]
     /// The rolling window (24 h).
@@ -51,18 +52,29 @@ public enum GovernorDecision: Sendable, Hashable {
 
 /// One transfer the governor decides on: what its source chain said, nothing local.
 public struct GovernedTransfer: Sendable, Hashable {
-    public var id: ObservationID
-    /// Source chain token id bytes.
+    /// An Ethereum lock (Ethereum → Koinos) or a Koinos lock (Koinos → Ethereum).
+    public var id: GovernedTransferID
+    /// Source chain token id bytes (Ethereum: 20-byte address; Koinos: 25-byte token contract address).
     public var token: [UInt8]
     public var amount: UInt64
     /// Source block time (never the wall clock: every validator must decide the same).
     public var sourceTimeMilliseconds: UInt64
 
-    public init(id: ObservationID, token: [UInt8], amount: UInt64, sourceTimeMilliseconds: UInt64) {
+    public init(id: GovernedTransferID, token: [UInt8], amount: UInt64, sourceTimeMilliseconds: UInt64) {
         self.id = id
         self.token = token
         self.amount = amount
         self.sourceTimeMilliseconds = sourceTimeMilliseconds
+    }
+
+    /// An Ethereum → Koinos transfer (an Ethereum lock).
+    public init(id: ObservationID, token: [UInt8], amount: UInt64, sourceTimeMilliseconds: UInt64) {
+        self.init(id: .ethereum(id), token: token, amount: amount, sourceTimeMilliseconds: sourceTimeMilliseconds)
+    }
+
+    /// A Koinos → Ethereum transfer (a Koinos lock).
+    public init(id: KoinosLockID, token: [UInt8], amount: UInt64, sourceTimeMilliseconds: UInt64) {
+        self.init(id: .koinos(id), token: token, amount: amount, sourceTimeMilliseconds: sourceTimeMilliseconds)
     }
 }
 

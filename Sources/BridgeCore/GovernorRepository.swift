@@ -34,8 +34,16 @@ public protocol GovernorRepository: Sendable {
     func recordGovernorDecisions(_ entries: [GovernorEntry], atMilliseconds now: UInt64) async throws
     /// Moves `delayed` observations whose release time is ≤ `now` back to `observed`; returns them.
     func releaseDueTransfers(atMilliseconds now: UInt64) async throws -> [ObservationID]
-    /// An operator releases one delayed transfer early (back to `observed`); false when it is not delayed.
-    func releaseTransferEarly(_ id: ObservationID, atMilliseconds now: UInt64) async throws -> Bool
-    /// Transfers still waiting (status `delayed`), release order.
+    /// An operator releases one delayed transfer (either direction) early (back to `observed`);
+    /// false when it is not delayed.
+    func releaseTransferEarly(_ id: GovernedTransferID, atMilliseconds now: UInt64) async throws -> Bool
+    /// Transfers still waiting (status `delayed`, both directions), release order.
     func governorQueue() async throws -> [GovernorQueueItem]
+}
+
+extension GovernorRepository {
+    /// Releases an Ethereum → Koinos transfer early (see `releaseTransferEarly(_:atMilliseconds:)`).
+    public func releaseTransferEarly(_ id: ObservationID, atMilliseconds now: UInt64) async throws -> Bool {
+        try await releaseTransferEarly(.ethereum(id), atMilliseconds: now)
+    }
 }

@@ -24,4 +24,7 @@ public protocol SignatureVerifier: Sendable {
     /// The Koinos address (25 bytes) that signed `digest`, or nil when the signature is malformed,
     /// high-S or does not recover.
     func recoverKoinosAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]?
+    /// The Ethereum address (20 bytes) that signed `digest` with a 65-byte `r ‖ s ‖ v` signature
+    /// (as the contract's `ecrecover`), or nil when it does not recover.
+    func recoverEthereumAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]?
 }

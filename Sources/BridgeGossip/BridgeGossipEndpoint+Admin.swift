@@ -11,9 +11,9 @@ extension BridgeGossipEndpoint: AdminProposalGossip {
         await send(.adminProposal(adminProposal))
     }
 
-    public func inboundAdminProposals() -> AsyncStream<InboundAdminProposal> {
+    public func inboundAdminProposals(for chain: AdminChain) -> AsyncStream<InboundAdminProposal> {
         let (stream, continuation) = AsyncStream.makeStream(of: InboundAdminProposal.self, bufferingPolicy: .bufferingOldest(256))
-        state.withLock { $0.adminContinuation = continuation }
+        state.withLock { $0.adminContinuations[chain] = continuation }
         return stream
     }
 
@@ -25,11 +25,17 @@ extension BridgeGossipEndpoint: AdminProposalGossip {
         let now = clock.nowMilliseconds
         let budget = state.withLock { $0.itemBudget.take(signed.signatures.count, validator: sender, limit: configuration.itemLimit, now: now) }
         guard budget else { return .ignore(.itemRateLimited) }
-        for member in signed.signatures
-        where verifier.recoverKoinosAddress(digest: signed.proposal.digest, signature: member.signature) != member.validator {
-            return .reject(.badItemSignature)
+        // Koinos proposals carry Koinos signatures; Ethereum ones `r ‖ s ‖ v` recovering to the
+        // validator's Ethereum address (the contract's `ecrecover`).
+        let digest = signed.proposal.digest
+        for member in signed.signatures {
+            let signer = switch signed.proposal.chain {
+            case .koinos: verifier.recoverKoinosAddress(digest: digest, signature: member.signature)
+            case .ethereum: verifier.recoverEthereumAddress(digest: digest, signature: member.signature)
+            }
+            guard signer == member.validator else { return .reject(.badItemSignature) }
         }
-        let continuation = state.withLock { $0.adminContinuation }
+        let continuation = state.withLock { $0.adminContinuations[signed.proposal.chain] }
         if case .dropped = continuation?.yield(InboundAdminProposal(signed: signed, sender: sender)) {
             Counter(label: "bridge_gossip_dropped_total", dimensions: [("stream", "admin")]).increment()
         }

@@ -33,7 +33,7 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         var ownDigests: OwnDigests
         var counts: [String: Int] = [:]
         var continuation: AsyncStream<InboundGossip>.Continuation?
-        var adminContinuation: AsyncStream<InboundAdminProposal>.Continuation?
+        var adminContinuations: [AdminChain: AsyncStream<InboundAdminProposal>.Continuation] = [:]
         var koinosInbox: KoinosSignatureInbox
         /// This node's own Koinos → Ethereum signatures of some digests (set by the Koinos lock side).
         var koinosSignatureSource: (@Sendable ([[UInt8]]) async -> [GossipedKoinosSignature])?

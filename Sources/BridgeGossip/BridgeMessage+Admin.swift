@@ -9,7 +9,8 @@ import Primitives
 /// `AdminProposal { 1: profile (1 = v1, 2 = v2), 2: action uint64, 3: address bytes (address actions),
 /// 4: paused bool, 5: nonce, 6: contract bytes, 7: expiration_ms, 8: chain uint32, 9: digest bytes,
 /// 10: target kind (1 = address, 2 = pause), 11: proposer bytes, 12: proposed_at_ms,
-/// repeated 13: { 1: validator bytes, 2: signature bytes } }`.
+/// repeated 13: { 1: validator bytes, 2: signature bytes }, 14: contract chain (absent/1 = Koinos, 2 = Ethereum) }`.
+/// Addresses are 25 bytes (Koinos) or 20 (Ethereum) by field 14.
 /// The receiver never trusts field 9: `AdminProposalPool` recomputes it from the other fields.
 extension SignedAdminProposal {
     /// Signatures one message may carry (a validator set is far smaller).
@@ -41,6 +42,7 @@ extension SignedAdminProposal {
             s.bytes(2, signature.signature)
             w.bytes(13, s.bytes)
         }
+        if proposal.chain == .ethereum { w.uint64(14, 2) }
         return w.bytes
     }
 
@@ -48,7 +50,7 @@ extension SignedAdminProposal {
     public init(wireDecoding body: [UInt8]) throws {
         var profile: ContractProfile?, action: UInt64 = 0, address: [UInt8] = [], paused = false, targetKind: UInt64 = 0
         var nonce: UInt64 = 0, contract: [UInt8] = [], expiration: UInt64 = 0, chain: UInt64 = 0, digest: [UInt8] = []
-        var proposer: [UInt8] = [], proposedAt: UInt64 = 0, signatures: [ValidatorSignature] = []
+        var proposer: [UInt8] = [], proposedAt: UInt64 = 0, signatures: [ValidatorSignature] = [], chainKind: UInt64 = 1
         try BridgeWireReader.forEachField(in: body) { field, type, r in
             switch (field, type) {
             case (1, 0): profile = try BridgeMessage.profile(r.varint())
@@ -66,24 +68,34 @@ extension SignedAdminProposal {
             case (13, 2):
                 guard signatures.count < Self.maxWireSignatures else { throw BridgeGossipError.invalidField("too many signatures") }
                 signatures.append(try Self.decodeSignature(r.lengthDelimited()))
+            case (14, 0): chainKind = try r.varint()
             default: return false
             }
             return true
         }
         guard let profile, let bridgeAction = BridgeAction(rawValue: action) else { throw BridgeGossipError.invalidField("admin action") }
+        let adminChain: AdminChain
+        switch chainKind {
+        case 1: adminChain = .koinos
+        case 2: adminChain = .ethereum
+        default: throw BridgeGossipError.invalidField("admin chain")
+        }
+        let length = adminChain.addressLength
         let target: AdminActionMessage.Target
         switch targetKind {
-        case 1 where address.count == 25: target = .address(address)
+        case 1 where address.count == length: target = .address(address)
         case 2: target = .pause(paused)
         default: throw BridgeGossipError.invalidField("admin target")
         }
-        guard contract.count == 25, digest.count == 32, proposer.count == 25, let chainID = UInt32(exactly: chain) else {
+        guard contract.count == length, digest.count == 32, proposer.count == length, let chainID = UInt32(exactly: chain),
+              signatures.allSatisfy({ $0.validator.count == length })
+        else {
             throw BridgeGossipError.invalidField("admin proposal")
         }
         let message = AdminActionMessage(
             profile: profile, action: bridgeAction, target: target, nonce: nonce, contract: contract, expiration: expiration, chain: chainID)
         self.init(
-            proposal: AdminProposal(message: message, digest: digest, proposer: proposer, proposedAtMilliseconds: proposedAt),
+            proposal: AdminProposal(message: message, digest: digest, proposer: proposer, proposedAtMilliseconds: proposedAt, chain: adminChain),
             signatures: signatures)
     }
 
@@ -97,7 +109,7 @@ extension SignedAdminProposal {
             }
             return true
         }
-        guard validator.count == 25, signature.count == 65 else { throw BridgeGossipError.invalidField("admin signature") }
+        guard validator.count == 25 || validator.count == 20, signature.count == 65 else { throw BridgeGossipError.invalidField("admin signature") }
         return ValidatorSignature(validator: validator, signature: signature)
     }
 }

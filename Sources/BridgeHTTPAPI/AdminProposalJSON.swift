@@ -11,7 +11,9 @@ public struct AdminProposalJSON: Codable, Sendable, Hashable {
     /// `add-validator`, `remove-validator`, `add-token`, … `pause`, `unpause`.
     public var action: String
     public var action_id: UInt64
-    /// Base58 validator or token address; nil for pause/unpause.
+    /// The bridge contract it is for: `koinos` or `ethereum`.
+    public var contract_chain: String?
+    /// Validator or token address (base58 for Koinos, checksummed hex for Ethereum); nil for pause/unpause.
     public var target: String?
     public var paused: Bool?
     public var nonce: UInt64
@@ -35,30 +37,38 @@ public struct AdminProposalJSON: Codable, Sendable, Hashable {
         id = p.id
         action = p.kind?.rawValue ?? "unknown"
         action_id = m.action.rawValue
+        contract_chain = p.chain.rawValue
         switch m.target {
         case .address(let address):
-            target = Base58.encode(address)
+            target = Self.address(address)
             paused = nil
         case .pause(let value):
             target = nil
             paused = value
         }
         nonce = m.nonce
-        contract = Base58.encode(m.contract)
+        contract = Self.address(m.contract)
         profile = m.profile.rawValue
         chain = m.chain
         expiration_ms = m.expiration
-        proposer = Base58.encode(p.proposer)
+        proposer = Self.address(p.proposer)
         proposed_at_ms = p.proposedAtMilliseconds
-        signers = state.signatures.map { Base58.encode($0.validator) }
+        signers = state.signatures.map { Self.address($0.validator) }
         signatures = state.signatures.map { TextForms.base64URL($0.signature) }
         required = state.required
         ready = state.isReady
         submitted_tx = state.submittedTransaction.map { Hex.encode($0) }
         self.call = call.map(AdminCallJSON.init)
     }
+
+    /// Koinos addresses (25 bytes) in base58, Ethereum ones (20 bytes) as checksummed hex.
+    static func address(_ bytes: [UInt8]) -> String {
+        EthereumAddress(bytes: bytes).map(\.checksummed) ?? Base58.encode(bytes)
+    }
 }
 
+/// Koinos: `call_contract_operation{contract, entry_point, arguments}`. Ethereum: the transaction's
+/// `to` (`contract`) and its whole calldata (`arguments`, selector first; `entry_point` the selector).
 public struct AdminCallJSON: Codable, Sendable, Hashable {
     public var method: String
     public var contract: String
@@ -67,7 +77,7 @@ public struct AdminCallJSON: Codable, Sendable, Hashable {
 
     public init(_ call: AdminContractCall) {
         method = call.method
-        contract = Base58.encode(call.contract)
+        contract = AdminProposalJSON.address(call.contract)
         entry_point = "0x" + String(call.entryPoint, radix: 16)
         arguments = Hex.encode(call.arguments)
     }

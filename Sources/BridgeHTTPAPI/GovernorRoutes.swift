@@ -24,13 +24,20 @@ struct GovernorRoutes {
         let tokens = policy.tokens.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { token, limits in
             let used = window.used(token: token, atMilliseconds: now)
             return GovernorTokenJSON(
-                token: token == [UInt8](repeating: 0, count: 20) ? "native" : TextForms.ethereumAddress(token),
+                token: tokenText(token),
                 daily_limit: String(limits.dailyLimit), single_transfer_threshold: String(limits.singleTransferThreshold),
                 big_transfer_delay_ms: limits.bigTransferDelayMilliseconds, used: String(used),
                 available: String(used >= UInt128(limits.dailyLimit) ? 0 : UInt128(limits.dailyLimit) - used),
                 queued: state.queue.filter { $0.entry.transfer.token == token }.map { GovernorQueuedJSON($0.entry) })
         }
         return GovernorJSON(enabled: !policy.isEmpty, now_ms: now, window_ms: policy.windowMilliseconds, tokens: tokens)
+    }
+
+    /// An Ethereum → Koinos key (20 bytes: checksummed address or `native`) or a Koinos → Ethereum
+    /// key (the Koinos token contract, base58).
+    static func tokenText(_ token: [UInt8]) -> String {
+        if token.count == 20 { return token == [UInt8](repeating: 0, count: 20) ? "native" : TextForms.ethereumAddress(token) }
+        return TextForms.koinosAddress(token)
     }
 }
 

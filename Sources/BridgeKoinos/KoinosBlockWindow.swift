@@ -16,6 +16,8 @@ public enum KoinosWindowError: Error, Sendable, Hashable, CustomStringConvertibl
     case doesNotLink(height: UInt64)
     /// More blocks than asked for.
     case tooMany(asked: UInt32, got: Int)
+    /// The window's first block does not name the block the stored cursor ends at as its parent.
+    case cursorDoesNotLink(height: UInt64, cursorBlockID: [UInt8], previous: [UInt8])
 
     public var description: String {
         switch self {
@@ -24,6 +26,9 @@ public enum KoinosWindowError: Error, Sendable, Hashable, CustomStringConvertibl
         case .aboveLIB(let h, let lib): "block \(h) is above the last irreversible block \(lib)"
         case .doesNotLink(let h): "block \(h) does not link to the block before it (previous id differs)"
         case .tooMany(let a, let g): "get_blocks_by_height returned \(g) blocks, \(a) were asked for"
+        case .cursorDoesNotLink(let h, let cursorID, let previous):
+            "block \(h) names \(Hex.encode(previous)) as its parent but the stored cursor ends at block \(h - 1) = \(Hex.encode(cursorID)): "
+                + "refused (the endpoint serves another branch or chain, or the stored cursor is not of this chain)"
         }
     }
 }
@@ -52,7 +57,10 @@ public enum KoinosBlockWindow {
         for item in items {
             guard item.height == expected else { throw .notContiguous(expected: expected, got: item.height) }
             guard item.height <= lib else { throw .aboveLIB(height: item.height, lib: lib) }
-            guard parent.isEmpty || item.previous == parent else { throw .doesNotLink(height: item.height) }
+            guard parent.isEmpty || item.previous == parent else {
+                if item.height == cursor.nextHeight { throw .cursorDoesNotLink(height: item.height, cursorBlockID: parent, previous: item.previous) }
+                throw .doesNotLink(height: item.height)
+            }
             parent = item.blockID
             expected += 1
         }

@@ -2,6 +2,7 @@
 public import BridgeCore
 public import BridgeStore
 public import ChainCrypto
+public import Logging
 
 /// Signs valid Koinos locks with the validator key's Ethereum form and gathers signatures up to
 /// the Ethereum contract's quorum (bridge-contracts.md §2.3, §2.6).
@@ -11,14 +12,23 @@ public import ChainCrypto
 /// Collecting: signatures (own and from peers) go through `EthereumQuorum.evaluate` against the
 /// set read now (rotation without restart: the caller passes the current set each time); those
 /// that count are stored, and at Q(N) the contract-minimal set is stored with status `quorum`.
+/// Governing: the outflow governor's Koinos tokens are decided before signing (KoinosLockSigner+Governor).
 public struct KoinosLockSigner: Sendable {
     public let key: Secp256k1.PrivateKey
     public let ethereumAddress: [UInt8]
     public let profile: ContractProfile
     public let database: BridgeDatabase
     public let clock: any BridgeClock
+    /// The outflow governor (keys: Koinos token contracts; other keys never match a Koinos lock).
+    public let governor: GovernorPolicy
+    let logger: Logger
 
-    public init(key: Secp256k1.PrivateKey, profile: ContractProfile, database: BridgeDatabase, clock: any BridgeClock) {
+    public init(
+        key: Secp256k1.PrivateKey, profile: ContractProfile, database: BridgeDatabase, clock: any BridgeClock,
+        governor: GovernorPolicy = GovernorPolicy(tokens: [:]), logger: Logger = Logger(label: "bridge.koinos-signer")
+    ) {
+        self.governor = governor
+        self.logger = logger
         self.key = key
         self.ethereumAddress = EthereumAddress(publicKey: key.publicKey).bytes
         self.profile = profile
@@ -33,12 +43,19 @@ public struct KoinosLockSigner: Sendable {
         case digestMismatch(KoinosLockID)
     }
 
-    /// Signs every `observed` lock (nothing when this key is not a current Ethereum validator).
+    /// Signs every `observed` lock the governor lets through (nothing when this key is not a
+    /// current Ethereum validator). Delayed locks due by now are released first and signed here.
     public func signPending(validators: [[UInt8]], limit: Int = 100) async throws -> [Signed] {
         guard validators.contains(ethereumAddress) else { return [] }
+        if !governor.isEmpty { try await releaseDueTransfers() }
+        var locks = try await database.koinosLocksToSign(limit: limit)
+        if !governor.isEmpty {
+            let held = try await governed(locks.map(\.id))
+            locks.removeAll { held.contains($0.id) }
+        }
         var results = [Signed]()
         var own = [KoinosLockSignature]()
-        for lock in try await database.koinosLocksToSign(limit: limit) {
+        for lock in locks {
             guard EthereumSignature.eip191Digest(of: Keccak256.hash(lock.message)) == lock.digest else {
                 results.append(.digestMismatch(lock.id))
                 continue

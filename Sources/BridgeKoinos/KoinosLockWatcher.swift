@@ -18,9 +18,13 @@ public struct KoinosLockWatcherConfiguration: Sendable {
     public var maxBlocksPerWindow: UInt32
     public var pollIntervalMs: UInt64
     public var cursorName: String
+    /// How far one endpoint is believed (two_agree needs two endpoints).
+    public var agreement: KoinosEndpointAgreement
 
     public init(bridgeContract: [UInt8], chainID: [UInt8], judge: KoinosLockJudge.Configuration, startHeight: UInt64 = 1,
-                maxBlocksPerWindow: UInt32 = 500, pollIntervalMs: UInt64 = 1_000, cursorName: String = "koinos-locks") {
+                maxBlocksPerWindow: UInt32 = 500, pollIntervalMs: UInt64 = 1_000, cursorName: String = "koinos-locks",
+                agreement: KoinosEndpointAgreement = .failover) {
+        self.agreement = agreement
         self.bridgeContract = bridgeContract
         self.chainID = chainID
         self.judge = judge
@@ -35,17 +39,21 @@ public struct KoinosLockWatcherConfiguration: Sendable {
 public enum KoinosScanStep: Sendable, Hashable {
     /// The cursor is past the LIB: nothing to read yet.
     case waiting(nextHeight: UInt64, lib: UInt64)
-    /// A window was read, checked, judged and committed with the cursor.
-    case committed(start: UInt64, cursor: KoinosScanCursor, inserted: [KoinosLockID])
+    /// A window was read, checked, judged and committed with the cursor; `completions` says what
+    /// each of its `transfer_completed_event`s did.
+    case committed(start: UInt64, cursor: KoinosScanCursor, inserted: [KoinosLockID], completions: [KoinosCompletionOutcome] = [])
 }
 
 /// The Koinos → Ethereum lock watcher: `chain.get_head_info` for the LIB, windows of
 /// `block_store.get_blocks_by_height` (with receipts) from the stored cursor up to the LIB only,
-/// the window checked to link (`KoinosBlockWindow.check`), locks judged (`KoinosLockJudge`), and
-/// records + cursor committed in ONE SQLite transaction. A refused window stores nothing.
+/// the window checked to link to the cursor's block (or, on a fresh start, to the block below it:
+/// `KoinosBlockWindow.fetch`), locks judged (`KoinosLockJudge`), the bridge's
+/// `transfer_completed_event`s matched to Ethereum → Koinos observations, and everything + the
+/// cursor committed in ONE SQLite transaction. A refused window stores nothing.
 ///
-/// The decisions are the pure `KoinosBlockWindow` / `KoinosLockJudge`; this type only performs
-/// the calls. One endpoint (no failover yet).
+/// Several endpoints (`KoinosEndpointPool`): one that errors or lies is set aside and the next
+/// one asked (KoinosLockWatcher+Scan.swift); in `two_agree` two endpoints must serve the same window.
+/// The decisions are the pure `KoinosBlockWindow` / `KoinosLockJudge`; this type only performs the calls.
 public struct KoinosLockWatcher: Sendable {
     public struct ChainMismatch: Error, Sendable, CustomStringConvertible {
         public let expected: [UInt8]
@@ -56,51 +64,40 @@ public struct KoinosLockWatcher: Sendable {
     }
 
     public let configuration: KoinosLockWatcherConfiguration
-    public let rpc: KoinosRPCClient
+    public let endpoints: KoinosEndpointPool
     public let database: BridgeDatabase
     public let clock: any BridgeClock
     public let logger: Logger
     let judge: KoinosLockJudge
 
-    public init(configuration: KoinosLockWatcherConfiguration, rpc: KoinosRPCClient, database: BridgeDatabase,
+    public init(configuration: KoinosLockWatcherConfiguration, endpoints: KoinosEndpointPool, database: BridgeDatabase,
                 clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
         self.configuration = configuration
-        self.rpc = rpc
+        self.endpoints = endpoints
         self.database = database
         self.clock = clock
         self.logger = logger
         judge = KoinosLockJudge(configuration: configuration.judge)
     }
 
-    /// `chain.get_chain_id` must be the configured one; otherwise nothing from this endpoint is used.
+    /// One endpoint.
+    public init(configuration: KoinosLockWatcherConfiguration, rpc: KoinosRPCClient, database: BridgeDatabase,
+                clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
+        self.init(
+            configuration: configuration, endpoints: KoinosEndpointPool(clients: [rpc], chainID: configuration.chainID, clock: clock, logger: logger),
+            database: database, clock: clock, logger: logger)
+    }
+
+    /// `chain.get_chain_id` on every endpoint: those of another chain are excluded for good; when
+    /// none is left that serves the configured chain, nothing is read at all.
     public func verifyChain() async throws {
-        let served = try await rpc.chainID()
-        guard served == configuration.chainID else { throw ChainMismatch(expected: configuration.chainID, served: served) }
+        let (good, wrong) = await endpoints.verifyChains()
+        if good.isEmpty, let served = wrong.first { throw ChainMismatch(expected: configuration.chainID, served: served) }
     }
 
     /// The stored cursor, or the configured start.
     public func cursor() async throws -> KoinosScanCursor {
         try await database.koinosCursor(configuration.cursorName) ?? KoinosScanCursor(nextHeight: configuration.startHeight, previousBlockID: [])
-    }
-
-    /// One window: LIB, plan, fetch, check, judge, commit. Throws (storing nothing) when the
-    /// endpoint fails or lies (`KoinosWindowError`, `KoinosError.malformedResponse`).
-    public func scanOnce() async throws -> KoinosScanStep {
-        let head = try await rpc.headInfo()
-        let from = try await cursor()
-        guard let window = KoinosBlockWindow.plan(cursor: from, lib: head.lastIrreversibleBlock, maxBlocks: configuration.maxBlocksPerWindow) else {
-            return .waiting(nextHeight: from.nextHeight, lib: head.lastIrreversibleBlock)
-        }
-        let items = try await rpc.blocksByHeight(headBlockID: head.headID, startHeight: window.start, count: window.count)
-        let next = try KoinosBlockWindow.check(items, cursor: from, asked: window.count, lib: head.lastIrreversibleBlock)
-        let records = KoinosBlockWindow.locks(in: items, bridge: configuration.bridgeContract, judge: judge)
-        let resigns = try await judgeResignRequests(in: items)
-        let inserted = try await database.commitKoinosScan(
-            cursor: configuration.cursorName, to: next, records: records, resigns: resigns, nowMs: clock.nowMilliseconds)
-        for record in records where record.status == .rejected {
-            logger.warning("Koinos lock rejected", metadata: ["koinos.lock": "\(record.observation.id)", "reason": "\(record.reason ?? "")"])
-        }
-        return .committed(start: window.start, cursor: next, inserted: inserted)
     }
 
     /// Scans until cancelled: windows back to back while behind the LIB, a pause when caught up or

@@ -8,31 +8,37 @@ import Logging
 import Metrics
 
 extension KoinosSubmitter {
-    /// One observation: performs the steps `SubmissionPlanner` decides (the chain calls and the row writes).
-    func handle(_ o: SubmittableObservation, included: Set<[UInt8]>?) async {
+    /// One observation: performs the steps `SubmissionPlanner` decides (the chain calls and the row
+    /// writes). A send takes one place of `mempoolRoom`; with none left it waits for the next pass
+    /// and the call returns false (deferred), without writing anything.
+    @discardableResult
+    func handle(_ o: SubmittableObservation, included: Set<[UInt8]>?, mempoolRoom room: inout Int) async -> Bool {
         let now = clock.nowMilliseconds
         var record = o.submission ?? SubmissionRecord(observationID: o.id, status: .pending, updatedAtMs: now)
         let planner = SubmissionPlanner(configuration: configuration)
         var step = planner.step(for: o, record: record, validators: validators.current, nowMs: now)
         if case .follow = step, let message = SubmissionPlanner.decodedMessage(o) {
-            if await track(o, message, &record, now: now, included: included) { return }
+            if await track(o, message, &record, now: now, included: included) { return true }
             step = planner.sendStep(for: o, message: message, validators: validators.current, nowMs: now)
         }
+        if case .send = step, room <= 0 { return false }
         switch step {
         case .nothing, .follow:
-            return
+            return true
         case .recordObservationCompleted:
             await save(record, observation: .completed)
         case .park(let reason, let retryAt):
             await wait(&record, now: now, reason: reason, retryAtMs: retryAt)
         case .watch(let reason, let retryAt):
-            guard let message = SubmissionPlanner.decodedMessage(o) else { return }
+            guard let message = SubmissionPlanner.decodedMessage(o) else { return true }
             await recheckOnly(&record, message, now: now, reason: reason, retryAtMs: retryAt)
         case .send(let recipientKeyIndex):
-            guard let message = SubmissionPlanner.decodedMessage(o) else { return }
+            guard let message = SubmissionPlanner.decodedMessage(o) else { return true }
             let extraSigners = recipientKeyIndex.map { [configuration.recipientKeys[$0]] } ?? []
             await send(o, message, &record, now: now, extraSigners: extraSigners)
+            if record.status == .submitted { room -= 1 }
         }
+        return true
     }
 
     /// Follows our transaction; returns true when nothing more is to be done in this pass.

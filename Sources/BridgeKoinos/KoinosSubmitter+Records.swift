@@ -92,6 +92,9 @@ extension KoinosSubmitter {
         record.lastError = text
         var delay = configuration.backoff.delayMs(attempt: record.attempts, unit: random())
         if metricReason == "already_completed" { delay = min(delay, configuration.recheckIntervalMs) }
+        // The mempool is full of our own (or the payer's other) transactions: room comes with the
+        // next block, not after a backoff (a burst of 1,000 transfers waited up to 59 s per retry).
+        if metricReason == "pending_limit" { delay = min(delay, configuration.pollIntervalMs) }
         record.nextAttemptAtMs = now &+ delay
         record.updatedAtMs = now
         await save(record)

@@ -90,8 +90,16 @@ public final class KoinosSubmitter: Service, Sendable {
             return
         }
         let included = await includedTransactions(work)
+        var room = SubmissionPlanner(configuration: configuration).mempoolRoom(work, included: included)
+        var deferred = 0
         for observation in work where !Task.isCancelled {
-            await handle(observation, included: included)
+            if await !handle(observation, included: included, mempoolRoom: &room) { deferred += 1 }
+        }
+        if deferred > 0 {
+            Counter(label: "bridge_koinos_submissions_deferred_total").increment(by: deferred)
+            logger.debug("Transfers wait for room in the mempool", metadata: [
+                "count": "\(deferred)", "koinos.pending.limit": "\(configuration.maxPendingTransactions)",
+            ])
         }
     }
 

@@ -46,6 +46,10 @@ public struct KoinosSubmitterConfiguration: Sendable {
     public var backoff = SubmissionBackoff()
     /// Maximum observations handled per pass.
     public var batchLimit = 500
+    /// At most this many of our transactions wait in the mempool at once: the Koinos mempool refuses
+    /// more per account (`pending_transaction_limit_exceeded`, default 10). A burst of transfers at
+    /// quorum is sent as room frees up, instead of failing and backing off.
+    public var maxPendingTransactions = 10
 
     /// - Parameters:
     ///   - bridgeContract: the Koinos bridge contract id (25 bytes).

@@ -83,6 +83,17 @@ public struct SubmissionPlanner: Sendable {
         return .send(recipientKeyIndex: recipientKeyIndex)
     }
 
+    /// How many more transactions this pass may send: the mempool's per-account limit minus our
+    /// transactions it still holds (sent, not in a block). With `included` unknown (the node did
+    /// not answer), every sent transaction counts as pending.
+    public func mempoolRoom(_ work: [SubmittableObservation], included: Set<[UInt8]>?) -> Int {
+        let pending = work.reduce(into: 0) { count, o in
+            guard let s = o.submission, s.status == .submitted, let txID = s.koinosTransactionID else { return }
+            if included?.contains(txID) != true { count += 1 }
+        }
+        return max(0, configuration.maxPendingTransactions - pending)
+    }
+
     /// The stored message, when it decodes, re-encodes to the same bytes and hashes to the stored digest.
     public static func decodedMessage(_ o: SubmittableObservation) -> KoinosTransferMessage? {
         guard let message = try? KoinosTransferMessage(decoding: o.message, profile: o.profile), message.encoded() == o.message,

@@ -13,8 +13,14 @@ public struct AdminSocketRequest: Codable, Sendable, Hashable {
     public var lifetime_s: UInt64?
     /// `show`, `approve`, `submit`: the proposal id (its digest in hex, or a unique prefix).
     public var id: String?
+    /// `propose`: the bridge contract, `koinos` (default) or `ethereum`. The other commands find
+    /// the proposal by its id in either.
+    public var chain: String?
 
-    public init(command: String, action: String? = nil, address: String? = nil, lifetime_s: UInt64? = nil, id: String? = nil) {
+    public init(
+        command: String, action: String? = nil, address: String? = nil, lifetime_s: UInt64? = nil, id: String? = nil, chain: String? = nil
+    ) {
+        self.chain = chain
         self.command = command
         self.action = action
         self.address = address

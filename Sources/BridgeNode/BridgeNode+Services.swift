@@ -40,7 +40,8 @@ extension BridgeNode {
     static let heartbeatInterval: Duration = .seconds(10)
 
     static func buildLiveServices(
-        configuration c: ValidatedConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger, version: String
+        configuration c: ValidatedConfiguration, keys: NodeKeys, database: BridgeDatabase, logger: Logger, version: String,
+        ethereumSender: EthereumSender? = nil
     ) -> LiveServices {
         let profile = c.ethereum.profile
         let ethContract = c.ethereum.contract
@@ -124,7 +125,7 @@ extension BridgeNode {
 
         let admin = adminServices(
             c, signer: signer, endpoint: endpoint, database: database, clock: clock, rpc: koinosRPC, key: keys.validatorKey,
-            validators: { validatorSync.current }, logger: logger)
+            validators: { validatorSync.current }, ethereumSender: ethereumSender, logger: logger)
 
         let cursorName = watcherConfiguration.cursorName
         let p2p = P2PService(

@@ -61,14 +61,17 @@ public enum BridgeNode {
         // Koinos submitter, Ethereum watcher, Ethereum re-observer (in that order; see BridgeNode+Services.swift).
         var live: LiveServices?
         if let keys {
-            let built = buildLiveServices(configuration: configuration, keys: keys, database: database, logger: logger, version: version)
+            // One Ethereum sender (one nonce counter for the relayer key): completeTransfer and admin calls.
+            let sender = ethereumSender(configuration: configuration, validatorKey: keys.validatorKey, database: database, logger: logger)
+            let built = buildLiveServices(
+                configuration: configuration, keys: keys, database: database, logger: logger, version: version, ethereumSender: sender)
             services += built.services.map { .init(service: CleanStopOnShutdown(base: $0)) }
             if var koinosLocks = koinosLockService(configuration: configuration, keys: keys, database: database, logger: logger) {
                 let lockSigner = koinosLocks.signer
                 koinosLocks.exchange = built.koinosSignatureGossip.map { KoinosSignatureExchange(gossip: $0, signer: lockSigner) }
                 services.append(.init(service: CleanStopOnShutdown(base: koinosLocks)))
             }
-            if let sender = ethereumSender(configuration: configuration, validatorKey: keys.validatorKey, database: database, logger: logger) {
+            if let sender {
                 services.append(.init(service: CleanStopOnShutdown(base: sender)))
             }
             live = built

@@ -95,11 +95,15 @@ extension BridgeNode {
     ) -> KoinosLockService? {
         guard let settings = c.koinosWatcher, let ethEndpoint = c.ethereum.endpoints.first else { return nil }
         let clock = SystemBridgeClock()
-        let koinosRPC = KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl(c.koinos.endpoint, timeoutMs: c.koinos.submitTimeoutMs)))
+        let koinosRPC = ([c.koinos.endpoint] + c.koinos.extraEndpoints).map {
+            KoinosRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: c.koinos.submitTimeoutMs)))
+        }
         let serviceLogger = logger.labelled("bridge.koinos-watcher")
+        let endpoints = KoinosEndpointPool(clients: koinosRPC, chainID: settings.chainID, clock: clock, logger: serviceLogger)
         return KoinosLockService(
-            watcher: KoinosLockWatcher(configuration: settings, rpc: koinosRPC, database: database, clock: clock, logger: serviceLogger),
-            signer: KoinosLockSigner(key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock),
+            watcher: KoinosLockWatcher(configuration: settings, endpoints: endpoints, database: database, clock: clock, logger: serviceLogger),
+            signer: KoinosLockSigner(
+                key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock, governor: c.governor, logger: serviceLogger),
             ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
             ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
     }

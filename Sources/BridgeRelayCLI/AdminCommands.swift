@@ -20,16 +20,20 @@ struct AdminProposeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "propose",
         abstract: "Sign and publish a proposal: the contract's digest with its current nonce.",
-        discussion: "ACTION: \(AdminActionKind.allCases.map(\.rawValue).joined(separator: ", ")). Address actions take a base58 Koinos address."
+        discussion: """
+            ACTION: \(AdminActionKind.allCases.map(\.rawValue).joined(separator: ", ")). Address actions take a base58 Koinos address \
+            (--chain koinos, the default) or a 0x Ethereum address (--chain ethereum).
+            """
     )
 
     @OptionGroup var options: ConfigOptions
+    @Option(help: "The bridge contract: koinos or ethereum.") var chain: String = "koinos"
     @Argument(help: "The action.") var action: String
-    @Argument(help: "Validator or token address (base58); none for pause/unpause.") var address: String?
+    @Argument(help: "Validator or token address (base58 or 0x…); none for pause/unpause.") var address: String?
     @Option(name: .customLong("lifetime"), help: "Seconds the signatures stay valid (default 86400, at most 7 days).") var lifetime: UInt64?
 
     func run() async throws {
-        try await AdminSocketCall.run(options, AdminSocketRequest(command: "propose", action: action, address: address, lifetime_s: lifetime))
+        try await AdminSocketCall.run(options, AdminSocketRequest(command: "propose", action: action, address: address, lifetime_s: lifetime, chain: chain))
     }
 }
 
@@ -58,7 +62,7 @@ struct AdminApproveCommand: AsyncParsableCommand {
 }
 
 struct AdminSubmitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Send the quorum-signed call to the Koinos bridge contract.")
+    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Send the quorum-signed call to the bridge contract (a Koinos or an EIP-1559 Ethereum transaction).")
     @OptionGroup var options: ConfigOptions
     @Argument(help: "Proposal id (digest hex, or a unique prefix).") var id: String
 
@@ -89,13 +93,14 @@ enum AdminSocketCall {
     }
 
     static func summary(_ p: AdminProposalJSON) -> String {
-        "\(p.id)  \(p.action) \(p.target ?? "")  nonce \(p.nonce)  \(p.signers.count)/\(p.required)\(p.ready ? " ready" : "")\(p.submitted_tx.map { "  submitted \($0)" } ?? "")"
+        "\(p.id)  \(p.contract_chain ?? "koinos")  \(p.action) \(p.target ?? "")  nonce \(p.nonce)  \(p.signers.count)/\(p.required)\(p.ready ? " ready" : "")\(p.submitted_tx.map { "  submitted \($0)" } ?? "")"
     }
 
     static func describe(_ p: AdminProposalJSON) -> String {
         var out = [
             "id (digest)   \(p.id)",
             "action        \(p.action) (action id \(p.action_id))" + (p.target.map { " \($0)" } ?? ""),
+            "chain         \(p.contract_chain ?? "koinos") bridge contract",
             "contract      \(p.contract)  profile \(p.profile)" + (p.profile == "v2" ? "  chain \(p.chain)" : ""),
             "nonce         \(p.nonce)",
             "expiration    \(p.expiration_ms) ms (\(Date(timeIntervalSince1970: Double(p.expiration_ms) / 1000)))",
@@ -103,7 +108,11 @@ enum AdminSocketCall {
             "signatures    \(p.signers.count) of \(p.required) required",
         ]
         out += zip(p.signers, p.signatures).map { "  \($0)  \($1)" }
-        if let call = p.call {
+        if let call = p.call, p.contract_chain == AdminChain.ethereum.rawValue {
+            out.append("ready call    \(call.method) (selector \(call.entry_point))")
+            out.append("  to        \(call.contract)")
+            out.append("  calldata  \(call.arguments)")
+        } else if let call = p.call {
             out.append("ready call    \(call.method) on \(call.contract) (entry point \(call.entry_point))")
             out.append("  arguments \(call.arguments)")
         }

@@ -27,12 +27,12 @@ struct GovernorReleaseCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Argument(help: "Observation id: <chainID>:0x<txhash>:<logIndex> (as /v1/governor lists it).")
+    @Argument(help: "Transfer id as /v1/governor lists it: <chainID>:0x<txhash>:<logIndex> (Ethereum lock) or koinos:0x<txid>:<op> (Koinos lock).")
     var id: String
 
     func run() async throws {
-        guard let observation = ObservationID(id) else {
-            printError("not an observation id: expected <chainID>:0x<64 hex>:<logIndex>")
+        guard let observation = GovernedTransferID(id) else {
+            printError("not a transfer id: expected <chainID>:0x<64 hex>:<logIndex> or koinos:0x<68 hex>:<operation>")
             throw ExitCode(CLIFailure.badInputStatus)
         }
         let database = try await GovernorDatabase.open(options)

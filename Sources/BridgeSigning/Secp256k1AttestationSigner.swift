@@ -29,4 +29,9 @@ public struct Secp256k1SignatureVerifier: SignatureVerifier {
     public func recoverKoinosAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
         KoinosSignature.recoverAddress(digest: digest, signature: signature)?.bytes
     }
+
+    public func recoverEthereumAddress(digest: [UInt8], signature: [UInt8]) -> [UInt8]? {
+        guard signature.count == 65 else { return nil }
+        return EthereumSignature.recoverAddress(digest: digest, signature: signature)?.bytes
+    }
 }

@@ -74,9 +74,11 @@ extension BridgeDatabase: AdminProposalRepository {
         let message = AdminActionMessage(
             profile: profile, action: action, target: target, nonce: UInt64(clamping: row["nonce"] as Int64),
             contract: Array(row["contract"] as Data), expiration: UInt64(clamping: row["expiration_ms"] as Int64), chain: chain)
+        // The contract's address size tells the chain (Ethereum 20 bytes, Koinos 25): no column needed.
         let proposal = AdminProposal(
             message: message, digest: Array(row["digest"] as Data), proposer: Array(row["proposer"] as Data),
-            proposedAtMilliseconds: UInt64(clamping: row["proposed_at_ms"] as Int64))
+            proposedAtMilliseconds: UInt64(clamping: row["proposed_at_ms"] as Int64),
+            chain: message.contract.count == AdminChain.ethereum.addressLength ? .ethereum : .koinos)
         return AdminProposalState(
             proposal: proposal, signatures: signatures, required: row["required"],
             submittedTransaction: (row["submitted_tx"] as Data?).map { Array($0) })

@@ -39,26 +39,33 @@ extension BridgeDatabase: GovernorRepository {
 
     public func recordGovernorDecisions(_ entries: [GovernorEntry], atMilliseconds now: UInt64) async throws {
         guard !entries.isEmpty else { return }
-        try await writer.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO governor_transfer (observation_id, token, amount, source_time_ms, release_at_ms, reason, effective_ms, decided_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let delay = try db.cachedStatement(sql: "UPDATE observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
-            for entry in entries {
-                var release: Int64?
-                var reason: String?
-                if case .delayed(let at, let why) = entry.decision {
-                    release = Int64(clamping: at)
-                    reason = why.rawValue
-                }
-                try insert.execute(arguments: [
-                    entry.transfer.id.description, Data(entry.transfer.token), String(entry.transfer.amount),
-                    Int64(clamping: entry.transfer.sourceTimeMilliseconds), release, reason,
-                    Int64(clamping: entry.effectiveMilliseconds), Int64(clamping: now),
-                ])
-                if release != nil { try delay.execute(arguments: [Int64(clamping: now), entry.transfer.id.description]) }
+        try await writer.write { db in try Self.insertGovernorDecisions(entries, db: db, now: now) }
+    }
+
+    /// Stores decisions; a delayed one moves its observation (either table) `observed` → `delayed`.
+    static func insertGovernorDecisions(_ entries: [GovernorEntry], db: Database, now: UInt64) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO governor_transfer (observation_id, token, amount, source_time_ms, release_at_ms, reason, effective_ms, decided_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let delay = try db.cachedStatement(sql: "UPDATE observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
+        let delayKoinos = try db.cachedStatement(
+            sql: "UPDATE koinos_observation SET status = 'delayed', updated_at_ms = ? WHERE id = ? AND status = 'observed'")
+        for entry in entries {
+            var release: Int64?
+            var reason: String?
+            if case .delayed(let at, let why) = entry.decision {
+                release = Int64(clamping: at)
+                reason = why.rawValue
             }
+            try insert.execute(arguments: [
+                entry.transfer.id.description, Data(entry.transfer.token), String(entry.transfer.amount),
+                Int64(clamping: entry.transfer.sourceTimeMilliseconds), release, reason,
+                Int64(clamping: entry.effectiveMilliseconds), Int64(clamping: now),
+            ])
+            guard release != nil else { continue }
+            let statement = entry.transfer.id.direction == .koinosToEthereum ? delayKoinos : delay
+            try statement.execute(arguments: [Int64(clamping: now), entry.transfer.id.description])
         }
     }
 
@@ -74,10 +81,11 @@ extension BridgeDatabase: GovernorRepository {
         }
     }
 
-    public func releaseTransferEarly(_ id: ObservationID, atMilliseconds now: UInt64) async throws -> Bool {
-        try await writer.write { db in
+    public func releaseTransferEarly(_ id: GovernedTransferID, atMilliseconds now: UInt64) async throws -> Bool {
+        let table = id.direction == .koinosToEthereum ? "koinos_observation" : "observation"
+        return try await writer.write { db in
             try db.execute(
-                sql: "UPDATE observation SET status = 'observed', updated_at_ms = ? WHERE id = ? AND status = 'delayed'",
+                sql: "UPDATE \(table) SET status = 'observed', updated_at_ms = ? WHERE id = ? AND status = 'delayed'",
                 arguments: [Int64(clamping: now), id.description])
             guard db.changesCount > 0 else { return false }
             try db.execute(
@@ -90,8 +98,9 @@ extension BridgeDatabase: GovernorRepository {
     public func governorQueue() async throws -> [GovernorQueueItem] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT g.*, o.status FROM governor_transfer g JOIN observation o ON o.id = g.observation_id
-                WHERE o.status = 'delayed' ORDER BY g.release_at_ms, g.observation_id
+                SELECT g.*, COALESCE(o.status, k.status) AS status FROM governor_transfer g
+                LEFT JOIN observation o ON o.id = g.observation_id LEFT JOIN koinos_observation k ON k.id = g.observation_id
+                WHERE COALESCE(o.status, k.status) = 'delayed' ORDER BY g.release_at_ms, g.observation_id
                 """
             ).compactMap { row in
                 guard let entry = Self.governorEntry(row), let status = AttestationStatus(rawValue: row["status"]) else { return nil }
@@ -111,7 +120,7 @@ extension BridgeDatabase: GovernorRepository {
     }
 
     static func governorEntry(_ row: Row) -> GovernorEntry? {
-        guard let id = ObservationID(row["observation_id"] as String), let amount = UInt64(row["amount"] as String) else { return nil }
+        guard let id = GovernedTransferID(row["observation_id"] as String), let amount = UInt64(row["amount"] as String) else { return nil }
         let transfer = GovernedTransfer(
             id: id, token: Array(row["token"] as Data), amount: amount,
             sourceTimeMilliseconds: UInt64(clamping: row["source_time_ms"] as Int64))

@@ -74,17 +74,30 @@ extension BridgeDatabase {
     public func commitKoinosScan(
         cursor name: String, to cursor: KoinosScanCursor, records: [KoinosLockRecord], resigns: [KoinosResign] = [], nowMs: UInt64
     ) async throws -> [KoinosLockID] {
+        try await commitKoinosWindow(cursor: name, to: cursor, records: records, resigns: resigns, nowMs: nowMs).inserted
+    }
+
+    /// `commitKoinosScan` with the window's `transfer_completed_event`s too: each completes the
+    /// Ethereum → Koinos observations of its Ethereum transaction in the same transaction
+    /// (`applyKoinosCompletion`). Returns what the commit stored and completed.
+    public func commitKoinosWindow(
+        cursor name: String, to cursor: KoinosScanCursor, records: [KoinosLockRecord], resigns: [KoinosResign] = [],
+        completions: [KoinosTransferCompletion] = [], nowMs: UInt64
+    ) async throws -> KoinosWindowCommit {
         try await writer.write { db in
-            var inserted = [KoinosLockID]()
+            var commit = KoinosWindowCommit()
             for record in records {
                 try Self.insert(record, db: db, nowMs: nowMs)
-                if db.changesCount > 0 { inserted.append(record.observation.id) }
+                if db.changesCount > 0 { commit.inserted.append(record.observation.id) }
             }
             for r in resigns {
                 try db.execute(sql: """
                     UPDATE koinos_observation SET status = 'observed', expiration = ?, message = ?, digest = ?, submission = NULL,
                     quorum_at_ms = NULL, updated_at_ms = ? WHERE id = ? AND status IN ('observed', 'signing', 'quorum', 'expired')
                     """, arguments: [Int64(clamping: r.expiration), Data(r.message), Data(r.digest), Int64(clamping: nowMs), r.id.description])
+            }
+            for completion in completions {
+                commit.completions.append(try Self.applyKoinosCompletion(completion, db: db, nowMs: nowMs))
             }
             try db.execute(
                 sql: """
@@ -93,7 +106,7 @@ extension BridgeDatabase {
                     updated_at_ms = excluded.updated_at_ms WHERE excluded.next_height > koinos_cursor.next_height
                     """,
                 arguments: [name, Int64(clamping: cursor.nextHeight), Data(cursor.previousBlockID), Int64(clamping: nowMs)])
-            return inserted
+            return commit
         }
     }
 

@@ -66,7 +66,7 @@ import Testing
         await net.exchangeHeartbeats()
         let contract = CountingContract()
         let services = services(net, contract: contract)
-        let streams = net.nodes.map { $0.endpoint.inboundAdminProposals().makeAsyncIterator() }
+        let streams = net.nodes.map { $0.endpoint.inboundAdminProposals(for: .koinos).makeAsyncIterator() }
         let proposed = try await services[0].propose(.addValidator, address: candidate, lifetimeMilliseconds: 3_600_000)
         #expect(proposed.proposal.message.nonce == 1)
         #expect(proposed.signatures.count == 1)
@@ -108,7 +108,7 @@ import Testing
         await net.exchangeHeartbeats()
         let metrics = TestMetrics()
         let services = services(net, contract: CountingContract(), metrics: metrics)
-        let streams = net.nodes.map { $0.endpoint.inboundAdminProposals().makeAsyncIterator() }
+        let streams = net.nodes.map { $0.endpoint.inboundAdminProposals(for: .koinos).makeAsyncIterator() }
         let honest = AdminActionMessage(profile: .v1, action: .removeValidator, target: .address(net.nodes[2].address), nonce: 1,
                                         contract: contractID, expiration: net.clock.nowMilliseconds + 60_000)
         var proposal = AdminProposal(message: honest, proposer: net.nodes[1].address, proposedAtMilliseconds: net.clock.nowMilliseconds, hashing: ChainHashing())

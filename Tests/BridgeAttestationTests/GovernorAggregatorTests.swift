@@ -105,7 +105,7 @@ import BridgeTesting
         try await Self.store([fourth], in: database, now: start)
         await net.nodes[0].aggregator.step()
         let queue = try await database.governorQueue()
-        #expect(queue.map(\.entry.transfer.id) == [third.observation.id, fourth.observation.id])
+        #expect(queue.map(\.entry.transfer.id) == [.ethereum(third.observation.id), .ethereum(fourth.observation.id)])
         // The third waits for the first to leave the window; the fourth would fit an empty window
         // but queues behind the third: the history was read back.
         #expect(queue.map(\.entry.decision) == [
@@ -135,11 +135,45 @@ import BridgeTesting
         #expect(!first.isEmpty)
         #expect(first.map(\.entry) == second.map(\.entry))
 
-        let held = try #require(first.first?.entry.transfer.id)
+        guard case .ethereum(let held)? = first.first?.entry.transfer.id else {
+            Issue.record("no Ethereum → Koinos transfer queued")
+            return
+        }
         #expect(try await net.nodes[0].database.releaseTransferEarly(held, atMilliseconds: net.clock.nowMilliseconds))
         #expect(try await net.nodes[0].database.releaseTransferEarly(held, atMilliseconds: net.clock.nowMilliseconds) == false)
         try await net.nodes[0].aggregator.signPending()
         #expect(try await net.nodes[0].database.attestationStatus(of: held) == .signing)
         #expect(try await net.nodes[1].database.attestationStatus(of: held) == .delayed)
+    }
+
+    /// The governor metrics (`bridge_governor_used/limit/queued{token}`) cover a Koinos token too:
+    /// a Koinos lock held by a stored decision (as KoinosLockSigner stores it) is counted as queued,
+    /// one signed at once as used, beside the Ethereum token.
+    @Test func governorReadingsCoverKoinosTokens() async throws {
+        let koinosToken = [UInt8](repeating: 0x00, count: 1) + [UInt8](repeating: 0x4b, count: 24)
+        var policy = Self.policy()
+        policy.tokens[koinosToken] = GovernorLimits(dailyLimit: 900, singleTransferThreshold: 500)
+        let net = try ValidatorNetworkHarness(count: 1, governor: policy)
+        let node = net.nodes[0]
+        let start = net.clock.nowMilliseconds
+        var entries: [GovernorEntry] = []
+        var records: [KoinosLockRecord] = []
+        for (n, amount) in [(1, UInt64(300)), (2, UInt64(700))] {
+            let id = KoinosLockID(transactionID: [0x12, 0x20] + [UInt8](repeating: UInt8(n), count: 32), operationID: 1)
+            records.append(KoinosLockRecord(observation: KoinosLockObservation(
+                id: id, profile: .v2, blockHeight: UInt64(n), blockID: [UInt8](repeating: 1, count: 34), blockTimeMs: start,
+                sender: koinosToken, token: koinosToken, amount: String(amount), payment: "0", recipient: "0x", relayer: "0x", metadata: "",
+                destinationChain: 1), status: .observed, reason: nil))
+            entries.append(GovernorEntry(
+                transfer: GovernedTransfer(id: id, token: koinosToken, amount: amount, sourceTimeMilliseconds: start),
+                decision: amount > 500 ? .delayed(releaseAtMilliseconds: start + Self.day, reason: .bigTransfer) : .signNow))
+        }
+        _ = try await node.database.commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 3, previousBlockID: []),
+                                                     records: records, nowMs: start)
+        try await node.database.recordGovernorDecisions(entries, atMilliseconds: start)
+        #expect(try await node.database.koinosLock(records[1].observation.id)?.status == "delayed")
+        let readings = try await node.aggregator.governorReadings()
+        #expect(readings.map(\.token) == [koinosToken, Self.token])
+        #expect(readings.map { [$0.used, UInt128($0.dailyLimit), UInt128($0.queued)] } == [[300, 900, 1], [0, 10_000, 0]])
     }
 }

@@ -54,7 +54,7 @@ struct KoinosBlockWindowTests {
         unlinked[2] = try Self.item(7, id: 77, previous: 99)  // another branch's block 7
         #expect(refusal(unlinked) == .doesNotLink(height: 7))
         // the first block must continue the cursor (a fork replaced block 4 since the last window)
-        #expect(refusal(try [Self.item(5, id: 5, previous: 44)] + Self.chain(6...8)) == .doesNotLink(height: 5))
+        #expect(refusal(try [Self.item(5, id: 5, previous: 44)] + Self.chain(6...8)) == .cursorDoesNotLink(height: 5, cursorBlockID: Self.id(4), previous: Self.id(44)))
         #expect(KoinosWindowError.doesNotLink(height: 7).description == "block 7 does not link to the block before it (previous id differs)")
     }
 

@@ -23,6 +23,8 @@ struct KoinosLockWatcherTests {
 
     struct Setup {
         let sim: KoinosSimulatorProcess
+        /// The bridge contract's only validator.
+        let validator: TestValidator
         let user: TestValidator
         let db: BridgeDatabase
         let configuration: KoinosLockWatcherConfiguration
@@ -33,10 +35,11 @@ struct KoinosLockWatcherTests {
 
         /// A signed `transfer_tokens` from the user; returns the transaction id and the lock event's sequence.
         @discardableResult
-        func lock(amount: Int64, token: String = "KOIN") async throws -> (tx: [UInt8], sequence: UInt32) {
+        func lock(amount: Int64, token: String = "KOIN", reverted: Bool = false) async throws -> (tx: [UInt8], sequence: UInt32) {
             let reply = try await sim.control("lock_tokens", [
                 "private_key": .string(Hex.encode(user.key.rawRepresentation)), "token": .string(token),
                 "amount": .int(amount), "recipient": .string(KoinosLockWatcherTests.recipient), "to_chain": .int(1),
+                "reverted": .bool(reverted),
             ])
             let tx = try #require(Hex.decode(reply["transaction_id"]?.stringValue ?? ""))
             let event = try #require(reply["events"]?.arrayValue?.first { $0["name"]?.stringValue == KoinosBridgeEvent.tokensLocked })
@@ -61,7 +64,7 @@ struct KoinosLockWatcherTests {
         let judge = KoinosLockJudge.Configuration(
             profile: profile, tokens: [sim.koin: ethToken], ethereumBridge: ethBridge, ethereumChainID: 1, signatureLifetimeMs: 3_600_000)
         let configuration = KoinosLockWatcherConfiguration(bridgeContract: sim.bridge, chainID: chainID, judge: judge, maxBlocksPerWindow: window)
-        return Setup(sim: sim, user: user, db: try BridgeDatabase(), configuration: configuration)
+        return Setup(sim: sim, validator: validator, user: user, db: try BridgeDatabase(), configuration: configuration)
     }
 
     @Test(.timeLimit(.minutes(2)))

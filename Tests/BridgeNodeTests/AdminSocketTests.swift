@@ -131,7 +131,7 @@ import Testing
             let id = try #require(proposed.stdout.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
             let listed = try await GovernorReleaseCommandTests.relay(["admin", "list"], dataDir: directory)
             #expect(listed.status == 0)
-            #expect(listed.stdout.contains("\(id)  add-validator 1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN  nonce 3  1/1 ready"))
+            #expect(listed.stdout.contains("\(id)  koinos  add-validator 1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN  nonce 3  1/1 ready"))
             let unknown = try await GovernorReleaseCommandTests.relay(["admin", "show", "0xffff"], dataDir: directory)
             #expect(unknown.status == 1)
             #expect(unknown.stderr.contains("no proposal 0xffff"))

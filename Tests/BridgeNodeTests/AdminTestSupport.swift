@@ -26,7 +26,7 @@ final class InMemoryAdminTopic: Sendable {
             }
         }
 
-        func inboundAdminProposals() -> AsyncStream<InboundAdminProposal> {
+        func inboundAdminProposals(for chain: AdminChain) -> AsyncStream<InboundAdminProposal> {
             let (stream, continuation) = AsyncStream.makeStream(of: InboundAdminProposal.self)
             topic.members.withLock { $0.append(Member(address: address, continuation: continuation)) }
             return stream

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import BridgeNode
+import ChainCrypto
 import Foundation
 import Testing
 
@@ -47,4 +48,32 @@ struct GovernorConfigurationTests {
             "governor.tokens.native.daily_limit", "governor.tokens.native.single_transfer_threshold", "governor.tokens.native.big_transfer_delay",
         ])
     }
+
+    /// Koinos → Ethereum: a Koinos token contract (a value of `koinos.tokens`) is governed under its base58 address.
+    @Test func aMappedKoinosTokenIsTypedUnderItsKoinosAddress() throws {
+        let dir = NSTemporaryDirectory() + "governor-config-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let koin = "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH"  // what the localnet maps `native` to
+        let typed = try Self.load([
+            "governor.tokens.\(koin).daily_limit=700", "governor.tokens.\(koin).single_transfer_threshold=300",
+            "governor.tokens.\(koin).big_transfer_delay_s=5",
+        ], dataDir: dir).validated().get()
+        let key = try #require(KoinosAddress(koin)?.bytes)
+        #expect(typed.governor.tokens == [key: GovernorLimits(dailyLimit: 700, singleTransferThreshold: 300, bigTransferDelayMilliseconds: 5_000)])
+    }
+
+    @Test func configCheckRefusesAKoinosTokenTheBridgeDoesNotMap() throws {
+        let dir = NSTemporaryDirectory() + "governor-config-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let unmapped = "1KazZFUnZSLjeXq2QrifdnYqiBvA7RVF3G"
+        let configuration = try Self.load([
+            "governor.tokens.\(unmapped).daily_limit=10", "governor.tokens.\(unmapped).single_transfer_threshold=5",
+            "governor.tokens.notAKoinosAddress.daily_limit=10", "governor.tokens.notAKoinosAddress.single_transfer_threshold=5",
+        ], dataDir: dir)
+        let problems = configuration.validate()
+        #expect(problems.map(\.key).sorted() == ["governor.tokens.\(unmapped)", "governor.tokens.notAKoinosAddress"])
+        #expect(problems.first { $0.key == "governor.tokens.\(unmapped)" }?.message.contains("koinos.tokens does not map this Koinos token") == true)
+        #expect(throws: ConfigurationProblems.self) { try configuration.validated().get() }
+    }
 }
+

@@ -16,7 +16,7 @@ extension FilledDatabase {
     static let koinosLockRecipient = "0x" + String(repeating: "4c", count: 20)
     static let koinosLockRelayer = "0x" + String(repeating: "3d", count: 20)
 
-    /// Stores the lock (operation id 1) and returns its record.
+    /// Stores the lock (operation id 1) and returns its record; `signers: 0` leaves it `observed`, unsigned.
     @discardableResult
     func insertKoinosLock(signers: Int = 3) async throws -> KoinosLockRecord {
         let judge = KoinosLockJudge(configuration: .init(
@@ -36,6 +36,7 @@ extension FilledDatabase {
         let record = judge.judge(koinosEvent, transactionID: Self.koinosTransactionID, block: block)
         _ = try await database.commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 4243, previousBlockID: []),
                                                 records: [record], nowMs: 9_000)
+        guard signers > 0 else { return record }
         let signer = KoinosLockSigner(key: keys[0], profile: .v2, database: database, clock: FixedClock())
         let validators = keys.prefix(3).map { EthereumAddress(publicKey: $0.publicKey).bytes }
         _ = try await signer.signPending(validators: validators)

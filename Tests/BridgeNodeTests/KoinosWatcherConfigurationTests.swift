@@ -43,4 +43,24 @@ struct KoinosWatcherConfigurationTests {
         let typo = try Self.load(["koinos.watcher.enabeld=true"], dataDir: dir).validate()
         #expect(typo.contains { $0.key == "koinos.watcher.enabeld" }, "\(typo)")
     }
+
+    @Test func agreementIsTwoAgreeWithASecondEndpointAndRefusedWhenUnusable() throws {
+        let dir = NSTemporaryDirectory() + "koinos-watcher-config-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let base = ["koinos.watcher.enabled=true", "koinos.watcher.ethereum_chain_id=2"]
+        func agreement(_ flags: [String]) throws -> KoinosEndpointAgreement? {
+            try Self.load(base + flags, dataDir: dir).validated().get().koinosWatcher?.agreement
+        }
+        #expect(try agreement([]) == .failover)
+        #expect(try agreement(["koinos.extra_rpc=http://127.0.0.1:8081"]) == .twoAgree)
+        #expect(try agreement(["koinos.extra_rpc=http://127.0.0.1:8081", "koinos.watcher.agreement=failover"]) == .failover)
+        // failover is allowed but warned about; two_agree is not
+        #expect(try Self.load(base, dataDir: dir).trustWarnings().contains { $0.key == "koinos.watcher.agreement" })
+        #expect(try !Self.load(base + ["koinos.extra_rpc=http://127.0.0.1:8081"], dataDir: dir).trustWarnings().contains { $0.key == "koinos.watcher.agreement" })
+        for (flag, message) in [("koinos.watcher.agreement=trust_all", "must be failover or two_agree"),
+                                ("koinos.watcher.agreement=two_agree", "two_agree needs a second endpoint")] {
+            let problems = try Self.load(base + [flag], dataDir: dir).validate()
+            #expect(problems.contains { $0.key == "koinos.watcher.agreement" && $0.message.contains(message) }, "\(problems)")
+        }
+    }
 }

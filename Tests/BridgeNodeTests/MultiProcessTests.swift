@@ -96,13 +96,13 @@ final class LocalnetProcess: @unchecked Sendable {
         self.dir = dir
     }
 
-    static func start(validators: Int) async throws -> LocalnetProcess {
+    static func start(validators: Int, extraArguments: [String] = []) async throws -> LocalnetProcess {
         try #require(FileManager.default.isExecutableFile(atPath: relayBinary), "bridge-relay not built at \(relayBinary)")
         let dir = NSTemporaryDirectory() + "bridge-multiprocess-\(UUID().uuidString.prefix(8))"
         let child = try ChildProcess("/usr/bin/env", [
             "python3", repositoryRoot + "/deploy/localnet/localnet.py", "--fresh", "--keep-going", "--dir", dir,
             "--validators", "\(validators)", "--bin", relayBinary, "--max-lifetime", "300", "--start-timeout", "90",
-        ], directory: repositoryRoot)
+        ] + extraArguments, directory: repositoryRoot)
         // The first stdout line is the summary (the script itself gives up after --start-timeout).
         let line = await child.firstLine(timeout: .seconds(150))
         guard let summary = line.flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }) else {
@@ -114,8 +114,8 @@ final class LocalnetProcess: @unchecked Sendable {
     }
 
     /// Starts a localnet, runs `body` on it and stops it, whether `body` throws or not.
-    static func with(validators: Int, _ body: (LocalnetProcess) async throws -> Void) async throws {
-        let net = try await start(validators: validators)
+    static func with(validators: Int, extraArguments: [String] = [], _ body: (LocalnetProcess) async throws -> Void) async throws {
+        let net = try await start(validators: validators, extraArguments: extraArguments)
         do { try await body(net) } catch {
             await net.stop()
             throw error

@@ -48,19 +48,12 @@ extension EthereumSender {
 
     /// Our turn: `completeTransfer` unless already completed, or refused by the estimate.
     private func send(_ t: CompletableTransfer, _ record: inout DeliveryRecord, signatures: [[UInt8]], now: UInt64) async {
-        let me = configuration.address
         do {
             if try await reader.isTransferCompleted(t.message) {
                 await complete(&record, now: now, note: "already completed on Ethereum")
                 return
             }
-            let data = BridgeContractCalls.completeTransfer(t.message, signatures: signatures)
-            let estimate = try await rpc.estimateGas(from: me, to: configuration.bridge, data: data)
-            let gas = estimate.multipliedReportingOverflow(by: 100 + configuration.gasMarginPercent).partialValue / 100
-            let baseFee = try await rpc.latestBaseFee()
-            let tip = (try? await rpc.maxPriorityFeePerGas()) ?? nil
-            let fees = EthereumSubmissionPlanner(configuration: configuration).initialFees(baseFee: baseFee, suggestedTip: tip)
-            let (hash, nonce) = try await signAndSend(data: data, gasLimit: max(gas, estimate), fees: fees)
+            let (hash, nonce, fees) = try await sendToBridge(BridgeContractCalls.completeTransfer(t.message, signatures: signatures))
             record.status = .sent
             record.nonce = nonce
             record.transactionHashes = [hash]
@@ -81,7 +74,7 @@ extension EthereumSender {
     }
 
     /// Signs and sends at our next nonce; a nonce conflict resyncs from the node and tries once more.
-    private func signAndSend(data: [UInt8], gasLimit: UInt64, fees: TransactionFees) async throws -> (hash: [UInt8], nonce: UInt64) {
+    func signAndSend(data: [UInt8], gasLimit: UInt64, fees: TransactionFees) async throws -> (hash: [UInt8], nonce: UInt64) {
         var retried = false
         while true {
             let nonce = try await takeNonce()

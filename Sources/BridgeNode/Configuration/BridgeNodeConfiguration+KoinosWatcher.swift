@@ -6,7 +6,9 @@ import ChainCrypto
 extension BridgeNodeConfiguration {
     /// `koinos.watcher.*`: the Koinos → Ethereum lock watcher and signer (off by default).
     ///
-    /// It reads only irreversible blocks (≤ the LIB of `chain.get_head_info`) of `koinos.rpc`, keeps
+    /// It reads only irreversible blocks (≤ the LIB of `chain.get_head_info`) of `koinos.rpc` and
+    /// `koinos.extra_rpc` (failover: an endpoint that errors or lies is set aside; `agreement:
+    /// two_agree`, the default with two or more endpoints: two must serve the same window), keeps
     /// `tokens_locked_event`s of `koinos.bridge_contract`, maps each Koinos token to its Ethereum
     /// token by reversing `koinos.tokens`, and signs the `completeTransfer` digest for
     /// `ethereum.contract` with the validator key's Ethereum form while that address is in the
@@ -20,6 +22,8 @@ extension BridgeNodeConfiguration {
         public var pollIntervalMs: UInt64 = 1_000
         /// v2: the Ethereum contract's own uint32 chain id (its constructor's `chainId`), packed in digests.
         public var ethereumChainID: UInt32 = 0
+        /// `failover` or `two_agree` (empty: `two_agree` when `koinos.extra_rpc` lists an endpoint, else `failover`).
+        public var agreement = ""
     }
 
     static func readKoinosWatcher(_ r: ConfigReader) -> KoinosWatcher {
@@ -30,6 +34,7 @@ extension BridgeNodeConfiguration {
         w.maxBlocksPerWindow = r.uint64("koinos.watcher.max_blocks_per_window", default: d.maxBlocksPerWindow)
         w.pollIntervalMs = r.uint64("koinos.watcher.poll_interval_ms", default: d.pollIntervalMs)
         w.ethereumChainID = r.uint32("koinos.watcher.ethereum_chain_id", default: d.ethereumChainID)
+        w.agreement = r.string("koinos.watcher.agreement", default: d.agreement)
         return w
     }
 
@@ -38,6 +43,12 @@ extension BridgeNodeConfiguration {
         var out = [ConfigurationProblem]()
         if !(1...1_000).contains(koinosWatcher.maxBlocksPerWindow) {
             out.append(.init(key: "koinos.watcher.max_blocks_per_window", message: "must be 1 to 1000 (a Koinos node answers at most 1000 blocks)"))
+        }
+        if !koinosWatcher.agreement.isEmpty, KoinosEndpointAgreement(rawValue: koinosWatcher.agreement) == nil {
+            out.append(.init(key: "koinos.watcher.agreement", message: "must be failover or two_agree, got \(ConfigChecks.quoted(koinosWatcher.agreement))"))
+        }
+        if koinosWatcher.agreement == KoinosEndpointAgreement.twoAgree.rawValue, koinos.extraRPC.isEmpty {
+            out.append(.init(key: "koinos.watcher.agreement", message: "two_agree needs a second endpoint in koinos.extra_rpc"))
         }
         if koinosWatcher.pollIntervalMs == 0 { out.append(.init(key: "koinos.watcher.poll_interval_ms", message: "must be at least 1 ms")) }
         if koinos.tokens.isEmpty {
@@ -62,6 +73,7 @@ extension BridgeNodeConfiguration {
             signatureLifetimeMs: koinos.signatureLifetimeMs)
         return KoinosLockWatcherConfiguration(
             bridgeContract: bridge, chainID: chainID, judge: judge, startHeight: koinosWatcher.startHeight,
-            maxBlocksPerWindow: UInt32(clamping: koinosWatcher.maxBlocksPerWindow), pollIntervalMs: koinosWatcher.pollIntervalMs)
+            maxBlocksPerWindow: UInt32(clamping: koinosWatcher.maxBlocksPerWindow), pollIntervalMs: koinosWatcher.pollIntervalMs,
+            agreement: KoinosEndpointAgreement(rawValue: koinosWatcher.agreement) ?? (koinos.extraRPC.isEmpty ? .failover : .twoAgree))
     }
 }

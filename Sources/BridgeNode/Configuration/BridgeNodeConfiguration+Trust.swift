@@ -18,6 +18,12 @@ extension BridgeNodeConfiguration {
                 message: "the validator set is read from this one Koinos endpoint: a lying provider can add a validator; "
                     + "add koinos.extra_rpc (another provider) or pin the set with koinos.validators_pin"))
         }
+        if koinosWatcher.enabled, koinosWatcher.agreement == "failover" || (koinosWatcher.agreement.isEmpty && koinos.extraRPC.isEmpty) {
+            let why = koinos.extraRPC.isEmpty ? "add koinos.extra_rpc (another provider) and use two_agree" : "set koinos.watcher.agreement: two_agree"
+            out.append(ConfigurationProblem(
+                key: "koinos.watcher.agreement",
+                message: "failover trusts one Koinos endpoint at a time for the lock watcher: a lying provider can get a forged Koinos lock signed; \(why)"))
+        }
         return out
     }
 }

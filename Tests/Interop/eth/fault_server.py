@@ -14,6 +14,11 @@ can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
                                         relabelled as H (a transfer that never happened)
   {"finalized": "latest"}               the finalized and safe tags answer the latest block
   {"header_hash_at": N}                 block N's header (by number) carries a made-up hash
+  Koinos JSON-RPC upstreams (the Koinos simulator):
+  {"koinos_previous_at": N}             block N of get_blocks_by_height names a made-up parent
+  {"koinos_lib": N}                     chain.get_head_info reports last_irreversible_block N
+  {"koinos_extra_event_at": N}          block N's last receipt gains a copy of its last event with
+                                        sequence + 100 (a made-up lock that still links)
 Prints {"port": N} on stdout when listening; exits after --max-lifetime seconds.
 """
 import argparse
@@ -162,6 +167,9 @@ def lie(request, opts) -> bytes:
     fake, real = (opts.get("receipt_as") or "").lower(), (opts.get("receipt_from") or "").lower()
     forwarded = []
     for item in items:
+        if not isinstance(item.get("params"), (list, type(None))):  # Koinos: params are an object
+            forwarded.append(item)
+            continue
         m, p = item.get("method"), list(item.get("params") or [])
         if m == "eth_getTransactionReceipt" and fake and p and str(p[0]).lower() == fake:
             p[0] = real
@@ -178,6 +186,21 @@ def lie(request, opts) -> bytes:
         if item and item.get("method") == "eth_getBlockByNumber" and forged_at is not None and result and p \
                 and str(p[0]).startswith("0x") and int(str(p[0]), 16) == int(forged_at):
             result["hash"] = "0x" + "ee" * 32
+        if item and item.get("method") == "block_store.get_blocks_by_height" and isinstance(result, dict) \
+                and opts.get("koinos_previous_at") is not None:
+            for block in result.get("block_items", []):
+                if int(block.get("block_height", 0)) == int(opts["koinos_previous_at"]):
+                    block["block"]["header"]["previous"] = "0x1220" + "ee" * 32
+        if item and item.get("method") == "block_store.get_blocks_by_height" and isinstance(result, dict) \
+                and opts.get("koinos_extra_event_at") is not None:
+            for block in result.get("block_items", []):
+                receipts = block.get("receipt", {}).get("transaction_receipts", [])
+                if int(block.get("block_height", 0)) == int(opts["koinos_extra_event_at"]) and receipts and receipts[-1].get("events"):
+                    copy = dict(receipts[-1]["events"][-1])
+                    copy["sequence"] = int(copy.get("sequence", 0)) + 100
+                    receipts[-1]["events"].append(copy)
+        if item and item.get("method") == "chain.get_head_info" and isinstance(result, dict) and opts.get("koinos_lib") is not None:
+            result["last_irreversible_block"] = str(int(opts["koinos_lib"]))
         if item and item.get("method") == "eth_getTransactionReceipt" and fake and p and str(p[0]).lower() == fake and result:
             result["transactionHash"] = fake
             for log in result.get("logs", []):

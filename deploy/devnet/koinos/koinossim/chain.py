@@ -202,6 +202,20 @@ class Chain:
                 raise ChainError(FAILURE, f"the simulator does not execute {kind} operations")
         raise ChainError(REVERSION, "unknown operation")
 
+    def revert_pending(self, tx_id: bytes) -> None:
+        """Test hook: the pending transaction `tx_id` becomes a reverted one. It stays in the
+        mempool and is included (nonce and mana still used, as on the real chain), its writes
+        are dropped and its receipt says `reverted: true` but KEEPS its events, so a watcher's
+        rule "events of reverted receipts are ignored" can be tested over the wire."""
+        with self.lock:
+            for item in self.pending:
+                if item["tx"]["id"] == tx_id:
+                    item["receipt"]["reverted"] = True
+                    item["writes"] = {}
+                    self._rebuild_pending(self.pending)
+                    return
+            raise ValueError("no pending transaction with this id")
+
     def drop_pending(self, account: bytes | None = None) -> int:
         """Forget pending transactions (all, or those of one nonce account), like a mempool
         expiring them; the pending state is rebuilt from head state and what remains."""

@@ -178,16 +178,25 @@ class SimulatorMethods:
             }
 
     def lock_tokens(self, p: dict) -> dict:
-        """A real, signed `transfer_tokens` transaction from the key's account (a Koinos lock)."""
+        """A real, signed `transfer_tokens` transaction from the key's account (a Koinos lock).
+        With `"reverted": true` the transaction is included as a reverted one whose receipt still
+        carries the lock event (`Chain.revert_pending`): no tokens move."""
         private_key = _private_key(p)
+        reverted = p.get("reverted", False)
+        if not isinstance(reverted, bool):
+            raise ParamsError("reverted: expected a boolean")
         lock = {"from": crypto.address_from_private_key(private_key),
                 "token": self._token(p).id, "amount": _uint(p, "amount"),
                 "recipient": _text(p, "recipient"), "payment": _uint(p, "payment", 0),
                 "relayer": _text(p, "relayer"), "metadata": _text(p, "metadata"),
                 "to_chain": _uint(p, "to_chain", 0)}
         args = wallet.lock_args(self.sim.bridge.profile, lock)
-        return self._receipt(wallet.signed_call(self.chain, private_key, self.sim.bridge.id,
-                                                wallet.TRANSFER_TOKENS, args))
+        with self.chain.lock:  # no block may include it between the call and the revert
+            receipt = wallet.signed_call(self.chain, private_key, self.sim.bridge.id,
+                                         wallet.TRANSFER_TOKENS, args)
+            if reverted:
+                self.chain.revert_pending(receipt["id"])
+        return dict(self._receipt(receipt), reverted=reverted)
 
     def request_new_signatures(self, p: dict) -> dict:
         args = wallet.request_args(_text(p, "transaction_id"), _text(p, "operation_id"))

@@ -68,6 +68,24 @@ def test_lock_moves_the_tokens_and_emits_the_profiles_event(sim):
         assert "payment" not in data
 
 
+def test_a_reverted_lock_is_included_with_its_event_and_moves_nothing(sim):
+    koin = sim.info["tokens"]["KOIN"]["id"]
+    nonce = sim.nonce(address(USER))
+    reply = lock(sim, amount=250, reverted=True)
+    assert reply["reverted"] is True
+    block = sim.produce()
+    [(receipt, event)] = locked_events(sim, int(block["height"]))
+    assert receipt["id"] == reply["transaction_id"] and receipt["reverted"] is True
+    assert event["source"] == sim.info["bridge"] and event["sequence"] == 1
+    assert sim.balance(koin, address(USER)) == 1_000_000_000  # no tokens moved
+    assert sim.nonce(address(USER)) == nonce + 1  # but the nonce is used, as on the chain
+    # a normal lock next to it is not reverted (the receipt field is left out when false)
+    lock(sim, amount=5)
+    [(receipt, _)] = locked_events(sim, int(sim.produce()["height"]))
+    assert not receipt.get("reverted", False)
+    assert sim.balance(koin, address(USER)) == 1_000_000_000 - 5
+
+
 def test_wrapped_lock_burns_and_its_sequence_follows_the_burn(sim):
     weth = sim.info["tokens"]["WETH"]["id"]
     reply = lock(sim, token="WETH", amount=200)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// The endpoint pool's decisions, pure: which endpoint to try next and what two endpoints' final
-/// blocks mean together. `EndpointPool` performs the calls and records their outcomes in the
-/// endpoints' `EndpointHealth`; what it does next is decided here from those values and `nowMs`.
+/// An endpoint pool's decisions, pure: which endpoint to try next and what two endpoints' final
+/// blocks mean together. The pools (Ethereum `EndpointPool`, Koinos `KoinosEndpointPool`) perform
+/// the calls and record their outcomes in the endpoints' `EndpointHealth`; what they do next is
+/// decided here from those values and `nowMs`. Chain-neutral, hence in BridgeCore.
 public enum EndpointFailover {
     /// The endpoints to try, best first, leaving out `tried` and wrong-chain ones (`EndpointHealth.rank`).
     /// With `keepCurrent`, the current endpoint stays first while it has no error and is in the
