@@ -116,6 +116,10 @@ extension BridgeDatabase {
             arguments: StatementArguments(([
                 Int64(clamping: r.expiration), Data(r.message), Data(r.digest), Int64(clamping: nowMs), r.id.description, Data(r.oldDigest),
             ] as [any DatabaseValueConvertible]) + statuses))
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        // A submission attempt of the old set with nothing in flight is a past attempt: the new
+        // set starts afresh (no inherited back-off or failure).
+        try db.execute(sql: "DELETE FROM submission WHERE observation_id = ? AND status IN ('pending', 'failed')", arguments: [r.id.description])
+        return true
     }
 }
