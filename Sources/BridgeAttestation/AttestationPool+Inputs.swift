@@ -98,7 +98,7 @@ extension AttestationPool {
     /// Adds one verified peer signature; true when it now counts (to persist). Signatures for ids
     /// we have not observed are only held; for an id we observed, a signature over another digest
     /// is not kept but remembered as the validator's claim (equivocation if it also signs ours).
-    mutating func absorb(_ item: SignedObservation, now: UInt64, actions: inout [Action]) -> Bool {
+    private mutating func absorb(_ item: SignedObservation, now: UInt64, actions: inout [Action]) -> Bool {
         let validator = item.signature.validator
         guard !finalDigests.contains(DigestKey(item.digest)), validators.contains(validator),
               !(equivocators[item.observationID]?.contains(validator) ?? false)
