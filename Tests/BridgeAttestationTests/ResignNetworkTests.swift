@@ -5,6 +5,7 @@ import BridgeSigning
 import BridgeStore
 import BridgeTesting
 import ChainCrypto
+import Foundation
 import Testing
 
 /// An Ethereum re-sign request (§2.7) honoured by four in-process validators (real SQLite, real
@@ -63,5 +64,51 @@ import Testing
         for node in net.nodes {
             #expect(try await node.database.restoreAttestationState().evidence.isEmpty)
         }
+    }
+    /// A validator restarts after it re-signed but before the others did: the peers' old-digest
+    /// signatures restored from its store are retired with the old digest, so their new ones
+    /// count (without that, they would look like second digests and end as evidence).
+    @Test func aValidatorRestartedAfterItsResignCountsThePeersNewSignatures() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resign-restart-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var grace = AttestationPoolConfiguration()
+        grace.resignGraceMilliseconds = 10 * 60_000
+        var net = try ValidatorNetworkHarness(count: 4, databasePaths: [path], pool: grace)
+        await net.exchangeHeartbeats()
+        let observation = ObservationFixtures.observation(8)
+        for node in net.nodes {
+            try await node.database.insertObservationFixtures([observation], atMilliseconds: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        let message = KoinosTransferMessage(
+            profile: .v1, transactionID: observation.id.transactionHash, token: [0] + Array(repeating: 7, count: 24),
+            recipient: [0] + Array(repeating: 9, count: 24), amount: 1_008, contractID: [0] + Array(repeating: 3, count: 24),
+            expiration: 1_700_010_800_000)
+        let resign = ObservationResign(
+            id: observation.id, oldDigest: observation.digest, expiration: message.expiration, message: message.encoded(), digest: message.digest)
+        net.network.setIsolated("peer-0", true)
+        _ = try await net.nodes[0].database.commitScan(cursor: "eth", nextBlock: 10, records: [], resigns: [resign], nowMs: net.clock.nowMilliseconds)
+        try await net.nodes[0].aggregator.signPending()
+        #expect(try await net.nodes[0].database.attestationStatus(of: observation.id) == .signing)
+
+        net.clock.advance(milliseconds: 30_000)
+        _ = net.network.takeInbox("peer-0")
+        net.network.setIsolated("peer-0", false)
+        net.nodes[0] = try net.makeNode(index: 0, database: BridgeDatabase(path: path), pool: grace)
+        try await net.nodes[0].aggregator.restore()
+        await net.exchangeHeartbeats()
+        for node in net.nodes.dropFirst() {
+            _ = try await node.database.commitScan(cursor: "eth", nextBlock: 10, records: [], resigns: [resign], nowMs: net.clock.nowMilliseconds)
+            try await node.aggregator.signPending()
+        }
+        await net.pump()
+        await net.advance(milliseconds: 11 * 60_000)
+        await net.pump()
+        let restarted = net.nodes[0]
+        #expect(try await restarted.database.attestationStatus(of: observation.id) == .quorum)
+        #expect(try await restarted.database.submissionSignatures(observationID: observation.id).count == 3)
+        #expect(try await restarted.database.restoreAttestationState().evidence.isEmpty)
+        #expect(await restarted.aggregator.equivocators(for: observation.id).isEmpty)
     }
 }
