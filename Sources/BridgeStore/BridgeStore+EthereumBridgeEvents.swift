@@ -85,8 +85,12 @@ extension BridgeDatabase {
         }
     }
 
-    /// Marks the lock completed and records the completing transaction for the API; true when it changed.
+    /// Marks the lock completed and records the completing transaction for the API; true when it
+    /// changed. A lock with our own transaction in flight is left to the sender, which follows that
+    /// transaction to finality (ours completed it) or to its revert and `isTransferCompleted`.
     static func apply(_ c: EthereumCompletion, db: Database, nowMs: UInt64) throws -> Bool {
+        let delivery = try String.fetchOne(db, sql: "SELECT status FROM ethereum_delivery WHERE transfer_id = ?", arguments: [c.lock.description])
+        if let delivery, ["sent", "included"].contains(delivery) { return false }
         let statuses = completableKoinosStatuses
         try db.execute(
             sql: "UPDATE koinos_observation SET status = 'completed', updated_at_ms = ? WHERE id = ? AND status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))",
