@@ -13,6 +13,12 @@ extension Aggregator {
         let own = Dictionary(
             state.signatures.filter { $0.signature.validator == me }.map { ($0.digest, $0) },
             uniquingKeysWith: { first, _ in first })
+        // A digest we signed that is no longer its transfer's digest was replaced by a re-sign
+        // (§2.7): late signatures of it must neither count nor look like equivocation.
+        let current = Set(state.signing.map { DigestKey($0.digest) })
+        for item in state.signatures where item.signature.validator == me && !current.contains(DigestKey(item.digest)) {
+            pool.retire(item.digest)
+        }
         var actions: [AttestationPool.Action] = []
         for observation in state.signing {
             guard let signature = own[observation.digest] else { continue }

@@ -9,6 +9,11 @@ extension AttestationPool {
         var entry = entries[key]
             ?? Entry(observationID: own.observationID, profile: own.profile, digest: own.digest, firstSeenMilliseconds: now)
         guard entry.own == nil, entry.observationID == own.observationID else { return [] }
+        // Our store signs a second digest for an id only after an honoured re-sign request.
+        var reclaimed: [SignedObservation] = []
+        if let previous = observedDigests[own.observationID], previous != own.digest {
+            reclaimed = supersede(own.observationID, old: previous, new: own.digest)
+        }
         entry.own = own
         entry.profile = own.profile
         entry.observedAtMilliseconds = now
@@ -24,7 +29,7 @@ extension AttestationPool {
         // a signer that turned out to equivocate among them.
         var evidence: [Action] = []
         var absorbed: [SignedObservation] = []
-        for item in unobserved.take(own.observationID) where absorb(item, now: now, actions: &evidence) {
+        for item in unobserved.take(own.observationID) + reclaimed where absorb(item, now: now, actions: &evidence) {
             absorbed.append(item)
         }
         absorbed.removeAll { equivocators[own.observationID]?.contains($0.signature.validator) ?? false }
@@ -103,7 +108,7 @@ extension AttestationPool {
             return false
         }
         if let claim = claims[item.observationID]?[validator] {
-            if claim.digest != item.digest { actions += equivocation(item, first: claim, now: now) }
+            if claim.digest != item.digest, !park(item, first: claim, now: now) { actions += equivocation(item, first: claim, now: now) }
             return false
         }
         claims[item.observationID, default: .init()][validator] = (item.digest, item.signature.signature)
@@ -115,7 +120,7 @@ extension AttestationPool {
         return true
     }
 
-    private mutating func equivocation(
+    mutating func equivocation(
         _ item: SignedObservation, first: (digest: [UInt8], signature: [UInt8]), now: UInt64
     ) -> [Action] {
         let validator = item.signature.validator

@@ -29,6 +29,7 @@ extension AttestationPool {
         }
         // Evidence restored from the store stays in memory only while we hold the id.
         equivocators = equivocators.filter { observedDigests[$0.key] != nil }
+        actions += expireParkedConflicts(now: now)
         if !retried.isEmpty { actions.insert(.broadcastSignatures(retried), at: 0) }
         if !expired.isEmpty { actions.append(.markExpired(expired)) }
         answeredRequests = answeredRequests.filter { now &- $0.value < Self.requestDedupMilliseconds }
@@ -62,6 +63,7 @@ extension AttestationPool {
             observedDigests[entry.observationID] = nil
             claims[entry.observationID] = nil
             equivocators[entry.observationID] = nil
+            parkedConflicts[entry.observationID] = nil
         }
     }
 }

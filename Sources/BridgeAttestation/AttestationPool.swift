@@ -14,6 +14,9 @@ import Primitives
 ///   exactly Q(N) of them ordered by address (one extra signature reverts the contract call);
 /// - one validator signing two digests for one observation we observed is equivocation:
 ///   evidence (bounded: only ids we observed, at most `maxEquivocationIDs`), and neither counts;
+///   except a re-sign (§2.7): when our own store signs a new digest for the id, the old digest is
+///   final and the new one starts afresh, and a peer's new-digest signature that came first
+///   (held `resignGraceMilliseconds`) counts for it;
 /// - no quorum 5 min after our signature → re-broadcast it and request re-observation, with
 ///   exponential backoff and seeded jitter; give up after 24 h.
 public struct AttestationPool: Sendable {
@@ -28,6 +31,10 @@ public struct AttestationPool: Sendable {
     /// Observation id (one we observed) → validator → the first (digest, signature) it signed for it.
     var claims: [ObservationID: AddressOrderedTable<(digest: [UInt8], signature: [UInt8])>] = [:]
     var equivocators: [ObservationID: Set<[UInt8]>] = [:]
+    /// Second digests from a validator for an id we observed, held for `resignGraceMilliseconds`
+    /// before they count as equivocation: a peer may have honoured a re-sign request (§2.7)
+    /// before our watcher did (`AttestationPool+Resign`).
+    var parkedConflicts: [ObservationID: [ParkedConflict]] = [:]
     /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
     var finalDigests: Set<DigestKey> = []
     /// Observation requests we answered recently (deduplicated like Wormhole's 11 min window).

@@ -20,6 +20,12 @@ public struct AttestationPoolConfiguration: Sendable, Hashable {
     public var maxEquivocationIDs = 10_000
     /// Quorum entries stay in memory this long so late signatures are absorbed, then the store has them.
     public var settledRetentionMilliseconds: UInt64 = 60 * 60_000
+    /// A validator's signature over a second digest for an id we observed waits this long before
+    /// it is taken as equivocation: if our own watcher honours the same re-sign request meanwhile
+    /// (new expiration → that digest), it counts instead. 0: equivocation at once.
+    public var resignGraceMilliseconds: UInt64 = 0
+    /// Such signatures held at once, in total; beyond, a conflict is equivocation at once.
+    public var maxParkedConflicts = 1_000
     /// Seed of the jitter generator (deterministic tests; production seeds it randomly).
     public var jitterSeed: UInt64 = 0x5eed
 

@@ -44,10 +44,13 @@ extension EthereumWatcher {
             } catch EthereumRPCError.logQueryTooLarge(let message, let hint) {
                 return .scanRefused(range, message: message, suggestedToBlock: hint)
             }
-        case .commit(_, let nextBlock, let records):
+        case .commit(_, let nextBlock, let records, let events):
+            let changes = try await judge(events)
             let commit = try await database.commitScan(
-                cursor: configuration.cursorName, nextBlock: nextBlock, records: records, nowMs: wallClock.nowMilliseconds)
+                cursor: configuration.cursorName, nextBlock: nextBlock, records: records, completions: changes.completions,
+                resigns: changes.resigns, nowMs: wallClock.nowMilliseconds)
             emit(records, commit: commit)
+            report(changes, commit: commit)
             let inserted = Set(commit.inserted)
             return .committed(inserted: records.filter { inserted.contains($0.observation.id) }.map(\.observation))
         case .sleep(let pause):

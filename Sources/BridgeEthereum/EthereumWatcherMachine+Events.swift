@@ -116,7 +116,8 @@ extension EthereumWatcherMachine {
         }
         pendingCommit = (range, commitEnd)
         let records = result.records.filter { $0.observation.blockNumber < commitEnd }
-        return .commit(scanned: range, nextBlock: commitEnd, records: records)
+        let events = result.events.filter { $0.log.blockNumber < commitEnd }
+        return .commit(scanned: range, nextBlock: commitEnd, records: records, events: events)
     }
 
     private mutating func nextCheckOrScan() -> Step {

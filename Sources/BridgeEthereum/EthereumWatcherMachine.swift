@@ -46,8 +46,9 @@ public struct EthereumWatcherMachine: Sendable {
         case withdraw([ObservationID], blockNumber: UInt64)
         /// `eth_getLogs` + receipts + judging of `range`, then `.scanned` (or `.scanRefused`).
         case scan(ClosedRange<UInt64>)
-        /// Commit `records` and the cursor `nextBlock` in one transaction, then `.committed`.
-        case commit(scanned: ClosedRange<UInt64>, nextBlock: UInt64, records: [ObservationRecord])
+        /// Judge `events` against the store, then commit `records`, what the events changed and the
+        /// cursor `nextBlock` in one transaction, then `.committed`.
+        case commit(scanned: ClosedRange<UInt64>, nextBlock: UInt64, records: [ObservationRecord], events: [EthereumBridgeEvent] = [])
         /// Sleep, then `.woke`.
         case sleep(Duration)
     }

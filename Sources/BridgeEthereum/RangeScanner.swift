@@ -27,15 +27,19 @@ public struct RangeScanResult: Sendable {
     public var drops: [(log: EthereumLog, reason: DropReason)]
     /// Number of logs `eth_getLogs` returned.
     public var logCount: Int
+    /// Completion and re-sign events that passed the receipt re-check, in block/log order (judged at commit).
+    public var events: [EthereumBridgeEvent]
 
-    public init(records: [ObservationRecord], drops: [(log: EthereumLog, reason: DropReason)], logCount: Int) {
+    public init(records: [ObservationRecord], drops: [(log: EthereumLog, reason: DropReason)], logCount: Int, events: [EthereumBridgeEvent] = []) {
         self.records = records
         self.drops = drops
         self.logCount = logCount
+        self.events = events
     }
 }
 
-/// Scans one block range: logs of the contract's lock topic, receipt re-check, decoding, judging.
+/// Scans one block range: logs of the contract's lock topic, receipt re-check, decoding, judging;
+/// the completion and re-sign events of the same range come out decoded (`events`).
 ///
 /// Shared by the watcher (which persists the result) and `bridge-relay eth scan` (which prints it).
 public struct RangeScanner: Sendable {
@@ -57,12 +61,14 @@ public struct RangeScanner: Sendable {
     /// Scans `range`. Throws `EthereumRPCError.logQueryTooLarge` when the provider refuses it.
     /// Logs and receipts are read as the pool's trust requires (two agreeing endpoints in `two_agree`).
     public func scan(_ range: ClosedRange<UInt64>) async throws -> RangeScanResult {
-        let filter = LogFilter(fromBlock: range.lowerBound, toBlock: range.upperBound, addresses: [contract], topic0: [decoder.event.topic0])
+        let lockTopic = decoder.event.topic0
+        let topics = [lockTopic] + BridgeEventDecoder.topics
+        let filter = LogFilter(fromBlock: range.lowerBound, toBlock: range.upperBound, addresses: [contract], topic0: topics)
         let logs = try await pool.read("eth_getLogs") { try await $0.logs(filter) }
         var result = RangeScanResult(records: [], drops: [], logCount: logs.count)
         var candidates: [EthereumLog] = []
         for log in logs {
-            if log.removed || log.address != contract || log.topics.first != decoder.event.topic0 || !range.contains(log.blockNumber) {
+            if log.removed || log.address != contract || !topics.contains(where: { $0 == log.topics.first }) || !range.contains(log.blockNumber) {
                 result.drops.append((log, .unexpectedLog))
             } else {
                 candidates.append(log)
@@ -72,6 +78,10 @@ public struct RangeScanner: Sendable {
         for log in candidates.sorted(by: { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }) {
             if let reason = Self.recheck(log, receipt: receipts[log.transactionHash] ?? nil) {
                 result.drops.append((log, reason))
+                continue
+            }
+            guard log.topics.first == lockTopic else {
+                result.events.append(BridgeEventDecoder.decode(log))
                 continue
             }
             let first = (receipts[log.transactionHash] ?? nil).flatMap { decoder.firstLockIndex(in: $0, contract: contract) }

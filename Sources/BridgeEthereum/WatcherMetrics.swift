@@ -31,6 +31,12 @@ final class WatcherMetrics: Sendable {
         Counter(label: "bridge_eth_orphaned_total", dimensions: [("reason", reason.rawValue)])
     }
 
+    /// Completion / re-sign events: `event` (transfer_completed, new_signatures_requested),
+    /// `outcome` (applied or an `EthereumBridgeEventJudge.IgnoredReason`).
+    func bridgeEvent(_ event: String, outcome: String) -> Counter {
+        Counter(label: "bridge_eth_bridge_events_total", dimensions: [("event", event), ("outcome", outcome)])
+    }
+
     func rpcErrors(endpoint: Int, kind: String) -> Counter {
         Counter(label: "bridge_eth_rpc_errors_total", dimensions: [("endpoint", String(endpoint)), ("kind", kind)])
     }

@@ -94,6 +94,8 @@ extension BridgeNode {
         var aggregatorConfiguration = AggregatorConfiguration()
         aggregatorConfiguration.pool.firstRetryAfterMilliseconds = 15_000
         aggregatorConfiguration.pool.jitterSeed = UInt64.random(in: .min ... .max)
+        // Peers may honour an Ethereum re-sign request (§2.7) a few polls before this node does.
+        aggregatorConfiguration.pool.resignGraceMilliseconds = 10 * 60_000
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
             reobservation: reobserver, hashing: ChainHashing(), governor: AggregatorGovernor(policy: c.governor, store: database),

@@ -37,6 +37,10 @@ public struct ScanCommit: Sendable, Hashable {
     public var inserted: [ObservationID]
     /// Observations that were already stored (a rescan); not stored again.
     public var duplicates: [ObservationID]
+    /// Koinos → Ethereum locks this commit marked completed from Ethereum's `TransferCompletedEvent`.
+    public var completed: [KoinosLockID] = []
+    /// Ethereum → Koinos transfers this commit re-opened with a new expiration and digest.
+    public var resigned: [ObservationID] = []
 }
 
 extension BridgeDatabase {
@@ -44,12 +48,24 @@ extension BridgeDatabase {
     ///
     /// A crash before the commit loses both (the range is rescanned); after it, both are durable.
     /// So an observation is never lost and never stored twice. The cursor never moves backwards.
-    public func commitScan(cursor name: String, nextBlock: UInt64, records: [ObservationRecord], nowMs: UInt64) async throws -> ScanCommit {
+    ///
+    /// `completions` and `resigns` (judged bridge events of the same range) are applied in the
+    /// same transaction, so a rescan after a crash neither loses nor repeats them.
+    public func commitScan(
+        cursor name: String, nextBlock: UInt64, records: [ObservationRecord], completions: [EthereumCompletion] = [],
+        resigns: [ObservationResign] = [], nowMs: UInt64
+    ) async throws -> ScanCommit {
         try await writer.write { db in
             var commit = ScanCommit(inserted: [], duplicates: [])
             for record in records {
                 try Self.insert(record, db: db, nowMs: nowMs)
                 if db.changesCount > 0 { commit.inserted.append(record.observation.id) } else { commit.duplicates.append(record.observation.id) }
+            }
+            for completion in completions {
+                if try Self.apply(completion, db: db, nowMs: nowMs) { commit.completed.append(completion.lock) }
+            }
+            for resign in resigns {
+                if try Self.apply(resign, db: db, nowMs: nowMs) { commit.resigned.append(resign.id) }
             }
             try db.execute(
                 sql: """

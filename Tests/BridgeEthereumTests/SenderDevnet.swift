@@ -39,7 +39,7 @@ final class SenderDevnet: Sendable {
     let wrapped: [UInt8]
     let bridgeChainID: UInt32
 
-    private init() async throws {
+    init() async throws {  // also started on its own by suites that pause nothing of the sender's (DevnetBridgeEventTests)
         let validators = Self.validatorKeys.map { EthereumAddress(publicKey: $0.publicKey).checksummed }.joined(separator: ",")
         process = try await EthereumDevnetProcess.start(
             arguments: ["--validators", validators, "--finality-depth", "2"], lifetime: 900,
