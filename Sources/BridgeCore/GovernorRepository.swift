@@ -24,6 +24,22 @@ public struct GovernorQueueItem: Sendable, Hashable {
     }
 }
 
+/// A held Ethereum → Koinos transfer's Koinos message with its expiration counted from the
+/// release time (same lifetime), and its sha256: what every validator signs at release.
+public struct HeldTransferMessage: Sendable, Hashable {
+    public var id: ObservationID
+    public var expiration: UInt64
+    public var message: [UInt8]
+    public var digest: [UInt8]
+
+    public init(id: ObservationID, expiration: UInt64, message: [UInt8], digest: [UInt8]) {
+        self.id = id
+        self.expiration = expiration
+        self.message = message
+        self.digest = digest
+    }
+}
+
 /// Durable governor state: every decision, so a restart keeps the window and the queue.
 public protocol GovernorRepository: Sendable {
     /// Source facts of the given observations (missing ids: not stored or amount unreadable).
@@ -32,6 +48,9 @@ public protocol GovernorRepository: Sendable {
     func governorHistory(tokens: [[UInt8]], sinceMilliseconds: UInt64) async throws -> [GovernorEntry]
     /// Stores decisions in one transaction; a delayed one moves its observation `observed` → `delayed`.
     func recordGovernorDecisions(_ entries: [GovernorEntry], atMilliseconds now: UInt64) async throws
+    /// The same, and in the same transaction the held transfers' messages (expiration, message,
+    /// digest) replaced by `heldMessages`, so the old digest is never signed.
+    func recordGovernorDecisions(_ entries: [GovernorEntry], heldMessages: [HeldTransferMessage], atMilliseconds now: UInt64) async throws
     /// Moves `delayed` observations whose release time is ≤ `now` back to `observed`; returns them.
     func releaseDueTransfers(atMilliseconds now: UInt64) async throws -> [ObservationID]
     /// An operator releases one delayed transfer (either direction) early (back to `observed`);

@@ -98,7 +98,7 @@ extension BridgeNode {
         aggregatorConfiguration.pool.resignGraceMilliseconds = 10 * 60_000
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
-            reobservation: reobserver, hashing: ChainHashing(), governor: AggregatorGovernor(policy: c.governor, store: database),
+            reobservation: reobserver, hashing: ChainHashing(), governor: AggregatorGovernor(policy: c.governor, store: database, hashing: ChainHashing()),
             logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 

@@ -42,6 +42,20 @@ extension BridgeDatabase: GovernorRepository {
         try await writer.write { db in try Self.insertGovernorDecisions(entries, db: db, now: now) }
     }
 
+    public func recordGovernorDecisions(_ entries: [GovernorEntry], heldMessages: [HeldTransferMessage], atMilliseconds now: UInt64) async throws {
+        guard !entries.isEmpty else { return }
+        try await writer.write { db in
+            try Self.insertGovernorDecisions(entries, db: db, now: now)
+            let update = try db.cachedStatement(
+                sql: "UPDATE observation SET expiration = ?, message = ?, digest = ?, updated_at_ms = ? WHERE id = ? AND status = 'delayed'")
+            for held in heldMessages {
+                try update.execute(arguments: [
+                    Int64(clamping: held.expiration), Data(held.message), Data(held.digest), Int64(clamping: now), held.id.description,
+                ])
+            }
+        }
+    }
+
     /// Stores decisions; a delayed one moves its observation (either table) `observed` → `delayed`.
     static func insertGovernorDecisions(_ entries: [GovernorEntry], db: Database, now: UInt64) throws {
         let insert = try db.cachedStatement(sql: """

@@ -176,4 +176,75 @@ import BridgeTesting
         #expect(readings.map(\.token) == [koinosToken, Self.token])
         #expect(readings.map { [$0.used, UInt128($0.dailyLimit), UInt128($0.queued)] } == [[300, 900, 1], [0, 10_000, 0]])
     }
+
+    /// The stored message of `lock` with its expiration set to `expiration`, and its digest.
+    static func digest(of lock: ObservationRecord, expiration: UInt64) throws -> [UInt8] {
+        var message = try #require(lock.message)
+        message.expiration = expiration
+        return message.digest
+    }
+
+    /// Issue 17: a held transfer's Koinos message carried block time + lifetime (1 h here), so the
+    /// signatures made at release (24 h later) were born expired. The message is re-expired from the
+    /// release time in the decision's transaction; the old digest is never signed. Fails without it.
+    @Test func aHeldTransferIsSignedWithAnExpirationCountedFromItsReleaseTime() async throws {
+        let net = try ValidatorNetworkHarness(count: 1, governor: Self.policy())
+        let node = net.nodes[0]
+        let start = net.clock.nowMilliseconds
+        let small = Self.lock(11, amount: 10, blockTime: start)
+        let big = Self.lock(12, amount: 9_000, blockTime: start)
+        try await Self.store([small, big], in: node.database, now: start)
+        try await node.aggregator.signPending()
+        let lifetime: UInt64 = 3_600_000
+        let release = start + Self.day
+        let signedAtOnce = try #require(try await node.database.attestation(id: small.observation.id.description))
+        #expect(signedAtOnce.expiration == start + lifetime && signedAtOnce.digest == small.digest, "a transfer signed at once keeps its message")
+
+        let held = try #require(try await node.database.attestation(id: big.observation.id.description))
+        #expect(held.status == "delayed")
+        #expect(held.expiration == release + lifetime)
+        #expect(held.digest == (try Self.digest(of: big, expiration: release + lifetime)))
+        #expect(held.digest != big.digest)
+
+        net.clock.advance(milliseconds: Self.day)
+        await node.aggregator.step()
+        let quorum = try #require(try await node.database.quorumAttestation(for: big.observation.id))
+        #expect(quorum.digest == (try Self.digest(of: big, expiration: release + lifetime)))
+        #expect(release + lifetime > net.clock.nowMilliseconds, "the signed message is not expired at release")
+        let signatures = try await node.database.signatures(observationID: big.observation.id)
+        #expect(signatures.count == 1 && signatures.allSatisfy { $0.digest == quorum.digest }, "the old digest is never signed")
+    }
+
+    /// Two validators decide at different wall times; one is released early by its operator
+    /// (`governor release`), the other at the release time: both sign the same re-expired digest
+    /// (scheduled release + lifetime, not the operator's clock), so their signatures make a quorum.
+    @Test func twoValidatorsReleaseAHeldTransferToTheSameDigest() async throws {
+        let net = try ValidatorNetworkHarness(count: 2, governor: Self.policy())
+        await net.exchangeHeartbeats()
+        let start = net.clock.nowMilliseconds
+        let big = Self.lock(21, amount: 9_000, blockTime: start)
+        try await Self.store([big], in: net.nodes[0].database, now: start)
+        try await net.nodes[0].aggregator.signPending()
+        net.clock.advance(milliseconds: 600_000)
+        try await Self.store([big], in: net.nodes[1].database, now: net.clock.nowMilliseconds)
+        try await net.nodes[1].aggregator.signPending()
+        let expected = try Self.digest(of: big, expiration: start + Self.day + 3_600_000)
+        for node in net.nodes { #expect(try await node.database.attestation(id: big.observation.id.description)?.digest == expected) }
+
+        net.clock.advance(milliseconds: 3_600_000)
+        #expect(try await net.nodes[0].database.releaseTransferEarly(big.observation.id, atMilliseconds: net.clock.nowMilliseconds))
+        try await net.nodes[0].aggregator.signPending()
+        await net.pump()
+        #expect(try await net.nodes[0].database.attestationStatus(of: big.observation.id) == .signing)
+        #expect(try await net.nodes[1].database.attestationStatus(of: big.observation.id) == .delayed)
+
+        net.clock.advance(milliseconds: start + Self.day - net.clock.nowMilliseconds)
+        try await net.nodes[1].aggregator.signPending()
+        await net.pump()
+        for node in net.nodes {
+            let quorum = try #require(try await node.database.quorumAttestation(for: big.observation.id))
+            #expect(quorum.digest == expected)
+            #expect(quorum.signatures.count == 2)
+        }
+    }
 }

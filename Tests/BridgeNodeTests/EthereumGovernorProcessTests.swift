@@ -5,9 +5,12 @@ import Testing
 
 /// The outflow governor on Ethereum → Koinos, end to end: one `bridge-relay run` on the Ethereum
 /// devnet and the Koinos simulator (`deploy/localnet/localnet.py`), restarted with a governor for
-/// the devnet's ERC-20 (single-transfer threshold 1, big-transfer delay 15 s). A lock of it is
-/// `delayed` in `/v1/attestations` with its release time (Ethereum block time + 15 s), has no
-/// signature while it waits, and is signed and completed on the Koinos simulator only after it.
+/// the devnet's ERC-20 (single-transfer threshold 1, big-transfer delay 30 s) and a Koinos
+/// signature lifetime of 20 s, SHORTER than the delay. A lock of it is `delayed` in
+/// `/v1/attestations` with its release time (Ethereum block time + 30 s) and a Koinos message
+/// expiration counted from that release time (release + 20 s; without it the message would
+/// expire 10 s before the release and the simulator's bridge would refuse "Expired signatures"),
+/// has no signature while it waits, and is signed and completed on the Koinos simulator only after it.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BRIDGE_SKIP_DEVNET"] != "1"))
 struct EthereumGovernorProcessTests {
     @Test(.timeLimit(.minutes(5)))
@@ -22,13 +25,15 @@ struct EthereumGovernorProcessTests {
             let config = validator["config"] as! String
             let governed = config + ".governor.yaml"
             let base = try String(contentsOfFile: config, encoding: .utf8)
-            try (base + """
+            #expect(base.contains("\nkoinos:\n"))
+            let shortLifetime = base.replacingOccurrences(of: "\nkoinos:\n", with: "\nkoinos:\n  signature_lifetime_ms: \(Self.lifetimeMs)\n")
+            try (shortLifetime + """
             governor:
               tokens:
                 "\(token)":
                   daily_limit: 1000000000000
                   single_transfer_threshold: 1
-                  big_transfer_delay_s: 15
+                  big_transfer_delay_s: \(Self.delayMs / 1_000)
 
             """).write(toFile: governed, atomically: true, encoding: .utf8)
             let node = try net.restart(config: governed, name: "validator-1-governor")
@@ -44,10 +49,13 @@ struct EthereumGovernorProcessTests {
             }, "the lock was not held")
             let governor = held["governor"] as? [String: Any] ?? [:]
             let release = (governor["release_at_ms"] as? NSNumber)?.uint64Value ?? 0
-            let blockTime = ((held["observation"] as? [String: Any])?["block_time_ms"] as? NSNumber)?.uint64Value ?? 0
+            let observation = held["observation"] as? [String: Any] ?? [:]
+            let blockTime = (observation["block_time_ms"] as? NSNumber)?.uint64Value ?? 0
+            let expiration = (observation["expiration"] as? NSNumber)?.uint64Value ?? 0
             #expect(governor["decision"] as? String == "delayed")
             #expect(governor["reason"] as? String == "big_transfer")
-            #expect(release == blockTime + 15_000, "release = Ethereum block time + big_transfer_delay_s")
+            #expect(release == blockTime + Self.delayMs, "release = Ethereum block time + big_transfer_delay_s")
+            #expect(expiration == release + Self.lifetimeMs, "the held message expires a lifetime after its release, not after its block time")
             #expect((held["signatures"] as? [Any])?.isEmpty == true, "a held lock is not signed")
             #expect(Self.nowMs() < release, "seen held before its release time")
             let queued = ((try await getJSON("\(api)/v1/governor"))["tokens"] as? [[String: Any]] ?? []).flatMap { $0["queued"] as? [[String: Any]] ?? [] }
@@ -63,6 +71,9 @@ struct EthereumGovernorProcessTests {
             _ = await node.stop(signal: SIGTERM, grace: .seconds(20))
         }
     }
+
+    static let delayMs: UInt64 = 30_000
+    static let lifetimeMs: UInt64 = 20_000
 
     static func txHash(_ item: [String: Any]) -> String? {
         ((item["observation"] as? [String: Any])?["tx_hash"] as? String)?.lowercased()

@@ -60,7 +60,7 @@ struct ValidatorNetworkHarness {
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
             configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
-            governor: AggregatorGovernor(policy: governor, store: database))
+            governor: AggregatorGovernor(policy: governor, store: database, hashing: ChainHashing()))
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)
         return TestValidator(
