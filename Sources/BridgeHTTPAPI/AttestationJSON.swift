@@ -176,9 +176,7 @@ enum TextForms {
     static func koinosAddress(_ bytes: [UInt8]) -> String { koinosForms.text(for: bytes) { Base58.encode($0) } }
 
     /// base64url with `=` padding (Go's `base64.URLEncoding`, what Koinos JSON uses).
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
+    static func base64URL(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes, padded: true) }
 }
 
 /// Encodes nil as JSON `null` instead of leaving the key out, so documented keys are always present.
