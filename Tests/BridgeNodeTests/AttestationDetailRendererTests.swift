@@ -56,6 +56,12 @@ struct AttestationDetailRendererTests {
                 let encoded = try #require(JSONResponse.encode(json))
                 #expect(rendered == encoded, "\(id):\n\(String(buffer: rendered))\n\(String(buffer: encoded))")
             }
+            // Signatures are base64url with padding (Go's URLEncoding), as the Koinos JSON carries them.
+            for (shown, stored) in zip(AttestationJSON(record, recovery: nil).signatures, record.signatures) {
+                let expected = Data(stored.signature).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                    .replacingOccurrences(of: "/", with: "_")
+                #expect(shown.signature == expected && expected.hasSuffix("="))
+            }
         }
     }
 
