@@ -107,7 +107,7 @@ func runHTTPBenchmarks() async throws -> Bool {
         let readStart = ContinuousClock.now
         for _ in 0..<reads { _ = try await database.attestation(id: id) }
         let readMicros = (ContinuousClock.now - readStart) / reads
-        print("http: store read of one attestation (3 queries) \(readMicros) per request, sequential")
+        print("http: store read of one attestation (one joined query) \(readMicros) per request, sequential")
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
         return mean(1) / mean(0) >= 0.7 && cachedWhileWriting >= 0.7 && mean(2) / mean(0) >= 0.5

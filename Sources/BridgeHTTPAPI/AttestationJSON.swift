@@ -3,6 +3,7 @@ import BridgeCore
 import BridgeStore
 import ChainCrypto
 import Foundation
+import Synchronization
 
 /// The JSON of one attestation (list items and detail share it; detail adds recovery results).
 ///
@@ -161,17 +162,21 @@ struct SubmissionJSON: Encodable {
 }
 
 /// Text forms of chain values shared by every JSON and HTML view.
+///
+/// Addresses repeat (validators, tokens, senders), so their text forms are remembered: EIP-55
+/// needs a Keccak hash and base58 a long division, each paid once per address.
 enum TextForms {
+    private static let ethereumForms = AddressTextCache()
+    private static let koinosForms = AddressTextCache()
+
     static func ethereumAddress(_ bytes: [UInt8]) -> String {
-        EthereumAddress(bytes: bytes)?.checksummed ?? Hex.encode(bytes)
+        ethereumForms.text(for: bytes) { EthereumAddress(bytes: $0)?.checksummed ?? Hex.encode($0) }
     }
 
-    static func koinosAddress(_ bytes: [UInt8]) -> String { Base58.encode(bytes) }
+    static func koinosAddress(_ bytes: [UInt8]) -> String { koinosForms.text(for: bytes) { Base58.encode($0) } }
 
     /// base64url with `=` padding (Go's `base64.URLEncoding`, what Koinos JSON uses).
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
+    static func base64URL(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes, padded: true) }
 }
 
 /// Encodes nil as JSON `null` instead of leaving the key out, so documented keys are always present.
@@ -182,5 +187,21 @@ struct Nullable<Wrapped: Encodable>: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         if let value { try c.encode(value) } else { try c.encodeNil() }
+    }
+}
+
+/// Text forms of addresses by their bytes; bounded (emptied when full), answers never go stale.
+final class AddressTextCache: Sendable {
+    static let capacity = 4096
+    private let table = Mutex<[[UInt8]: String]>([:])
+
+    func text(for bytes: [UInt8], encode: ([UInt8]) -> String) -> String {
+        if let hit = table.withLock({ $0[bytes] }) { return hit }
+        let text = encode(bytes)
+        table.withLock { t in
+            if t.count >= Self.capacity { t.removeAll(keepingCapacity: true) }
+            t[bytes] = text
+        }
+        return text
     }
 }

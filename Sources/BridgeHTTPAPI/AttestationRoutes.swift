@@ -5,7 +5,8 @@ import ChainCrypto
 import Foundation
 import Hummingbird
 
-/// `GET /v1/attestations` (filters, keyset pagination) and `GET /v1/attestations/{id}`.
+/// `GET /v1/attestations` (filters, `direction`, keyset pagination) and `GET /v1/attestations/{id}`
+/// for both directions (an id `koinos:0x…:n` names a Koinos → Ethereum lock).
 struct AttestationRoutes {
     /// Query parameters `/v1/attestations` understands; anything else is a 400.
     static let listParameters: Set<String> = ["status", "token", "recipient", "source_tx", "cursor", "limit", "direction"]
@@ -21,46 +22,66 @@ struct AttestationRoutes {
     }
 
     func list(_ request: Request) async throws -> Response {
-        if let text = request.uri.queryParameters.get("direction") {
-            guard let direction = BridgeCore.TransferDirection(rawValue: text) else {
-                throw APIError.badRequest("direction must be ethereum_to_koinos or koinos_to_ethereum, got '\(text.prefix(40))'")
-            }
-            if direction == .koinosToEthereum { return try await koinosList(request.uri.queryParameters) }
-        }
-        // A page of the first direction depends on every row, so a cached one is valid only while nothing changed; only
-        // query strings that parsed and were answered are cached.
+        // A page depends on every row of its direction, so a cached one is valid only while no
+        // attestation view changed; only query strings that parsed and were answered are cached.
         let key = request.uri.query ?? ""
         let generation = api.store.attestationGeneration
         if let body = api.renderedAttestationLists.body(for: key, generation: generation) {
             return JSONResponse.body(body)
         }
-        let query = try Self.parseQuery(request.uri.queryParameters)
-        let page = try await api.store.attestations(query)
-        let list = AttestationListJSON(
-            items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text), limit: query.limit)
-        guard let body = JSONResponse.encode(list) else { return JSONResponse.encodingFailure }
+        let parameters = request.uri.queryParameters
+        let body: ByteBuffer?
+        if let text = parameters.get("direction") {
+            guard let direction = BridgeCore.TransferDirection(rawValue: text) else {
+                throw APIError.badRequest("direction must be ethereum_to_koinos or koinos_to_ethereum, got '\(text.prefix(40))'")
+            }
+            body = direction == .koinosToEthereum ? try await koinosList(parameters) : try await ethereumList(parameters)
+        } else {
+            body = try await ethereumList(parameters)
+        }
+        guard let body else { return JSONResponse.encodingFailure }
         api.renderedAttestationLists.store(body, for: key, generation: generation)
         return JSONResponse.body(body)
     }
 
+    /// The first direction's page (also the list without `direction`).
+    private func ethereumList(_ parameters: Parameters) async throws -> ByteBuffer? {
+        let query = try Self.parseQuery(parameters)
+        if query.after?.isKoinosLock == true {
+            throw APIError.badRequest("cursor belongs to the koinos_to_ethereum list; add direction=koinos_to_ethereum")
+        }
+        let page = try await api.store.attestations(query)
+        return JSONResponse.encode(AttestationListJSON(
+            items: page.items.map { AttestationJSON($0, recovery: nil) }, next_cursor: Nullable(page.nextCursor?.text), limit: query.limit))
+    }
+
     func detail(id rawID: String) async throws -> Response {
+        // Koinos lock ids are looked up (and cached) in their canonical text form.
+        let decoded = rawID.removingPercentEncoding ?? rawID
+        let lockID = decoded.hasPrefix("koinos:") ? KoinosLockID(decoded) : nil
+        let id = lockID?.description ?? decoded
         // A cached body exists only for an id that parsed and was found, so look it up first. It
         // stays valid while this observation's rows are unchanged (writes to others leave it).
-        let id = rawID.removingPercentEncoding ?? rawID
         let generation = api.store.attestationGeneration(id: id)
-        if let body = api.renderedAttestations.body(for: rawID, generation: generation) {
+        if let body = api.renderedAttestations.body(for: id, generation: generation) {
             return JSONResponse.body(body)
         }
-        guard ObservationID(id) != nil else {
-            throw APIError.badRequest("id must be <chain_id>:0x<64 hex tx hash>:<log_index>, got '\(id.prefix(120))'")
+        let body: ByteBuffer?
+        if let lockID {
+            guard let lock = try await api.store.koinosLock(lockID) else { throw APIError.notFound("no attestation with id \(id)") }
+            body = JSONResponse.encode(KoinosAttestationJSON(lock))
+        } else {
+            guard ObservationID(id) != nil else { throw APIError.badRequest(Self.idForms + ", got '\(id.prefix(120))'") }
+            guard let record = try await api.store.attestation(id: id) else { throw APIError.notFound("no attestation with id \(id)") }
+            body = AttestationDetailRenderer.render(AttestationJSON(record, recovery: api.recovery))
         }
-        guard let record = try await api.store.attestation(id: id) else {
-            throw APIError.notFound("no attestation with id \(id)")
-        }
-        guard let body = JSONResponse.encode(AttestationJSON(record, recovery: api.recovery)) else { return JSONResponse.encodingFailure }
-        api.renderedAttestations.store(body, for: rawID, generation: generation)
+        guard let body else { return JSONResponse.encodingFailure }
+        api.renderedAttestations.store(body, for: id, generation: generation)
         return JSONResponse.body(body)
     }
+
+    /// The two id forms `/v1/attestations/{id}` takes (the `id` of each list item).
+    static let idForms = "id must be <chain_id>:0x<64 hex tx hash>:<log_index> (ethereum_to_koinos) or koinos:0x<68 hex transaction id>:<operation_id> (koinos_to_ethereum)"
 
     /// Turns query parameters into a store query; every mistake is a 400 naming the parameter.
     static func parseQuery(_ parameters: Parameters) throws -> AttestationQuery {

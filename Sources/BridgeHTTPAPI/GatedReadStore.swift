@@ -22,8 +22,8 @@ struct GatedReadStore: BridgeReadStore {
 
     func attestations(_ query: AttestationQuery) async throws -> AttestationPage { try await read { try await base.attestations(query) } }
     func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { try await read { try await base.koinosLock(id) } }
-    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] {
-        try await read { try await base.koinosLocks(status: status, limit: limit) }
+    func koinosLocks(status: AttestationStatus?, after: AttestationCursor?, limit: Int) async throws -> KoinosLockPage {
+        try await read { try await base.koinosLocks(status: status, after: after, limit: limit) }
     }
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
         try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }

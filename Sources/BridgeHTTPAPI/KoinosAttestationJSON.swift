@@ -5,7 +5,8 @@ import ChainCrypto
 import Foundation
 import Hummingbird
 
-/// One Koinos → Ethereum attestation as `/v1/attestations?direction=koinos_to_ethereum` lists it.
+/// One Koinos → Ethereum attestation as `/v1/attestations?direction=koinos_to_ethereum` lists it and
+/// `/v1/attestations/koinos:0x<tx id>:<operation id>` shows it.
 ///
 /// `observation` carries the Koinos lock (`tx_id`, `operation_id` = the event's sequence,
 /// `block_height`, Koinos `token`, `eth_token`, `recipient` 0x address, `amount`, `expiration`,
@@ -47,6 +48,9 @@ struct KoinosAttestationJSON: Encodable {
     var observation: Observation
     var signatures: [Signature]
     var submission: Submission
+    var created_at_ms: UInt64
+    var updated_at_ms: UInt64
+    var links: [String: String]
 
     init(_ lock: KoinosLockView) {
         id = lock.id.description
@@ -63,24 +67,35 @@ struct KoinosAttestationJSON: Encodable {
             metadata: Nullable(v2 ? lock.metadata : nil))
         signatures = lock.signatures.map { Signature(validator: TextForms.ethereumAddress($0.validator), signature: Hex.encode($0.signature)) }
         submission = Submission(ethereum_tx_hash: Nullable(lock.ethereumTransaction.map { Hex.encode($0) }))
+        created_at_ms = lock.createdAtMs
+        updated_at_ms = lock.updatedAtMs
+        // `koinos:0x<hex>:<n>` holds only characters valid in an absolute path as they are.
+        links = ["self": "/v1/attestations/\(id)"]
     }
 }
 
 struct KoinosAttestationListJSON: Encodable {
     var items: [KoinosAttestationJSON]
-    /// Always null: this direction's list is one page (newest first, `limit`), no cursor yet.
+    /// The cursor of the next page (`?direction=koinos_to_ethereum&cursor=`), null on the last page.
     var next_cursor: Nullable<String>
     var limit: Int
 }
 
 extension AttestationRoutes {
-    /// `?direction=koinos_to_ethereum`: the Koinos locks; only `status` and `limit` combine with it.
-    func koinosList(_ parameters: Parameters) async throws -> Response {
-        for (key, _) in parameters where !["direction", "status", "limit"].contains(String(key)) {
-            throw APIError.badRequest("'\(String(key).prefix(60))' does not combine with direction=koinos_to_ethereum (status and limit do)")
+    /// Query parameters that combine with `direction=koinos_to_ethereum`.
+    static let koinosListParameters: Set<String> = ["direction", "status", "limit", "cursor"]
+
+    /// `?direction=koinos_to_ethereum`: the Koinos locks, newest first, with `status`, `limit` and `cursor`.
+    func koinosList(_ parameters: Parameters) async throws -> ByteBuffer? {
+        for (key, _) in parameters where !Self.koinosListParameters.contains(String(key)) {
+            throw APIError.badRequest("'\(String(key).prefix(60))' does not combine with direction=koinos_to_ethereum (status, limit and cursor do)")
         }
         let query = try Self.parseQuery(parameters)
-        let locks = try await api.store.koinosLocks(status: query.status, limit: query.limit)
-        return JSONResponse.make(KoinosAttestationListJSON(items: locks.map(KoinosAttestationJSON.init), next_cursor: Nullable(nil), limit: query.limit))
+        if let after = query.after, !after.isKoinosLock {
+            throw APIError.badRequest("cursor belongs to the ethereum_to_koinos list, not direction=koinos_to_ethereum")
+        }
+        let page = try await api.store.koinosLocks(status: query.status, after: query.after, limit: query.limit)
+        return JSONResponse.encode(KoinosAttestationListJSON(
+            items: page.items.map(KoinosAttestationJSON.init), next_cursor: Nullable(page.nextCursor?.text), limit: query.limit))
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import Synchronization
 
 /// Counts committed transactions that changed what an attestation view shows (observations,
-/// signatures, submissions, governor decisions), and which observations they changed, so readers
+/// signatures, submissions, governor decisions, and the same for Koinos locks), and which observations they changed, so readers
 /// can cache rendered views per observation and know when one went stale.
 ///
 /// Every counted commit advances `value`. A commit that touched few rows also stamps the ids of
@@ -17,6 +17,8 @@ final class AttestationChangeCounter: TransactionObserver, Sendable {
     /// Tables an attestation view reads, and the column naming the observation of a row.
     static let observedTables: [String: String] = [
         "observation": "id", "signature": "observation_id", "submission": "observation_id", "governor_transfer": "observation_id",
+        // The second direction (Koinos → Ethereum): the lock, its Ethereum-form signatures, its delivery.
+        "koinos_observation": "id", "koinos_signature": "observation_id", "ethereum_delivery": "transfer_id",
     ]
     /// Past this many changed rows in one transaction every view is invalidated (no lookups).
     static let maxMappedRows = 256

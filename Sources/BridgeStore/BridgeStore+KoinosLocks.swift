@@ -180,6 +180,9 @@ public struct KoinosLockView: Sendable, Hashable {
     public var ethereumTransaction: [UInt8]?
     /// The transaction that completed the lock on Ethereum, once final.
     public var ethereumCompletion: [UInt8]?
+    /// When this node stored the lock, and when its row last changed (Unix ms).
+    public var createdAtMs: UInt64 = 0
+    public var updatedAtMs: UInt64 = 0
 
     /// - Parameters: one per stored column (see `BridgeSchema.createKoinosLocks`).
     public init(
@@ -209,11 +212,22 @@ public struct KoinosLockView: Sendable, Hashable {
     }
 }
 
+/// One page of Koinos locks and the cursor of the next page (nil on the last page).
+public struct KoinosLockPage: Sendable, Hashable {
+    public var items: [KoinosLockView]
+    public var nextCursor: AttestationCursor?
+
+    public init(items: [KoinosLockView], nextCursor: AttestationCursor?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
 extension BridgeDatabase {
     /// The stored lock (any status) with its current digest's signatures, or nil.
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM koinos_observation WHERE id = ?", arguments: [id.description]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM koinos_observation WHERE id = ?"), arguments: [id.description]) else { return nil }
             return try Self.view(row, id: id, db: db)
         }
     }
@@ -232,11 +246,34 @@ extension BridgeDatabase {
         }
     }
 
+    /// Stored locks, newest first by (created_at_ms, id) — the order and cursor of the first
+    /// direction's list — optionally of one status, continuing after `after`.
+    public func koinosLocks(status: AttestationStatus?, after: AttestationCursor?, limit: Int) async throws -> KoinosLockPage {
+        let limit = min(max(limit, 1), AttestationQuery.maximumLimit)
+        return try await writer.read { db in
+            let position = after.map { (Int64(clamping: $0.createdAtMs), $0.id) }
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM koinos_observation WHERE (?1 IS NULL OR status = ?1)
+                AND (?2 IS NULL OR created_at_ms < ?2 OR (created_at_ms = ?2 AND id < ?3))
+                ORDER BY created_at_ms DESC, id DESC LIMIT ?4
+                """), arguments: [status?.rawValue, position?.0, position?.1, limit + 1])
+            let items = try rows.prefix(limit).compactMap { row -> KoinosLockView? in
+                guard let id = KoinosLockID(row["id"] as String) else { return nil }
+                return try Self.view(row, id: id, db: db)
+            }
+            var next: AttestationCursor?
+            if rows.count > limit, let last = rows.prefix(limit).last {
+                next = AttestationCursor(createdAtMs: UInt64(clamping: last["created_at_ms"] as Int64), id: last["id"])
+            }
+            return KoinosLockPage(items: items, nextCursor: next)
+        }
+    }
+
     private static func view(_ row: Row, id: KoinosLockID, db: Database) throws -> KoinosLockView {
         let digest = (row["digest"] as Data?).map { [UInt8]($0) }
         var signatures = [KoinosLockSignature]()
         if let digest {
-            signatures = try Row.fetchAll(db, sql: "SELECT validator, signature FROM koinos_signature WHERE digest = ? ORDER BY validator",
+            signatures = try Row.fetchAll(db.cachedStatement(sql: "SELECT validator, signature FROM koinos_signature WHERE digest = ? ORDER BY validator"),
                                           arguments: [Data(digest)]).map {
                 KoinosLockSignature(id: id, digest: digest, validator: [UInt8]($0["validator"] as Data), signature: [UInt8]($0["signature"] as Data))
             }
@@ -248,8 +285,10 @@ extension BridgeDatabase {
             amount: row["amount"], payment: row["payment"], recipient: row["recipient"], relayer: row["relayer"], metadata: row["metadata"],
             destinationChain: UInt32(clamping: row["destination_chain"] as Int64), expiration: (row["expiration"] as Int64?).map { UInt64(clamping: $0) },
             digest: digest, message: (row["message"] as Data?).map { [UInt8]($0) }, signatures: signatures)
+        view.createdAtMs = UInt64(clamping: row["created_at_ms"] as Int64)
+        view.updatedAtMs = UInt64(clamping: row["updated_at_ms"] as Int64)
         if let delivery = try Row.fetchOne(
-            db, sql: "SELECT status, transaction_hashes, completing_transaction FROM ethereum_delivery WHERE transfer_id = ?",
+            db.cachedStatement(sql: "SELECT status, transaction_hashes, completing_transaction FROM ethereum_delivery WHERE transfer_id = ?"),
             arguments: [id.description]) {
             let hashes = [UInt8](delivery["transaction_hashes"] as Data)
             let completing = (delivery["completing_transaction"] as Data?).map { [UInt8]($0) }

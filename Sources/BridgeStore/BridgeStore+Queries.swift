@@ -126,8 +126,15 @@ public struct AttestationQuery: Sendable, Hashable {
 
 /// A position in the newest-first listing: (created_at_ms, id) of the last item returned.
 ///
-/// Text form `<created_at_ms>.<id>`, opaque to clients.
+/// Both directions order by (created_at_ms, id), newest first; `created_at_ms` is written once when
+/// a row is inserted and never updated, so a position stays valid while rows are inserted and
+/// updated: a page continues exactly after the last item returned, never skipping or repeating one.
+/// The id is an Ethereum observation id or a Koinos lock id (`koinos:0x…:n`), which tells the
+/// direction. Text form: base64url (no padding) of `<created_at_ms>.<id>`, opaque to clients.
 public struct AttestationCursor: Sendable, Hashable {
+    /// Longest cursor text accepted (a Koinos lock id cursor is ~120 characters).
+    static let maximumTextLength = 256
+
     public var createdAtMs: UInt64
     public var id: String
 
@@ -137,13 +144,31 @@ public struct AttestationCursor: Sendable, Hashable {
     }
 
     public init?(_ text: String) {
-        guard let dot = text.firstIndex(of: "."), let ms = UInt64(text[..<dot]) else { return nil }
-        let id = String(text[text.index(after: dot)...])
-        guard ObservationID(id) != nil else { return nil }
+        guard text.utf8.count <= Self.maximumTextLength, let plain = Self.decode(text),
+              let dot = plain.firstIndex(of: "."), let ms = UInt64(plain[..<dot]), ms <= UInt64(Int64.max)
+        else { return nil }
+        let id = String(plain[plain.index(after: dot)...])
+        guard ObservationID(id) != nil || KoinosLockID(id) != nil else { return nil }
         self.init(createdAtMs: ms, id: id)
     }
 
-    public var text: String { "\(createdAtMs).\(id)" }
+    /// Whether the position is in the Koinos → Ethereum listing (else the Ethereum → Koinos one).
+    public var isKoinosLock: Bool { KoinosLockID(id) != nil }
+
+    public var text: String {
+        Data("\(createdAtMs).\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func decode(_ text: String) -> String? {
+        guard text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0)
+            || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) })
+        else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return String(bytes: data, encoding: .utf8)
+    }
 }
 
 /// One page of attestations and the cursor of the next page (nil on the last page).
@@ -160,8 +185,8 @@ public protocol BridgeReadStore: Sendable {
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord]
     /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
     func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
-    /// Koinos → Ethereum locks, newest block first.
-    func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView]
+    /// Koinos → Ethereum locks, newest first by (created_at_ms, id), after `after` (a Koinos-lock cursor).
+    func koinosLocks(status: AttestationStatus?, after: AttestationCursor?, limit: Int) async throws -> KoinosLockPage
     /// Newest first; `before` is an evidence id from a previous page.
     func evidence(before: Int64?, limit: Int) async throws -> [EvidenceRecord]
     func heartbeats() async throws -> [HeartbeatRecord]
@@ -182,7 +207,9 @@ public protocol BridgeReadStore: Sendable {
 
 extension BridgeReadStore {
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
-    public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] { [] }
+    public func koinosLocks(status: AttestationStatus?, after: AttestationCursor?, limit: Int) async throws -> KoinosLockPage {
+        KoinosLockPage(items: [], nextCursor: nil)
+    }
     public var attestationGeneration: UInt64? { nil }
     public func attestationGeneration(id: String) -> UInt64? { attestationGeneration }
     public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState { GovernorState(history: [], queue: []) }
@@ -229,10 +256,7 @@ extension BridgeDatabase: BridgeReadStore {
     }
 
     public func attestation(id: String) async throws -> AttestationRecord? {
-        try await writer.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM observation WHERE id = ?"), arguments: [id])
-                .map { try Self.attestation(from: $0, db: db) }
-        }
+        try await writer.read { db in try Self.attestationDetail(id: id, db: db) }
     }
 
     public func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] {

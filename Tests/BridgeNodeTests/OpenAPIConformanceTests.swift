@@ -59,7 +59,7 @@ struct OpenAPIConformanceTests {
                 if path == "/readyz" && status == "503" { api.readiness = [ReadinessCheck(name: "watcher") { false }] }
                 let content = try #require(response["content"] as? [String: [String: Any]])
                 let (contentType, media) = try #require(content.first)
-                let required = Self.requiredKeys(media["schema"] as? [String: Any], schemas: schemas)
+                let alternatives = Self.requiredKeyAlternatives(media["schema"] as? [String: Any], schemas: schemas)
                 let app = Application(router: api.buildRouter(logger: Logger(label: "test")))
                 try await app.test(.router) { client in
                     try await client.execute(uri: uri, method: .get) { reply in
@@ -68,15 +68,20 @@ struct OpenAPIConformanceTests {
                         guard contentType == "application/json" else { return }
                         let object = try JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView))
                         let body = try #require(object as? [String: Any], "\(uri)")
-                        for key in required {
-                            #expect(body[key] != nil, "\(uri): documented key '\(key)' missing")
-                        }
+                        let missing = alternatives.map { $0.filter { body[$0] == nil } }
+                        #expect(missing.contains { $0.isEmpty }, "\(uri): documented keys missing: \(missing)")
                     }
                 }
                 checked += 1
             }
         }
         #expect(checked >= 20)
+    }
+
+    /// The required keys of each alternative of a `oneOf` schema (one alternative otherwise).
+    static func requiredKeyAlternatives(_ schema: [String: Any]?, schemas: [String: [String: Any]]) -> [[String]] {
+        guard let alternatives = schema?["oneOf"] as? [[String: Any]] else { return [requiredKeys(schema, schemas: schemas)] }
+        return alternatives.map { requiredKeys($0, schemas: schemas) }
     }
 
     static func requiredKeys(_ schema: [String: Any]?, schemas: [String: [String: Any]]) -> [String] {

@@ -117,8 +117,9 @@ struct PerObservationCacheTests {
 /// The database, counting the detail and list reads that reach it.
 final class ReadCountingStore: BridgeReadStore {
     let base: BridgeDatabase
-    private let counts = Mutex((detail: 0, list: 0))
+    private let counts = Mutex((detail: 0, list: 0, koinos: 0))
     var detailReads: Int { counts.withLock { $0.detail } }
+    var koinosReads: Int { counts.withLock { $0.koinos } }
     var listReads: Int { counts.withLock { $0.list } }
 
     init(base: BridgeDatabase) { self.base = base }
@@ -130,6 +131,10 @@ final class ReadCountingStore: BridgeReadStore {
     func attestation(id: String) async throws -> AttestationRecord? {
         counts.withLock { $0.detail += 1 }
         return try await base.attestation(id: id)
+    }
+    func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? {
+        counts.withLock { $0.koinos += 1 }
+        return try await base.koinosLock(id)
     }
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] { try await base.attestations(transactionHash: transactionHash) }
     func evidence(before: Int64?, limit: Int) async throws -> [EvidenceRecord] { try await base.evidence(before: before, limit: limit) }

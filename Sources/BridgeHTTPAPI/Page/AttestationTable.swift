@@ -4,8 +4,8 @@ import BridgeStore
 
 /// The attestation list of `/`: status filter, one row per transfer, paging.
 ///
-/// Direction: every row is Ethereum → Koinos today; when the Koinos → Ethereum issue lands, the
-/// direction column and a direction filter go next to the status ones (`TransferDirection`).
+/// Every row is Ethereum → Koinos; the Koinos → Ethereum transfers have their own section
+/// (`KoinosTransferTable`) below, with a direction column.
 enum AttestationTable {
     static func render(_ m: HomePageModel, validatorSet: [ValidatorRow]) -> String {
         var html = "<section id=\"attestations\">\n<h2>Recent attestations</h2>\n" + filters(m)

@@ -18,6 +18,8 @@ struct HomePageModel: Sendable {
     var query: AttestationQuery
     var validators: [ValidatorRow]
     var tokens: TokenNames
+    /// The newest Koinos → Ethereum transfers (the second direction), with the list's status filter.
+    var koinosLocks = KoinosLockPage(items: [], nextCursor: nil)
 
     /// Why the header is red; empty when nothing needs attention.
     var attention: [String] {

@@ -25,11 +25,13 @@ struct OperatorPage {
     func home(_ parameters: Parameters) async throws -> Response {
         var query = try AttestationRoutes.parseQuery(parameters)
         if parameters.get("limit") == nil { query.limit = api.page.pageSize }
+        if query.after?.isKoinosLock == true { throw APIError.badRequest("this cursor pages /v1/attestations?direction=koinos_to_ethereum") }
         let model = try await load(query)
         let validators = model.validators
         var body = HeaderSection.render(model)
         body += "<main>\n"
         body += AttestationTable.render(model, validatorSet: validators)
+        body += KoinosTransferTable.render(model)
         body += ValidatorTable.render(validators, now: model.now, heartbeatIntervalMs: model.settings.heartbeatIntervalMs)
         body += Charts.section(model.overview)
         if !api.governor.isEmpty { body += GovernorSection.render(try await GovernorRoutes.summary(api), now: model.now) }
@@ -46,6 +48,8 @@ struct OperatorPage {
         async let listRead = api.store.attestations(query)
         let peers = await api.peers.peers()
         let (overview, list) = try await (overviewRead, listRead)
+        // The second direction's newest transfers (its older pages are in the JSON list).
+        let koinosLocks = try await api.store.koinosLocks(status: query.status, after: nil, limit: query.limit)
         var readiness: [String: Bool] = ["store": true]
         for check in api.readiness { readiness[check.name] = await check.isReady() }
         let set = await api.currentValidatorSet?() ?? api.validators.map(\.koinosAddress)
@@ -54,7 +58,8 @@ struct OperatorPage {
             signaturesLastHour: overview.signaturesLastHour, selfAddress: api.node.validatorAddress)
         return HomePageModel(
             now: now, node: api.node, uptimeMs: PageText.elapsed(now, since: api.startedAtMs), settings: api.page, readiness: readiness,
-            peers: peers, heads: await api.chainHeads(), overview: overview, attestations: list, query: query, validators: validators, tokens: TokenNames(api.tokens()))
+            peers: peers, heads: await api.chainHeads(), overview: overview, attestations: list, query: query, validators: validators, tokens: TokenNames(api.tokens()),
+            koinosLocks: koinosLocks)
     }
 
     func detail(id rawID: String) async throws -> Response {

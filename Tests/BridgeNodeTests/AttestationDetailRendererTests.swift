@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+import BridgeCore
+@testable import BridgeHTTPAPI
+import BridgeStore
+import Foundation
+import GRDB
+import NIOCore
+import Testing
+
+/// The uncached detail path: the one-query store read returns what the list's per-table reads
+/// return, and the buffer renderer writes exactly the bytes `JSONEncoder` (sorted keys) writes.
+struct AttestationDetailRendererTests {
+    static func fixture() async throws -> FilledDatabase {
+        let fixture = try FilledDatabase(count: 7)
+        try await fixture.database.writer.write { db in
+            // Text that needs escaping, non-ASCII text, and a governor decision (delayed, released early).
+            try db.execute(
+                sql: "UPDATE observation SET metadata = ?, reason = ?, recipient = ? WHERE id = ?",
+                arguments: ["q\"uote\\ back/slash \n\t\r\u{08}\u{0C}\u{01}\u{1F} é → 🙂", "why \"not\"", "1Recipient\u{7F}", fixture.ids[2]])
+            try db.execute(
+                sql: """
+                    INSERT INTO governor_transfer (observation_id, token, amount, source_time_ms, effective_ms, decided_at_ms, release_at_ms,
+                    reason, released_early_at_ms) VALUES (?, ?, '100', 1, 1, 1, 99, 'big_transfer', 50)
+                    """, arguments: [fixture.ids[3], Data(repeating: 0xaa, count: 20)])
+            try db.execute(
+                sql: "INSERT INTO governor_transfer (observation_id, token, amount, source_time_ms, effective_ms, decided_at_ms) VALUES (?, ?, '7', 1, 1, 1)",
+                arguments: [fixture.ids[4], Data(repeating: 0xbb, count: 20)])
+        }
+        return fixture
+    }
+
+    @Test func theOneQueryReadEqualsThePerTableRead() async throws {
+        let fixture = try await Self.fixture()
+        defer { fixture.remove() }
+        var compared = 0
+        for id in fixture.ids {
+            let record = try #require(try await fixture.database.attestation(id: id))
+            let parsed = try #require(ObservationID(id))
+            let listed = try await fixture.database.attestations(transactionHash: parsed.transactionHash).first { $0.id == id }
+            #expect(record == listed, "\(id)")
+            compared += record.signatures.count
+        }
+        #expect(compared == 13, "rows with signatures were compared (1 signing + 4 × 3)")
+        #expect(try await fixture.database.attestation(id: "1337:0x\(String(repeating: "ab", count: 32)):0") == nil)
+        #expect(try await fixture.database.attestation(id: fixture.ids[3])?.governor != nil)
+    }
+
+    @Test func theBufferRendererWritesTheEncodersBytes() async throws {
+        let fixture = try await Self.fixture()
+        defer { fixture.remove() }
+        let recovery = SignatureRecoveryCache()
+        for id in fixture.ids {
+            let record = try #require(try await fixture.database.attestation(id: id))
+            for json in [AttestationJSON(record, recovery: recovery), AttestationJSON(record, recovery: nil)] {
+                let rendered = AttestationDetailRenderer.render(json)
+                let encoded = try #require(JSONResponse.encode(json))
+                #expect(rendered == encoded, "\(id):\n\(String(buffer: rendered))\n\(String(buffer: encoded))")
+            }
+            // Signatures are base64url with padding (Go's URLEncoding), as the Koinos JSON carries them.
+            for (shown, stored) in zip(AttestationJSON(record, recovery: nil).signatures, record.signatures) {
+                let expected = Data(stored.signature).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                    .replacingOccurrences(of: "/", with: "_")
+                #expect(shown.signature == expected && expected.hasSuffix("="))
+            }
+        }
+    }
+
+    @Test func numbersAtTheirLimits() {
+        for value: UInt64 in [0, 9, 10, 1_700_000_000_000, UInt64.max] {
+            var w = JSONBufferWriter(capacity: 8)
+            w.number(value)
+            #expect(String(buffer: w.buffer) == String(value))
+        }
+        var w = JSONBufferWriter(capacity: 8)
+        w.beginArray(); w.number(Int.min); w.number(-1); w.number(0); w.null(); w.string(nil as String?); w.endArray()
+        #expect(String(buffer: w.buffer) == "[\(Int.min),-1,0,null,null]")
+    }
+}
