@@ -41,11 +41,13 @@ extension KoinosSubmitter {
         return true
     }
 
-    /// Follows our transaction; returns true when nothing more is to be done in this pass.
+    /// Follows our transaction, performing `SubmissionPlanner.afterStatus`; returns true when
+    /// nothing more is to be done in this pass (false: decide the send again).
     private func track(
         _ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64, included known: Set<[UInt8]>?
     ) async -> Bool {
         guard let txID = record.koinosTransactionID else { return false }
+        let planner = SubmissionPlanner(configuration: configuration)
         do {
             let included: Bool
             if let known {
@@ -53,35 +55,28 @@ extension KoinosSubmitter {
             } else {
                 included = try await rpc.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
             }
-            let timedOut = now >= (record.submittedAtMs ?? record.updatedAtMs) &+ configuration.inclusionTimeoutMs
-            let seenCompleted = record.completedSeenAtHeight != nil
-            guard included || timedOut || seenCompleted else { return true }
-            if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
-                try await completionSeen(&record, now: now, note: included ? nil : "completed by another submitter")
+            guard planner.needsStatusCheck(record: record, included: included, nowMs: now) else { return true }
+            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            switch planner.afterStatus(record: record, included: included, completedOnChain: completed, nowMs: now) {
+            case .keepWaiting:
                 return true
-            }
-            if seenCompleted {
+            case .completionSeen(let note):
+                try await completionSeen(&record, now: now, note: note)
+                return true
+            case .recordIncluded:
+                record.status = .included
+                record.updatedAtMs = now
+                await save(record, observation: .submitted)
+                return true
+            case .sendAgain(.completionDropped):
                 forgetDroppedCompletion(&record, observationID: o.id)
-                resyncNonce()
-                record.status = .pending
-                return false
+            case .sendAgain(let reason):
+                record.lastError = reason.text
+                Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", reason.metricReason)]).increment()
+                logger.warning("Submitted transaction did not complete the transfer; resubmitting", metadata: [
+                    "transfer.id": "\(o.id)", "koinos.tx.id": "\(ChainHex.encode(txID))",
+                ])
             }
-            if included {
-                if record.status != .included {
-                    record.status = .included
-                    record.updatedAtMs = now
-                    await save(record, observation: .submitted)
-                    return true
-                }
-                guard timedOut else { return true }
-                record.lastError = "transaction included but the transfer is not completed; sending again"
-            } else {
-                record.lastError = "transaction not included within \(configuration.inclusionTimeoutMs) ms; sending again"
-            }
-            Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", "not_included")]).increment()
-            logger.warning("Submitted transaction did not complete the transfer; resubmitting", metadata: [
-                "transfer.id": "\(o.id)", "koinos.tx.id": "\(ChainHex.encode(txID))",
-            ])
             resyncNonce()
             record.status = .pending
             return false
@@ -109,14 +104,11 @@ extension KoinosSubmitter {
                 await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
                 return
             }
-            let rc = try await rpc.accountRC(payer)
-            guard rc >= configuration.minimumRC else {
-                throw KoinosError.chain(KoinosChainFailure(code: 104, message: "rc \(rc) below the minimum \(configuration.minimumRC)"))
-            }
+            let rcLimit = try SubmissionPlanner(configuration: configuration).rcLimit(mana: try await rpc.accountRC(payer))
             let args = message.completeTransferArguments(signatures: signatures).encoded(o.profile.koinosVersion)
             let operation = KoinosOperation.callContract(.init(contractID: configuration.bridgeContract, entryPoint: KoinosEntryPoint.completeTransfer, args: args))
             let chain = try await currentChainID()
-            let txID = try await signAndSubmit(operation, chainID: chain, rcLimit: min(rc, configuration.rcLimitCap), extraSigners: extraSigners)
+            let txID = try await signAndSubmit(operation, chainID: chain, rcLimit: rcLimit, extraSigners: extraSigners)
             await markSubmitted(&record, txID: txID, now: now, observationID: o.id)
         } catch {
             await fail(&record, now: now, error: error)
@@ -145,7 +137,7 @@ extension KoinosSubmitter {
                 advanceNonce(after: nonce)
                 return tx.id
             }
-            guard case .chain(let failure) = outcome, failure.kind == .invalidNonce, !retried else { throw outcome }
+            guard SubmissionFailure.retriesWithResyncedNonce(outcome, alreadyRetried: retried) else { throw outcome }
             logger.info("Nonce conflict; resyncing from the mempool", metadata: ["koinos.nonce": "\(nonce)"])
             Counter(label: "bridge_koinos_nonce_resyncs_total").increment()
             resyncNonce()

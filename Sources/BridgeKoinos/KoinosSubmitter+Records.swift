@@ -49,16 +49,16 @@ extension KoinosSubmitter {
         // height is at or above the completing block; later checks only compare the LIB, for which
         // the pass's (older, so lower) head is conservative and shared by every transfer waiting.
         let head = record.completedSeenAtHeight == nil ? try await rpc.headInfo() : try await headInfoForPass()
-        let seen = record.completedSeenAtHeight ?? head.height
-        if head.lastIrreversibleBlock >= seen {
+        let finality = SubmissionPlanner(configuration: configuration).completionFinality(
+            record: record, headHeight: head.height, lastIrreversibleBlock: head.lastIrreversibleBlock, nowMs: now)
+        guard case .waitForIrreversibility(let seen, let waiting, let retryAt) = finality else {
             await markCompleted(&record, now: now, note: note)
             return
         }
-        let waiting = "completed on Koinos at or below height \(seen); final when the last irreversible block (\(head.lastIrreversibleBlock)) reaches it"
         let firstTime = record.completedSeenAtHeight == nil
         record.completedSeenAtHeight = seen
         record.lastError = waiting
-        record.nextAttemptAtMs = now &+ configuration.turnRecheckIntervalMs
+        record.nextAttemptAtMs = retryAt
         record.updatedAtMs = now
         await save(record)
         if firstTime { logger.info("Transfer completed on Koinos; waiting for irreversibility", metadata: ["transfer.id": "\(record.observationID)", "koinos.height": "\(seen)"]) }
@@ -69,8 +69,8 @@ extension KoinosSubmitter {
     /// contract's replay rule keeps it to one completion).
     func forgetDroppedCompletion(_ record: inout SubmissionRecord, observationID: String) {
         record.completedSeenAtHeight = nil
-        record.lastError = "a fork above the last irreversible block dropped the completion; sending again"
-        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", "fork_dropped_completion")]).increment()
+        record.lastError = SendAgainReason.completionDropped.text
+        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", SendAgainReason.completionDropped.metricReason)]).increment()
         logger.warning("A Koinos fork dropped a completed transfer; it will be sent again", metadata: ["transfer.id": "\(observationID)"])
     }
 
@@ -84,50 +84,22 @@ extension KoinosSubmitter {
         logger.info("Transfer completed on Koinos", metadata: ["transfer.id": "\(record.observationID)"])
     }
 
-    /// Records a failed attempt: reason in the row, backoff with jitter, a metric; never dropped.
+    /// Records a failed attempt as `SubmissionFailure.classify` says: reason in the row, backoff
+    /// with jitter, a metric, a nonce resync or a stale validator set; never dropped.
     func fail(_ record: inout SubmissionRecord, now: UInt64, error: any Error) async {
-        let (metricReason, text) = classify(error)
+        let failure = SubmissionFailure.classify(error)
+        if failure.resyncsNonce { resyncNonce() }
+        if failure.marksValidatorsStale { validators.markStale() }
         record.status = .failed
         record.attempts += 1
-        record.lastError = text
-        var delay = configuration.backoff.delayMs(attempt: record.attempts, unit: random())
-        if metricReason == "already_completed" { delay = min(delay, configuration.recheckIntervalMs) }
-        // The mempool is full of our own (or the payer's other) transactions: room comes with the
-        // next block, not after a backoff (a burst of 1,000 transfers waited up to 59 s per retry).
-        if metricReason == "pending_limit" { delay = min(delay, configuration.pollIntervalMs) }
+        record.lastError = failure.text
+        let delay = failure.delayMs(attempt: record.attempts, unit: random(), configuration: configuration)
         record.nextAttemptAtMs = now &+ delay
         record.updatedAtMs = now
         await save(record)
-        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", metricReason)]).increment()
+        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", failure.metricReason)]).increment()
         logger.warning("Submission attempt failed", metadata: [
-            "transfer.id": "\(record.observationID)", "reason": "\(text)", "retry.in.ms": "\(delay)",
+            "transfer.id": "\(record.observationID)", "reason": "\(failure.text)", "retry.in.ms": "\(delay)",
         ])
-    }
-
-    private func classify(_ error: any Error) -> (metric: String, text: String) {
-        guard let error = error as? KoinosError else { return ("other", "\(error)") }
-        switch error {
-        case .unreachable(let m):
-            return ("unreachable", "node unreachable: \(m)")
-        case .rpc, .malformedResponse:
-            return ("node_error", error.description)
-        case .chain(let f):
-            switch f.kind {
-            case .insufficientRC: return ("mana", "mana exhausted: \(f.message)")
-            case .invalidNonce:
-                resyncNonce()
-                return ("nonce", "nonce conflict: \(f.message)")
-            case .pendingLimitExceeded: return ("pending_limit", "pending transaction limit: \(f.message)")
-            case .reverted:
-                if f.message.contains("already completed") { return ("already_completed", "rejected: \(f.message)") }
-                if f.message.contains("is not a validator") || f.message.contains("quorum") {
-                    validators.markStale()
-                }
-                return ("rejected", "rejected: \(f.message)")
-            case .authorization, .malformed, .other:
-                resyncNonce()
-                return ("rejected", "rejected (\(f.code)): \(f.message)")
-            }
-        }
     }
 }
