@@ -94,11 +94,14 @@ extension KoinosSubmitter {
         let set = validators.current
         let payer = configuration.payerAddress
         do {
-            if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
+            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            switch SubmissionPlanner(configuration: configuration).completionCheck(record: record, completedOnChain: completed) {
+            case .completed:
                 try await completionSeen(&record, now: now, note: "already completed on Koinos")
                 return
+            case .completionDropped: forgetDroppedCompletion(&record, observationID: o.id)
+            case .notCompleted: break
             }
-            if record.completedSeenAtHeight != nil { forgetDroppedCompletion(&record, observationID: o.id) }
             guard let signatures = submissionSignatures(o, set: set) else {
                 let reason = "fewer than Q(N) = \(set.quorum(o.profile)) current validators signed"
                 await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
@@ -161,11 +164,14 @@ extension KoinosSubmitter {
         _ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String, retryAtMs: UInt64
     ) async {
         do {
-            if try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID) {
+            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            switch SubmissionPlanner(configuration: configuration).completionCheck(record: record, completedOnChain: completed) {
+            case .completed:
                 try await completionSeen(&record, now: now, note: "completed by another submitter")
                 return
+            case .completionDropped: forgetDroppedCompletion(&record, observationID: record.observationID)
+            case .notCompleted: break
             }
-            if record.completedSeenAtHeight != nil { forgetDroppedCompletion(&record, observationID: record.observationID) }
         } catch {
             logger.debug("Transfer status check failed", metadata: ["error": "\(error)"])
         }

@@ -37,6 +37,16 @@ public enum SendAgainReason: Sendable, Equatable {
     }
 }
 
+/// The contract's transfer status before a send or while only watching, against the row.
+public enum CompletionCheck: Sendable, Equatable {
+    /// Completed on chain: record the sighting (final once irreversible), send nothing.
+    case completed
+    /// Not completed, but the row saw a completion earlier: a fork dropped it; forget it and go on.
+    case completionDropped
+    /// Not completed, and nothing was seen before: go on.
+    case notCompleted
+}
+
 /// Whether a transfer the contract reports completed is final yet.
 public enum CompletionFinality: Sendable, Equatable {
     /// The last irreversible block reached the height where the completion was first seen.
@@ -67,6 +77,12 @@ extension SubmissionPlanner {
             return inclusionTimedOut(record, nowMs: now) ? .sendAgain(.includedButNotCompleted) : .keepWaiting
         }
         return inclusionTimedOut(record, nowMs: now) ? .sendAgain(.notIncluded(timeoutMs: configuration.inclusionTimeoutMs)) : .keepWaiting
+    }
+
+    /// What the contract's answer `completedOnChain` means for the row before a send or a wait.
+    public func completionCheck(record: SubmissionRecord, completedOnChain: Bool) -> CompletionCheck {
+        if completedOnChain { return .completed }
+        return record.completedSeenAtHeight != nil ? .completionDropped : .notCompleted
     }
 
     /// Final once the last irreversible block reaches the height at which the completion was first

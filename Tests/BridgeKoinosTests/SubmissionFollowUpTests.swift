@@ -75,6 +75,11 @@ struct SubmissionFollowUpTests {
             #expect(planner.afterStatus(record: waiting, included: included, completedOnChain: false, nowMs: Self.origin + 1) == .sendAgain(.completionDropped))
         }
         #expect(SendAgainReason.completionDropped.metricReason == "fork_dropped_completion")
+        // Before a send, and while only watching: the same three answers.
+        #expect(planner.completionCheck(record: waiting, completedOnChain: false) == .completionDropped)
+        #expect(planner.completionCheck(record: waiting, completedOnChain: true) == .completed)
+        #expect(planner.completionCheck(record: Self.submitted(), completedOnChain: false) == .notCompleted)
+        #expect(planner.completionCheck(record: Self.submitted(), completedOnChain: true) == .completed)
         #expect(planner.afterStatus(record: waiting, included: false, completedOnChain: true, nowMs: Self.origin + 1)
             == .completionSeen(note: "completed by another submitter"))
     }
