@@ -13,6 +13,12 @@ public enum EthereumBridgeEvent: Sendable, Hashable {
     /// A log with one of these topics whose data does not decode.
     case malformed(log: EthereumLog, error: String)
 
+    /// A `RequestNewSignaturesEvent`: judged against stored locks, possibly of the same window.
+    public var isResignRequest: Bool {
+        if case .newSignaturesRequested = self { return true }
+        return false
+    }
+
     public var log: EthereumLog {
         switch self {
         case .transferCompleted(let log, _, _), .newSignaturesRequested(let log, _, _), .malformed(let log, _): log

@@ -44,11 +44,24 @@ extension EthereumWatcher {
             } catch EthereumRPCError.logQueryTooLarge(let message, let hint) {
                 return .scanRefused(range, message: message, suggestedToBlock: hint)
             }
-        case .commit(_, let nextBlock, let records, let events):
+        case .commit(let scanned, let nextBlock, let records, let events):
+            // A re-sign request may name a lock of this same window (a catch-up after downtime puts
+            // hours of blocks in one window): the window's locks are stored first, the cursor kept
+            // where it is (a crash in between rescans the window; inserts are idempotent), so the
+            // judge reads them instead of calling the request unknown.
+            var early: ScanCommit?
+            if !records.isEmpty, events.contains(where: \.isResignRequest) {
+                early = try await database.commitScan(
+                    cursor: configuration.cursorName, nextBlock: scanned.lowerBound, records: records, nowMs: wallClock.nowMilliseconds)
+            }
             let changes = try await judge(events)
-            let commit = try await database.commitScan(
-                cursor: configuration.cursorName, nextBlock: nextBlock, records: records, completions: changes.completions,
+            var commit = try await database.commitScan(
+                cursor: configuration.cursorName, nextBlock: nextBlock, records: early == nil ? records : [], completions: changes.completions,
                 resigns: changes.resigns, nowMs: wallClock.nowMilliseconds)
+            if let early {
+                commit.inserted = early.inserted
+                commit.duplicates = early.duplicates
+            }
             emit(records, commit: commit)
             report(changes, commit: commit)
             let inserted = Set(commit.inserted)

@@ -124,6 +124,32 @@ struct DevnetBridgeEventTests {
         }
     }
 
+    /// A re-sign request scanned in the same window as its lock (a watcher catching up after
+    /// downtime) is judged against that lock: before the fix the lock was not stored yet when the
+    /// request was judged, so a legitimate request was ignored as `unknown_transfer` for good
+    /// (the cursor moved on). Here the request is too early, so the verdict must say so.
+    @Test func aRequestInTheSameWindowAsItsLockIsJudgedAgainstThatLock() async throws {
+        try await Self.withDevnet { devnet in
+            guard let tokenText = devnet.process.ready["token"] as? String, let token = ChainHex.decode(tokenText) else {
+                throw DevnetError("no token in the ready line")
+            }
+            let database = try BridgeDatabase()
+            let logs = CapturedLogs()
+            let lock = try await devnet.rpc.rpc.call("devnet_lock", .array([.object(["recipient": .string("1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN")])]))
+            guard let txText = lock["tx_hash"]?.stringValue, case .int(let lockBlock)? = lock["block_number"] else { throw DevnetError("devnet_lock answered \(lock)") }
+            let lockTx = try HexData.decode(txText, field: "tx", count: 32)
+            let request = ABIFunction(name: "RequestNewSignatures", parameters: [.bytes])
+            let early = try await Self.send(devnet, ABIEncoder.call(request, [.bytes(lockTx)]))
+            // Both blocks are final before the watcher starts: its first window holds the lock and the request.
+            for _ in 0..<4 { try await devnet.mine() }
+            try await Self.watch(devnet, database: database, from: UInt64(lockBlock), until: early.blockNumber, lifetimeMs: 3_600_000,
+                                 tokens: [token: Self.koinosToken], logs: logs)
+            #expect(try await database.transfersForResign(chainID: devnet.chainID, transactionHash: lockTx).count == 1)
+            #expect(logs.all.contains { $0.contains("reason=too_early") }, "\(logs.all.suffix(8))")
+            #expect(!logs.all.contains { $0.contains("reason=unknown_transfer") }, "\(logs.all.suffix(8))")
+        }
+    }
+
     /// `RequestNewSignatures` for an Ethereum → Koinos lock: refused before old expiration +
     /// lifetime, honoured after it with expiration = request block time + lifetime; the stored
     /// transfer goes back to `observed` with the new message and digest for the signer, and the
