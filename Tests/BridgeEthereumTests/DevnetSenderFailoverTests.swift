@@ -17,7 +17,7 @@ struct DevnetSenderFailoverTests {
     static let relayer = SenderDevnet.key(7)
 
     @Test func aFaultyFirstEndpointIsReportedAndTheTransferStillCompletesOnce() async throws {
-        let devnet = try await SenderDevnet.shared()
+        let devnet = try await SenderDevnet()  // its own: DevnetSenderTests pauses the shared one's mining and uses the same keys
         let proxy = try await FaultServer.start(upstream: devnet.url)
         let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))
         let clock = TestClock()
@@ -64,13 +64,14 @@ struct DevnetSenderFailoverTests {
         #expect(logs.contains("Ethereum endpoint call failed") && logs.contains("eth.endpoint=0"))
         #expect(!logs.all.contains { $0.contains("Ethereum endpoint call failed") && $0.contains("eth.endpoint=1") })
         await proxy.stop()
+        await devnet.process.stop()
     }
 
     /// An error code the sender does not classify ("header not found": a lagging node) fails over
     /// like a fault; when every endpoint gives it, it is a refusal (bounded attempts, `failed`), not
     /// an outage retried without end.
     @Test func anUnclassifiedNodeErrorFailsOverAndFromEveryEndpointIsARefusal() async throws {
-        let devnet = try await SenderDevnet.shared()
+        let devnet = try await SenderDevnet()  // its own: DevnetSenderTests pauses the shared one's mining and uses the same keys
         let proxy = try await FaultServer.start(upstream: devnet.url)
         let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))
         _ = try await control.call("fault_setMode", .array([.string("rpc_error"), .object([
@@ -107,13 +108,14 @@ struct DevnetSenderFailoverTests {
         #expect(await pool.healthSnapshot[0].totalErrors > 0)
         #expect(logs.contains("header not found") && logs.contains("eth.endpoint=0"))
         await proxy.stop()
+        await devnet.process.stop()
     }
 
     /// The other endpoint's "nonce too low" or "already known" for the transaction one endpoint took
     /// is no error: the transfer is sent once, and neither endpoint is marked unhealthy.
     @Test(arguments: ["nonce too low", "already known"])
     func aDuplicateRefusalFromOneEndpointIsNoError(message: String) async throws {
-        let devnet = try await SenderDevnet.shared()
+        let devnet = try await SenderDevnet()  // its own: DevnetSenderTests pauses the shared one's mining and uses the same keys
         let proxy = try await FaultServer.start(upstream: devnet.url)
         let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))
         _ = try await control.call("fault_setMode", .array([.string("rpc_error"), .object([
@@ -136,6 +138,7 @@ struct DevnetSenderFailoverTests {
         #expect(await pool.healthSnapshot.allSatisfy { $0.totalErrors == 0 })
         #expect(try await devnet.rpc.transactionCount(address: me, pending: false) == mined + 1)
         await proxy.stop()
+        await devnet.process.stop()
     }
 
     /// `fault_stats` of the proxy: how many `eth_sendRawTransaction` calls it forwarded.
