@@ -48,6 +48,10 @@ struct AdminLocalnetTests {
             }
             // v2: Q(4) = ⌊(5·4 + 10)/9⌋ = 3 signatures.
             #expect(try await eventually(.seconds(30)) { try await Self.admin(["show", id], config: configs[3]).stdout.contains("ready call    add_validator") })
+            for api in apis {  // before execution, every node's HTTP API lists it (read-only)
+                let listed = try await getJSON("\(api)/v1/admin/proposals")
+                #expect((listed["proposals"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == id }, "\(api) lists the proposal")
+            }
             let submitted = try await Self.admin(["submit", id], config: configs[3])
             #expect(submitted.status == 0, "\(submitted.stderr)")
             #expect(submitted.stdout.contains("submitted: transaction 0x1220"))
@@ -59,11 +63,16 @@ struct AdminLocalnetTests {
             #expect(try await eventually(.seconds(30)) {
                 (try? await rpc.bridgeValidators(bridge: bridge, seeds: seeds))?.contains(KoinosAddress(newcomer)!.bytes) == true
             }, "the Koinos contract holds the new validator")
-            for api in apis {
-                let listed = try await getJSON("\(api)/v1/admin/proposals")
-                let proposals = listed["proposals"] as? [[String: Any]] ?? []
-                #expect(proposals.contains { $0["id"] as? String == id }, "\(api) lists the proposal")
-            }
+            // Executed: the contract's nonce moved past it, so every node drops the proposal as stale
+            // (at its next tick) — the API stops listing it. (Before the nonce check, executed
+            // proposals stayed listed until they expired; asserting that raced the tick under load.)
+            #expect(try await eventually(.seconds(30)) {
+                for api in apis {
+                    let listed = try await getJSON("\(api)/v1/admin/proposals")
+                    if (listed["proposals"] as? [[String: Any]] ?? []).contains(where: { $0["id"] as? String == id }) { return false }
+                }
+                return true
+            }, "the executed proposal is dropped from every node's API")
             // The running nodes take the new set from the contract (the submitter re-reads it every
             // 60 s), without a restart: their page lists the newcomer in the validator table.
             #expect(try await eventually(.seconds(100), every: .seconds(2)) {
