@@ -20,7 +20,9 @@ final class SenderDevnet: Sendable {
     private static let starting = Task { try await SenderDevnet() }
     private static let started = Mutex<SenderDevnet?>(nil)
 
-    /// One devnet for the sender's suite, terminated when the test process exits.
+    /// One devnet for `DevnetSenderTests` only, terminated when the test process exits. That suite
+    /// pauses its mining and uses the relayer key's nonces, so another suite (which runs in
+    /// parallel) must start its own with `SenderDevnet()` and stop it.
     static func shared() async throws -> SenderDevnet {
         let devnet = try await starting.value
         let first = started.withLock { slot in
