@@ -69,46 +69,16 @@ public enum EthereumBridgeEventJudge {
             return .ignored(.tooEarly, detail: "\(id): requested at \(requestTimeMs) ms, honoured from \(notBefore) ms")
         }
         guard let repacked = repack(message, profile: transfer.profile, old: old, new: expiration) else {
-            return .ignored(.malformed, detail: "\(id): the stored message does not end with its stored expiration")
+            return .ignored(.malformed, detail: "\(id): the stored message does not carry its stored expiration")
         }
         return .resign(ObservationResign(id: id, oldDigest: oldDigest, expiration: expiration, message: repacked, digest: SHA256Digest.hash(repacked)))
     }
 
-    /// The encoded `KoinosTransferMessage` with its expiration field replaced: field 7, the last
-    /// (v1), or field 10, followed only by field 11 (chain) when that is not 0 (v2). Nil when the
-    /// message does not end that way with `old`.
+    /// The encoded `KoinosTransferMessage` with its expiration `old` replaced by `new`
+    /// (`KoinosTransferMessage.reexpired`, the governor's rewrite too). Nil when the message is not
+    /// well formed or does not carry `old`.
     static func repack(_ message: [UInt8], profile: ContractProfile, old: UInt64, new: UInt64) -> [UInt8]? {
-        let tag: UInt8 = profile == .v1 ? 0x38 : 0x50
-        let field = [tag] + varint(old)
-        var tails: [[UInt8]] = [[]]
-        if profile == .v2 {
-            // Field 11: its tag, then one varint (2…11 bytes in all).
-            for length in 2...11 where message.count >= length && message[message.count - length] == 0x58 {
-                let tail = Array(message.suffix(length))
-                if isSingleVarint(tail.dropFirst()) { tails.append(tail) }
-            }
-        }
-        for tail in tails where message.count >= field.count + tail.count {
-            let at = message.count - tail.count - field.count
-            guard Array(message[at..<(at + field.count)]) == field else { continue }
-            return Array(message[..<at]) + [tag] + varint(new) + tail
-        }
-        return nil
-    }
-
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var out: [UInt8] = [], v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-        return out
-    }
-
-    /// True when `bytes` is exactly one varint (continuation bits on all but the last byte, ≤ 10 bytes).
-    static func isSingleVarint(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard let last = bytes.last, bytes.count <= 10, last & 0x80 == 0 else { return false }
-        return bytes.dropLast().allSatisfy { $0 & 0x80 != 0 }
+        guard KoinosTransferMessage.expiration(ofEncoded: message, profile: profile) == old else { return nil }
+        return KoinosTransferMessage.reexpired(message, profile: profile, expiration: new)
     }
 }
