@@ -7,19 +7,28 @@ import GRDB
 /// Everything runs on GRDB's queues; callers await.
 extension BridgeDatabase: GovernorRepository {
     public func governorCandidates(_ ids: [ObservationID]) async throws -> [ObservationID: GovernorCandidate] {
+        try await governorCandidates(ids, table: "observation", governed: GovernedTransferID.ethereum)
+    }
+
+    /// Source facts (token, amount, block time) of locks stored in `table` (`observation` or
+    /// `koinos_observation`, both with those columns) and whether the governor decided them; a lock
+    /// not stored or whose amount is not a u64 is left out.
+    func governorCandidates<ID: Hashable & CustomStringConvertible & Sendable>(
+        _ ids: [ID], table: String, governed: @escaping @Sendable (ID) -> GovernedTransferID
+    ) async throws -> [ID: GovernorCandidate] {
         guard !ids.isEmpty else { return [:] }
         return try await writer.read { db in
-            var out: [ObservationID: GovernorCandidate] = [:]
+            var out: [ID: GovernorCandidate] = [:]
             let statement = try db.cachedStatement(sql: """
-                SELECT o.token, o.amount, o.block_time_ms, g.observation_id AS decided FROM observation o
-                LEFT JOIN governor_transfer g ON g.observation_id = o.id WHERE o.id = ?
+                SELECT s.token, s.amount, s.block_time_ms, g.observation_id AS decided FROM \(table) s
+                LEFT JOIN governor_transfer g ON g.observation_id = s.id WHERE s.id = ?
                 """)
             for id in ids {
                 guard let row = try Row.fetchOne(statement, arguments: [id.description]),
                       let amount = UInt64(row["amount"] as String)
                 else { continue }
                 let transfer = GovernedTransfer(
-                    id: id, token: Array(row["token"] as Data), amount: amount,
+                    id: governed(id), token: Array(row["token"] as Data), amount: amount,
                     sourceTimeMilliseconds: UInt64(clamping: row["block_time_ms"] as Int64))
                 out[id] = GovernorCandidate(transfer: transfer, decided: (row["decided"] as String?) != nil)
             }

@@ -9,24 +9,7 @@ extension BridgeDatabase {
     /// Source facts (Koinos token contract, amount, Koinos block time) of the given locks; a lock
     /// that is not stored or whose amount is not a u64 is left out.
     public func koinosGovernorCandidates(_ ids: [KoinosLockID]) async throws -> [KoinosLockID: GovernorCandidate] {
-        guard !ids.isEmpty else { return [:] }
-        return try await writer.read { db in
-            var out: [KoinosLockID: GovernorCandidate] = [:]
-            let statement = try db.cachedStatement(sql: """
-                SELECT k.token, k.amount, k.block_time_ms, g.observation_id AS decided FROM koinos_observation k
-                LEFT JOIN governor_transfer g ON g.observation_id = k.id WHERE k.id = ?
-                """)
-            for id in ids {
-                guard let row = try Row.fetchOne(statement, arguments: [id.description]),
-                      let amount = UInt64(row["amount"] as String)
-                else { continue }
-                let transfer = GovernedTransfer(
-                    id: id, token: Array(row["token"] as Data), amount: amount,
-                    sourceTimeMilliseconds: UInt64(clamping: row["block_time_ms"] as Int64))
-                out[id] = GovernorCandidate(transfer: transfer, decided: (row["decided"] as String?) != nil)
-            }
-            return out
-        }
+        try await governorCandidates(ids, table: "koinos_observation", governed: GovernedTransferID.koinos)
     }
 
     /// Stores Koinos → Ethereum decisions and, in the same transaction, the held locks' messages
