@@ -35,6 +35,25 @@ import Testing
         #expect(try await db.transfersForResign(chainID: 1, transactionHash: atQuorum.id.transactionHash).first?.expiration == 99)
     }
 
+    /// A re-signed transfer goes back to `observed`, where the aggregator asks the governor about
+    /// undecided transfers: the first decision must still count, or the transfer is governed (and
+    /// possibly held) a second time.
+    @Test func aResignedTransferKeepsItsGovernorDecision() async throws {
+        let db = try BridgeDatabase()
+        let o = Self.observation(4, status: .quorum)
+        try await db.insertObservationFixtures([o], atMilliseconds: 1)
+        let transfer = GovernedTransfer(id: o.id, token: [UInt8](repeating: 0, count: 20), amount: 1, sourceTimeMilliseconds: 1)
+        try await db.recordGovernorDecisions([GovernorEntry(transfer: transfer, decision: .signNow)], atMilliseconds: 1)
+        #expect(try await db.governorCandidates([o.id])[o.id]?.decided == true)
+        let commit = try await db.commitScan(cursor: "eth", nextBlock: 5, records: [], resigns: [Self.resign(o)], nowMs: 2)
+        #expect(commit.resigned == [o.id])
+        #expect(try await db.attestationStatus(of: o.id) == .observed)
+        let candidate = try #require(try await db.governorCandidates([o.id])[o.id])
+        #expect(candidate.decided, "decided once, before the re-sign")
+        #expect(Governor.undecided([candidate], policy: GovernorPolicy(tokens: [transfer.token: GovernorLimits(dailyLimit: 1, singleTransferThreshold: 1)])).isEmpty)
+        #expect(try await db.governorHistory(tokens: [transfer.token], sinceMilliseconds: 0).count == 1)
+    }
+
     @Test func aCompletionMarksTheKoinosLockAndItsDeliveryOnce() async throws {
         let db = try BridgeDatabase()
         let id = KoinosLockID(transactionID: [0x12, 0x20] + [UInt8](repeating: 5, count: 32), operationID: 1)
