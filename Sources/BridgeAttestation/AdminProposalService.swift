@@ -20,8 +20,10 @@ public actor AdminProposalService: Service {
     let tickInterval: Duration
     /// The contract's current validator set (read at every tick); nil keeps the initial one.
     let validatorSource: (@Sendable () -> ValidatorSet)?
-    /// The same, read from the chain at every tick (the Ethereum contract's set); a failed read keeps the last one.
+    /// The same, read from the chain (the Ethereum contract's set) when `validatorRefresh` says so;
+    /// a failed read keeps the last one.
     let validatorReader: (@Sendable () async throws -> ValidatorSet)?
+    var validatorRefresh = ContractValidatorRefresh()
     /// Where `bridge_admin_*` metrics go (the global system unless a test passes its own).
     let metricsFactory: any MetricsFactory
 
@@ -97,12 +99,16 @@ public actor AdminProposalService: Service {
 
     public func tick() async {
         if let validatorSource { pool.updateValidators(validatorSource()) }
-        if let validatorReader {
-            do { pool.updateValidators(try await validatorReader()) } catch {
+        let chainNonce = await readChainNonce()
+        if let validatorReader, validatorRefresh.isDue(chainNonce: chainNonce, atMilliseconds: clock.nowMilliseconds) {
+            do {
+                pool.updateValidators(try await validatorReader())
+                validatorRefresh.didRead(chainNonce: chainNonce, atMilliseconds: clock.nowMilliseconds)
+            } catch {
                 logger.debug("Cannot read the contract's validator set", metadata: ["error": "\(error)"])
             }
         }
-        await refreshChainNonce()
+        if let chainNonce { await perform(pool.updateChainNonce(chainNonce)) }
         let now = clock.nowMilliseconds
         await perform(pool.tick(atMilliseconds: now))
         await perform(pool.rebroadcast(signedBy: signer.adminAddress, atMilliseconds: now))
@@ -112,13 +118,16 @@ public actor AdminProposalService: Service {
     /// last one known); returns it.
     @discardableResult
     func refreshChainNonce() async -> UInt64? {
-        do {
-            let nonce = try await contract.currentNonce()
-            await perform(pool.updateChainNonce(nonce))
-            return nonce
-        } catch {
+        guard let nonce = await readChainNonce() else { return pool.chainNonce }
+        await perform(pool.updateChainNonce(nonce))
+        return nonce
+    }
+
+    /// The contract's nonce now; nil (logged) when it cannot be read.
+    func readChainNonce() async -> UInt64? {
+        do { return try await contract.currentNonce() } catch {
             logger.debug("Cannot read the contract's admin nonce", metadata: ["error": "\(error)"])
-            return pool.chainNonce
+            return nil
         }
     }
 

@@ -40,9 +40,10 @@ extension BridgeNode {
     }
 
     /// The Ethereum contract's proposals: signed with the validator key in its Ethereum form,
-    /// counted against the contract's set (`getValidatorsLength`/`validators(i)`, re-read every
-    /// tick), sent by the node's `EthereumSender`. Needs `koinos.watcher` (the Ethereum bridge's
-    /// chain id and the sender) and an Ethereum endpoint.
+    /// counted against the contract's set (`getValidatorsLength`/`validators(i)`, re-read when the
+    /// contract's nonce moves and every minute: `ContractValidatorRefresh`), sent by the node's
+    /// `EthereumSender`. Needs `koinos.watcher` (the Ethereum bridge's chain id and the sender) and
+    /// an Ethereum endpoint.
     static func ethereumAdminService(
         _ c: ValidatedConfiguration, key: Secp256k1.PrivateKey, endpoint: BridgeGossipEndpoint, database: BridgeDatabase,
         clock: any BridgeClock, sender: EthereumSender?, logger: Logger
