@@ -12,7 +12,7 @@ public import Logging
 public import ServiceLifecycle
 
 /// The Koinos → Ethereum side as a service (`koinos.watcher.enabled`): the lock watcher scans up
-/// to the LIB, then each round the Ethereum contract's current validator set is read and every
+/// to the LIB, then each round the Ethereum contract's current validator set is taken and every
 /// valid lock is signed with the validator key's Ethereum form while it is in that set; a lock
 /// whose stored signatures already reach the contract's quorum gets its submission set stored.
 ///
@@ -21,19 +21,24 @@ public import ServiceLifecycle
 public struct KoinosLockService: Service {
     public let watcher: KoinosLockWatcher
     public let signer: KoinosLockSigner
-    public let ethereum: EthereumRPCClient
-    public let ethereumContract: [UInt8]
+    /// The Ethereum contract's validator set (re-read when its admin nonce moves).
+    public let validatorSet: BridgeValidatorSetReader
     /// Gossip of the signatures with the other validators (nil: this node alone): own signatures
     /// are published and peers' collected each round (KoinosSignatureExchange).
     public var exchange: KoinosSignatureExchange?
     let logger: Logger
 
-    public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, ethereum: EthereumRPCClient, ethereumContract: [UInt8], logger: Logger) {
+    public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, validatorSet: BridgeValidatorSetReader, logger: Logger) {
         self.watcher = watcher
         self.signer = signer
-        self.ethereum = ethereum
-        self.ethereumContract = ethereumContract
+        self.validatorSet = validatorSet
         self.logger = logger
+    }
+
+    public init(watcher: KoinosLockWatcher, signer: KoinosLockSigner, ethereum: EthereumRPCClient, ethereumContract: [UInt8], logger: Logger) {
+        self.init(
+            watcher: watcher, signer: signer,
+            validatorSet: BridgeValidatorSetReader(rpc: ethereum, bridge: ethereumContract, clock: signer.clock), logger: logger)
     }
 
     /// How often this node's signatures of locks not completed yet are gossiped again: the fallback
@@ -67,7 +72,7 @@ public struct KoinosLockService: Service {
     /// that reached quorum in this round.
     public func round() async throws -> [KoinosLockID] {
         while case .committed = try await watcher.scanOnce() { try Task.checkCancellation() }
-        let validators = try await ethereum.bridgeValidatorSet(bridge: ethereumContract)
+        let validators = try await validatorSet.current()
         var reached = [KoinosLockID]()
         let signed = try await signer.signPending(validators: validators)
         try await exchange?.publish(signed)

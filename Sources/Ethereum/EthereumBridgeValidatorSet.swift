@@ -11,6 +11,16 @@ extension EthereumRPCClient {
     public static let getValidatorsLengthSelector: [UInt8] = Array(Keccak256.hash(Array("getValidatorsLength()".utf8)).prefix(4))
     /// `validators(uint256)` selector.
     public static let validatorsSelector: [UInt8] = Array(Keccak256.hash(Array("validators(uint256)".utf8)).prefix(4))
+    /// `nonce()` selector: the shared admin nonce (starts at 1, +1 per executed admin call).
+    public static let adminNonceSelector: [UInt8] = Array(Keccak256.hash(Array("nonce()".utf8)).prefix(4))
+
+    /// The contract's admin nonce at `tag`; every change of its validator set increments it.
+    public func bridgeAdminNonce(bridge: [UInt8], at tag: BlockTag = .latest) async throws -> UInt64 {
+        guard let nonce = try await viewCall(bridge, Self.adminNonceSelector, tag).uint64 else {
+            throw EthereumDecodingError.invalidField("nonce()", "not a uint64")
+        }
+        return nonce
+    }
 
     /// The contract's validators (20-byte addresses, contract order) at `tag`. Throws on a
     /// malformed answer or a set larger than `maxValidators` (a lying or wrong contract).

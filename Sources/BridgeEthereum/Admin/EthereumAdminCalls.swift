@@ -10,8 +10,6 @@ public import Ethereum
 public enum EthereumAdminCalls {
     static let addressParameters: [ABIType] = [.array(.bytes), .address, .uint(256)]
     static let pauseParameters: [ABIType] = [.array(.bytes), .uint(256)]
-    /// `nonce()`: the shared admin nonce (starts at 1, +1 per executed admin call).
-    public static let nonce = ABIFunction(name: "nonce", parameters: [])
 
     /// The contract function for an admin action.
     public static func function(_ kind: AdminActionKind) -> ABIFunction {

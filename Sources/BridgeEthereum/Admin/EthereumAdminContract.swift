@@ -28,13 +28,7 @@ public struct EthereumAdminContract: AdminContractPort {
         self.sender = sender
     }
 
-    public func currentNonce() async throws -> UInt64 {
-        let answer = try await rpc.call(to: bridge, data: ABIEncoder.call(EthereumAdminCalls.nonce, []))
-        guard case .uint(let word)? = try ABIDecoder.decode([.uint(256)], from: answer).first, let nonce = word.uint64 else {
-            throw EthereumDecodingError.invalidField("nonce()", "not a uint64")
-        }
-        return nonce
-    }
+    public func currentNonce() async throws -> UInt64 { try await rpc.bridgeAdminNonce(bridge: bridge) }
 
     /// The validators the contract checks signatures against (20-byte addresses).
     public func validators() async throws -> ValidatorSet {

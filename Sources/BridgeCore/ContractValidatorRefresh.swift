@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// When an admin service re-reads a contract's validator set from the chain (the Ethereum bridge:
+/// When a contract's validator set is read again from the chain (the Ethereum bridge:
 /// `getValidatorsLength` plus one `validators(i)` call each). Both bridge contracts change their set
-/// only through an admin action, and every admin action increments the shared nonce the service
-/// reads at each tick anyway, so the set is read again when the nonce moved — and, in case a
-/// re-org replaced one action by another at the same nonce, at least every `maxAgeMilliseconds`.
+/// only through an admin action, and every admin action increments the shared nonce (one call to
+/// read), so the set is read again when the nonce moved — and, in case a re-org replaced one action
+/// by another at the same nonce, at least every `maxAgeMilliseconds`. Used by the Ethereum admin
+/// service (every 5 s tick) and the Koinos → Ethereum signer (every round).
 public struct ContractValidatorRefresh: Sendable, Hashable {
     public static let defaultMaxAgeMilliseconds: UInt64 = 60_000
 
@@ -21,12 +22,11 @@ public struct ContractValidatorRefresh: Sendable, Hashable {
         self.maxAgeMilliseconds = maxAgeMilliseconds
     }
 
-    /// True when the set must be read now: never read, the nonce moved (or was unknown at the last
-    /// read and is known now), or the last read is `maxAgeMilliseconds` old. A nonce that could not
-    /// be read (`nil`) makes only age count.
+    /// True when the set must be read now: never read, the nonce could not be read (`nil`: no
+    /// evidence the set is unchanged), the nonce moved, or the last read is `maxAgeMilliseconds` old
+    /// (or in the future: the clock went back).
     public func isDue(chainNonce: UInt64?, atMilliseconds now: UInt64) -> Bool {
-        guard let last = lastNonceRead else { return true }
-        if let chainNonce, chainNonce != last.nonce { return true }
+        guard let last = lastNonceRead, let chainNonce, chainNonce == last.nonce else { return true }
         return now >= last.at &+ maxAgeMilliseconds || now < last.at
     }
 
