@@ -14,13 +14,7 @@ extension KoinosSignatureExchange {
     /// how many digests were asked for.
     @discardableResult
     public func catchUp(limit: Int = 64) async throws -> Int {
-        var pending: [[UInt8]] = []
-        for lock in try await signer.database.koinosLocks(status: .signing, limit: limit) {
-            guard let digest = lock.digest,
-                  lock.signatures.contains(where: { $0.validator == signer.ethereumAddress && $0.digest == digest })
-            else { continue }
-            pending.append(digest)
-        }
+        let pending = try await signer.database.koinosDigestsAwaitingPeers(signedBy: signer.ethereumAddress, limit: limit)
         let now = signer.clock.nowMilliseconds
         // At most four requests of 16 digests per peer and round: the responders' burst (koinosCatchUpLimit).
         let due = catchUpState.schedule.withLock { $0.due(pending: pending, nowMs: now, limit: 64) }

@@ -76,6 +76,18 @@ extension BridgeDatabase {
         }
     }
 
+    /// The current digests of the newest `limit` locks still `signing` that `validator` signed
+    /// (what the catch-up asks the peers about): one indexed query, no signature rows loaded.
+    public func koinosDigestsAwaitingPeers(signedBy validator: [UInt8], limit: Int) async throws -> [[UInt8]] {
+        try await writer.read { db in
+            try Data.fetchAll(db.cachedStatement(sql: """
+                SELECT o.digest FROM koinos_observation o
+                JOIN koinos_signature s ON s.digest = o.digest AND s.validator = ?
+                WHERE o.status = 'signing' ORDER BY o.block_height DESC, o.tx_id, o.operation_id LIMIT ?
+                """), arguments: [Data(validator), limit]).map { [UInt8]($0) }
+        }
+    }
+
     /// Records the contract-minimal set for the lock's CURRENT digest: status `quorum`, the
     /// signatures concatenated in submission order. A set for a stale digest changes nothing.
     /// Returns whether the row changed.
