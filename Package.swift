@@ -3,11 +3,13 @@
 import PackageDescription
 
 /// Settings shared by every Swift target: Swift 6 language mode, `any` spelled out for existentials,
-/// and members visible only through modules a file imports itself (MemberImportVisibility).
-/// Imports are still public by default: InternalImportsByDefault is not on (docs/architecture.md).
+/// members visible only through modules a file imports itself (MemberImportVisibility), and imports
+/// internal unless marked `public import` where a module's public API shows the imported types
+/// (InternalImportsByDefault).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")

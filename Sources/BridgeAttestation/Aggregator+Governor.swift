@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import CoreMetrics
-import Logging
+public import CoreMetrics
+public import Logging
 
 /// The outflow governor as the aggregator uses it: the policy, where its decisions are kept, and
 /// the sha256 of a held transfer's message re-expired from its release time.

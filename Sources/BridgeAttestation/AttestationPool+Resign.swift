@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
+import BridgeCore
 
 /// Re-signing (bridge-contracts.md §2.7): an honoured re-sign request gives a transfer a new
 /// expiration, so a new digest, signed again by every validator. The old and new sets never mix,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
+import BridgeCore
 
 /// Verified peer signatures for observation ids our watcher has not observed (yet): kept in
 /// memory only — never persisted, relayed or counted — until we observe the id, then absorbed

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeAttestation
-import BridgeCore
-import BridgeGossip
-import BridgeTesting
-import BridgeSigning
-import BridgeStore
-import ChainCrypto
-import Foundation
+public import BridgeAttestation
+public import BridgeCore
+public import BridgeGossip
+public import BridgeTesting
+public import BridgeSigning
+public import BridgeStore
+public import ChainCrypto
+public import Foundation
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
-import Synchronization
+public import Synchronization
 
 /// 7 in-process validators (SQLite in memory, real secp256k1, the real gossip codec and validation
 /// over the in-memory transport) turn `observations` lock observations into quorum attestations.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import CBenchFloor
-import ChainCrypto
+public import CBenchFloor
+public import ChainCrypto
 
 /// Swift-vs-C comparisons for the crypto primitives (issue 3 "Performance").
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Primitives
+public import Primitives
 
 /// The domain's name for hex text: a thin forward to the one codec, `Primitives.HexCodec`.
 ///

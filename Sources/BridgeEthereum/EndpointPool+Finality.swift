@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-import Ethereum
+public import Ethereum
 import Logging
 
 extension EndpointPool {

@@ -2,7 +2,7 @@
 public import BridgeCore
 public import BridgeStore
 import CoreMetrics
-public import Ethereum
+import Ethereum
 public import Logging
 public import ServiceLifecycle
 

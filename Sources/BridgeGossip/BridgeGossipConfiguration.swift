@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Primitives
+import Primitives
 
 /// Settings of the bridge protocol plugin.
 public struct BridgeGossipConfiguration: Sendable {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
+import BridgeCore
 
 extension BridgeMessage {
     /// Decodes a body of `kind`; `validator` is the envelope's signer (owner of batch items).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Libp2pGossipsub
-public import Libp2pHost
-import Logging
+import Libp2pHost
+public import Logging
 import Multiformats
 import NIOCore
 

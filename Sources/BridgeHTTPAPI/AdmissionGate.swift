@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Synchronization
+public import Synchronization
 
 /// A counting semaphore with a bounded waiting line, for async code.
 ///

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
-import HTTPTypes
-import NIOCore
-import NIOHTTP1
-import NIOHTTPTypes
+public import Foundation
+public import HTTPTypes
+public import NIOCore
+public import NIOHTTP1
+public import NIOHTTPTypes
 
 /// Guards one HTTP/1.1 connection of the API, between the HTTP codec and Hummingbird:
 ///

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import BridgeStore
-import Foundation
+public import Foundation
 public import Hummingbird
-import HummingbirdCore
+public import HummingbirdCore
 public import Logging
 public import NIOCore
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeStore
+public import BridgeStore
 
 /// One validator in `/v1/validators`: configured identity plus what its last heartbeat said.
 struct ValidatorJSON: Encodable {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
-import BridgeStore
-import Hummingbird
+public import BridgeCore
+public import BridgeStore
+public import Hummingbird
 
 /// Node-level routes: validators, peers, status, evidence, health, readiness, metrics, OpenAPI.
 struct NodeRoutes {

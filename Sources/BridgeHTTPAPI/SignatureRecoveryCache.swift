@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import ChainCrypto
-import Synchronization
+public import ChainCrypto
+public import Synchronization
 
 /// Recovers the Koinos address behind a stored signature, remembering results.
 ///

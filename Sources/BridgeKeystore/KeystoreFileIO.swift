@@ -4,7 +4,7 @@ import ChainCrypto
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// POSIX file handling for keystores: bounded reads and atomic, no-overwrite, mode-0600 writes.

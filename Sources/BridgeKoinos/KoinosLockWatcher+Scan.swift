@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-public import BridgeStore
-public import Koinos
+import BridgeStore
+import Koinos
 import Logging
 import Metrics
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import Koinos
+public import Koinos
 
 extension KoinosTransferMessage {
     /// Parses the stored `complete_transfer_hash` bytes back into a message (layouts in

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
+public import Foundation
 public import Logging
-import NIOCore
-import NIOPosix
+public import NIOCore
+public import NIOPosix
 public import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// The local admin socket: a Unix socket in the data folder, mode 0600, never a network port.

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
+public import BridgeCore
 public import BridgeHTTPAPI
 public import BridgeStore
-import BridgeEthereum
-import BridgeKoinos
-import ChainCrypto
-import Foundation
-import Multiformats
-import NIOCore
+public import BridgeEthereum
+public import BridgeKoinos
+public import ChainCrypto
+public import Foundation
+public import Multiformats
+public import NIOCore
 public import Logging
 public import ServiceLifecycle
 public import UnixSignals

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
+public import Foundation
 public import Logging
 public import ServiceLifecycle
 public import UnixSignals

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
-import Foundation
+public import ArgumentParser
+public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// The entry point: ArgumentParser's own, except that a usage error (unknown option, missing

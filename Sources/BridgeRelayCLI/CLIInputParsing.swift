@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
-import ChainCrypto
+public import BridgeCore
+public import ChainCrypto
 
 /// Parsers for operator-supplied option values. Each throws `CLIFailure.badInput` naming the option.
 ///

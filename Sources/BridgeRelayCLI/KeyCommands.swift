@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
-import BridgeKeystore
-import ChainCrypto
-import Foundation
+public import ArgumentParser
+public import BridgeKeystore
+public import ChainCrypto
+public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Options shared by the commands that create a keystore.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
-import ChainCrypto
-import CurlTransport
-import Koinos
+public import ArgumentParser
+public import ChainCrypto
+public import CurlTransport
+public import Koinos
 
 /// `bridge-relay koinos …`: read-only operator views of the Koinos side (chain, bridge contract).
 struct KoinosCommand: AsyncParsableCommand {

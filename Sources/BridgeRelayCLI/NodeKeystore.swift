@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
-import BridgeKeystore
-import BridgeNode
-import ChainCrypto
-import Foundation
+public import ArgumentParser
+public import BridgeKeystore
+public import BridgeNode
+public import ChainCrypto
+public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Unlocking the keystore a node configuration names, the same way for `run` and `config check`.

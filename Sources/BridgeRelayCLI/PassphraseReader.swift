@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
-import ChainCrypto
-import Foundation
+public import ArgumentParser
+public import ChainCrypto
+public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Where a keystore passphrase comes from, in order: `--passphrase-file`, the

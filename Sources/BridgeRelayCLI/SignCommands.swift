@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
-import BridgeKeystore
-import ChainCrypto
+public import ArgumentParser
+public import BridgeKeystore
+public import ChainCrypto
 
 /// The two signature encodings the bridge contracts accept (bridge-contracts.md §2.1).
 enum SignatureFormat: String {

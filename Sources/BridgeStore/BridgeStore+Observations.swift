@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 import Foundation
-public import GRDB
+import GRDB
 
 /// One judged lock as the Ethereum watcher persists it: valid (`observed`) or `rejected` with a reason.
 public struct ObservationRecord: Sendable, Hashable {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Primitives
+public import Primitives
 
 /// A 20-byte Ethereum account address with EIP-55 checksummed text form.
 public struct EthereumAddress: Sendable, Hashable, CustomStringConvertible {

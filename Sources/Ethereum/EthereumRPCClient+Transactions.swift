@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import JSONRPC
+import JSONRPC
 
 /// Calls that send transactions and read what sending needs: nonces, fees, gas, view calls.
 extension EthereumRPCClient {

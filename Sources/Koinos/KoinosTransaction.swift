@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import ChainCrypto
+public import ChainCrypto
 import Primitives
 
 /// A `koinos.protocol.transaction`: id, header, operations and signatures (koinos.md §2.1, §4).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Libp2pYamux
-import Multiformats
-import NIOCore
+public import Multiformats
+public import NIOCore
 
 /// One upgraded connection.
 final class Libp2pConnection: Sendable {

@@ -2,7 +2,7 @@
 import Libp2pYamux
 import Logging
 import Metrics
-import Multiformats
+public import Multiformats
 import NIOCore
 import Synchronization
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Libp2pYamux
-import Multiformats
+public import Multiformats
 import NIOCore
 import Synchronization
 

@@ -3,7 +3,7 @@ import Libp2pMultistream
 import Libp2pYamux
 import Logging
 import Metrics
-import Multiformats
+public import Multiformats
 import NIOCore
 import NIOPosix
 import Synchronization

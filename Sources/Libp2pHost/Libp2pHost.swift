@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import Libp2pMultistream
 import Libp2pYamux
-import Logging
+public import Logging
 import Metrics
-import Multiformats
+public import Multiformats
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 
 /// A libp2p host over TCP: listens and dials, upgrades connections (multistream-select → Noise →

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import Libp2pYamux
-import Multiformats
-import NIOCore
+public import Libp2pYamux
+public import Multiformats
+public import NIOCore
 import NIOPosix
 
 /// Host settings; defaults suit a Koinos-compatible relay.

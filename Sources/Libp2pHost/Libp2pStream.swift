@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Libp2pMultistream
 import Libp2pYamux
-import Multiformats
-import NIOCore
+public import Multiformats
+public import NIOCore
 import Synchronization
 
 /// A negotiated libp2p stream (one yamux stream after multistream-select). The framed readers keep

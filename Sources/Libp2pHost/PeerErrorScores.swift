@@ -2,7 +2,7 @@
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// Koinos' connection gating (koinos.md §1.7), as a pure value: error points kept per remote IP,

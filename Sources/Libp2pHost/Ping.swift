@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
-import Multiformats
+public import Multiformats
 import NIOCore
 
 extension Libp2pHost {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// The proposing side of multistream-select: sends the header and the first proposal at once,
 /// then walks its list on each `na`. Pure: bytes in, bytes out.

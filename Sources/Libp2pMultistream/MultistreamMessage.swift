@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Multiformats
-import NIOCore
+public import NIOCore
 
 /// multistream-select 1.0 constants and errors.
 public enum Multistream {

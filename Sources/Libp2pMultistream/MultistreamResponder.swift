@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// The answering side of multistream-select: answers the header, echoes a supported proposal,
 /// answers `na` to anything else (the connection stays up). Pure: bytes in, bytes out.

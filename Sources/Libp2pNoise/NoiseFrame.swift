@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 extension ByteBuffer {
     /// Reads one `u16 big-endian length ‖ message` Noise frame; nil when incomplete (reader index unchanged).

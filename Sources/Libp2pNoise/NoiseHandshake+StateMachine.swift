@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChainCrypto
-import Multiformats
+public import Multiformats
 
 /// What the handshake produced.
 public struct NoiseHandshakeResult: Sendable {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// One yamux frame: a 12-byte big-endian header (version 0, type, flags, stream id, length) and,
 /// for Data frames, `length` payload bytes.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// What the session machine asks the connection to do after an inbound frame.
 public enum YamuxSessionEvent: Equatable, Sendable {

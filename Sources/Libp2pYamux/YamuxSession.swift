@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// A running yamux session: the state machine plus the per-stream buffers and waiters.
 /// Event-loop confined: every method runs on `eventLoop` (the async stream API hops there).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// Fired down the pipeline (as a user inbound event) when the secure channel and muxer selection
 /// are done; the yamux handler starts its session then.

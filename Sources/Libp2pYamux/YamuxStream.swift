@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// One yamux stream with an async interface. State lives on the session's event loop; the
 /// async methods hop there. Reads return what has arrived; the window is granted back to the peer

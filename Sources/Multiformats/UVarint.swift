@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 import Primitives
 
 /// Errors from the multiformats decoders.

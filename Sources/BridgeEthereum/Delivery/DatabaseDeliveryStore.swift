@@ -2,7 +2,7 @@
 public import BridgeCore
 public import BridgeStore
 import BridgeSigning
-import Logging
+public import Logging
 
 /// The node's `EthereumDeliveryStore`: Koinos → Ethereum locks at quorum from the Koinos lock
 /// tables, delivery rows in `ethereum_delivery` (SQLite, async GRDB), so a restart neither loses a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import Ethereum
+import BridgeCore
+import Ethereum
 import JSONRPC
 import Synchronization
 

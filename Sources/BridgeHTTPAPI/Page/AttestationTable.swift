@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
-import BridgeStore
+public import BridgeCore
+public import BridgeStore
 
 /// The attestation list of `/`: status filter, one row per transfer, paging.
 ///

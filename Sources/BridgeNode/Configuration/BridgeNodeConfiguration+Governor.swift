@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import ChainCrypto
+public import ChainCrypto
 
 extension BridgeNodeConfiguration {
     /// `governor.tokens.<token>.*`: the outflow governor's limits. `<token>` is an Ethereum token

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import ChainCrypto
-import Foundation
+public import ChainCrypto
+public import Foundation
 
 extension BridgeNodeConfiguration {
     /// Every problem with this configuration, one per line, each naming its key; empty when the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import JSONRPC
-import Primitives
+import JSONRPC
+public import Primitives
 
 /// Ethereum JSON-RPC "quantity" encoding: `0x`-prefixed hex without leading zeros (`0x0` for zero).
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Multiformats
+public import Multiformats
 
 /// A validated pubsub message as the application sees it.
 public struct GossipMessage: Sendable, Equatable {

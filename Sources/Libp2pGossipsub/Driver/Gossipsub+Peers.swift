@@ -2,7 +2,7 @@
 import CoreMetrics
 import Libp2pHost
 import Logging
-import Multiformats
+public import Multiformats
 import NIOCore
 
 extension Gossipsub {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import CoreMetrics
 import Foundation
-import Libp2pHost
-import Logging
-import Multiformats
-import ServiceLifecycle
+public import Libp2pHost
+public import Logging
+public import Multiformats
+public import ServiceLifecycle
 
 /// Gossipsub v1.1 over a `Libp2pHost`, plus the protocol-plugin registry.
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Multiformats
+public import Multiformats
 
 /// Signs gossip messages with a libp2p identity key (Ed25519, secp256k1 low-S, or ECDSA P-256).
 public struct Libp2pKeyMessageSigner: GossipMessageSigner {

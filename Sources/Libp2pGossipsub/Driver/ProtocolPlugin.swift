@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Libp2pHost
+public import Libp2pHost
 
 /// A protocol plugin: the plugin architecture of koinos-p2p PR 212, generalised.
 ///
