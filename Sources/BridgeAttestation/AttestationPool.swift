@@ -37,6 +37,10 @@ public struct AttestationPool: Sendable {
     var parkedConflicts: [ObservationID: [ParkedConflict]] = [:]
     /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
     var finalDigests: Set<DigestKey> = []
+    /// Unverified peer signatures waiting to be recovered (`AttestationPool+Verification`), by digest.
+    var heldSignatures: [DigestKey: AddressOrderedTable<HeldSignature>] = [:]
+    /// Signatures in `heldSignatures`.
+    public internal(set) var heldSignatureCount = 0
     /// Observation requests we answered recently (deduplicated like Wormhole's 11 min window).
     var answeredRequests: [ObservationID: UInt64] = [:]
     var random: SplitMix64
@@ -71,6 +75,9 @@ public struct AttestationPool: Sendable {
 
     /// What the caller must do after an input.
     public enum Action: Sendable, Hashable {
+        /// Recover these peer signatures (handed over unverified) and `receive` those that recover
+        /// to their claimed validator.
+        case verifySignatures([SignedObservation])
         /// Store these verified peer signatures.
         case persistSignatures([SignedObservation])
         /// Gossip our own signatures (first broadcast or retry).
