@@ -5,7 +5,9 @@ import Primitives
 /// The aggregation state machine: signatures keyed by digest → quorum, evidence, retries, give-up.
 ///
 /// Pure: no I/O, no clock of its own (every call takes `now`), no signature maths. Inputs are
-/// signatures the gossip layer already verified; outputs are `Action`s the `Aggregator` performs.
+/// signatures the gossip layer already verified, or signatures it authenticated only by their
+/// batch envelope (`receive(unverified:)`: the pool asks for the recovery of those that can count,
+/// `AttestationPool+Verification`); outputs are `Action`s the `Aggregator` performs.
 /// Rules (validators.md §2.2, bridge-contracts.md §2.6):
 /// - signatures for observation ids we have not observed are held in a bounded memory buffer
 ///   (`UnobservedSignatures`: not persisted, not counted) and absorbed when we observe the id;
