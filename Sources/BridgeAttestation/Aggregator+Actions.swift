@@ -10,10 +10,19 @@ extension Aggregator {
     /// (`reobserveLocally`) run after the batch.
     func perform(_ actions: [AttestationPool.Action], extraWrites: [AttestationWrite] = []) async {
         let now = clock.nowMilliseconds
+        var actions = actions
+        // Signatures the pool wants recovered: those that recover are received now and their
+        // outcome joins this batch (one store transaction).
+        let toVerify = actions.flatMap { action -> [SignedObservation] in
+            if case .verifySignatures(let items) = action { items } else { [] }
+        }
+        if !toVerify.isEmpty { actions += pool.receive(recovered(toVerify), atMilliseconds: now) }
         var writes = extraWrites
         var lookups: [ObservationID] = []
         for action in actions {
             switch action {
+            case .verifySignatures:
+                continue
             case .persistSignatures(let items):
                 writes.append(.peerSignatures(items))
             case .broadcastSignatures(let items):
@@ -56,6 +65,21 @@ extension Aggregator {
             }
         }
         if outboundSignatures.count >= configuration.flushThreshold { await flush() }
+    }
+
+    /// The signatures of `items` that recover to their claimed validator; the others are counted and logged.
+    func recovered(_ items: [SignedObservation]) -> [SignedObservation] {
+        guard let verifier else {
+            metrics.badSignatures.increment(by: items.count)
+            logger.error("Unverified peer signatures but no verifier: dropped", metadata: ["count": "\(items.count)"])
+            return []
+        }
+        let good = items.filter { verifier.recoverKoinosAddress(digest: $0.digest, signature: $0.signature.signature) == $0.signature.validator }
+        if good.count < items.count {
+            metrics.badSignatures.increment(by: items.count - good.count)
+            logger.warning("Peer signatures that do not recover to their validator: dropped", metadata: ["count": "\(items.count - good.count)"])
+        }
+        return good
     }
 
     /// Applies `writes` as one batch; each failed write (rolled back alone) and a failed commit are

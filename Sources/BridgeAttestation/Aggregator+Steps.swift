@@ -102,6 +102,9 @@ extension Aggregator {
         case .signatures(let items):
             metrics.receivedSignatures.increment(by: items.count)
             await perform(pool.receive(items, atMilliseconds: now))
+        case .unverifiedSignatures(let items):
+            metrics.receivedSignatures.increment(by: items.count)
+            await perform(pool.receive(unverified: items, atMilliseconds: now))
         case .attestations(let sets):
             await perform(pool.receive(attestations: sets, atMilliseconds: now))
         case .observationRequest(let id, _):

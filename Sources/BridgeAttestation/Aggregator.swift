@@ -17,6 +17,8 @@ public actor Aggregator: Service {
     let clock: any BridgeClock
     let reobservation: (any ReobservationRequester)?
     let hashing: (any DigestHashing)?
+    /// Recovers the peer signatures the gossip layer handed over unverified; without it they never count.
+    let verifier: (any SignatureVerifier)?
     /// nil: every observation is signed at once.
     let governor: AggregatorGovernor?
     let configuration: AggregatorConfiguration
@@ -39,10 +41,13 @@ public actor Aggregator: Service {
 
     /// - Parameters:
     ///   - hashing: when given, `sha256(message) == digest` is re-checked before signing.
+    ///   - verifier: recovers `InboundGossip.unverifiedSignatures` (hold-and-verify); needed when the
+    ///     gossip layer defers item recovery.
     public init(
         repository: any AttestationRepository, signer: any AttestationSigner, gossip: any AttestationGossip,
         clock: any BridgeClock, validators: ValidatorSet, configuration: AggregatorConfiguration = .init(),
         reobservation: (any ReobservationRequester)? = nil, hashing: (any DigestHashing)? = nil,
+        verifier: (any SignatureVerifier)? = nil,
         governor: AggregatorGovernor? = nil, logger: Logger = Logger(label: "bridge.aggregator")
     ) {
         self.repository = repository
@@ -51,6 +56,7 @@ public actor Aggregator: Service {
         self.clock = clock
         self.reobservation = reobservation
         self.hashing = hashing
+        self.verifier = verifier
         self.governor = governor.flatMap { $0.policy.isEmpty ? nil : $0 }
         self.configuration = configuration
         self.logger = logger

@@ -12,6 +12,8 @@ struct AggregatorMetrics: Sendable {
     let catchUpAttestations = Counter(label: "bridge_attestation_catch_up_total")
     let storeErrors = Counter(label: "bridge_attestation_store_errors_total")
     let signingErrors = Counter(label: "bridge_attestation_signing_errors_total")
+    /// Peer signatures handed over unverified that did not recover to their claimed validator (or no verifier).
+    let badSignatures = Counter(label: "bridge_attestation_bad_signatures_total")
     let digestMismatches = Counter(label: "bridge_attestation_digest_mismatch_total")
     let pending = Gauge(label: "bridge_attestation_pending")
     /// 1 while this node's key is in the current validator set, 0 while it only observes.

@@ -28,6 +28,8 @@ extension AttestationPool {
     /// After quorum, a late signature that sorts before the set's last member improves the set, so
     /// every node converges on the same first-Q(N)-by-address set.
     mutating func checkQuorum(_ key: DigestKey, now: UInt64) -> [Action] {
+        // Held unverified signatures that cannot improve the set are never recovered.
+        defer { dropUselessHeldSignatures(key) }
         guard let entry = entries[key], entry.own != nil, let record = quorumRecord(for: entry) else { return [] }
         if let existing = entry.quorum {
             entries[key]?.quorum = record

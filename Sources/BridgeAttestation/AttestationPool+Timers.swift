@@ -30,6 +30,7 @@ extension AttestationPool {
         // Evidence restored from the store stays in memory only while we hold the id.
         equivocators = equivocators.filter { observedDigests[$0.key] != nil }
         actions += expireParkedConflicts(now: now)
+        actions += releaseHeldSignatures(now: now)
         if !retried.isEmpty { actions.insert(.broadcastSignatures(retried), at: 0) }
         if !expired.isEmpty { actions.append(.markExpired(expired)) }
         answeredRequests = answeredRequests.filter { now &- $0.value < Self.requestDedupMilliseconds }
@@ -59,6 +60,7 @@ extension AttestationPool {
     mutating func forget(_ key: DigestKey, final: Bool) {
         guard let entry = entries.removeValue(forKey: key) else { return }
         if final { finalDigests.insert(key) }
+        if let held = heldSignatures.removeValue(forKey: key) { heldSignatureCount -= held.count }
         if observedDigests[entry.observationID] == entry.digest {
             observedDigests[entry.observationID] = nil
             claims[entry.observationID] = nil

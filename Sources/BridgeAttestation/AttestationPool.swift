@@ -5,7 +5,9 @@ import Primitives
 /// The aggregation state machine: signatures keyed by digest → quorum, evidence, retries, give-up.
 ///
 /// Pure: no I/O, no clock of its own (every call takes `now`), no signature maths. Inputs are
-/// signatures the gossip layer already verified; outputs are `Action`s the `Aggregator` performs.
+/// signatures the gossip layer already verified, or signatures it authenticated only by their
+/// batch envelope (`receive(unverified:)`: the pool asks for the recovery of those that can count,
+/// `AttestationPool+Verification`); outputs are `Action`s the `Aggregator` performs.
 /// Rules (validators.md §2.2, bridge-contracts.md §2.6):
 /// - signatures for observation ids we have not observed are held in a bounded memory buffer
 ///   (`UnobservedSignatures`: not persisted, not counted) and absorbed when we observe the id;
@@ -37,6 +39,10 @@ public struct AttestationPool: Sendable {
     var parkedConflicts: [ObservationID: [ParkedConflict]] = [:]
     /// Digests that reached quorum or were given up and left memory: later signatures are ignored.
     var finalDigests: Set<DigestKey> = []
+    /// Unverified peer signatures waiting to be recovered (`AttestationPool+Verification`), by digest.
+    var heldSignatures: [DigestKey: AddressOrderedTable<HeldSignature>] = [:]
+    /// Signatures in `heldSignatures`.
+    public internal(set) var heldSignatureCount = 0
     /// Observation requests we answered recently (deduplicated like Wormhole's 11 min window).
     var answeredRequests: [ObservationID: UInt64] = [:]
     var random: SplitMix64
@@ -71,6 +77,9 @@ public struct AttestationPool: Sendable {
 
     /// What the caller must do after an input.
     public enum Action: Sendable, Hashable {
+        /// Recover these peer signatures (handed over unverified) and `receive` those that recover
+        /// to their claimed validator.
+        case verifySignatures([SignedObservation])
         /// Store these verified peer signatures.
         case persistSignatures([SignedObservation])
         /// Gossip our own signatures (first broadcast or retry).

@@ -26,6 +26,12 @@ public struct AttestationPoolConfiguration: Sendable, Hashable {
     public var resignGraceMilliseconds: UInt64 = 0
     /// Such signatures held at once, in total; beyond, a conflict is equivocation at once.
     public var maxParkedConflicts = 1_000
+    /// A peer signature handed over unverified (`receive(unverified:)`) from a validator outside
+    /// the Q(N) lowest addresses waits this long before it is recovered: when the lower ones sign
+    /// meanwhile they form the submission set and it is dropped unrecovered. 0: recover at once.
+    public var verificationHoldMilliseconds: UInt64 = 2_000
+    /// Such signatures held at once, in total; beyond, they are recovered at once.
+    public var maxHeldSignatures = 50_000
     /// Seed of the jitter generator (deterministic tests; production seeds it randomly).
     public var jitterSeed: UInt64 = 0x5eed
 

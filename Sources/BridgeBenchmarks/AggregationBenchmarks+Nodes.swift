@@ -15,7 +15,11 @@ struct BenchNode: Sendable {
     let endpoint: BridgeGossipEndpoint
     let aggregator: Aggregator
 
-    init(index: Int, key: Secp256k1.PrivateKey, set: ValidatorSet, clock: BenchClock, network: InMemoryBridgeNetwork, recoveries: RecoveryCounter) throws {
+    /// `holdAndVerify`: batch items reach the aggregator unrecovered and it recovers only those that can enter a set.
+    init(
+        index: Int, key: Secp256k1.PrivateKey, set: ValidatorSet, clock: BenchClock, network: InMemoryBridgeNetwork,
+        recoveries: RecoveryCounter, holdAndVerify: Bool
+    ) throws {
         peerID = "bench-\(index)"
         let database = try BridgeDatabase()
         self.database = database
@@ -25,12 +29,15 @@ struct BenchNode: Sendable {
         // guard sized for real lock rates) would throttle this burst, which is not what is measured.
         var gossip = BridgeGossipConfiguration()
         gossip.itemLimit = .init(burst: 1e9, perSecond: 1e9)
+        gossip.deferItemRecovery = holdAndVerify
+        let verifier = CountingVerifier(counter: recoveries)
         endpoint = BridgeGossipEndpoint(
-            signer: signer, verifier: CountingVerifier(counter: recoveries), hashing: ChainHashing(), clock: clock,
+            signer: signer, verifier: verifier, hashing: ChainHashing(), clock: clock,
             validators: set, transport: network.transport(for: peerID), configuration: gossip, settled: settled,
             attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing())
+            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing(),
+            verifier: holdAndVerify ? verifier : nil)
         settled.target.withLock { $0 = aggregator.settled }
         network.attach(endpoint, as: peerID)
     }

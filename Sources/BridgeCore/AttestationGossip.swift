@@ -52,9 +52,13 @@ public struct ValidatorHeartbeat: Sendable, Hashable {
 }
 
 /// What the gossip layer hands to the aggregator, after validation (every signature recovered to
-/// its claimed validator, sender bound and in the current set).
+/// its claimed validator, sender bound and in the current set — except `unverifiedSignatures`).
 public enum InboundGossip: Sendable, Hashable {
     case signatures([SignedObservation])
+    /// One validator's signatures whose batch envelope recovered to it (sender authenticated and
+    /// bound) but whose own signatures were not recovered yet: the aggregator recovers those it
+    /// needs, lowest addresses first, and never counts one that does not recover.
+    case unverifiedSignatures([SignedObservation])
     case observationRequest(ObservationID, requester: [UInt8])
     case attestations([SignatureSet])
     case heartbeat(ValidatorHeartbeat)

@@ -41,6 +41,11 @@ public struct BridgeGossipConfiguration: Sendable {
     /// Per validator (not per peer id): signatures its batches and attestation sets make us
     /// recover. A dishonest validator costs each node at most this many recoveries per second.
     public var itemLimit = RateLimit(burst: 10_000, perSecond: 500)
+    /// Hold-and-verify: the items of a signature batch are handed to the aggregator unrecovered
+    /// (`InboundGossip.unverifiedSignatures`; the envelope is still recovered, so the sender is
+    /// authenticated, and the item budget is still spent) and the aggregator recovers only those
+    /// that can enter a submission set. The aggregator must then have a verifier.
+    public var deferItemRecovery = false
     /// A catch-up request is answered only within ± this of its timestamp (and only once).
     public var catchUpRequestWindowMilliseconds: UInt64 = 2 * 60_000
     /// Bytes of envelopes one catch-up answer carries (sent and kept), and all answers together.

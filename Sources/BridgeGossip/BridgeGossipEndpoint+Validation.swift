@@ -62,6 +62,11 @@ extension BridgeGossipEndpoint {
             guard items.count <= configuration.maxBatchItems else { return .reject(.tooManyItems) }
             let wanted = items.filter { !(settled?.isSettled($0.digest, validator: envelope.validator) ?? false) }
             guard !budgeted || spendItems(wanted.count, of: envelope.validator) else { return .ignore(.itemRateLimited) }
+            // Every item is the sender's own signature; an item naming another validator is malformed.
+            if configuration.deferItemRecovery {
+                guard wanted.allSatisfy({ $0.signature.validator == envelope.validator }) else { return .reject(.badItemSignature) }
+                return relayed(items.map(\.digest), wanted.isEmpty ? [] : [.unverifiedSignatures(wanted)])
+            }
             for item in wanted where verifier.recoverKoinosAddress(digest: item.digest, signature: item.signature.signature) != envelope.validator {
                 return .reject(.badItemSignature)
             }

@@ -69,6 +69,8 @@ extension BridgeNode {
         var gossipConfiguration = BridgeGossipConfiguration()
         gossipConfiguration.topic = c.p2p.topic
         gossipConfiguration.softwareVersion = "bridge-relay/\(version)"
+        // Hold-and-verify: the aggregator recovers only the batch items that can enter a submission set.
+        gossipConfiguration.deferItemRecovery = true
         let transport = Libp2pBridgeTransport(gossipsub: gossipsub, configuration: gossipConfiguration, logger: logger.labelled("bridge.gossip"))
         let settled = SettledDigestsForwarder()
         let endpoint = BridgeGossipEndpoint(
@@ -98,7 +100,7 @@ extension BridgeNode {
         aggregatorConfiguration.pool.resignGraceMilliseconds = 10 * 60_000
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
-            reobservation: reobserver, hashing: ChainHashing(), governor: AggregatorGovernor(policy: c.governor, store: database, hashing: ChainHashing()),
+            reobservation: reobserver, hashing: ChainHashing(), verifier: Secp256k1SignatureVerifier(), governor: AggregatorGovernor(policy: c.governor, store: database, hashing: ChainHashing()),
             logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 

@@ -30,12 +30,15 @@ struct ValidatorNetworkHarness {
     let profile: ContractProfile
     /// The outflow governor every node runs (empty: none).
     let governor: GovernorPolicy
+    /// Hold-and-verify: batch items reach the aggregator unrecovered (`BridgeGossipConfiguration.deferItemRecovery`).
+    let deferItemRecovery: Bool
 
     /// Deterministic keys 1…count; `honest` of them get a node, the rest are keys the test drives by hand.
     init(count: Int, honest: Int? = nil, profile: ContractProfile = .v1, databasePaths: [String?] = [],
-         pool: AttestationPoolConfiguration = .init(), governor: GovernorPolicy = .init(tokens: [:])) throws {
+         pool: AttestationPoolConfiguration = .init(), governor: GovernorPolicy = .init(tokens: [:]), deferItemRecovery: Bool = false) throws {
         self.profile = profile
         self.governor = governor
+        self.deferItemRecovery = deferItemRecovery
         keys = try (1...count).map { i in try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [UInt8(i)]) }
         validatorSet = ValidatorSet(keys.map { KoinosAddress(publicKey: $0.publicKey).bytes })
         for i in 0..<(honest ?? count) {
@@ -53,13 +56,16 @@ struct ValidatorNetworkHarness {
         // The aggregator's settled set is created first so the endpoint can consult it.
         let transport = network.transport(for: peerID)
         let holder = SettledHolder()
+        var gossip = BridgeGossipConfiguration()
+        gossip.deferItemRecovery = deferItemRecovery
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: clock,
-            validators: validatorSet, transport: transport, settled: holder,
+            validators: validatorSet, transport: transport, configuration: gossip, settled: holder,
             attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
             repository: database, signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
             configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
+            verifier: deferItemRecovery ? Secp256k1SignatureVerifier() : nil,
             governor: AggregatorGovernor(policy: governor, store: database, hashing: ChainHashing()))
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)
