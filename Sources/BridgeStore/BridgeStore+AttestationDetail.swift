@@ -3,18 +3,19 @@ import BridgeCore
 import Foundation
 import GRDB
 
-/// One attestation in ONE query: the observation, its submission and whether a governor decision
-/// exists, joined to each of its signatures (one row per signature; the observation's columns are
-/// read from the first row). A governed transfer costs one more query for its decision. The
-/// statement is cached per reader connection and its columns are read by position.
+/// One attestation in ONE query: the observation, its submission and its governor decision, joined
+/// to each of its signatures (one row per signature; the other tables' columns are read from the
+/// first row). One statement sees one snapshot, so the read needs no transaction. The statement
+/// is cached per connection and its columns are read by position (the governor's by name, through
+/// a scope, so `governorEntry` reads them as it reads the table).
 extension BridgeDatabase {
     static let attestationDetailSQL = """
         SELECT o.id, o.chain_id, o.tx_hash, o.log_index, o.profile, o.block_number, o.block_hash, o.sender, o.token, o.amount,
         o.payment, o.recipient, o.relayer, o.metadata, o.block_time_ms, o.destination_chain, o.status, o.reason, o.koinos_token,
         o.koinos_contract, o.expiration, o.digest, o.quorum_required, o.quorum_have, o.quorum_at_ms, o.created_at_ms, o.updated_at_ms,
         sub.observation_id IS NOT NULL, sub.koinos_tx_id, sub.status, sub.attempts, sub.last_error, sub.submitted_at_ms, sub.updated_at_ms,
-        g.observation_id IS NOT NULL,
-        s.validator, s.signature, s.digest, s.source, s.received_at_ms
+        s.validator, s.signature, s.digest, s.source, s.received_at_ms,
+        g.observation_id, g.token, g.amount, g.source_time_ms, g.release_at_ms, g.reason, g.released_early_at_ms
         FROM observation o
         LEFT JOIN submission sub ON sub.observation_id = o.id
         LEFT JOIN governor_transfer g ON g.observation_id = o.id
@@ -24,11 +25,13 @@ extension BridgeDatabase {
 
     /// Column positions of `attestationDetailSQL`.
     private enum Column {
-        static let submission = 27, governed = 34, signature = 35
+        static let submission = 27, signature = 34, governor = 39
     }
 
+    private static let governorScope = ScopeAdapter(["governor": SuffixRowAdapter(fromIndex: Column.governor)])
+
     static func attestationDetail(id: String, db: Database) throws -> AttestationRecord? {
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: attestationDetailSQL), arguments: [id])
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: attestationDetailSQL), arguments: [id], adapter: governorScope)
         guard let r = try rows.next() else { return nil }
         var record = AttestationRecord(
             id: r[0], chainID: u64(r[1]), transactionHash: bytes(r[2]), logIndex: UInt32(clamping: r[3] as Int64), profile: r[4],
@@ -45,7 +48,7 @@ extension BridgeDatabase {
                 koinosTransactionID: (r[s + 1] as Data?).map { Array($0) }, status: r[s + 2], attempts: r[s + 3], lastError: r[s + 4],
                 submittedAtMs: (r[s + 5] as Int64?).map { UInt64(clamping: $0) }, updatedAtMs: u64(r[s + 6]))
         }
-        let governed: Bool = r[Column.governed]
+        if !r.hasNull(atIndex: Column.governor), let governor = r.scopes["governor"] { record.governor = governorEntry(governor) }
         var row: Row? = r
         while let current = row {
             let g = Column.signature
@@ -55,10 +58,6 @@ extension BridgeDatabase {
                     receivedAtMs: u64(current[g + 4])))
             }
             row = try rows.next()
-        }
-        if governed {
-            record.governor = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM governor_transfer WHERE observation_id = ?"), arguments: [id])
-                .flatMap(governorEntry)
         }
         return record
     }
