@@ -13,6 +13,12 @@ final class SignatureRecoveryCache: Sendable {
     private struct Key: Hashable {
         var digest: [UInt8]
         var signature: [UInt8]
+
+        /// The bytes in two calls (`[UInt8]`'s own hashing feeds the hasher one byte at a time).
+        func hash(into hasher: inout Hasher) {
+            digest.withUnsafeBytes { hasher.combine(bytes: $0) }
+            signature.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     private let table = Mutex<[Key: String?]>([:])
