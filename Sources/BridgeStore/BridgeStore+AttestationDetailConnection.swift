@@ -7,10 +7,12 @@ import GRDB
 ///
 /// Why not `DatabasePool.read`: an async pool read hops twice before SQLite runs (onto the pool's
 /// semaphore queue, then onto the chosen reader's queue) and wraps the read in BEGIN/COMMIT; on a
-/// loaded machine each hop is a thread wake-up, and profiling showed those context switches,
-/// not SQLite, were where an uncached detail's time went. A detail is ONE statement (atomic on
-/// its own), so it needs no transaction; this connection needs one hop onto its queue and one
-/// back, and reads that arrive while one runs are worked back to back by the same thread.
+/// loaded machine each hop is a thread wake-up (profiled: 30 % of the uncached route's samples in
+/// the kernel, mostly thread switches, against 7 % in GRDB's read). A detail is ONE statement
+/// (atomic on its own), so it needs no transaction; this connection needs one hop onto its queue
+/// and one back, and reads that arrive while one runs are worked back to back by the same thread.
+/// Measured: the uncached route's p99 fell from 32–230 ms to 13–16 ms under load; its throughput
+/// did not change beyond the noise (the two hops that remain are the floor for a dedicated thread).
 ///
 /// SQLite runs synchronously on the queue's libdispatch thread, never on the cooperative pool
 /// (`DatabaseQueue.inDatabase` called from a thread other than its own runs the block inline on
