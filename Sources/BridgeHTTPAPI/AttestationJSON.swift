@@ -36,8 +36,8 @@ struct AttestationJSON: Encodable {
         digest = Nullable(r.digest.map { Hex.encode($0) })
         observation = ObservationJSON(r)
         signatures = r.signatures.map { SignatureJSON($0, current: r.digest, recovery: recovery) }
-        let validSignatures = Set(signatures.filter { $0.current }.map(\.validator)).count
-        quorum = QuorumJSON(required: r.quorumRequired, have: r.quorumHave ?? validSignatures, reached_at_ms: r.quorumAtMs)
+        let have = r.quorumHave ?? Set(signatures.filter { $0.current }.map(\.validator)).count
+        quorum = QuorumJSON(required: r.quorumRequired, have: have, reached_at_ms: r.quorumAtMs)
         submission = Nullable(r.submission.map(SubmissionJSON.init))
         governor = Nullable(r.governor.map(GovernorDecisionJSON.init))
         created_at_ms = r.createdAtMs
@@ -193,14 +193,21 @@ struct Nullable<Wrapped: Encodable>: Encodable {
 /// Text forms of addresses by their bytes; bounded (emptied when full), answers never go stale.
 final class AddressTextCache: Sendable {
     static let capacity = 4096
-    private let table = Mutex<[[UInt8]: String]>([:])
+    private let table = Mutex<[Key: String]>([:])
+
+    /// Address bytes hashed in one call (`[UInt8]`'s own hashing feeds the hasher one byte at a time).
+    private struct Key: Hashable {
+        var bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
 
     func text(for bytes: [UInt8], encode: ([UInt8]) -> String) -> String {
-        if let hit = table.withLock({ $0[bytes] }) { return hit }
+        let key = Key(bytes: bytes)
+        if let hit = table.withLock({ $0[key] }) { return hit }
         let text = encode(bytes)
         table.withLock { t in
             if t.count >= Self.capacity { t.removeAll(keepingCapacity: true) }
-            t[bytes] = text
+            t[key] = text
         }
         return text
     }

@@ -57,7 +57,8 @@ struct AttestationRoutes {
 
     func detail(id rawID: String) async throws -> Response {
         // Koinos lock ids are looked up (and cached) in their canonical text form.
-        let decoded = rawID.removingPercentEncoding ?? rawID
+        // Ids need no escapes; only an escaped one pays Foundation's decoder.
+        let decoded = rawID.utf8.contains(UInt8(ascii: "%")) ? rawID.removingPercentEncoding ?? rawID : rawID
         let lockID = decoded.hasPrefix("koinos:") ? KoinosLockID(decoded) : nil
         let id = lockID?.description ?? decoded
         // A cached body exists only for an id that parsed and was found, so look it up first. It
@@ -68,8 +69,8 @@ struct AttestationRoutes {
         }
         let body: ByteBuffer?
         if let lockID {
-            guard let lock = try await api.store.koinosLock(lockID) else { throw APIError.notFound("no attestation with id \(id)") }
-            body = JSONResponse.encode(KoinosAttestationJSON(lock))
+            guard let lock = try await api.store.koinosLockDetail(lockID) else { throw APIError.notFound("no attestation with id \(id)") }
+            body = KoinosAttestationRenderer.render(KoinosAttestationJSON(lock))
         } else {
             guard ObservationID(id) != nil else { throw APIError.badRequest(Self.idForms + ", got '\(id.prefix(120))'") }
             guard let record = try await api.store.attestation(id: id) else { throw APIError.notFound("no attestation with id \(id)") }

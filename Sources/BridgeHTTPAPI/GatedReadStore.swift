@@ -5,6 +5,10 @@ public import BridgeStore
 /// The API's reads through a small gate: at most `permits` store reads of the API run at once, so
 /// the API never holds more than that many of the database's readers and the watcher, signer and
 /// submitter always find one free, however hard the API is hammered.
+///
+/// The two detail reads (`attestation(id:)`, `koinosLockDetail(_:)`) pass straight through: the
+/// database serves them on a read-only connection of their own, one at a time, which is none of
+/// the readers the gate protects (`AttestationDetailConnection`); the request gate bounds them.
 struct GatedReadStore: BridgeReadStore {
     let base: any BridgeReadStore
     let gate: AdmissionGate
@@ -28,7 +32,8 @@ struct GatedReadStore: BridgeReadStore {
     func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
         try await read { try await base.governorState(sinceMilliseconds: sinceMilliseconds) }
     }
-    func attestation(id: String) async throws -> AttestationRecord? { try await read { try await base.attestation(id: id) } }
+    func attestation(id: String) async throws -> AttestationRecord? { try await base.attestation(id: id) }
+    func koinosLockDetail(_ id: KoinosLockID) async throws -> KoinosLockView? { try await base.koinosLockDetail(id) }
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] {
         try await read { try await base.attestations(transactionHash: transactionHash) }
     }

@@ -35,7 +35,8 @@ public struct InspectionAPI: Sendable {
     public var chainHeads: @Sendable () async -> ChainHeads = { ChainHeads() }
     /// The validator set in force (Koinos addresses, from the contract); nil: the configured list.
     public var currentValidatorSet: (@Sendable () async -> [String])?
-    let recovery = SignatureRecoveryCache()
+    /// Addresses the detail's stored signatures recover to (deterministic, so never stale).
+    let recovery: SignatureRecoveryCache
     /// Rendered `/v1/attestations/{id}` bodies, valid while the store's generation is unchanged.
     let renderedAttestations: RenderedResponseCache
     /// Rendered `/v1/attestations` pages by query string, valid while the store is unchanged.
@@ -57,12 +58,15 @@ public struct InspectionAPI: Sendable {
     ///   - responseCacheCapacity: attestation detail bodies kept rendered (0 renders every request);
     ///     list pages get at most 256.
     ///   - limits: concurrency, queue and timeout bounds of the API.
+    ///   - recoveryCacheCapacity: signature recoveries remembered (0 recovers on every render: the
+    ///     benchmark's first-view figure).
     public init(
         store: any BridgeReadStore, node: NodeDescription, validators: [ConfiguredValidator], peers: any PeerDirectory,
         readiness: [ReadinessCheck] = [], metricsExposition: (@Sendable () -> [UInt8])? = nil,
         clock: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) },
-        responseCacheCapacity: Int = 4096, limits: InspectionLimits = .init()
+        responseCacheCapacity: Int = 4096, limits: InspectionLimits = .init(), recoveryCacheCapacity: Int = 8192
     ) {
+        self.recovery = SignatureRecoveryCache(capacity: recoveryCacheCapacity)
         self.store = GatedReadStore(store, permits: limits.storeReads)
         self.limits = limits
         self.requestGate = AdmissionGate(permits: limits.concurrentRequests, queueLimit: limits.queuedRequests)

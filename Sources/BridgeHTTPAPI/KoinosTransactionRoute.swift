@@ -30,7 +30,7 @@ struct KoinosTransactionRoute {
             operations = [value]
         }
         for op in operations {
-            guard let lock = try await api.store.koinosLock(KoinosLockID(transactionID: tx, operationID: op)),
+            guard let lock = try await api.store.koinosLockDetail(KoinosLockID(transactionID: tx, operationID: op)),
                   lock.status != AttestationStatus.rejected.rawValue
             else { continue }
             return try LegacyTransactionRoutes.protojsonResponse(KoinosLegacyTransactionJSON(lock: lock))

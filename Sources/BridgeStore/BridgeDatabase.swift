@@ -10,6 +10,8 @@ public import Primitives
 public final class BridgeDatabase: Sendable {
     public let writer: any DatabaseWriter
     let changes = AttestationChangeCounter()
+    /// The API's detail reads' own read-only connection (nil in memory: they read through `writer`).
+    let detailConnection: AttestationDetailConnection?
 
     /// Grows by one with every committed transaction that changed an observation, signature or
     /// submission row: a rendered attestation view made at generation g is current while this is g.
@@ -28,6 +30,7 @@ public final class BridgeDatabase: Sendable {
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
+        detailConnection = try AttestationDetailConnection(path: path)
         writer.add(transactionObserver: changes, extent: .databaseLifetime)
         writer.add(transactionObserver: CommitSignalObserver(tables: ["observation"], signal: observationCommits), extent: .databaseLifetime)
     }
@@ -35,6 +38,7 @@ public final class BridgeDatabase: Sendable {
     /// An in-memory database with the same schema, for tests.
     public init(inMemory: Void = ()) throws {
         writer = try DatabaseQueue()
+        detailConnection = nil
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: changes, extent: .databaseLifetime)
         writer.add(transactionObserver: CommitSignalObserver(tables: ["observation"], signal: observationCommits), extent: .databaseLifetime)

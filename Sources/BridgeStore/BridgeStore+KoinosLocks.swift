@@ -290,11 +290,19 @@ extension BridgeDatabase {
         if let delivery = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT status, transaction_hashes, completing_transaction FROM ethereum_delivery WHERE transfer_id = ?"),
             arguments: [id.description]) {
-            let hashes = [UInt8](delivery["transaction_hashes"] as Data)
-            let completing = (delivery["completing_transaction"] as Data?).map { [UInt8]($0) }
-            view.ethereumTransaction = completing ?? (hashes.count >= 32 && hashes.count % 32 == 0 ? Array(hashes.suffix(32)) : nil)
-            if (delivery["status"] as String) == DeliveryRecord.Status.completed.rawValue { view.ethereumCompletion = completing }
+            view.applyDelivery(
+                status: delivery["status"], transactionHashes: [UInt8](delivery["transaction_hashes"] as Data),
+                completing: (delivery["completing_transaction"] as Data?).map { [UInt8]($0) })
         }
         return view
+    }
+}
+
+extension KoinosLockView {
+    /// Fills the Ethereum side from the lock's `ethereum_delivery` row: the latest transaction
+    /// sent (the completing one once known), and the completing one once the delivery completed.
+    mutating func applyDelivery(status: String, transactionHashes hashes: [UInt8], completing: [UInt8]?) {
+        ethereumTransaction = completing ?? (hashes.count >= 32 && hashes.count % 32 == 0 ? Array(hashes.suffix(32)) : nil)
+        if status == DeliveryRecord.Status.completed.rawValue { ethereumCompletion = completing }
     }
 }

@@ -185,6 +185,9 @@ public protocol BridgeReadStore: Sendable {
     func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord]
     /// One Koinos → Ethereum lock (`BridgeStore+KoinosLocks.swift`), or nil.
     func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView?
+    /// The same view as `koinosLock(_:)`, read for the API's detail routes in one query on the
+    /// detail connection (`BridgeStore+AttestationDetailKoinos.swift`).
+    func koinosLockDetail(_ id: KoinosLockID) async throws -> KoinosLockView?
     /// Koinos → Ethereum locks, newest first by (created_at_ms, id), after `after` (a Koinos-lock cursor).
     func koinosLocks(status: AttestationStatus?, after: AttestationCursor?, limit: Int) async throws -> KoinosLockPage
     /// Newest first; `before` is an evidence id from a previous page.
@@ -207,6 +210,7 @@ public protocol BridgeReadStore: Sendable {
 
 extension BridgeReadStore {
     public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? { nil }
+    public func koinosLockDetail(_ id: KoinosLockID) async throws -> KoinosLockView? { try await koinosLock(id) }
     public func koinosLocks(status: AttestationStatus?, after: AttestationCursor?, limit: Int) async throws -> KoinosLockPage {
         KoinosLockPage(items: [], nextCursor: nil)
     }
@@ -256,7 +260,17 @@ extension BridgeDatabase: BridgeReadStore {
     }
 
     public func attestation(id: String) async throws -> AttestationRecord? {
-        try await writer.read { db in try Self.attestationDetail(id: id, db: db) }
+        try await detailRead { db in try Self.attestationDetail(id: id, db: db) }
+    }
+
+    public func koinosLockDetail(_ id: KoinosLockID) async throws -> KoinosLockView? {
+        try await detailRead { db in try Self.koinosLockDetail(id, db: db) }
+    }
+
+    /// A one-statement detail read on the detail connection (`AttestationDetailConnection`).
+    private func detailRead<T: Sendable>(_ read: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let detailConnection { return try await detailConnection.read(read) }
+        return try await writer.read(read)
     }
 
     public func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] {
