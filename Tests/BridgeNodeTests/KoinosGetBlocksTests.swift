@@ -50,12 +50,12 @@ struct KoinosGetBlocksTests {
         #expect(blocks.count == items.count)
         for (bytes, item) in zip(blocks, items) {
             let fields = try KoinosProtoReader.fields(bytes)
-            #expect(fields.first { $0.number == 1 }?.payload == item.blockID)
-            let header = try #require(fields.first { $0.number == 2 }?.payload)
+            #expect(try fields.bytes(1) == item.blockID)
+            let header = try #require(try fields.optionalBytes(2))
             #expect(KoinosMultihash.sha256(header) == item.blockID, "block \(item.height): header bytes do not hash to its id")
-            #expect(try KoinosProtoReader.fields(header).first { $0.number == 2 }?.varint == item.height)
+            #expect(try KoinosProtoReader.fields(header).varint(2) == item.height)
         }
-        let transactions = try KoinosProtoReader.fields(blocks[withTransaction]).filter { $0.number == 3 }.compactMap(\.payload)
+        let transactions = try KoinosProtoReader.fields(blocks[withTransaction]).repeatedBytes(3)
         #expect(transactions == [tx.encoded()])
         let simulatorBytes = try await Self.simulatorEncoding(sim, headID: info.headID, count: UInt32(info.height))
         #expect(simulatorBytes.count == blocks.count)
