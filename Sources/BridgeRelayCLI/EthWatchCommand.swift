@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import ArgumentParser
+import BridgeCore
 public import BridgeNode
 public import BridgeEthereum
 public import BridgeStore

@@ -36,7 +36,7 @@ struct GovernorReleaseCommand: AsyncParsableCommand {
             throw ExitCode(CLIFailure.badInputStatus)
         }
         let database = try await GovernorDatabase.open(options)
-        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+        let now = SystemBridgeClock().nowMilliseconds
         let released = try await database.releaseTransferEarly(observation, atMilliseconds: now)
         let logger = Logger(label: "bridge-relay.governor")
         guard released else {

@@ -72,7 +72,7 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
 
     func run(_ chain: Chain, net: ValidatorNetworkHarness) async throws {
         // The contract compares expirations with block.timestamp × 1000: the virtual clock starts at the wall clock.
-        let wall = UInt64(Date().timeIntervalSince1970 * 1000)
+        let wall = SystemBridgeClock().nowMilliseconds
         net.clock.advance(milliseconds: wall > net.clock.nowMilliseconds ? wall - net.clock.nowMilliseconds : 0)
         await net.exchangeHeartbeats()
         let senders = net.nodes.enumerated().map { index, node in Self.sender(chain, key: net.keys[index], database: node.database, clock: net.clock) }
