@@ -103,7 +103,7 @@ import Testing
         limits.queuedRequests = 0
         try await Self.withServer(limits: limits, store: { SlowReadStore(base: $0, delay: .milliseconds(800)) }) { port in
             async let slow = RawHTTPClient.exchange(port: port, sending: "GET /v1/attestations HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(200))  // the slow request takes the only slot first
             let shed = try await RawHTTPClient.exchange(port: port, sending: "GET /v1/status HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
             #expect(shed.status == 503, "\(shed.text.prefix(120))")
             #expect(shed.text.lowercased().contains("retry-after: 1"))
@@ -122,7 +122,7 @@ struct SlowReadStore: BridgeReadStore {
     let delay: Duration
 
     func attestations(_ query: AttestationQuery) async throws -> AttestationPage {
-        try await Task.sleep(for: delay)
+        try await Task.sleep(for: delay)  // the slow store is the test
         return try await base.attestations(query)
     }
     func attestation(id: String) async throws -> AttestationRecord? { try await base.attestation(id: id) }

@@ -80,7 +80,7 @@ struct KoinosGetBlocksTests {
         #expect(ContinuousClock.now - down < .seconds(6))
         // 200 GetBlocks at once from one peer, its budget refilled: past the budget (2/s, burst 4) the
         // budget's error, the few admitted ones the error of the Koinos node being down; nothing hangs.
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: .seconds(2))  // the budget refills with time: the test
         let start = ContinuousClock.now
         let outcomes = await withTaskGroup(of: String.self) { group in
             for start in 0..<200 {
