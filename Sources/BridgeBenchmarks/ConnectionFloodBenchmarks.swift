@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeGossip
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import Libp2pGossipsub
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import Synchronization
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Libp2pGossipsub
+import Libp2pHost
+import Logging
+import Multiformats
+import Synchronization
 
 /// Quorum latency of 3 validators on the real libp2p stack over loopback (TCP, Noise, yamux,
 /// gossipsub, SQLite in memory), quiet, then while 128 hostile peers try to hold connections to

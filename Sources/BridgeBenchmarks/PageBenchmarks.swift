@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-public import BridgeHTTPAPI
-public import BridgeStore
-public import Foundation
-public import GRDB
-public import Hummingbird
-public import Logging
-public import ServiceLifecycle
+import BridgeHTTPAPI
+import BridgeStore
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import ServiceLifecycle
 
 /// `bridge-bench page`: the operator's page `/` rendered from a store of 10,000 attestations
 /// (a third completed, some rejected, 30,000 signatures, spread over the last day) against the

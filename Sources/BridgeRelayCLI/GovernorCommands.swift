@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeCore
-public import BridgeNode
-public import BridgeStore
-public import Foundation
-public import Logging
+import ArgumentParser
+import BridgeCore
+import BridgeNode
+import BridgeStore
+import Foundation
+import Logging
 
 /// `bridge-relay governor …`: local operator actions on the outflow governor's queue.
 struct GovernorCommand: AsyncParsableCommand {
