@@ -148,7 +148,7 @@ import Testing
         #expect(values == [1: UInt64.max, 2: UInt64.max, 3: 1 << 63])
         // An eleventh byte, or a tenth carrying bits above bit 63, is still malformed.
         var tooLong = ProtobufReader([0x08] + [UInt8](repeating: 0xff, count: 10) + [0x01])
-        #expect(throws: ProtobufDecodingError.varintTooLong) { try tooLong.next() }
+        #expect(throws: ProtobufDecodingError.varintOverflow) { try tooLong.next() }
         var overflow = ProtobufReader([0x08] + [UInt8](repeating: 0xff, count: 9) + [0x02])
         #expect(throws: ProtobufDecodingError.varintOverflow) { try overflow.next() }
         #expect(throws: MultiformatsError.malformedVarint) { try Libp2pPublicKey(protobufEncoded: [0x08] + [UInt8](repeating: 0xff, count: 9) + [0x02]) }

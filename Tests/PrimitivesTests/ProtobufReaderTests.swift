@@ -37,7 +37,9 @@ import Testing
     @Test func varintsFollowTheProtobufRule() throws {
         var padded = ProtobufReader([0x80, 0x00])  // not minimal: protobuf accepts it
         #expect(try padded.readVarint() == 0)
-        #expect(throws: ProtobufDecodingError.varintTooLong) { try ProtobufReader.fields([0x08] + [UInt8](repeating: 0xff, count: 10) + [0x01]) }
+        // An eleventh byte is never read: a tenth byte that continues (or carries bits above bit 63) is refused.
+        #expect(throws: ProtobufDecodingError.varintOverflow) { try ProtobufReader.fields([0x08] + [UInt8](repeating: 0xff, count: 10) + [0x01]) }
+        #expect(throws: ProtobufDecodingError.varintOverflow) { try ProtobufReader.fields([0x08] + [UInt8](repeating: 0x80, count: 10) + [0x00]) }
         #expect(throws: ProtobufDecodingError.varintOverflow) { try ProtobufReader.fields([0x08] + [UInt8](repeating: 0xff, count: 9) + [0x02]) }
         #expect(throws: ProtobufDecodingError.truncated) { try ProtobufReader.fields([0x08, 0x80]) }
         #expect(throws: ProtobufDecodingError.truncated) { try ProtobufReader.fields([0x80]) }
