@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
+import BridgeCore
 
 /// A value per validator, at most one each, kept ordered by address.
 ///

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import CoreMetrics
-public import Logging
+import CoreMetrics
+import Logging
 
 extension AdminProposalService {
     /// `admin propose`: the digest of §2.4 for this contract with its current nonce, signed by this

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import Logging
-public import CoreMetrics
+import BridgeCore
+import Logging
+import CoreMetrics
 
 extension Aggregator {
     /// Performs the pool's actions in order. The store writes of one call are applied as one batch

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import CoreMetrics
-public import Logging
+import CoreMetrics
+import Logging
 
 /// The outflow governor as the aggregator uses it: the policy, where its decisions are kept, and
 /// the sha256 of a held transfer's message re-expired from its release time.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import CoreMetrics
-public import Logging
+import CoreMetrics
+import Logging
 
 extension Aggregator {
     /// Rebuilds the pool from the store after a restart and asks peers for quorum sets we missed.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import Logging
-public import CoreMetrics
+import CoreMetrics
 public import ServiceLifecycle
 
 /// The aggregation service: signs new observations, gossips, collects peers' signatures into

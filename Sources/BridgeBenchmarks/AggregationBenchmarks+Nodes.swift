@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeGossip
-public import BridgeTesting
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import Synchronization
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeTesting
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Synchronization
 
 /// One benchmark validator.
 struct BenchNode: Sendable {

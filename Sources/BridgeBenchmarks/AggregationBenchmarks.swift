@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeGossip
-public import BridgeTesting
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeTesting
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Foundation
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
-public import Synchronization
+import Synchronization
 
 /// 7 in-process validators (SQLite in memory, real secp256k1, the real gossip codec and validation
 /// over the in-memory transport) turn `observations` lock observations into quorum attestations.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
+import Foundation
 
 /// Benchmarks stop every process they start: SIGTERM, a grace period, then SIGKILL, and the exit
 /// is awaited so no devnet outlives the bench run.

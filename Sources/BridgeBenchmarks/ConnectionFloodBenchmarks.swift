@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeGossip
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import Libp2pGossipsub
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import Synchronization
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Libp2pGossipsub
+import Libp2pHost
+import Logging
+import Multiformats
+import Synchronization
 
 /// Quorum latency of 3 validators on the real libp2p stack over loopback (TCP, Noise, yamux,
 /// gossipsub, SQLite in memory), quiet, then while 128 hostile peers try to hold connections to
@@ -78,7 +78,7 @@ private func quorumLatency(_ nodes: [FloodBenchValidator], batch: Int) async thr
     let fixtures = (0..<20).map { benchObservation(50_000 + batch * 20 + $0) }
     let target = (batch + 1) * fixtures.count
     let start = ContinuousClock.now
-    for node in nodes { try await node.database.insertObservationFixtures(fixtures, atMilliseconds: WallClock().nowMilliseconds) }
+    for node in nodes { try await node.database.insertObservationFixtures(fixtures, atMilliseconds: SystemBridgeClock().nowMilliseconds) }
     while ContinuousClock.now - start < .seconds(60) {
         for node in nodes { await node.aggregator.step() }
         if try await nodes[0].database.observationCount(status: .quorum) >= target { return ContinuousClock.now - start }
@@ -104,11 +104,6 @@ private func median(_ values: [Duration]) -> Duration {
 
 private extension Duration {
     var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
-}
-
-/// Unix wall-clock milliseconds (heartbeats and envelopes need real timestamps).
-private struct WallClock: BridgeClock {
-    var nowMilliseconds: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 }
 
 /// One validator on the real libp2p stack in this process.
@@ -144,11 +139,11 @@ private struct FloodBenchValidator {
         let transport = Libp2pBridgeTransport(gossipsub: gossipsub)
         let settled = LateSettled()
         let endpoint = BridgeGossipEndpoint(
-            signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: WallClock(),
+            signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: SystemBridgeClock(),
             validators: set, transport: transport, settled: settled,
             attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: WallClock(), validators: set, hashing: ChainHashing())
+            repository: database, signer: signer, gossip: endpoint, clock: SystemBridgeClock(), validators: set, hashing: ChainHashing())
         settled.target.withLock { $0 = aggregator.settled }
         try await transport.register(endpoint)
         let inbound = endpoint.inboundMessages()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import CBenchFloor
-public import ChainCrypto
+import CBenchFloor
+import ChainCrypto
 
 /// Swift-vs-C comparisons for the crypto primitives (issue 3 "Performance").
 ///

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-public import CurlTransport
-public import Ethereum
-public import Foundation
-public import JSONRPC
+import CurlTransport
+import Ethereum
+import Foundation
+import JSONRPC
 
 /// The devnet process for the Ethereum benchmark (deploy/devnet/ethereum/start on port 0).
 final class EthBenchDevnet: @unchecked Sendable {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeStore
-public import CurlTransport
-public import Ethereum
-public import Foundation
-public import JSONRPC
-public import Logging
-public import Synchronization
+import BridgeCore
+import BridgeEthereum
+import BridgeStore
+import CurlTransport
+import Ethereum
+import Foundation
+import JSONRPC
+import Logging
+import Synchronization
 
 /// Catch-up benchmark: the watcher over N devnet blocks holding M locks, against a plain web3.py
 /// `eth_getLogs` loop over the same range in the same run. Prints one JSON object.

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeSigning
-public import CBenchFloor
-public import ChainCrypto
-public import Ethereum
+import BridgeCore
+import BridgeEthereum
+import BridgeSigning
+import CBenchFloor
+import ChainCrypto
+import Ethereum
 
 /// Ethereum transactions built and signed per second (issue 14 "Benchmark") against the signing
 /// floor measured in the same run.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
-public import Libp2pGossipsub
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import NIOCore
-public import Synchronization
+import Foundation
+import Libp2pGossipsub
+import Libp2pHost
+import Logging
+import Multiformats
+import NIOCore
+import Synchronization
 
 /// Gossipsub throughput on loopback, one run: 1 KiB messages per second from one publisher
 /// through a fully connected 3-node mesh (delivered to both other nodes: signed, verified,

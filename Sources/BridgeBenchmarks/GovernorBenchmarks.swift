@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import CBenchFloor
-public import ChainCrypto
+import BridgeCore
+import CBenchFloor
+import ChainCrypto
 
 /// The governor's decision cost per transfer against the signing floor (issue 17: goal ≤ 0.05×).
 ///

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeHTTPAPI
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import GRDB
-public import Hummingbird
-public import Logging
-public import NIOCore
-public import ServiceLifecycle
+import BridgeCore
+import BridgeHTTPAPI
+import BridgeStore
+import ChainCrypto
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
 
 /// `GET /v1/attestations/{id}` throughput and p99 latency against a hello-world route served by
 /// the same process and server, measured with wrk on loopback (a bounded Swift client loop when wrk

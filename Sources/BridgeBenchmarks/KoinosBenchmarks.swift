@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeKoinos
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import CurlTransport
-public import Foundation
-public import GRDB
-public import JSONRPC
-public import Koinos
+import BridgeCore
+import BridgeEthereum
+import BridgeKoinos
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import CurlTransport
+import Foundation
+import GRDB
+import JSONRPC
+import Koinos
 
 /// Koinos benchmarks: `complete_transfer` transactions built and signed per second against the
 /// pure signing floor measured in the same run (goal ≥ 0.8×), and end-to-end submissions per

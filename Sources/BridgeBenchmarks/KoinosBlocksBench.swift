@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeNode
-public import ChainCrypto
-public import Foundation
-public import JSONRPC
-public import Koinos
-public import KoinosP2P
+import BridgeNode
+import ChainCrypto
+import Foundation
+import JSONRPC
+import Koinos
+import KoinosP2P
 
 /// A synthetic signed Koinos chain served as `block_store.get_blocks_by_height` JSON by an
 /// in-process transport, so `bridge-bench koinos-peer` measures GetBlocks through the relay's own

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeKoinos
-public import BridgeStore
-public import ChainCrypto
-public import CurlTransport
-public import Foundation
-public import JSONRPC
-public import Koinos
+import BridgeCore
+import BridgeEthereum
+import BridgeKoinos
+import BridgeStore
+import ChainCrypto
+import CurlTransport
+import Foundation
+import JSONRPC
+import Koinos
 
 /// Koinos catch-up (issue 14): the lock watcher reads `blocks` irreversible blocks holding `locks`
 /// Koinos-side locks (windows of 500, linked, judged, committed to a file SQLite store), against a

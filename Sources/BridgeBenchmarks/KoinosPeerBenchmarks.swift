@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import KoinosP2P
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import NIOCore
+import KoinosP2P
+import Libp2pHost
+import Logging
+import Multiformats
+import NIOCore
 
 /// `bridge-bench koinos-peer` (issue 15): peer-RPC `GetHeadBlock` calls answered per second with a
 /// warm cache, against an echo of the same size on the same connection (the stream floor), and one

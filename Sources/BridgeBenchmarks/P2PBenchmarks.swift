@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
-public import Libp2pHost
-public import Libp2pYamux
-public import Logging
-public import Multiformats
-public import NIOCore
-public import NIOPosix
+import Foundation
+import Libp2pHost
+import Libp2pYamux
+import Logging
+import Multiformats
+import NIOCore
+import NIOPosix
 
 /// libp2p benchmarks on loopback, one run: throughput of one Noise+yamux stream against raw TCP
 /// (both through SwiftNIO in this process), and resident memory per idle upgraded connection.

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
-public import Libp2pGossipsub
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import NIOCore
+import Foundation
+import Libp2pGossipsub
+import Libp2pHost
+import Logging
+import Multiformats
+import NIOCore
 
 /// Issue 19 floods: a target host (with gossipsub) runs in this process; the attacker is this same
 /// executable started again as a child (`p2p-flood-attack-<name> --target <addr>`), so the target's

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeHTTPAPI
-public import BridgeStore
-public import Foundation
-public import GRDB
-public import Hummingbird
-public import Logging
-public import ServiceLifecycle
+import BridgeCore
+import BridgeHTTPAPI
+import BridgeStore
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import ServiceLifecycle
 
 /// `bridge-bench page`: the operator's page `/` rendered from a store of 10,000 attestations
 /// (a third completed, some rejected, 30,000 signatures, spread over the last day) against the
@@ -19,7 +20,7 @@ func runPageBenchmarks() async throws -> Bool {
     let rows = 10_000
     let fillStart = ContinuousClock.now
     let id = try HTTPBenchmarkData.fill(database, rows: rows)
-    let now = UInt64(Date().timeIntervalSince1970 * 1000)
+    let now = SystemBridgeClock().nowMilliseconds
     try await database.writer.write { db in
         // One lock every 8.6 s over the last day, newest last; every third completed 40–100 s after its lock.
         try db.execute(sql: "UPDATE observation SET created_at_ms = ? - (? - block_number) * 8640, updated_at_ms = ? - (? - block_number) * 8640", arguments: [Int64(now), rows, Int64(now), rows])

@@ -4,9 +4,9 @@
 // Suites print their own figures; the exit status is 0 when every target ratio was met, 1 otherwise.
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
-public import Multiformats
+import Multiformats
 
 let usage = "usage: bridge-bench crypto|eth|eth-send|p2p|gossip|aggregation|quorum-connections|koinos|koinos-catchup|http|page|governor|koinos-peer|p2p-flood-h1|p2p-flood-m1|p2p-flood-m2|all [--rounds N] [--seconds N]"
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -51,11 +51,3 @@ public struct EthereumWatcherConfiguration: Sendable {
                                        signatureLifetimeMs: signatureLifetimeMs)
     }
 }
-
-/// The system wall clock in Unix milliseconds.
-public struct SystemBridgeClock: BridgeClock {
-    public init() {}
-    public var nowMilliseconds: UInt64 {
-        UInt64(max(0, Date().timeIntervalSince1970 * 1_000))
-    }
-}

@@ -37,7 +37,7 @@ extension BridgeGossipEndpoint: AdminProposalGossip {
         }
         let continuation = state.withLock { $0.adminContinuations[signed.proposal.chain] }
         if case .dropped = continuation?.yield(InboundAdminProposal(signed: signed, sender: sender)) {
-            Counter(label: "bridge_gossip_dropped_total", dimensions: [("stream", "admin")]).increment()
+            metrics.dropped(.admin).increment()
         }
         return .accept([])
     }

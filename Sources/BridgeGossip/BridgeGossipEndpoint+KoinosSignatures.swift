@@ -55,6 +55,6 @@ extension BridgeGossipEndpoint: KoinosSignatureGossip {
 
     private func countPushedOut(_ pushed: Int) {
         guard pushed > 0 else { return }
-        Counter(label: "bridge_gossip_dropped_total", dimensions: [("stream", "koinos_signatures")]).increment(by: pushed)
+        metrics.dropped(.koinosSignatures).increment(by: pushed)
     }
 }

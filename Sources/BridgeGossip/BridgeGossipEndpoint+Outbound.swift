@@ -41,7 +41,7 @@ extension BridgeGossipEndpoint {
             $0.publishedBytes += bytes.count
             $0.publishedMessages += 1
         }
-        Counter(label: "bridge_gossip_published_bytes_total").increment(by: bytes.count)
+        metrics.publishedBytes.increment(by: bytes.count)
         await transport.publish(bytes)
     }
 
@@ -49,7 +49,7 @@ extension BridgeGossipEndpoint {
         do {
             return try BridgeEnvelope.seal(message, signer: signer, timestampMilliseconds: clock.nowMilliseconds, hashing: hashing)
         } catch {
-            Counter(label: "bridge_gossip_signing_errors_total").increment()
+            metrics.signingErrors.increment()
             return nil
         }
     }

@@ -21,6 +21,7 @@ public final class BridgeGossipEndpoint: AttestationGossip {
     let settled: (any SettledDigestLookup)?
     let attestationSource: (@Sendable (UInt64, Int) async -> [SignatureSet])?
     let state: Mutex<State>
+    let metrics = GossipEndpointMetrics()
 
     struct State: Sendable {
         var validators: ValidatorSet
@@ -111,10 +112,10 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         case .acceptLocally: key += "accept_locally"
         case .ignore(let reason):
             key += "ignore." + reason.rawValue
-            Counter(label: "bridge_gossip_ignored_total", dimensions: [("reason", reason.rawValue)]).increment()
+            metrics.ignored(reason).increment()
         case .reject(let reason):
             key += "reject." + reason.rawValue
-            Counter(label: "bridge_gossip_rejected_total", dimensions: [("reason", reason.rawValue)]).increment()
+            metrics.rejected(reason).increment()
         }
         let continuation = state.withLock { s -> AsyncStream<InboundGossip>.Continuation? in
             s.counts[key, default: 0] += 1
@@ -123,7 +124,7 @@ public final class BridgeGossipEndpoint: AttestationGossip {
         guard yield, let items = result.inbound, let continuation else { return }
         for item in items {
             if case .dropped = continuation.yield(item) {
-                Counter(label: "bridge_gossip_dropped_total", dimensions: [("stream", "inbound")]).increment()
+                metrics.dropped(.inbound).increment()
             }
         }
     }

@@ -9,54 +9,52 @@ public enum BridgeGossipError: Error, Sendable, Hashable {
     case invalidField(String)
 }
 
-/// A strict, minimal protobuf reader for the bridge messages (varint and length-delimited fields;
-/// unknown fields of those kinds are skipped so newer minor versions stay readable).
+extension BridgeGossipError {
+    /// The bridge error of a failure of the one protobuf reader (`Primitives.ProtobufReader`).
+    init(_ error: ProtobufDecodingError) {
+        switch error {
+        case .truncated: self = .truncated
+        case .varintTooLong, .varintOverflow: self = .malformedVarint
+        case .unsupportedWireType(let type): self = .unsupportedWireType(UInt64(type))
+        case .invalidFieldNumber, .unexpectedWireType, .invalidUTF8: self = .invalidField(error.description)
+        }
+    }
+}
+
+/// The bridge messages' view of the one protobuf reader (`Primitives.ProtobufReader`): their
+/// errors (`BridgeGossipError`), and their rule for unknown fields: varint and length-delimited ones
+/// are skipped (so newer minor versions stay readable), fixed-width ones refused.
 struct BridgeWireReader {
-    private let bytes: [UInt8]
-    private var offset: Int
-    private let end: Int
+    private var reader: ProtobufReader
 
     init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        self.offset = 0
-        self.end = bytes.count
+        self.reader = ProtobufReader(bytes)
     }
 
-    var isAtEnd: Bool { offset >= end }
+    var isAtEnd: Bool { reader.isAtEnd }
 
-    mutating func varint() throws -> UInt64 {
-        let decoded: (value: UInt64, length: Int)?
-        do {
-            decoded = try Varint.decode(bytes[offset..<end], rule: .protobuf)
-        } catch {
-            throw BridgeGossipError.malformedVarint
-        }
-        guard let (value, length) = decoded else { throw BridgeGossipError.truncated }
-        offset += length
-        return value
+    mutating func varint() throws(BridgeGossipError) -> UInt64 {
+        do { return try reader.readVarint() } catch { throw BridgeGossipError(error) }
     }
 
     /// Next (field number, wire type); nil at the end.
-    mutating func nextField() throws -> (field: UInt64, wireType: UInt64)? {
-        guard !isAtEnd else { return nil }
-        let key = try varint()
-        return (key >> 3, key & 7)
-    }
-
-    mutating func lengthDelimited() throws -> [UInt8] {
-        let length = try varint()
-        guard length <= UInt64(end - offset) else { throw BridgeGossipError.truncated }
-        let slice = Array(bytes[offset..<offset + Int(length)])
-        offset += Int(length)
-        return slice
-    }
-
-    mutating func skip(wireType: UInt64) throws {
-        switch wireType {
-        case 0: _ = try varint()
-        case 2: _ = try lengthDelimited()
-        default: throw BridgeGossipError.unsupportedWireType(wireType)
+    mutating func nextField() throws(BridgeGossipError) -> (field: UInt64, wireType: UInt64)? {
+        guard !reader.isAtEnd else { return nil }
+        do {
+            let (field, wireType) = try reader.readKey()
+            return (UInt64(field), UInt64(wireType))
+        } catch {
+            throw BridgeGossipError(error)
         }
+    }
+
+    mutating func lengthDelimited() throws(BridgeGossipError) -> [UInt8] {
+        do { return try reader.readLengthDelimited() } catch { throw BridgeGossipError(error) }
+    }
+
+    mutating func skip(wireType: UInt64) throws(BridgeGossipError) {
+        guard wireType == 0 || wireType == 2 else { throw .unsupportedWireType(wireType) }
+        do { try reader.skip(wireType: UInt8(wireType)) } catch { throw BridgeGossipError(error) }
     }
 
     /// Calls `body` for each field; `body` returns false for fields it does not handle (skipped).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import HTTPTypes
 public import Hummingbird
-public import Logging
+import Logging
 
 /// A client-visible failure, rendered as `{ "error": code, "detail": text }`.
 ///

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
-public import ChainCrypto
-public import Hummingbird
+import BridgeStore
+import ChainCrypto
+import Hummingbird
 
 /// One admin proposal as `/v1/admin/proposals` and the admin socket print it: the digest (its id),
 /// the decoded action, the signatures so far and, at quorum, the contract call.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Synchronization
+import Synchronization
 
 /// A counting semaphore with a bounded waiting line, for async code.
 ///

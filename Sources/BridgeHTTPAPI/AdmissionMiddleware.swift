@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Hummingbird
-public import Metrics
+import Hummingbird
+import Metrics
 
 /// Bounds the requests the API works on at once. Past `permits` in flight a request waits in a
 /// line of at most `queueLimit`; past that it gets `503` with `Retry-After` and the usual

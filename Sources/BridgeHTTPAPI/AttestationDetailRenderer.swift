@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import NIOCore
+import NIOCore
 
 /// `/v1/attestations/{id}` of the first direction written straight into a buffer: the bytes
 /// `JSONResponse.encode(AttestationJSON)` produces (sorted keys), without `JSONEncoder`'s

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import Synchronization
+import BridgeCore
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Synchronization
 
 /// The JSON of one attestation (list items and detail share it; detail adds recovery results).
 ///

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Hummingbird
 
 /// `GET /v1/attestations` (filters, `direction`, keyset pagination) and `GET /v1/attestations/{id}`
 /// for both directions (an id `koinos:0x…:n` names a Koinos → Ethereum lock).

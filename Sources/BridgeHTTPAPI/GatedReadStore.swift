@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
+import BridgeCore
+import BridgeStore
 
 /// The API's reads through a small gate: at most `permits` store reads of the API run at once, so
 /// the API never holds more than that many of the database's readers and the watcher, signer and

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import Hummingbird
 
 /// `GET /v1/governor`: per governed token, its limits, what the rolling window holds now and the
 /// transfers queued with their release times.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
-public import HTTPTypes
-public import NIOCore
-public import NIOHTTP1
-public import NIOHTTPTypes
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
 
 /// Guards one HTTP/1.1 connection of the API, between the HTTP codec and Hummingbird:
 ///

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Hummingbird
-public import Metrics
-public import Synchronization
+import Hummingbird
+import Metrics
+import Synchronization
 
 /// `bridge_http_requests_total{route,code}` and `bridge_http_request_duration_seconds{route}`.
 ///

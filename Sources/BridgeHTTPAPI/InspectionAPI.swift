@@ -3,7 +3,7 @@ public import BridgeCore
 public import BridgeStore
 public import Foundation
 public import Hummingbird
-public import HummingbirdCore
+import HummingbirdCore
 public import Logging
 public import NIOCore
 

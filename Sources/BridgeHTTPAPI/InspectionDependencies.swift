@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+import BridgeStore
 
 /// A validator from the configured fallback list (text forms as configured).
 public struct ConfiguredValidator: Sendable, Hashable {

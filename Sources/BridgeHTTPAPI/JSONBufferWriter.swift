@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import NIOCore
+import NIOCore
 
 /// Writes JSON straight into a `ByteBuffer`, as `JSONResponse.encode` would print it (sorted keys,
 /// no whitespace, slashes unescaped): the caller writes keys in sorted order; strings are escaped

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
-public import Hummingbird
+import Foundation
+import Hummingbird
 
 /// Builds JSON responses with one shared encoder configuration (sorted keys, no escaped slashes).
 enum JSONResponse {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Hummingbird
 
 /// One Koinos → Ethereum attestation as `/v1/attestations?direction=koinos_to_ethereum` lists it and
 /// `/v1/attestations/koinos:0x<tx id>:<operation id>` shows it.

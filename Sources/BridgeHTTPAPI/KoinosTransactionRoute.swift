@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import ChainCrypto
-public import Foundation
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import ChainCrypto
+import Foundation
+import Hummingbird
 
 /// `GET /GetKoinosTransaction?TransactionId=0x1220…&OpId=n` in the old Go validator's shape
 /// (bridge-contracts.md §1.8), for the bridge UI's Koinos → Ethereum claims.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import Foundation
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import Foundation
+import Hummingbird
 
 /// `GET /GetEthereumTransaction?TransactionId=0x…` in the old Go validator's shape, for the bridge UI.
 ///

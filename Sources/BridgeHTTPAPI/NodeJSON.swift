@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+import BridgeStore
 
 /// One validator in `/v1/validators`: configured identity plus what its last heartbeat said.
 struct ValidatorJSON: Encodable {

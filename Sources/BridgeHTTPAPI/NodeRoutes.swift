@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import Hummingbird
 
 /// Node-level routes: validators, peers, status, evidence, health, readiness, metrics, OpenAPI.
 struct NodeRoutes {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import NIOCore
-public import Synchronization
+import NIOCore
+import Synchronization
 
 /// Rendered JSON bodies of attestation views, keyed by request and tagged with the store's
 /// attestation generation when they were read.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ChainCrypto
-public import Synchronization
+import ChainCrypto
+import Synchronization
 
 /// Recovers the Koinos address behind a stored signature, remembering results.
 ///

@@ -23,7 +23,7 @@ public final class KoinosValidatorSetSync: Sendable {
     private let version: KoinosBridgeContract.Version
     private let extraSeeds: [[UInt8]]
     private let logger: Logger
-    private let refusals: [ValidatorSetRefusal: Counter]
+    private let metrics: ValidatorSetSyncMetrics
     /// The decisions (`ValidatorSetState`, pure); this class performs the reads.
     private let state: Mutex<ValidatorSetState>
 
@@ -47,13 +47,7 @@ public final class KoinosValidatorSetSync: Sendable {
         self.version = version
         self.extraSeeds = seeds + (pinned?.addresses ?? [])
         self.logger = logger
-        let factory = metricsFactory ?? MetricsSystem.factory
-        var refusals: [ValidatorSetRefusal: Counter] = [:]
-        for reason in ValidatorSetRefusal.allCases {
-            refusals[reason] = Counter(
-                label: "bridge_koinos_validator_set_refused_total", dimensions: [("reason", reason.rawValue)], factory: factory)
-        }
-        self.refusals = refusals
+        self.metrics = ValidatorSetSyncMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         self.state = Mutex(ValidatorSetState(fallback: fallback, pinned: pinned))
     }
 
@@ -110,7 +104,7 @@ public final class KoinosValidatorSetSync: Sendable {
         }
         if let refusal = state.withLock({ $0.pinRefusal(next) }) { throw refuse(refusal) }
         let changed = state.withLock { $0.take(next, metadata: metadata) }
-        Gauge(label: "bridge_koinos_validators").record(next.count)
+        metrics.validators.record(next.count)
         if changed { changes.signal() }
         if changed && next != previous {
             logger.info("Validator set changed", metadata: ["koinos.validators.count": "\(next.count)"])
@@ -134,7 +128,7 @@ public final class KoinosValidatorSetSync: Sendable {
     }
 
     private func refuse(_ refusal: ValidatorSetState.Refusal) -> KoinosError {
-        refusals[refusal.reason]?.increment()
+        metrics.refused(refusal.reason)
         logger.critical("Validator set refused; keeping the set in force", metadata: [
             "reason": "\(refusal.reason.rawValue)", "detail": "\(refusal.detail)", "koinos.validators.in_force": "\(current.count)"])
         return .malformedResponse("validator set refused (\(refusal.reason.rawValue)): \(refusal.detail)")

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeAttestation
-public import BridgeCore
-public import BridgeHTTPAPI
-public import ChainCrypto
+import BridgeCore
+import BridgeHTTPAPI
+import ChainCrypto
 
 /// Answers admin-socket requests with the node's `AdminProposalService`s (the Koinos contract's and,
 /// when the node serves Koinos → Ethereum, the Ethereum contract's). Every signing command is an

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
-public import NIOCore
-public import NIOPosix
+import Foundation
+import NIOCore
+import NIOPosix
 
 /// Sends one request to the node's admin socket and reads its one-line answer (the CLI's side).
 public enum AdminSocketClient {

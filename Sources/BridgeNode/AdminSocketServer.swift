@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
+import Foundation
 public import Logging
-public import NIOCore
-public import NIOPosix
+import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// The local admin socket: a Unix socket in the data folder, mode 0600, never a network port.

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeGossip
-public import BridgeKoinos
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import CurlTransport
-public import Ethereum
-public import Koinos
-public import Logging
-public import ServiceLifecycle
+import BridgeAttestation
+import BridgeCore
+import BridgeEthereum
+import BridgeGossip
+import BridgeKoinos
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import CurlTransport
+import Ethereum
+import Koinos
+import Logging
+import ServiceLifecycle
 
 extension BridgeNode {
     /// Admin actions approved over the p2p network (docs/admin.md): the proposal services on the

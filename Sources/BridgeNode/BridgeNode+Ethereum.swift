@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
+import BridgeCore
+import BridgeEthereum
 
 extension BridgeNode {
     /// The watcher's (and re-observer's) view of the `ethereum` and `koinos` sections.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeStore
-public import ChainCrypto
-public import CurlTransport
-public import Ethereum
-public import Logging
+import BridgeCore
+import BridgeEthereum
+import BridgeStore
+import ChainCrypto
+import CurlTransport
+import Ethereum
+import Logging
 
 extension BridgeNode {
     /// The Koinos → Ethereum sender (`ethereum.relayer`), next to the Koinos lock service (nil

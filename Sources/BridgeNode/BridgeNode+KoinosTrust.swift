@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeKoinos
-public import ChainCrypto
-public import CurlTransport
-public import Koinos
-public import Logging
-public import ServiceLifecycle
+import BridgeCore
+import BridgeKoinos
+import ChainCrypto
+import CurlTransport
+import Koinos
+import Logging
+import ServiceLifecycle
 
 extension BridgeNode {
     /// `koinos.extra_rpc`, each as a client.

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeGossip
-public import BridgeHTTPAPI
-public import BridgeKoinos
-public import BridgeSigning
-public import BridgeStore
-public import ChainCrypto
-public import CurlTransport
-public import Ethereum
-public import Koinos
-public import KoinosP2P
-public import Libp2pGossipsub
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import ServiceLifecycle
+import BridgeAttestation
+import BridgeCore
+import BridgeEthereum
+import BridgeGossip
+import BridgeHTTPAPI
+import BridgeKoinos
+import BridgeSigning
+import BridgeStore
+import ChainCrypto
+import CurlTransport
+import Ethereum
+import Koinos
+import KoinosP2P
+import Libp2pGossipsub
+import Libp2pHost
+import Logging
+import Multiformats
+import ServiceLifecycle
 
 /// The services that need the unlocked keys, built in dependency order from a validated configuration.
 struct LiveServices {

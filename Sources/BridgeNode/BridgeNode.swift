@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
+import BridgeCore
 public import BridgeHTTPAPI
 public import BridgeStore
-public import BridgeEthereum
-public import BridgeKoinos
-public import ChainCrypto
-public import Foundation
-public import Multiformats
-public import NIOCore
+import BridgeEthereum
+import BridgeKoinos
+import ChainCrypto
+import Foundation
+import Multiformats
+import NIOCore
 public import Logging
 public import ServiceLifecycle
 public import UnixSignals

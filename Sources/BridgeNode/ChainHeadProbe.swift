@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeHTTPAPI
-public import Koinos
-public import Synchronization
+import BridgeCore
+import BridgeEthereum
+import BridgeHTTPAPI
+import Koinos
+import Synchronization
 
 /// The chains' heads for the operator's page, answered from memory.
 ///

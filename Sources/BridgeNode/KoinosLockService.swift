@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import BridgeKoinos
-public import BridgeEthereum
-public import BridgeSigning
-public import ChainCrypto
-public import BridgeStore
-public import CurlTransport
+import BridgeEthereum
+import BridgeSigning
+import ChainCrypto
+import BridgeStore
+import CurlTransport
 public import Ethereum
-public import Koinos
+import Koinos
 public import Logging
 public import ServiceLifecycle
 

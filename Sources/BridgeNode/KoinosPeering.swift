@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import KoinosP2P
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import ServiceLifecycle
-public import Synchronization
+import KoinosP2P
+import Libp2pHost
+import Logging
+import Multiformats
+import ServiceLifecycle
+import Synchronization
 
 /// The relay as a Koinos client: dials `p2p.koinos_peers`, runs the Koinos handshake on each
 /// (identify protocol version, GetChainID equal to ours, GetHeadBlock), disconnects a node that

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeHTTPAPI
-public import ChainCrypto
-public import Foundation
-public import Koinos
-public import Synchronization
+import BridgeHTTPAPI
+import ChainCrypto
+import Foundation
+import Koinos
+import Synchronization
 
 /// Token symbols and decimals for the operator's page, read from the Koinos token contracts.
 ///

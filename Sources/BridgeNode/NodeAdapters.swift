@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeGossip
-public import BridgeHTTPAPI
-public import ChainCrypto
-public import Foundation
-public import KoinosP2P
-public import Libp2pHost
-public import Multiformats
-public import ServiceLifecycle
-public import Synchronization
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeHTTPAPI
+import ChainCrypto
+import Foundation
+import KoinosP2P
+import Libp2pHost
+import Multiformats
+import ServiceLifecycle
+import Synchronization
 
 /// Lets the gossip endpoint (built first) ask the aggregator (built second) which digests are
 /// settled: the endpoint and the aggregator each need the other at construction.

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeGossip
-public import BridgeStore
-public import Libp2pGossipsub
-public import Libp2pHost
-public import Logging
-public import Multiformats
-public import ServiceLifecycle
+import BridgeCore
+import BridgeGossip
+import BridgeStore
+import Libp2pGossipsub
+import Libp2pHost
+import Logging
+import Multiformats
+import ServiceLifecycle
 
 /// The libp2p side of the node as one service: listens, registers the bridge plugin on
 /// gossipsub, runs the gossipsub router, keeps the bootstrap peers dialled (with retry, so a

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeEthereum
-public import BridgeStore
-public import ServiceLifecycle
+import BridgeAttestation
+import BridgeEthereum
+import BridgeStore
+import ServiceLifecycle
 
 /// Runs the Ethereum re-observer and nudges the aggregator whenever it stores an observation,
 /// exactly as `WatcherService` does for scanned ones: the aggregator signs what is `observed` in

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeGossip
-public import Libp2pHost
-public import Multiformats
+import BridgeGossip
+import Libp2pHost
+import Multiformats
 
 /// The peer ids the libp2p host keeps connection slots for (issue 19 H4): the configured ones
 /// (`p2p.reserved_peers`, the bootstrap peers, the validators' `peer_id`) and the peer each

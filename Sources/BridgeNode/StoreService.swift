@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeStore
-public import GRDB
+import GRDB
 public import Logging
 public import ServiceLifecycle
 

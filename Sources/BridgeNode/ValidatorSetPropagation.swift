@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeCore
-public import BridgeGossip
-public import BridgeKoinos
-public import Logging
-public import Primitives
-public import ServiceLifecycle
+import BridgeAttestation
+import BridgeCore
+import BridgeGossip
+import BridgeKoinos
+import Logging
+import Primitives
+import ServiceLifecycle
 
 /// Applies the validator set read from the Koinos bridge contract to the aggregator and the gossip
 /// plugin, without a restart. The Koinos submitter refreshes `sync` on its own timer (one reader

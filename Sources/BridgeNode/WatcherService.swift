@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeAttestation
-public import BridgeEthereum
-public import BridgeStore
-public import Ethereum
-public import Logging
-public import ServiceLifecycle
+import BridgeAttestation
+import BridgeEthereum
+import BridgeStore
+import Ethereum
+import Logging
+import ServiceLifecycle
 
 /// Runs the Ethereum watcher and nudges the aggregator whenever new observations are committed,
 /// so signing starts at once instead of on the aggregator's next tick.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeCore
-public import BridgeHTTPAPI
-public import BridgeNode
-public import Foundation
+import ArgumentParser
+import BridgeCore
+import BridgeHTTPAPI
+import BridgeNode
+import Foundation
 
 /// `bridge-relay admin …`: admin actions of the bridge contract, approved by the validators over
 /// the p2p network (docs/admin.md). Every command talks to the running node over its local admin

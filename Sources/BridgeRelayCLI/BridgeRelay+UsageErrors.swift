@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import Foundation
+import ArgumentParser
+import Foundation
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// The entry point: ArgumentParser's own, except that a usage error (unknown option, missing

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
+import ArgumentParser
 
 /// `bridge-relay`: the Koinos bridge validator node and its operator tools.
 ///

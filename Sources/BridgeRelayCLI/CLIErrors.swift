@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import Foundation
+import ArgumentParser
+import Foundation
 
 /// A failure an operator command reports as exactly one `error: …` line on stderr.
 ///

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import ChainCrypto
+import BridgeCore
+import ChainCrypto
 
 /// Parsers for operator-supplied option values. Each throws `CLIFailure.badInput` naming the option.
 ///

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeNode
-public import Foundation
+import ArgumentParser
+import BridgeNode
+import Foundation
 
 /// Options every command that reads the node configuration shares.
 ///

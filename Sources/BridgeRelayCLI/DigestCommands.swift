@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeCore
-public import BridgeSigning
-public import ChainCrypto
+import ArgumentParser
+import BridgeCore
+import BridgeSigning
+import ChainCrypto
 
 /// `bridge-relay digest …`: prints the digest the contracts check, so an operator can verify by
 /// hand what the node will sign (bridge-contracts.md §2.2 and §2.3).

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeStore
-public import ChainCrypto
-public import CurlTransport
-public import Ethereum
-public import Foundation
-public import JSONRPC
-public import Logging
-public import ServiceLifecycle
+import ArgumentParser
+import BridgeCore
+import BridgeEthereum
+import BridgeStore
+import ChainCrypto
+import CurlTransport
+import Ethereum
+import Foundation
+import JSONRPC
+import Logging
+import ServiceLifecycle
 
 /// `bridge-relay eth …`: operator tools for the Ethereum side.
 struct EthCommand: AsyncParsableCommand {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeCore
-public import BridgeEthereum
-public import BridgeStore
-public import ChainCrypto
-public import Ethereum
-public import Foundation
-public import Logging
+import ArgumentParser
+import BridgeCore
+import BridgeEthereum
+import BridgeStore
+import ChainCrypto
+import Ethereum
+import Foundation
+import Logging
 
 /// `bridge-relay eth scan`: lists every lock of a contract in a block range, valid or rejected.
 struct EthScanCommand: AsyncParsableCommand {

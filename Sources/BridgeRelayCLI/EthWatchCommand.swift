@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeNode
-public import BridgeEthereum
-public import BridgeStore
-public import Ethereum
-public import Foundation
-public import Logging
-public import ServiceLifecycle
+import ArgumentParser
+import BridgeCore
+import BridgeNode
+import BridgeEthereum
+import BridgeStore
+import Ethereum
+import Foundation
+import Logging
+import ServiceLifecycle
 
 /// `bridge-relay eth watch` (hidden): the Ethereum watcher alone against a database, for tests
 /// and diagnosis. Logs go to stderr; with `--print` each newly committed observation is one JSON

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeCore
-public import BridgeNode
-public import BridgeStore
-public import Foundation
-public import Logging
+import ArgumentParser
+import BridgeCore
+import BridgeNode
+import BridgeStore
+import Foundation
+import Logging
 
 /// `bridge-relay governor …`: local operator actions on the outflow governor's queue.
 struct GovernorCommand: AsyncParsableCommand {
@@ -36,7 +36,7 @@ struct GovernorReleaseCommand: AsyncParsableCommand {
             throw ExitCode(CLIFailure.badInputStatus)
         }
         let database = try await GovernorDatabase.open(options)
-        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+        let now = SystemBridgeClock().nowMilliseconds
         let released = try await database.releaseTransferEarly(observation, atMilliseconds: now)
         let logger = Logger(label: "bridge-relay.governor")
         guard released else {

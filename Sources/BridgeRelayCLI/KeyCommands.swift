@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeKeystore
-public import ChainCrypto
-public import Foundation
+import ArgumentParser
+import BridgeKeystore
+import ChainCrypto
+import Foundation
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// Options shared by the commands that create a keystore.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import ChainCrypto
-public import CurlTransport
-public import Koinos
+import ArgumentParser
+import ChainCrypto
+import CurlTransport
+import Koinos
 
 /// `bridge-relay koinos …`: read-only operator views of the Koinos side (chain, bridge contract).
 struct KoinosCommand: AsyncParsableCommand {

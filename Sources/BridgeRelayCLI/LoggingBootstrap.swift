@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeNode
-public import Foundation
-public import Logging
+import BridgeNode
+import Foundation
+import Logging
 
 /// The executable's one way to call `LoggingSystem.bootstrap` (`run` and `eth watch`): human lines
 /// on a TTY, JSON lines otherwise.

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeKeystore
-public import BridgeNode
-public import ChainCrypto
-public import Foundation
+import ArgumentParser
+import BridgeKeystore
+import BridgeNode
+import ChainCrypto
+import Foundation
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// Unlocking the keystore a node configuration names, the same way for `run` and `config check`.

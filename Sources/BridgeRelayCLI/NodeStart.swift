@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeNode
-public import Foundation
+import BridgeNode
+import Foundation
 
 /// What `run` does before any service starts, in order: lock the data folder (a second node on
 /// it is refused, naming the folder and the holder's PID), probe the listen addresses (a port in

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
+import Foundation
 
 /// Runs blocking work (file locks, socket probes, Argon2id, a terminal prompt) on a thread of its
 /// own and suspends the calling task until it is done, so no cooperative thread ever blocks.

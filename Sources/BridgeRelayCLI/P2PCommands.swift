@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeKeystore
-public import BridgeNode
-public import ChainCrypto
-public import KoinosP2P
-public import Libp2pHost
-public import Logging
-public import Multiformats
+import ArgumentParser
+import BridgeKeystore
+import BridgeNode
+import ChainCrypto
+import KoinosP2P
+import Libp2pHost
+import Logging
+import Multiformats
 
 /// `bridge-relay p2p …`: libp2p operator tools.
 struct P2PCommand: AsyncParsableCommand {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import ChainCrypto
-public import KoinosP2P
-public import Libp2pHost
-public import Logging
-public import Multiformats
+import ArgumentParser
+import ChainCrypto
+import KoinosP2P
+import Libp2pHost
+import Logging
+import Multiformats
 
 /// `p2p koinos-handshake MULTIADDR --chain-id B64`: dials a Koinos node and runs the handshake a
 /// Koinos node runs (koinos.md §1.4): identify protocol version, GetChainID (must equal

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ChainCrypto
-public import Foundation
-public import Multiformats
+import ChainCrypto
+import Foundation
+import Multiformats
 
 /// Reads a libp2p PrivateKey protobuf from a file (raw bytes, or hex text).
 enum P2PKeyFile {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import ChainCrypto
-public import Foundation
+import ArgumentParser
+import ChainCrypto
+import Foundation
 
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// Where a keystore passphrase comes from, in order: `--passphrase-file`, the

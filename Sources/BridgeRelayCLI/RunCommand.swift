@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeNode
-public import Foundation
-public import Logging
-public import Metrics
-public import Multiformats
-public import Prometheus
-public import ServiceLifecycle
+import ArgumentParser
+import BridgeNode
+import Foundation
+import Logging
+import Metrics
+import Multiformats
+import Prometheus
+import ServiceLifecycle
 
 /// `bridge-relay run --config PATH`: validate, take the instance locks, unlock the keys, bootstrap
 /// logging and metrics, run every service.

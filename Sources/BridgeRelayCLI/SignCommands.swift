@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ArgumentParser
-public import BridgeKeystore
-public import ChainCrypto
+import ArgumentParser
+import BridgeKeystore
+import ChainCrypto
 
 /// The two signature encodings the bridge contracts accept (bridge-contracts.md §2.1).
 enum SignatureFormat: String {

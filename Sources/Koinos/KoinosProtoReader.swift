@@ -1,31 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Primitives
-
-/// One decoded protobuf field: its number and its value by wire type.
-public struct KoinosProtoField: Sendable, Hashable {
-    /// The value of a field, by wire type. Fixed-width values are kept as raw little-endian bits.
-    public enum Value: Sendable, Hashable {
-        case varint(UInt64)
-        case fixed64(UInt64)
-        case lengthDelimited([UInt8])
-        case fixed32(UInt32)
-    }
-
-    public let number: UInt32
-    public let value: Value
-
-    /// The varint value, or nil when the field has another wire type.
-    public var varint: UInt64? {
-        if case .varint(let v) = value { return v }
-        return nil
-    }
-
-    /// The length-delimited payload, or nil when the field has another wire type.
-    public var payload: [UInt8]? {
-        if case .lengthDelimited(let b) = value { return b }
-        return nil
-    }
-}
+public import Primitives
 
 /// Errors decoding protobuf bytes (always from remote input: never a crash).
 public enum KoinosProtoError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -46,64 +20,36 @@ public enum KoinosProtoError: Error, Sendable, Hashable, CustomStringConvertible
         case .invalidValue(let m): "protobuf value is invalid: \(m)"
         }
     }
+
+    /// The Koinos error of a failure of the one reader (`Primitives.ProtobufReader`).
+    init(_ error: ProtobufDecodingError) {
+        switch error {
+        case .truncated: self = .truncated
+        case .varintTooLong, .varintOverflow: self = .varintTooLong
+        case .invalidFieldNumber: self = .invalidFieldNumber
+        case .unsupportedWireType(let type): self = .invalidWireType(type)
+        case .unexpectedWireType: self = .invalidValue("unexpected wire type")
+        case .invalidUTF8: self = .invalidValue("not UTF-8")
+        }
+    }
 }
 
-/// A strict protobuf reader: splits bytes into fields (unknown ones are kept, callers skip them).
+/// Koinos messages read through the one protobuf reader (`Primitives.ProtobufReader`), with
+/// Koinos's errors: every field, unknown ones kept (callers skip them).
 ///
 /// Groups (wire types 3 and 4) are refused: no Koinos message uses them.
 public enum KoinosProtoReader {
     /// Every field of `bytes`, in wire order.
-    public static func fields(_ bytes: [UInt8]) throws(KoinosProtoError) -> [KoinosProtoField] {
-        var fields = [KoinosProtoField]()
-        var i = 0
-        while i < bytes.count {
-            let key = try varint(bytes, &i)
-            let number = key >> 3
-            guard number > 0, number <= UInt64(UInt32.max >> 3) else { throw .invalidFieldNumber }
-            let wireType = UInt8(key & 7)
-            let value: KoinosProtoField.Value
-            switch wireType {
-            case 0:
-                value = .varint(try varint(bytes, &i))
-            case 1:
-                guard bytes.count - i >= 8 else { throw .truncated }
-                var v: UInt64 = 0
-                for k in 0..<8 { v |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
-                i += 8
-                value = .fixed64(v)
-            case 2:
-                let length = try varint(bytes, &i)
-                guard length <= UInt64(bytes.count - i) else { throw .truncated }
-                value = .lengthDelimited(Array(bytes[i..<(i + Int(length))]))
-                i += Int(length)
-            case 5:
-                guard bytes.count - i >= 4 else { throw .truncated }
-                var v: UInt32 = 0
-                for k in 0..<4 { v |= UInt32(bytes[i + k]) << (8 * UInt32(k)) }
-                i += 4
-                value = .fixed32(v)
-            default:
-                throw .invalidWireType(wireType)
-            }
-            fields.append(KoinosProtoField(number: UInt32(number), value: value))
-        }
-        return fields
-    }
-
-    static func varint(_ bytes: [UInt8], _ i: inout Int) throws(KoinosProtoError) -> UInt64 {
-        let decoded: (value: UInt64, length: Int)?
+    public static func fields(_ bytes: [UInt8]) throws(KoinosProtoError) -> [ProtobufField] {
         do {
-            decoded = try Varint.decode(bytes[i...], rule: .protobuf)
+            return try ProtobufReader.fields(bytes)
         } catch {
-            throw .varintTooLong
+            throw KoinosProtoError(error)
         }
-        guard let (value, length) = decoded else { throw .truncated }
-        i += length
-        return value
     }
 }
 
-extension Array where Element == KoinosProtoField {
+extension Array where Element == ProtobufField {
     /// The last varint value of field `number` (proto3: last one wins), 0 when absent.
     public func varint(_ number: UInt32) throws(KoinosProtoError) -> UInt64 {
         var result: UInt64 = 0

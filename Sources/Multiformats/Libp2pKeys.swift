@@ -198,17 +198,32 @@ extension Libp2pKeyType {
         var reader = ProtobufReader(bytes)
         var typeValue: UInt64?
         var data: [UInt8]?
-        while let (field, value) = try reader.next() {
-            switch field {
-            case 1: typeValue = try value.requireVarint()
-            case 2: data = try value.requireBytes()
-            default: continue
+        do {
+            while let (field, value) = try reader.next() {
+                switch field {
+                case 1: typeValue = try value.requireVarint()
+                case 2: data = try value.requireBytes()
+                default: continue
+                }
             }
+        } catch {
+            throw MultiformatsError(error)
         }
         guard let typeValue, let data else { throw MultiformatsError.malformedKey("missing field") }
         guard typeValue <= 3, let type = Libp2pKeyType(rawValue: Int(typeValue)) else {
             throw MultiformatsError.unsupportedKeyType(Int(clamping: typeValue))
         }
         return (type, data)
+    }
+}
+
+extension MultiformatsError {
+    /// The multiformats error of a failure of the one protobuf reader (`Primitives.ProtobufReader`):
+    /// a bad varint is `malformedVarint`, anything else `malformedProtobuf`.
+    init(_ error: ProtobufDecodingError) {
+        switch error {
+        case .varintTooLong, .varintOverflow: self = .malformedVarint
+        default: self = .malformedProtobuf(error.description)
+        }
     }
 }

@@ -35,7 +35,7 @@ import Testing
     func run(_ sim: KoinosSimulatorProcess, net: ValidatorNetworkHarness, newcomer: KoinosAddress) async throws {
         // Expirations are compared with the simulator's head time (the wall clock): the virtual
         // clock starts there.
-        let wall = UInt64(Date().timeIntervalSince1970 * 1000)
+        let wall = SystemBridgeClock().nowMilliseconds
         net.clock.advance(milliseconds: wall > net.clock.nowMilliseconds ? wall - net.clock.nowMilliseconds : 0)
         await net.exchangeHeartbeats()
         // Every node follows the contract's set as the running node does (KoinosValidatorSetSync).

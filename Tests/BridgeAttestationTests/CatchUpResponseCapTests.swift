@@ -53,7 +53,7 @@ import Testing
         #expect(kept.count == cap / (500 * 1024), "what fitted is kept")
         // The stream was reset: the liar could not push its 200 MB (yamux windows bound what it
         // wrote beyond what we read).
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(300))  // time for writes that must not happen
         #expect(written.value < 100, "the liar wrote \(written.value) of its 400 messages")
     }
 }

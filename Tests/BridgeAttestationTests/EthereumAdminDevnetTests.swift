@@ -72,7 +72,7 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
 
     func run(_ chain: Chain, net: ValidatorNetworkHarness) async throws {
         // The contract compares expirations with block.timestamp × 1000: the virtual clock starts at the wall clock.
-        let wall = UInt64(Date().timeIntervalSince1970 * 1000)
+        let wall = SystemBridgeClock().nowMilliseconds
         net.clock.advance(milliseconds: wall > net.clock.nowMilliseconds ? wall - net.clock.nowMilliseconds : 0)
         await net.exchangeHeartbeats()
         let senders = net.nodes.enumerated().map { index, node in Self.sender(chain, key: net.keys[index], database: node.database, clock: net.clock) }
@@ -126,10 +126,9 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
         let hash = try await services[1].submit(id)
         #expect(hash.count == 32)
         var after: [[UInt8]] = []
-        for _ in 0..<50 {
+        _ = try await eventually(.seconds(10), every: .milliseconds(200)) {
             after = try await chain.rpc.bridgeValidatorSet(bridge: chain.bridge)
-            if after.contains(newcomer) { break }
-            try await Task.sleep(for: .milliseconds(200))
+            return after.contains(newcomer)
         }
         #expect(after.contains(newcomer), "the contract accepted the quorum signatures over our digest and holds the new validator")
         #expect(try await contracts[0].currentNonce() == nonceBefore + 1)

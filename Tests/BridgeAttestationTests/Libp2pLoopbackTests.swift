@@ -13,11 +13,6 @@ import Multiformats
 import Testing
 import ProcessTestSupport
 
-/// Unix wall-clock milliseconds (the real network needs real timestamps).
-struct SystemBridgeClock: BridgeClock {
-    var nowMilliseconds: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
-}
-
 /// One validator on the real libp2p stack in this process: TCP on 127.0.0.1, Noise, yamux, gossipsub.
 struct LoopbackValidator {
     let host: Libp2pHost

@@ -4,6 +4,7 @@ import BridgeEthereum
 import BridgeStore
 import Foundation
 import JSONRPC
+import ProcessTestSupport
 import Testing
 
 /// The sentinel alone: which blocks are due, what a changed hash withdraws, its bounds.
@@ -60,9 +61,8 @@ extension DevnetWatcherTests {
             $0.finality = .confirmations(2)
             $0.deepReorgCheckDepth = 4
         } whileRunning: {
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline, try await database.observationStatuses(chainID: devnet.chainID).first(where: { $0.id.description == id }) == nil {
-                try await Task.sleep(for: .milliseconds(50))
+            _ = try await eventually(.seconds(30), every: .milliseconds(50)) {
+                try await database.observationStatuses(chainID: devnet.chainID).contains(where: { $0.id.description == id })
             }
             statusAfterObservation = try await database.observationStatuses(chainID: devnet.chainID).first { $0.id.description == id }?.status
             // Replace everything from the lock's block up with a longer branch without it.

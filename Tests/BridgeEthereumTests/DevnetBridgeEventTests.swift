@@ -70,12 +70,12 @@ struct DevnetBridgeEventTests {
         let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logs.logger())
         let task = Task { try await watcher.run() }
         defer { task.cancel() }
-        let deadline = Date().addingTimeInterval(60)
-        while (try await database.cursorBlock(configuration.cursorName) ?? 0) <= target {
-            guard Date() < deadline else { throw DevnetError("watcher did not pass block \(target); last logs: \(logs.all.suffix(5))") }
+        let passed = try await eventually(.seconds(60)) {
+            guard try await database.cursorBlock(configuration.cursorName) ?? 0 <= target else { return true }
             try await devnet.mine()
-            try await Task.sleep(for: .milliseconds(100))
+            return false
         }
+        guard passed else { throw DevnetError("watcher did not pass block \(target); last logs: \(logs.all.suffix(5))") }
         task.cancel()
         _ = await task.result
     }
@@ -183,7 +183,7 @@ struct DevnetBridgeEventTests {
             let deadline = Date().addingTimeInterval(30)
             while try await Self.blockTimeMs(devnet, try await Self.head(devnet)) < lockTime + 2 * lifetime {
                 guard Date() < deadline else { throw DevnetError("devnet block time does not advance") }
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(for: .milliseconds(500))  // block time follows the wall clock
                 try await devnet.mine()
             }
             let late = try await Self.send(devnet, ABIEncoder.call(request, [.bytes(lockTx)]))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import BridgeEthereum
+import BridgeTesting
 import ChainCrypto
 import CurlTransport
 import Ethereum
@@ -20,7 +21,7 @@ struct DevnetSenderFailoverTests {
         let devnet = try await SenderDevnet()  // its own: DevnetSenderTests pauses the shared one's mining and uses the same keys
         let proxy = try await FaultServer.start(upstream: devnet.url)
         let control = JSONRPCClient(transport: CurlTransportFactory.make(proxy.url))
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         let logs = CapturedLogs()
         let me = SenderDevnet.address(Self.relayer)
         let recipient = SenderDevnet.address(SenderDevnet.key(0xe7))
@@ -48,7 +49,7 @@ struct DevnetSenderFailoverTests {
         _ = try await control.call("fault_setMode", .array([.string("garbage")]))
         try await devnet.mine(1)
         for _ in 0..<4 where await store.record(for: t.id)?.status != .completed {
-            clock.advance(3_000)
+            clock.advance(milliseconds: 3_000)
             await sender.tick()
         }
         let done = try #require(await store.record(for: t.id))
@@ -78,7 +79,7 @@ struct DevnetSenderFailoverTests {
             "methods": .array([.string("eth_estimateGas")]), "code": .int(-32000), "message": .string("header not found"),
         ])]))
         let me = SenderDevnet.address(Self.relayer)
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         func sender(_ urls: [String], _ store: InMemoryDeliveryStore, _ logs: CapturedLogs) -> (EthereumSender, EndpointPool) {
             let pool = EndpointPool(clients: urls.map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 15)) },
                                     expectedChainID: devnet.chainID, clock: clock, logger: logs.logger())
@@ -122,7 +123,7 @@ struct DevnetSenderFailoverTests {
             "methods": .array([.string("eth_sendRawTransaction")]), "code": .int(-32000), "message": .string(message),
         ])]))
         let me = SenderDevnet.address(Self.relayer)
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         let t = try devnet.transfer(id: "koinos:dup-\(message)", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xea)), value: 3)
         let store = InMemoryDeliveryStore([t])
         let pool = EndpointPool(clients: [proxy.url, devnet.url].map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 15)) },

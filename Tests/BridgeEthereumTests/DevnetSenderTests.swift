@@ -2,6 +2,7 @@
 import BridgeCore
 import BridgeEthereum
 import BridgeSigning
+import BridgeTesting
 import ChainCrypto
 import Ethereum
 import JSONRPC
@@ -40,7 +41,7 @@ struct DevnetSenderTests {
 
     @Test func theRelayerCompletesATransferOnceAndADuplicateIsNeverSent() async throws {
         let devnet = try await SenderDevnet.shared()
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         let recipient = SenderDevnet.address(SenderDevnet.key(0xe1))
         let t = try devnet.transfer(id: "koinos:once", relayer: SenderDevnet.address(Self.relayer), recipient: recipient, value: 12_345)
         let store = InMemoryDeliveryStore([t])
@@ -88,7 +89,7 @@ struct DevnetSenderTests {
         let t = try devnet.transfer(id: "koinos:badtoken", relayer: me, recipient: recipient, token: [UInt8](repeating: 0x99, count: 20), value: 1)
         let store = InMemoryDeliveryStore([t])
         let before = try await devnet.rpc.transactionCount(address: me, pending: true)
-        await devnet.sender(key: Self.relayer, store: store, clock: TestClock()).tick()
+        await devnet.sender(key: Self.relayer, store: store, clock: VirtualClock.startingNow()).tick()
         let r = try #require(await store.record(for: t.id))
         #expect(r.status == .failed)
         #expect(r.lastError == "execution reverted: token is not supported")
@@ -112,7 +113,7 @@ struct DevnetSenderTests {
 
     @Test func aStaleLocalNonceIsResyncedFromTheNodeAndTheTransferStillCompletesOnce() async throws {
         let devnet = try await SenderDevnet.shared()
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         let me = SenderDevnet.address(Self.relayer)
         let first = try devnet.transfer(id: "koinos:n1", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xe3)), value: 10)
         let second = try devnet.transfer(id: "koinos:n2", relayer: me, recipient: SenderDevnet.address(SenderDevnet.key(0xe4)), value: 20)
@@ -137,7 +138,7 @@ struct DevnetSenderTests {
 
     @Test func aStuckTransactionIsReplacedAtItsNonceWithHigherFeesAndTheLoserOfARaceRecordsTheRevertAsCompletedElsewhere() async throws {
         let devnet = try await SenderDevnet.shared()
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         let me = SenderDevnet.address(Self.relayer)
         // A fresh recipient, given gas money: the v2 rule lets it send for itself.
         let recipientKey = SenderDevnet.key(0xe5)
@@ -160,7 +161,7 @@ struct DevnetSenderTests {
             await own.tick()
             #expect(await recipientStore.record(for: t.id)?.status == .sent)
             // No block yet: after bumpAfterMs the relayer replaces its transaction at the same nonce.
-            clock.advance(30_000)
+            clock.advance(milliseconds: 30_000)
             await relayer.tick()
             let bumped = try #require(await relayerStore.record(for: t.id))
             #expect(bumped.nonce == sent.nonce)
@@ -188,7 +189,7 @@ struct DevnetSenderTests {
 
     @Test func aTransactionThatRevertsOnChainIsRecordedFailedWithTheContractsReasonAndRetriedLater() async throws {
         let devnet = try await SenderDevnet.shared()
-        let clock = TestClock()
+        let clock = VirtualClock.startingNow()
         let me = SenderDevnet.address(Self.relayer)
         let recipient = SenderDevnet.address(SenderDevnet.key(0xe6))
         let t = try devnet.transfer(id: "koinos:paused", relayer: me, recipient: recipient, value: 4_321)
@@ -214,7 +215,7 @@ struct DevnetSenderTests {
         try await devnet.setPaused(false)
         await sender.tick()
         #expect(await store.record(for: t.id)?.status == .failed, "not before the backoff")
-        clock.advance(600_000)
+        clock.advance(milliseconds: 600_000)
         await sender.tick()
         #expect(await store.record(for: t.id)?.status == .sent)
         try await devnet.mine(1)

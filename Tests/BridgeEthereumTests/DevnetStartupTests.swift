@@ -18,8 +18,11 @@ extension DevnetWatcherTests {
         let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlTransportFactory.make("http://127.0.0.1:1", timeout: 1))],
                                 expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logs.logger())
         let waiting = Task { try await pool.waitForChain(initialDelayMs: 100, maxDelayMs: 200) }
-        try await Task.sleep(for: .milliseconds(1_200))
-        let retries = logs.all.filter { $0.contains("Ethereum endpoint unreachable at start; retrying") }
+        var retries: [String] = []
+        _ = await eventually(.seconds(10)) {
+            retries = logs.all.filter { $0.contains("Ethereum endpoint unreachable at start; retrying") }
+            return retries.count >= 3
+        }
         #expect(retries.count >= 3, "\(logs.all.suffix(4))")
         #expect(retries.last?.contains("retry.in_ms=200") == true, "the pause grows up to its bound: \(retries.suffix(2))")
         #expect(!logs.contains("serves chain id"))
@@ -40,8 +43,7 @@ extension DevnetWatcherTests {
         let logs = CapturedLogs()
         _ = try await runWatcher(endpoints: [proxy.url], devnet: devnet, contract: devnet.bridge, from: start, until: target,
                                  database: database, logs: logs, timeout: 30, requestTimeout: 2) { _ in } whileRunning: {
-            try await Task.sleep(for: .milliseconds(1_500))
-            #expect(logs.contains("Ethereum endpoint unreachable at start; retrying"), "\(logs.all.suffix(3))")
+            #expect(await eventually(.seconds(10)) { logs.contains("Ethereum endpoint unreachable at start; retrying") }, "\(logs.all.suffix(3))")
             _ = try await endpoint.control.call("fault_setMode", .array([.string("pass")]))
         }
         #expect(Set(try await database.observationStatuses(chainID: devnet.chainID).map(\.id.description)) == expectedIDs([lock], chainID: devnet.chainID))

@@ -61,7 +61,7 @@ struct DevnetWatcherTests {
         _ = try await runWatcher(endpoints: [devnet.rpcURL], devnet: devnet, contract: devnet.bridge, from: start, until: target,
                                  database: database, timeout: 90) { _ in } whileRunning: {
             first = try await devnet.lock(["recipient": .string("1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN"), "metadata": .string("first")])
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(300))  // time in which the watcher must not trust the lock
             let reorg = try await devnet.rpc.call("devnet_reorg", .array([.object(["depth": .int(1)])]))
             removed = reorg["removedTransactions"]?.arrayValue ?? []
             second = try await devnet.lock(["metadata": .string("second")])
@@ -97,7 +97,7 @@ struct DevnetWatcherTests {
             late = try await devnet.lock([:])  // after the fault began
             for _ in 0..<8 {
                 try await devnet.mine(1)
-                try await Task.sleep(for: .milliseconds(150))
+                try await Task.sleep(for: .milliseconds(150))  // the block pace is the test
             }
         }
         locks.append(late!)

@@ -2,6 +2,7 @@
 import BridgeCore
 import BridgeEthereum
 import BridgeSigning
+import BridgeTesting
 import ChainCrypto
 import CurlTransport
 import Ethereum
@@ -63,14 +64,14 @@ final class SenderDevnet: Sendable {
     func transfer(id: String, relayer: [UInt8], recipient: [UInt8], token: [UInt8]? = nil, value: UInt64, signers: [Int] = [0, 1, 2]) throws -> CompletableTransfer {
         let message = EthereumTransferMessage(
             profile: .v2, koinosTransactionID: [0x12, 0x20] + SecureRandom.bytes(32), operationID: 1, token: token ?? wrapped, relayer: relayer,
-            recipient: recipient, value: value, bridge: bridge, expiration: UInt64(Date().timeIntervalSince1970 * 1000) + 3_600_000, chainID: bridgeChainID)
+            recipient: recipient, value: value, bridge: bridge, expiration: SystemBridgeClock().nowMilliseconds + 3_600_000, chainID: bridgeChainID)
         let signatures = try signers.map { i in
             ValidatorSignature(validator: Self.address(Self.validatorKeys[i]), signature: try EthereumSignature.sign(digest: message.digest, key: Self.validatorKeys[i]))
         }
         return CompletableTransfer(id: id, message: message, signatures: signatures, quorumAtMs: 0)
     }
 
-    func sender(key: Secp256k1.PrivateKey, store: any EthereumDeliveryStore, clock: TestClock, logs: CapturedLogs? = nil) -> EthereumSender {
+    func sender(key: Secp256k1.PrivateKey, store: any EthereumDeliveryStore, clock: VirtualClock, logs: CapturedLogs? = nil) -> EthereumSender {
         var c = EthereumSenderConfiguration(bridge: bridge, profile: .v2, chainID: chainID, key: key, maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
         c.finality = .confirmations(2)
         c.bumpAfterMs = 30_000
@@ -92,7 +93,7 @@ final class SenderDevnet: Sendable {
         guard case .uint(let w)? = try ABIDecoder.decode([.uint(256)], from: try await rpc.call(to: bridge, data: nonceCall)).first, let nonce = w.uint64 else {
             throw DevnetError("nonce answer")
         }
-        let expiration = UInt64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+        let expiration = SystemBridgeClock().nowMilliseconds + 3_600_000
         let message = AdminActionMessage(
             profile: .v2, action: .setPause, target: .pause(paused), nonce: nonce, contract: bridge, expiration: expiration, chain: bridgeChainID)
         let signatures = try [0, 1].map { ABIValue.bytes(try EthereumSignature.sign(digest: message.ethereumDigest, key: Self.validatorKeys[$0])) }
@@ -124,9 +125,7 @@ final class SenderDevnet: Sendable {
     }
 }
 
-/// A clock the test moves.
-final class TestClock: BridgeClock {
-    private let now = Mutex(UInt64(Date().timeIntervalSince1970 * 1000))
-    var nowMilliseconds: UInt64 { now.withLock { $0 } }
-    func advance(_ ms: UInt64) { now.withLock { $0 += ms } }
+extension VirtualClock {
+    /// A clock the test moves, starting at the wall clock's now (the devnet's transactions expire in real time).
+    static func startingNow() -> VirtualClock { VirtualClock(startMilliseconds: SystemBridgeClock().nowMilliseconds) }
 }

@@ -6,6 +6,7 @@ import CurlTransport
 import Ethereum
 import Foundation
 import Logging
+import ProcessTestSupport
 import Synchronization
 
 /// Shared devnet for the serialized devnet suite: started once, by the first test that needs it;
@@ -75,12 +76,11 @@ func runWatcher(
     let task = Task { try await watcher.run() }
     defer { task.cancel() }
     try await whileRunning()
-    let deadline = Date().addingTimeInterval(timeout)
-    while (try await database.cursorBlock(configuration.cursorName) ?? 0) <= target {
-        guard Date() < deadline else {
-            throw DevnetError("watcher did not reach block \(target) in \(timeout) s; cursor \(try await database.cursorBlock(configuration.cursorName) ?? 0); last logs: \(logs.all.suffix(5))")
-        }
-        try await Task.sleep(for: .milliseconds(50))
+    let reached = try await eventually(.seconds(timeout), every: .milliseconds(50)) {
+        try await database.cursorBlock(configuration.cursorName) ?? 0 > target
+    }
+    guard reached else {
+        throw DevnetError("watcher did not reach block \(target) in \(timeout) s; cursor \(try await database.cursorBlock(configuration.cursorName) ?? 0); last logs: \(logs.all.suffix(5))")
     }
     task.cancel()
     _ = await task.result

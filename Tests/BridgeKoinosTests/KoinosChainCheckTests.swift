@@ -7,6 +7,7 @@ import InMemoryLogging
 import Koinos
 import KoinosTestSupport
 import Logging
+import ProcessTestSupport
 import Testing
 
 /// `koinos.chain_id` against `chain.get_chain_id` at start (issue 12, item 7), on the simulator.
@@ -54,10 +55,9 @@ struct KoinosChainCheckTests {
         let waiting = Task { try await check.waitUntilVerified(initialDelayMs: 100, maxDelayMs: 200) }
         // Polled (bounded): on a loaded machine three 100–200 ms backoffs can take longer than 1 s.
         var retries = logs.entries.filter { _ in false }
-        for _ in 0..<100 {
-            try await Task.sleep(for: .milliseconds(100))
+        _ = await eventually(.seconds(10)) {
             retries = logs.entries.filter { "\($0.message)" == "Koinos endpoint unreachable at start; retrying" }
-            if retries.count >= 3 { break }
+            return retries.count >= 3
         }
         #expect(retries.count >= 3)
         #expect(retries.last?.metadata["retry.in_ms"] == "200")

@@ -22,7 +22,7 @@ import Testing
 /// to the block below it.
 @Suite(.serialized)
 struct KoinosWatcherEventsTests {
-    static var wallNow: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
+    static var wallNow: UInt64 { SystemBridgeClock().nowMilliseconds }
 
     @Test(.timeLimit(.minutes(2)))
     func aTransferCompletedBySomeoneElseBecomesCompletedOnceIrreversible() async throws {

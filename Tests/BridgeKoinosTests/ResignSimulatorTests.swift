@@ -19,7 +19,7 @@ struct ResignSimulatorTests {
     @Test func anExpiredTransferCompletesWithItsResignedSet() async throws {
         let validators = TestValidator.make(3)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        let now = UInt64(Date().timeIntervalSince1970 * 1_000)
+        let now = SystemBridgeClock().nowMilliseconds
         let clock = VirtualClock(startMilliseconds: now)
         let recipient = TestValidator(key: .generate()).address
         var message = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 77_000, nowMs: now)

@@ -16,7 +16,7 @@ import Testing
 /// rules). Skipped only with `BRIDGE_SKIP_DEVNET=1`.
 @Suite(.serialized)
 struct SubmitterSimulatorTests {
-    static var wallNow: UInt64 { UInt64(Date().timeIntervalSince1970 * 1_000) }
+    static var wallNow: UInt64 { SystemBridgeClock().nowMilliseconds }
 
     @Test func attestationIsSubmittedOnceAndASecondSubmissionIsNeverSent() async throws {
         let validators = TestValidator.make(3)

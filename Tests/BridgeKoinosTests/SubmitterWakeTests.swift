@@ -18,7 +18,7 @@ struct SubmitterWakeTests {
     func aQuorumCommittedAfterAPassIsSubmittedWithoutWaitingForThePoll() async throws {
         let validators = TestValidator.make(1)
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v1) else { return }
-        let clock = VirtualClock(startMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))
+        let clock = VirtualClock(startMilliseconds: SystemBridgeClock().nowMilliseconds)
         let node = try sim.node(validators[0], profile: .v1, clock: clock) { $0.pollIntervalMs = 3_600_000 }
         let recipient = TestValidator(key: .generate()).address
         let first = QuorumFixture.message(sim, profile: .v1, recipient: recipient, amount: 1, nowMs: clock.nowMilliseconds)

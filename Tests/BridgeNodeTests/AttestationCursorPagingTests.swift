@@ -85,7 +85,7 @@ struct AttestationCursorPagingTests {
         let writer = Task {
             for n in 100..<140 {
                 try await store(n...n, [9_000, 6_000, 5_000, 4_000][n % 4] + UInt64(n % 4 == 0 ? n : 0))
-                try await Task.sleep(for: .milliseconds(2))
+                try await Task.sleep(for: .milliseconds(2))  // writes interleave with the page reads: the test
             }
         }
         let app = Application(router: fixture.api(clock: { 20_000 }).buildRouter(logger: HTTPAPITests.logger))

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Koinos
 import KoinosTestSupport
 import Logging
+import ProcessTestSupport
 import Testing
 
 /// The page's Koinos head comes from the Koinos node, read behind the page (the simulator here).
@@ -20,9 +21,9 @@ struct ChainHeadProbeTests {
         let probe = ChainHeadProbe(pool: nil, koinosRPC: sim.rpc)
         #expect(await probe.current() == ChainHeads())  // answers at once; the read starts behind it
         var heads = ChainHeads()
-        for _ in 0..<100 where heads.koinos == nil {
-            try await Task.sleep(for: .milliseconds(100))
+        _ = await eventually(.seconds(10)) {
             heads = await probe.current()
+            return heads.koinos != nil
         }
         await sim.stop()
         #expect(heads == ChainHeads(ethereum: nil, koinos: height))

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 import Foundation
 import ProcessTestSupport
 import Testing
@@ -79,5 +80,5 @@ struct EthereumGovernorProcessTests {
         ((item["observation"] as? [String: Any])?["tx_hash"] as? String)?.lowercased()
     }
 
-    static func nowMs() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> UInt64 { SystemBridgeClock().nowMilliseconds }
 }

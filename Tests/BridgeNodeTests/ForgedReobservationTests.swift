@@ -52,14 +52,11 @@ struct ForgedReobservationTests {
             }
         }
         defer { running.cancel() }
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(1))  // both validators subscribed before the forged requests (no event announces it)
         await dishonestA.publish(observationRequests: [forged])
         await dishonestB.publish(observationRequests: [forged])
 
-        let deadline = Date().addingTimeInterval(40)
-        while Date() < deadline, !wireFailover.publishedSignatures.contains(where: { $0.observationID == forged }) {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        _ = await eventually(.seconds(40)) { wireFailover.publishedSignatures.contains(where: { $0.observationID == forged }) }
         #expect(wireFailover.publishedSignatures.contains { $0.observationID == forged }, "failover trusts the liar: the forgery is signed")
         try await Task.sleep(for: .seconds(3))  // the two_agree node had the same request as long
         #expect(!wireTwoAgree.publishedSignatures.contains { $0.observationID == forged }, "two_agree signs nothing forged")

@@ -101,9 +101,11 @@ import Testing
         var limits = InspectionLimits()
         limits.concurrentRequests = 1
         limits.queuedRequests = 0
-        try await Self.withServer(limits: limits, store: { SlowReadStore(base: $0, delay: .milliseconds(800)) }) { port in
+        let (reads, readStarted) = AsyncStream.makeStream(of: Void.self)
+        try await Self.withServer(limits: limits, store: { SlowReadStore(base: $0, delay: .milliseconds(800), started: readStarted) }) { port in
             async let slow = RawHTTPClient.exchange(port: port, sending: "GET /v1/attestations HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(200))
+            var started = reads.makeAsyncIterator()
+            _ = await started.next()  // the slow request holds the only slot: its store read began
             let shed = try await RawHTTPClient.exchange(port: port, sending: "GET /v1/status HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
             #expect(shed.status == 503, "\(shed.text.prefix(120))")
             #expect(shed.text.lowercased().contains("retry-after: 1"))
@@ -120,9 +122,12 @@ import Testing
 struct SlowReadStore: BridgeReadStore {
     let base: BridgeDatabase
     let delay: Duration
+    /// Told when a slow read begins.
+    var started: AsyncStream<Void>.Continuation?
 
     func attestations(_ query: AttestationQuery) async throws -> AttestationPage {
-        try await Task.sleep(for: delay)
+        started?.yield()
+        try await Task.sleep(for: delay)  // the slow store is the test
         return try await base.attestations(query)
     }
     func attestation(id: String) async throws -> AttestationRecord? { try await base.attestation(id: id) }

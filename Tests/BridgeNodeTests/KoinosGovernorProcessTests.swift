@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BridgeCore
 import ChainCrypto
 import CurlTransport
 import Ethereum
@@ -104,7 +105,7 @@ struct KoinosGovernorProcessTests {
         if status == 0 { try? FileManager.default.removeItem(atPath: dir) }
     }
 
-    static func nowMs() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> UInt64 { SystemBridgeClock().nowMilliseconds }
 
     /// `host:port` from the node's JSON log line "http api listening".
     static func httpAddress(in log: String) -> String? {

@@ -9,6 +9,7 @@ import KoinosTestSupport
 import Libp2pHost
 import Logging
 import Multiformats
+import ProcessTestSupport
 import Testing
 
 /// The relay as a Koinos client: the handshake a Koinos node runs (koinos.md §1.4), run by the
@@ -90,11 +91,9 @@ struct KoinosHandshakeTests {
             host: relay, addresses: [goodAddress, badAddress], chainID: chainID, interval: .milliseconds(200), logger: Logger(label: "test"))
         let task = Task { try await peering.run() }
         defer { task.cancel() }
-        var settled = false
-        for _ in 0..<100 where !settled {
-            try await Task.sleep(for: .milliseconds(100))
+        let settled = await eventually(.seconds(10)) {
             let connected = await relay.connectedPeers()
-            settled = peering.report(for: good.peerID)?.accepted == true && peering.report(for: bad.peerID)?.accepted == false
+            return peering.report(for: good.peerID)?.accepted == true && peering.report(for: bad.peerID)?.accepted == false
                 && connected.contains(good.peerID) && !connected.contains(bad.peerID)
         }
         #expect(settled)

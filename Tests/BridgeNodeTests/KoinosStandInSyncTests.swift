@@ -29,7 +29,7 @@ struct KoinosStandInSyncTests {
         _ = try await standIn.event(timeout: .seconds(60), where: isBlocks)
         for _ in 0..<3 {  // the LIB moves: the stand-in asks for the new blocks
             try await sim.produceBlock(count: 2)
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .seconds(1))  // the block pace is the test
         }
         let info = try await sim.rpc.headInfo()
         let atLIB = try await sim.rpc.blocksByHeight(headBlockID: info.headID, startHeight: info.lastIrreversibleBlock, count: 1)

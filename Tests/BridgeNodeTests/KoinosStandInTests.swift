@@ -91,7 +91,7 @@ struct KoinosStandInTests {
         var goodConnectedRounds = 0, rounds = 0
         let start = ContinuousClock.now
         while ContinuousClock.now - start < .seconds(runFor - 12) {
-            try await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(5))  // the block pace is the test
             try await sim.produceBlock()
             finalLIB = try await Self.recordLIB(sim, into: &libIDs)
             rounds += 1

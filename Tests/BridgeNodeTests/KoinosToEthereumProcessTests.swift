@@ -45,7 +45,7 @@ struct KoinosToEthereumProcessTests {
         let second = try start("second")
         // The restarted node's sender passes (every 2 s) while the transaction still waits: a node that
         // had lost its row would find the transfer open and send a second transaction at the next nonce.
-        try await Task.sleep(for: .seconds(10))
+        try await Task.sleep(for: .seconds(10))  // sender passes in which nothing may be sent
         #expect(second.isRunning, "\(log("second").suffix(2_000))")
         #expect(try await ethereum.transactionCount(address: me, pending: true) == nonceBefore + 1, "nothing sent while in flight")
         _ = try await devnet.call("evm_setAutomine", [true])

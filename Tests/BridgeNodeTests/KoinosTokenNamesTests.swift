@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Koinos
 import KoinosTestSupport
 import Logging
+import ProcessTestSupport
 import Testing
 
 /// The page's token symbols and decimals come from the Koinos token contracts (the simulator's
@@ -27,10 +28,9 @@ struct KoinosTokenNamesTests {
             rpc: sim.rpc)
         #expect(names.current().allSatisfy { $0.symbol == nil })  // answers at once, reading starts behind it
         var named: [TokenDisplay] = []
-        for _ in 0..<100 {
+        _ = await eventually(.seconds(10)) {
             named = names.current()
-            if named.contains(where: { $0.symbol != nil }) { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return named.contains(where: { $0.symbol != nil })
         }
         await sim.stop()
         #expect(named.map(\.symbol) == ["KOIN", nil])

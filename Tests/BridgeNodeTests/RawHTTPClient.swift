@@ -25,7 +25,7 @@ enum RawHTTPClient {
             do {
                 for chunk in chunks {
                     try await outbound.write(ByteBuffer(bytes: chunk))
-                    if pause > .zero { try await Task.sleep(for: pause) }
+                    if pause > .zero { try await Task.sleep(for: pause) }  // a slow client is the test
                 }
             } catch is ChannelError {
                 // The server closed the connection while we were still writing: read what it said.
@@ -43,7 +43,7 @@ enum RawHTTPClient {
                     return Exchange(text: String(decoding: received, as: UTF8.self), closedByServer: true)
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    try await Task.sleep(for: timeout)  // the deadline of the race, not a wait
                     return nil
                 }
                 let first = try await group.next() ?? nil

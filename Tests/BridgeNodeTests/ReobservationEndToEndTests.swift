@@ -85,10 +85,9 @@ struct ReobservationEndToEndTests {
             }
         }
         defer { running.cancel() }
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try await a.database.attestationStatus(of: id) == .quorum, try await b.database.attestationStatus(of: id) == .quorum { break }
-            try await Task.sleep(for: .milliseconds(100))
+        _ = try await eventually(.seconds(30)) {
+            let atA = try await a.database.attestationStatus(of: id), atB = try await b.database.attestationStatus(of: id)
+            return atA == .quorum && atB == .quorum
         }
         #expect(wireA.publishedRequests.contains(id), "A asked for re-observation")
         #expect(wireB.publishedSignatures.contains { $0.observationID == id }, "B signed after re-observing")

@@ -30,7 +30,7 @@ import Testing
         let (peer, peerAddress) = try await Self.host("test.peer")
         let marker = Marker()
         let waiting = Task { try await StartAfterFirstPeer(base: marker, host: relay, timeout: .seconds(30)).run() }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(100))  // time in which nothing may start
         #expect(marker.startedAt.withLock { $0 } == nil, "no peer yet")
         let connecting = ContinuousClock.now
         _ = try await relay.connect(peerAddress)

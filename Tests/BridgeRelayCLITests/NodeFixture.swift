@@ -71,11 +71,8 @@ struct NodeFixture {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BRIDGE_RELAY_") }
         env.merge(environment) { $1 }
         let node = try ChildProcess(relayBinary, ["run", "--config", configPath], environment: env, errorOutput: .capture)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, node.isRunning {
-            if node.standardError.contains("http api listening") { return node }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        _ = await eventually(.seconds(30)) { !node.isRunning || node.standardError.contains("http api listening") }
+        if node.isRunning, node.standardError.contains("http api listening") { return node }
         Issue.record("the node did not start within 30 s: \(node.standardError.suffix(2000))")
         await node.stop()
         return nil

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeGossip
-public import Synchronization
+import Synchronization
 
 /// An in-process stand-in for the gossipsub topic and the `/koinos/bridge/1.0.0` stream protocol,
 /// for tests and the in-process benchmark: every published message is queued for every other

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import Synchronization
+import Synchronization
 
 /// A manually advanced clock: every timer in the tests (and the in-process benchmarks) moves only
 /// when the caller says so.

@@ -2,6 +2,7 @@
 import ChainCrypto
 import JSONRPC
 import Koinos
+import Primitives
 import Testing
 
 /// `koinos.protocol.block` from the JSON `block_store` gives to the protobuf bytes peers exchange:

@@ -62,7 +62,7 @@ import ProcessTestSupport
             _ = try? await stranger.connect(address)
         }
         #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 4 })
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(300))  // time for a connection that must not come
         #expect(listener.connectionCounts().connections == 4)  // 6 tried, 4 shared slots
         let (validator, _) = try await Self.makeHost(Self.loose)
         listener.setReservedPeers([validator.peerID])
@@ -134,7 +134,7 @@ import ProcessTestSupport
         let (listener, address) = try await Self.makeHost(Self.listenerLimits(perIP: 3))
         let sockets = try await Self.silentSockets(5, to: address)
         #expect(await eventually(.seconds(8)) { sockets.count { !$0.isActive } == 2 })
-        try await Task.sleep(for: .milliseconds(200))
+        try await Task.sleep(for: .milliseconds(200))  // time for a connection that must not come
         #expect(sockets.count { $0.isActive } == 3)
         for socket in sockets { try? await socket.close() }
         await listener.shutdown()
@@ -146,7 +146,7 @@ import ProcessTestSupport
         let plain = address.withoutPeerID()  // no /p2p: every dial opens a new connection
         for _ in 0..<4 { _ = try? await peer.connect(plain) }
         #expect(await eventually(.seconds(30)) { listener.connectionCounts().connections == 2 })
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(300))  // time for a connection that must not come
         #expect(listener.connectionCounts().connections == 2)
         await peer.shutdown()
         await listener.shutdown()
@@ -163,7 +163,7 @@ import ProcessTestSupport
         _ = try await validator.connect(address)
         #expect(await eventually(.seconds(30)) { await listener.connectedPeers().count == 2 })
         #expect(await eventually(.seconds(30)) { await listener.connectedPeers() == [validator.peerID] })
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(1))  // time for a connection that must not come
         #expect(await listener.connectedPeers() == [validator.peerID])
         for host in [stranger, validator, listener] { await host.shutdown() }
     }

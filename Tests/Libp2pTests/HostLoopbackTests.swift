@@ -118,7 +118,7 @@ enum HostFixtures {
         _ = try await a.connect(limitedAddress)
         _ = try? await c.connect(limitedAddress)
         #expect(await eventually(.seconds(30)) { await limited.connectedPeers() == [a.peerID] })
-        try? await Task.sleep(for: .milliseconds(300))
+        try? await Task.sleep(for: .milliseconds(300))  // time for a connection that must not come
         #expect(await limited.connectedPeers() == [a.peerID])
         let dead = try Multiaddr("/ip4/127.0.0.1/tcp/1")
         await #expect(throws: (any Error).self) { try await a.connect(dead) }

@@ -125,11 +125,13 @@ import Testing
         writer.bytes(9, [1, 2, 3])
         writer.string(2, "hi")
         var reader = ProtobufReader(writer.bytes)
-        var seen: [Int] = []
+        var seen: [UInt32] = []
         while let (field, _) = try reader.next() { seen.append(field) }
         #expect(seen == [1, 9, 2])
         var truncated = ProtobufReader([0x12, 0x05, 0x01])
-        #expect(throws: MultiformatsError.self) { try truncated.next() }
+        #expect(throws: ProtobufDecodingError.truncated) { try truncated.next() }
+        // The key decoder keeps its own error for the same bytes.
+        #expect(throws: MultiformatsError.malformedProtobuf("truncated")) { try Libp2pPublicKey(protobufEncoded: [0x12, 0x05, 0x01]) }
     }
 
     /// Protobuf varints take 10 bytes for a negative int32 or a value ≥ 2⁶³; the reader used the
@@ -141,14 +143,15 @@ import Testing
         writer.uint64(3, 1 << 63)
         #expect(writer.bytes.count == 3 * 11)
         var reader = ProtobufReader(writer.bytes)
-        var values: [Int: UInt64] = [:]
+        var values: [UInt32: UInt64] = [:]
         while let (field, value) = try reader.next() { values[field] = try value.requireVarint() }
         #expect(values == [1: UInt64.max, 2: UInt64.max, 3: 1 << 63])
         // An eleventh byte, or a tenth carrying bits above bit 63, is still malformed.
         var tooLong = ProtobufReader([0x08] + [UInt8](repeating: 0xff, count: 10) + [0x01])
-        #expect(throws: MultiformatsError.malformedVarint) { try tooLong.next() }
+        #expect(throws: ProtobufDecodingError.varintOverflow) { try tooLong.next() }
         var overflow = ProtobufReader([0x08] + [UInt8](repeating: 0xff, count: 9) + [0x02])
-        #expect(throws: MultiformatsError.malformedVarint) { try overflow.next() }
+        #expect(throws: ProtobufDecodingError.varintOverflow) { try overflow.next() }
+        #expect(throws: MultiformatsError.malformedVarint) { try Libp2pPublicKey(protobufEncoded: [0x08] + [UInt8](repeating: 0xff, count: 9) + [0x02]) }
         #expect(throws: MultiformatsError.malformedVarint) { try UVarint.decode(Varint.encode(UInt64.max)) }
     }
 }

@@ -93,7 +93,7 @@ struct P256PyInteropTests {
                 return nil
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await Task.sleep(for: timeout)  // the deadline of the race, not a wait
                 return nil
             }
             defer { group.cancelAll() }

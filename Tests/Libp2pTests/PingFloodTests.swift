@@ -39,7 +39,7 @@ final class SentBytes: Sendable {
             var last = -1
             var quietTicks = 0
             for _ in 0..<80 {  // at most 20 s
-                try? await Task.sleep(for: .milliseconds(250))
+                try? await Task.sleep(for: .milliseconds(250))  // progress sampled: the test
                 let counts = sent.counts.withLock { $0 }
                 let total = counts.reduce(0, +)
                 if counts.allSatisfy({ $0 >= stopAt }) { break }

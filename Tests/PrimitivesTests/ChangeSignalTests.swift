@@ -9,7 +9,7 @@ import Testing
         let seen = signal.generation
         let started = ContinuousClock.now
         async let woke: Void = signal.wait(beyond: seen, upTo: .seconds(600))
-        try? await Task.sleep(for: .milliseconds(20))
+        try? await Task.sleep(for: .milliseconds(20))  // the waiter suspends first (the test passes either way)
         signal.signal()
         await woke
         #expect(ContinuousClock.now - started < .seconds(120), "woken by the signal, not by the 600 s safety timeout (other suites may hold the cooperative pool for seconds)")
@@ -38,7 +38,7 @@ import Testing
         let signal = ChangeSignal()
         let seen = signal.generation
         let waiter = Task { await signal.wait(beyond: seen) }
-        try? await Task.sleep(for: .milliseconds(20))
+        try? await Task.sleep(for: .milliseconds(20))  // the waiter suspends first (the test passes either way)
         waiter.cancel()
         let started = ContinuousClock.now
         await waiter.value
@@ -50,7 +50,7 @@ import Testing
         let seen = signal.generation
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<8 { group.addTask { await signal.wait(beyond: seen, upTo: .seconds(600)) } }
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await Task.sleep(for: .milliseconds(20))  // the waiter suspends first (the test passes either way)
             let started = ContinuousClock.now
             signal.signal()
             await group.waitForAll()

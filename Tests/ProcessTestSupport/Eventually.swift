@@ -9,7 +9,7 @@ public func eventually(
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
-        try? await Task.sleep(for: interval)
+        try? await Task.sleep(for: interval)  // the one polling pause of the suites
     }
     return try await condition()
 }

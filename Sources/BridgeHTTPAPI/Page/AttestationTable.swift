@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
+import BridgeCore
+import BridgeStore
 
 /// The attestation list of `/`: status filter, one row per transfer, paging.
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+import BridgeStore
 
 /// The page's two pictures, drawn by the server as inline SVG (no script, no external asset).
 enum Charts {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+import BridgeStore
 
 /// The page header: who this validator is, how its chains and peers stand, and what needs
 /// attention (red when anything does).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
+import BridgeCore
+import BridgeStore
 
 /// Everything `/` shows, read once per request; the renderers are pure functions of it.
 struct HomePageModel: Sendable {

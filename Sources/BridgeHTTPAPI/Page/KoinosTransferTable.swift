@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
+import BridgeCore
+import BridgeStore
 
 /// The Koinos → Ethereum transfers of `/`, beside the first direction's list: one row per Koinos
 /// lock (newest first, the page's status filter applied) with its status, signatures and the

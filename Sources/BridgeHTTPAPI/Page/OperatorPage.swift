@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeStore
-public import Foundation
-public import Hummingbird
+import BridgeCore
+import BridgeStore
+import Foundation
+import Hummingbird
 
 /// The operator's page: `GET /` (filters `status`, `cursor`, and the list filters of
 /// `/v1/attestations`), `GET /attestations/{id}` and `GET /page.css`.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import ChainCrypto
+import BridgeCore
+import ChainCrypto
 
 extension BridgeNodeConfiguration {
     /// `governor.tokens.<token>.*`: the outflow governor's limits. `<token>` is an Ethereum token

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
-public import BridgeKoinos
-public import ChainCrypto
+import BridgeCore
+import BridgeKoinos
+import ChainCrypto
 
 extension BridgeNodeConfiguration {
     /// `koinos.watcher.*`: the Koinos → Ethereum lock watcher and signer (off by default).

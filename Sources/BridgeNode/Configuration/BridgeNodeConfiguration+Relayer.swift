@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
+import BridgeCore
 public import BridgeEthereum
 public import ChainCrypto
 

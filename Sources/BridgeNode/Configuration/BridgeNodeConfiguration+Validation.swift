@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ChainCrypto
+import ChainCrypto
 public import Foundation
 
 extension BridgeNodeConfiguration {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
+import Foundation
 
 /// How configuration messages show what the operator wrote: on one line, and short.
 ///

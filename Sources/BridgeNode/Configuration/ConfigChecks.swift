@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-public import ChainCrypto
-public import CurlTransport
-public import Foundation
+import ChainCrypto
+import CurlTransport
+import Foundation
 
 /// Value checks used by `validate()`; each returns nil when fine, else the message for the key.
 enum ConfigChecks {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
+import Foundation
 
 /// Reads typed values out of a merged `ConfigTree`, recording one problem per bad key.
 ///

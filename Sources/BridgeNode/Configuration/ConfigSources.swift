@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Foundation
+import Foundation
 
 /// Where configuration values come from, lowest precedence first: the YAML file, then
 /// `BRIDGE_RELAY_<SECTION>_<KEY>` environment variables, then `--set section.key=value` flags.

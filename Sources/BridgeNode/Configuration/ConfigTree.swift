@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Yams
+import Yams
 
 /// The untyped configuration: what the YAML file, the environment and the flags said, merged.
 ///

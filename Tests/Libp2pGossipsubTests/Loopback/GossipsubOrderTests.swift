@@ -17,7 +17,7 @@ import Testing
         let sender = try await GossipTestNode()
         let receiver = try await GossipTestNode()
         await receiver.gossipsub.registerTopic(.init(Self.topic) { message in
-            if message.data == [1] { try? await Task.sleep(for: .milliseconds(300)) }
+            if message.data == [1] { try? await Task.sleep(for: .milliseconds(300)) }  // the slow validation is the test
             return .accept
         })
         let inbox = await receiver.gossipsub.subscribe(Self.topic)

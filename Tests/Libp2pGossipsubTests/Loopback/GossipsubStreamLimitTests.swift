@@ -16,7 +16,7 @@ import Testing
                 do { return try await stream.read() == nil } catch { return true }
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(seconds))
+                try? await Task.sleep(for: .seconds(seconds))  // the deadline of the race, not a wait
                 return false
             }
             defer { group.cancelAll() }
@@ -57,7 +57,7 @@ import Testing
         let stranger = Libp2pHost(privateKey: .generate(.ed25519), configuration: configuration, logger: Logger(label: "bridge.p2p"))
         _ = try await stranger.start()
         // The stranger accepts the node's meshsub stream and never reads it.
-        stranger.setStreamHandler(GossipsubProtocol.meshsub11.rawValue) { _ in try? await Task.sleep(for: .seconds(15)) }
+        stranger.setStreamHandler(GossipsubProtocol.meshsub11.rawValue) { _ in try? await Task.sleep(for: .seconds(15)) }  // the stuck peer is the test
         _ = try await stranger.connect(node.address)
         let stream = try await stranger.newStream(to: node.peerID, protocols: [GossipsubProtocol.meshsub11.rawValue])
         try await stream.write(ByteBuffer(bytes: GossipsubRPC(subscriptions: [.init(subscribe: true, topic: topic)]).lengthPrefixedEncoded))

@@ -3,6 +3,7 @@ import Libp2pGossipsub
 import Libp2pHost
 import Logging
 import Multiformats
+import ProcessTestSupport
 
 /// A Swift node for loopback tests: a started host on 127.0.0.1:0 and a running `Gossipsub`.
 final class GossipTestNode: Sendable {
@@ -38,14 +39,10 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String { "timed out waiting for \(what)" }
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` passes.
+/// Polls `condition` every 50 ms (the shared `eventually`) until it holds; throws `TimedOut` naming
+/// `what` when `timeout` passes first.
 func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw TimedOut(what: what)
+    guard await eventually(timeout, every: .milliseconds(50), condition) else { throw TimedOut(what: what) }
 }
 
 /// Collects `count` messages from a subscription, or throws after `timeout`.
@@ -64,7 +61,7 @@ func collect(
             return received
         }
         group.addTask {
-            try await Task.sleep(for: timeout)
+            try await Task.sleep(for: timeout)  // the deadline of the race, not a wait
             return nil
         }
         defer { group.cancelAll() }
