@@ -13,23 +13,29 @@ func runP2PBenchmarks(megabytes: Int = 256, rounds: Int = 3, idleConnections: In
     let totalBytes = megabytes * 1024 * 1024
     print("p2p throughput, \(megabytes) MiB one way on 127.0.0.1, \(rounds) interleaved rounds:")
     var ratios: [Double] = []
+    var twoStreamRatios: [Double] = []
     var wideRatios: [Double] = []
     for round in 1...rounds {
         let raw = try await P2PBenchmarks.rawTCPThroughput(totalBytes: totalBytes)
-        let secured = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, receiveWindow: 256 * 1024)
-        let securedWide = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, receiveWindow: 4 * 1024 * 1024)
+        let secured = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, streams: 1, receiveWindow: 256 * 1024)
+        let twoStreams = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, streams: 2, receiveWindow: 256 * 1024)
+        let securedWide = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, streams: 1, receiveWindow: 4 * 1024 * 1024)
         ratios.append(secured / raw)
+        twoStreamRatios.append(twoStreams / raw)
         wideRatios.append(securedWide / raw)
-        print(String(format: "  round %d: raw TCP (NIO) %7.1f MiB/s, Noise+yamux stream %7.1f MiB/s (ratio %.2f), 4 MiB window %7.1f MiB/s (%.2f)",
-                     round, raw, secured, secured / raw, securedWide, securedWide / raw))
+        print(String(format: "  round %d: raw TCP (NIO) %7.1f MiB/s, Noise+yamux 1 stream %7.1f MiB/s (ratio %.2f), "
+                     + "2 streams on 1 connection %7.1f MiB/s (%.2f), 1 stream with a 4 MiB window %7.1f MiB/s (%.2f)",
+                     round, raw, secured, secured / raw, twoStreams, twoStreams / raw, securedWide, securedWide / raw))
     }
-    let median = ratios.sorted()[ratios.count / 2]
-    print(String(format: "  median ratio stream / raw TCP: %.2f (goal >= 0.5); with a 4 MiB yamux window %.2f", median,
-                 wideRatios.sorted()[wideRatios.count / 2]))
+    print(String(format: "  median ratio / raw TCP: 1 stream %.2f (goal >= 0.5), 2 streams %.2f (goal >= 0.6), 4 MiB window %.2f",
+                 median(ratios), median(twoStreamRatios), median(wideRatios)))
+    try P2PCipherBenchmarks.run(rounds: rounds)
     let perConnection = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
     print(String(format: "  idle connection memory:   %8.1f KiB RSS per connection (both ends in-process, %d connections)",
                  perConnection / 1024, idleConnections))
 }
+
+private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 enum P2PBenchmarks {
     static let chunk = 64 * 1024
@@ -60,8 +66,9 @@ enum P2PBenchmarks {
         return mebibytesPerSecond(totalBytes, elapsed)
     }
 
-    /// MiB/s through one Noise+yamux stream between two hosts.
-    static func streamThroughput(totalBytes: Int, receiveWindow: Int) async throws -> Double {
+    /// MiB/s through `streams` Noise+yamux streams on one connection between two hosts, all writing
+    /// at once (`totalBytes` in all).
+    static func streamThroughput(totalBytes: Int, streams: Int, receiveWindow: Int) async throws -> Double {
         let (sender, _) = try await makeHost(receiveWindow: receiveWindow)
         let (receiver, address) = try await makeHost(receiveWindow: receiveWindow)
         receiver.setStreamHandler(sinkProtocol) { stream in
@@ -71,22 +78,34 @@ enum P2PBenchmarks {
             await stream.closeWrite()
         }
         let peer = try await sender.connect(address)
-        let stream = try await sender.newStream(to: peer, protocols: [sinkProtocol])
-        let block = ByteBuffer(repeating: 0x5a, count: chunk)
+        var opened: [Libp2pStream] = []
+        for _ in 0..<streams { opened.append(try await sender.newStream(to: peer, protocols: [sinkProtocol])) }
+        let perStream = totalBytes / streams
         let clock = ContinuousClock()
         let started = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for stream in opened {
+                group.addTask { try await sendAll(perStream, on: stream) }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = clock.now - started
+        await sender.shutdown()
+        await receiver.shutdown()
+        return mebibytesPerSecond(perStream * streams, elapsed)
+    }
+
+    /// Writes `count` bytes in 64 KiB blocks, half-closes and waits for the receiver's count.
+    private static func sendAll(_ count: Int, on stream: Libp2pStream) async throws {
+        let block = ByteBuffer(repeating: 0x5a, count: chunk)
         var sent = 0
-        while sent < totalBytes {
+        while sent < count {
             try await stream.write(block)
             sent += chunk
         }
         await stream.closeWrite()
         let reply = try await stream.readAll(maxLength: 64)
-        let elapsed = clock.now - started
-        guard Int(String(buffer: reply)) == totalBytes else { throw Libp2pHostError.unexpectedEOF }
-        await sender.shutdown()
-        await receiver.shutdown()
-        return mebibytesPerSecond(totalBytes, elapsed)
+        guard Int(String(buffer: reply)) == sent else { throw Libp2pHostError.unexpectedEOF }
     }
 
     /// RSS growth per idle upgraded connection (both ends live in this process).
