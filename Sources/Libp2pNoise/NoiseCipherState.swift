@@ -49,6 +49,18 @@ public struct NoiseCipherState: Sendable {
         return written
     }
 
+    /// `encrypt` of the concatenation of `pieces` (not copied together first): ciphertext ‖ tag to the
+    /// start of `output`; returns its length.
+    public mutating func encrypt(pieces: [UnsafeRawBufferPointer], into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
+        let written =
+            pieces.count == 1
+            ? try Sodium.chachaSeal(pieces[0], key: key, nonce: nonceBytes(), associatedData: [], into: output)
+            : try Sodium.chachaSeal(pieces: pieces, key: key, nonce: nonceBytes(), into: output)
+        nonce += 1
+        return written
+    }
+
     /// `decrypt` over caller memory: plaintext to the start of `output`; returns its length.
     public mutating func decrypt(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
         guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
