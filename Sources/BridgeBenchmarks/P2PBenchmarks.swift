@@ -14,7 +14,7 @@ func runP2PBenchmarks(megabytes: Int = 128, rounds: Int = 3, idleConnections: In
     let totalBytes = megabytes * 1024 * 1024
     print("p2p throughput, \(megabytes) MiB one way on 127.0.0.1, \(rounds) interleaved rounds:")
     var rows: [String: [Double]] = [:]
-    let names = ["raw", "1 stream", "2 streams", "4 MiB window", "writes awaited", "libsodium"]
+    let names = ["raw", "1 stream", "2 streams", "4 MiB window", "writes awaited", "libsodium", "64 KiB reads"]
     for round in 1...rounds {
         let raw = try await P2PBenchmarks.rawTCPThroughput(totalBytes: totalBytes)
         let secured = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, streams: 1, receiveWindow: 256 * 1024)
@@ -23,22 +23,28 @@ func runP2PBenchmarks(megabytes: Int = 128, rounds: Int = 3, idleConnections: In
         // High-water mark 0: every write waits for its socket write, as before writes were pipelined.
         let awaited = try await P2PBenchmarks.streamThroughput(
             totalBytes: totalBytes, streams: 1, receiveWindow: 256 * 1024, writeHighWaterMark: 0)
-        let sodium = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, streams: 1, receiveWindow: 256 * 1024)
-        for (name, value) in zip(names, [raw, secured, twoStreams, securedWide, awaited, sodium]) { rows[name, default: []].append(value) }
+        let sodium = try await P2PBenchmarks.streamThroughput(totalBytes: totalBytes, streams: 1, receiveWindow: 256 * 1024, cipher: .libsodium)
+        let smallReads = try await P2PBenchmarks.streamThroughput(
+            totalBytes: totalBytes, streams: 1, receiveWindow: 256 * 1024, maxReadSize: 64 * 1024)
+        for (name, value) in zip(names, [raw, secured, twoStreams, securedWide, awaited, sodium, smallReads]) {
+            rows[name, default: []].append(value)
+        }
         print(String(format: "  round %d: raw TCP (NIO) %7.1f MiB/s, Noise+yamux 1 stream %7.1f MiB/s (ratio %.2f), "
                      + "2 streams on 1 connection %7.1f MiB/s (%.2f), 1 stream with a 4 MiB window %7.1f MiB/s (%.2f), "
-                     + "1 stream with each write awaited %7.1f MiB/s (%.2f), 1 stream (again) %7.1f MiB/s (%.2f)",
+                     + "1 stream with each write awaited %7.1f MiB/s (%.2f), 1 stream with libsodium's cipher %7.1f MiB/s (%.2f), "
+                     + "1 stream with NIO's 64 KiB reads %7.1f MiB/s (%.2f)",
                      round, raw, secured, secured / raw, twoStreams, twoStreams / raw, securedWide, securedWide / raw,
-                     awaited, awaited / raw, sodium, sodium / raw))
+                     awaited, awaited / raw, sodium, sodium / raw, smallReads, smallReads / raw))
     }
     let ratios = names.dropFirst().map { name in median(zip(rows[name]!, rows["raw"]!).map { $0 / $1 }) }
     print(String(format: "  median of the rounds' ratios / raw TCP: 1 stream %.2f (goal >= 0.5), 2 streams %.2f (goal >= 0.6), "
-                 + "4 MiB window %.2f, writes awaited %.2f, again %.2f", ratios[0], ratios[1], ratios[2], ratios[3], ratios[4]))
+                 + "4 MiB window %.2f, writes awaited %.2f, libsodium %.2f, 64 KiB reads %.2f",
+                 ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5]))
     // Under load a round's figures swing by 10x: the best of each row against the best raw run as well.
     let best = names.map { rows[$0]!.max()! }
     print(String(format: "  best of the rounds / best raw TCP (%.1f MiB/s): 1 stream %.2f, 2 streams %.2f, 4 MiB window %.2f, "
-                 + "writes awaited %.2f, again %.2f",
-                 best[0], best[1] / best[0], best[2] / best[0], best[3] / best[0], best[4] / best[0], best[5] / best[0]))
+                 + "writes awaited %.2f, libsodium %.2f, 64 KiB reads %.2f",
+                 best[0], best[1] / best[0], best[2] / best[0], best[3] / best[0], best[4] / best[0], best[5] / best[0], best[6] / best[0]))
     try P2PCipherBenchmarks.run(rounds: rounds)
     let perConnection = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
     print(String(format: "  idle connection memory:   %8.1f KiB RSS per connection (both ends in-process, %d connections)",
@@ -79,10 +85,13 @@ enum P2PBenchmarks {
     /// MiB/s through `streams` Noise+yamux streams on one connection between two hosts, all writing
     /// at once (`totalBytes` in all).
     static func streamThroughput(
-        totalBytes: Int, streams: Int, receiveWindow: Int, writeHighWaterMark: Int = YamuxConfiguration().writeHighWaterMark
+        totalBytes: Int, streams: Int, receiveWindow: Int, writeHighWaterMark: Int = YamuxConfiguration().writeHighWaterMark,
+        cipher: NoiseCipherState.Implementation = Libp2pHostConfiguration().noiseCipher,
+        maxReadSize: Int = Libp2pHostConfiguration().maxReadSize
     ) async throws -> Double {
-        let (sender, _) = try await makeHost(receiveWindow: receiveWindow, writeHighWaterMark: writeHighWaterMark)
-        let (receiver, address) = try await makeHost(receiveWindow: receiveWindow)
+        let (sender, _) = try await makeHost(
+            receiveWindow: receiveWindow, writeHighWaterMark: writeHighWaterMark, cipher: cipher, maxReadSize: maxReadSize)
+        let (receiver, address) = try await makeHost(receiveWindow: receiveWindow, cipher: cipher, maxReadSize: maxReadSize)
         receiver.setStreamHandler(sinkProtocol) { stream in
             var received = 0
             while let chunk = try? await stream.read() { received += chunk.readableBytes }
@@ -136,7 +145,9 @@ enum P2PBenchmarks {
     }
 
     static func makeHost(
-        maxConnections: Int = 128, receiveWindow: Int = 256 * 1024, writeHighWaterMark: Int = YamuxConfiguration().writeHighWaterMark
+        maxConnections: Int = 128, receiveWindow: Int = 256 * 1024, writeHighWaterMark: Int = YamuxConfiguration().writeHighWaterMark,
+        cipher: NoiseCipherState.Implementation = Libp2pHostConfiguration().noiseCipher,
+        maxReadSize: Int = Libp2pHostConfiguration().maxReadSize
     ) async throws -> (Libp2pHost, Multiaddr) {
         var configuration = Libp2pHostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
         configuration.maxConnections = maxConnections
@@ -146,6 +157,8 @@ enum P2PBenchmarks {
         configuration.limits.maxPendingHandshakes = maxConnections
         configuration.yamux.receiveWindow = receiveWindow
         configuration.yamux.writeHighWaterMark = writeHighWaterMark
+        configuration.noiseCipher = cipher
+        configuration.maxReadSize = maxReadSize
         var logger = Logger(label: "bridge.p2p.bench")
         logger.logLevel = .error
         let host = Libp2pHost(privateKey: .generate(.ed25519), configuration: configuration, logger: logger)

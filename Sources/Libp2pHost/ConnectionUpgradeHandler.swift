@@ -15,10 +15,15 @@ final class ConnectionUpgradeHandler: ChannelInboundHandler {
     private var upgrade: ConnectionUpgrade
     private var raw = ByteBuffer()
     private var failed = false
+    private let cipher: NoiseCipherState.Implementation
     private let promise: EventLoopPromise<UpgradeResult>
 
-    init(isInitiator: Bool, identity: Libp2pPrivateKey, expectedPeer: PeerID?, promise: EventLoopPromise<UpgradeResult>) {
+    init(
+        isInitiator: Bool, identity: Libp2pPrivateKey, expectedPeer: PeerID?, cipher: NoiseCipherState.Implementation,
+        promise: EventLoopPromise<UpgradeResult>
+    ) {
         upgrade = ConnectionUpgrade(isInitiator: isInitiator, identity: identity, expectedPeer: expectedPeer)
+        self.cipher = cipher
         self.promise = promise
     }
 
@@ -67,7 +72,7 @@ final class ConnectionUpgradeHandler: ChannelInboundHandler {
                 // Written from here, secure bytes pass the transport handler in front of this one.
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
             case .secure(let result):
-                let transport = NoiseTransportHandler(transport: NoiseTransport(result: result))
+                let transport = NoiseTransportHandler(transport: NoiseTransport(result: result, cipher: cipher))
                 do {
                     try context.pipeline.syncOperations.addHandler(transport, position: .before(self))
                 } catch {

@@ -9,9 +9,11 @@ public struct NoiseTransport: Sendable {
     /// The start of a frame whose rest has not arrived (at most one frame).
     private var partial = ByteBuffer()
 
-    public init(result: NoiseHandshakeResult) {
+    public init(result: NoiseHandshakeResult, cipher: NoiseCipherState.Implementation = .swiftCrypto) {
         sendCipher = result.sendCipher
         receiveCipher = result.receiveCipher
+        sendCipher.implementation = cipher
+        receiveCipher.implementation = cipher
     }
 
     /// Frames for `plaintext`, appended to `output`.

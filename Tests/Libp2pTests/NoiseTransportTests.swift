@@ -52,6 +52,33 @@ import Testing
         }
     }
 
+    /// libsodium and swift-crypto (BoringSSL) write the same frames and open each other's.
+    @Test(arguments: [NoiseCipherState.Implementation.libsodium, .swiftCrypto])
+    func bothCipherImplementationsAgreeByteForByte(receiving: NoiseCipherState.Implementation) throws {
+        let (initiator, responder, _) = try NoiseTests.handshake(initiatorKey: .generate(.ed25519), responderKey: .generate(.ed25519))
+        var sodium = NoiseTransport(result: initiator, cipher: .libsodium)
+        var boring = NoiseTransport(result: initiator, cipher: .swiftCrypto)
+        let message = ByteBuffer(bytes: (0..<150_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        let pieces = [message.getSlice(at: 0, length: 12)!, message.getSlice(at: 12, length: message.readableBytes - 12)!]
+        var fromSodium = ByteBuffer()
+        var fromBoring = ByteBuffer()
+        try sodium.seal(pieces: pieces, into: &fromSodium)
+        try boring.seal(pieces: pieces, into: &fromBoring)
+        #expect(fromSodium == fromBoring)
+        var receiver = NoiseTransport(result: responder, cipher: receiving)
+        let other = receiving == .libsodium ? fromBoring : fromSodium
+        var wire = other
+        #expect(try receiver.open(&wire) == message)
+        var tampered = ByteBuffer()
+        if receiving == .libsodium {
+            try boring.seal(ByteBuffer(string: "next"), into: &tampered)
+        } else {
+            try sodium.seal(ByteBuffer(string: "next"), into: &tampered)
+        }
+        tampered.setInteger(tampered.getInteger(at: tampered.readerIndex + 2, as: UInt8.self)! ^ 0x80, at: tampered.readerIndex + 2)
+        #expect(throws: NoiseError.decryptionFailed) { try receiver.openFrames(&tampered) }
+    }
+
     @Test func aTamperedFrameIsRejected() throws {
         var (sender, receiver) = try Self.pair()
         var wire = ByteBuffer()
