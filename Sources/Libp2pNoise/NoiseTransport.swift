@@ -74,9 +74,10 @@ public struct NoiseTransport: Sendable {
             let length = bytes.getInteger(at: bytes.readerIndex, as: UInt16.self).map { 2 + Int($0) } ?? 2
             partial = ByteBuffer()
             partial.reserveCapacity(length)
-            partial.writeBuffer(&bytes)
+            partial.writeBuffer(&bytes)  // consumes the rest of `bytes`
         }
-        bytes.clear()
+        // No `bytes.clear()`: the socket's read buffer is shared with NIO, and clearing a shared
+        // buffer allocates a new one of the same size.
         return plaintexts
     }
 
