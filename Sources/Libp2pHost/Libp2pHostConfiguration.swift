@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Libp2pNoise
+public import Libp2pNoise
 import Libp2pYamux
 import Multiformats
 import NIOCore

@@ -24,15 +24,16 @@ public struct NoiseCipherState: Sendable {
     public static let maxPlaintextLength = maxMessageLength - tagLength
 
     private var key: [UInt8]
-    private let symmetricKey: SymmetricKey
     public private(set) var nonce: UInt64 = 0
     public var implementation = Implementation.libsodium
 
     public init(key: [UInt8]) {
         precondition(key.count == 32)
         self.key = key
-        symmetricKey = SymmetricKey(data: key)
     }
+
+    /// Made per message: a stored one would put swift-crypto's type in this public struct's layout.
+    private var symmetricKey: SymmetricKey { SymmetricKey(data: key) }
 
     private func nonceBytes() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 12)

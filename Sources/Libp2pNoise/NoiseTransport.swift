@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import NIOCore
+public import NIOCore
 
 /// The post-handshake transport: encrypts outgoing bytes into frames (splitting at 65519
 /// plaintext bytes) and decrypts incoming frames. Pure; `NoiseTransportHandler` feeds it.
