@@ -12,6 +12,8 @@ import NIOPosix
 /// (both through SwiftNIO in this process), and resident memory per idle upgraded connection.
 func runP2PBenchmarks(megabytes: Int = 128, rounds: Int = 3, idleConnections: Int = 200) async throws {
     let totalBytes = megabytes * 1024 * 1024
+    // Also measured before any transfer: the heap the throughput runs leave behind changes the RSS delta.
+    let perConnectionFirst = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
     print("p2p throughput, \(megabytes) MiB one way on 127.0.0.1, \(rounds) interleaved rounds:")
     var rows: [String: [Double]] = [:]
     let names = ["raw", "1 stream", "2 streams", "4 MiB window", "writes awaited", "libsodium", "64 KiB reads"]
@@ -46,9 +48,10 @@ func runP2PBenchmarks(megabytes: Int = 128, rounds: Int = 3, idleConnections: In
                  + "writes awaited %.2f, libsodium %.2f, 64 KiB reads %.2f",
                  best[0], best[1] / best[0], best[2] / best[0], best[3] / best[0], best[4] / best[0], best[5] / best[0], best[6] / best[0]))
     try P2PCipherBenchmarks.run(rounds: rounds)
-    let perConnection = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
-    print(String(format: "  idle connection memory:   %8.1f KiB RSS per connection (both ends in-process, %d connections)",
-                 perConnection / 1024, idleConnections))
+    let perConnectionAfter = try await P2PBenchmarks.memoryPerIdleConnection(count: idleConnections)
+    print(String(format: "  idle connection memory:   %8.1f KiB RSS per connection (both ends in-process, %d connections), "
+                 + "%.1f KiB when measured first in the process",
+                 perConnectionAfter / 1024, idleConnections, perConnectionFirst / 1024))
 }
 
 private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
