@@ -55,7 +55,11 @@ final class ConnectionUpgradeHandler: ChannelInboundHandler {
             } else if upgrade.isSecured {
                 raw = ByteBuffer()
             } else {
-                raw.discardReadBytes()
+                // Never hold the socket's read buffer past this read: NIO reuses it only when nothing
+                // else does, and otherwise pools one more buffer for the connection's whole life.
+                var rest = ByteBuffer()
+                rest.writeBuffer(&raw)
+                raw = rest
             }
         } catch {
             fail(context: context, error: error)
