@@ -145,7 +145,7 @@ let package = Package(
                 "ChainCrypto", "CBenchFloor", "BridgeCore", "BridgeSigning", "BridgeStore", "CurlTransport", "JSONRPC",
                 "Ethereum", "BridgeEthereum", "Koinos", "BridgeKoinos", "Multiformats", "Libp2pYamux", "Libp2pNoise", "Libp2pMultistream", "Libp2pHost", "Libp2pGossipsub",
                 "BridgeAttestation", "BridgeGossip", "BridgeHTTPAPI", "BridgeNode", "BridgeTesting", "KoinosP2P",
-                grdb, logging, nio, nioPosix,
+                grdb, logging, nio, nioPosix, crypto,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

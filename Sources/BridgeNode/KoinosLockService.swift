@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 public import BridgeKoinos
-import BridgeEthereum
+public import BridgeEthereum
 import BridgeSigning
 import ChainCrypto
 import BridgeStore

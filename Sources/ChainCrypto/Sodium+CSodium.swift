@@ -5,7 +5,7 @@ internal import CSodium
 extension Sodium {
     private static let initialized: Bool = sodium_init() >= 0
 
-    private static func ensureInitialized() {
+    static func ensureInitialized() {
         precondition(initialized, "libsodium failed to initialise")
     }
 

@@ -34,7 +34,9 @@ extension Libp2pHost {
             let id = ObjectIdentifier(channel)
             try channel.pipeline.syncOperations.addHandlers([
                 ConnectionActivityHandler { [weak self] now in self?.state.withLock { $0.table.touch(id, now: now) } },
-                ConnectionUpgradeHandler(isInitiator: outbound, identity: privateKey, expectedPeer: expectedPeer, promise: upgrade),
+                ConnectionUpgradeHandler(
+                    isInitiator: outbound, identity: privateKey, expectedPeer: expectedPeer, cipher: configuration.noiseCipher,
+                    promise: upgrade),
                 yamux,
             ])
         } catch {
@@ -128,6 +130,7 @@ extension Libp2pHost {
             let channel = try await ClientBootstrap(group: configuration.eventLoopGroup)
                 .connectTimeout(.nanoseconds(Int64(configuration.dialTimeout.nanoseconds)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.recvAllocator, value: configuration.readAllocator)
                 .channelInitializer { [weak self] channel in
                     guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                     pending.value = self.configure(channel, outbound: true, expectedPeer: address.peerID)

@@ -88,6 +88,7 @@ public final class Libp2pHost: Service, Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.recvAllocator, value: configuration.readAllocator)
                 .childChannelInitializer { [weak self] channel in
                     guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                     // Over the handshake or per-IP cap: a failed initializer makes NIO close the socket.

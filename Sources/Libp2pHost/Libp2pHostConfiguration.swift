@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Libp2pNoise
 public import Libp2pYamux
 public import Multiformats
 public import NIOCore
@@ -24,6 +25,12 @@ public struct Libp2pHostConfiguration: Sendable {
     public var negotiationTimeout: Duration = .seconds(10)
     /// yamux limits; `receiveWindow` above 256 KiB is granted to the peer with the SYN/ACK (faster bulk streams, more memory).
     public var yamux = YamuxConfiguration()
+    /// The library that encrypts transport messages (same bytes either way; `bridge-bench p2p` compares them).
+    public var noiseCipher = NoiseCipherState.Implementation.swiftCrypto
+    /// Largest socket read (NIO's adaptive allocator grows to it under bulk transfer only; its own
+    /// default is 64 KiB). Bigger reads hold several whole Noise frames, which are decrypted from the
+    /// read buffer directly; only a frame cut by the end of a read is copied.
+    public var maxReadSize = 256 * 1024
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
 
     public init(listenAddresses: [Multiaddr] = []) {
@@ -83,5 +90,12 @@ func withTimeout<T: Sendable>(_ duration: Duration, _ what: String, _ body: @esc
         }
         defer { group.cancelAll() }
         return try await group.next()!
+    }
+}
+
+extension Libp2pHostConfiguration {
+    var readAllocator: AdaptiveRecvByteBufferAllocator {
+        let maximum = max(2048, maxReadSize)
+        return AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: maximum)
     }
 }

@@ -9,7 +9,10 @@ public final class YamuxSession: @unchecked Sendable {
     private var streams: [UInt32: YamuxStream] = [:]
     private var inbound = ByteBuffer()
     private var pendingPings: [UInt32: (NIODeadline, EventLoopPromise<TimeAmount>)] = [:]
-    private let writeBytes: (ByteBuffer) -> EventLoopFuture<Void>
+    /// Writes the buffers (in order, flushed once); the future completes when the socket took them.
+    private let writeBytes: ([ByteBuffer]) -> EventLoopFuture<Void>
+    /// Bytes written to the connection whose socket write has not completed.
+    private(set) var unsentBytes = 0
     private let closeConnection: () -> Void
     /// Called (on the loop) for each stream the peer opens.
     var onInboundStream: ((YamuxStream) -> Void)?
@@ -17,7 +20,7 @@ public final class YamuxSession: @unchecked Sendable {
 
     init(
         eventLoop: any EventLoop, isClient: Bool, configuration: YamuxConfiguration,
-        writeBytes: @escaping (ByteBuffer) -> EventLoopFuture<Void>, closeConnection: @escaping () -> Void
+        writeBytes: @escaping ([ByteBuffer]) -> EventLoopFuture<Void>, closeConnection: @escaping () -> Void
     ) {
         self.eventLoop = eventLoop
         machine = YamuxSessionStateMachine(isClient: isClient, configuration: configuration)
@@ -31,7 +34,12 @@ public final class YamuxSession: @unchecked Sendable {
     func receive(_ buffer: inout ByteBuffer) {
         eventLoop.preconditionInEventLoop()
         guard !isClosed else { return }
-        inbound.writeBuffer(&buffer)
+        if inbound.readableBytes == 0 {
+            inbound = buffer  // the usual case: whole frames, no copy
+            buffer = ByteBuffer()
+        } else {
+            inbound.writeBuffer(&buffer)
+        }
         var output = ByteBuffer()
         do {
             while let frame = try inbound.readYamuxFrame(maxDataLength: machine.configuration.receiveWindow) {
@@ -45,7 +53,13 @@ public final class YamuxSession: @unchecked Sendable {
             fail(error)
             return
         }
-        inbound.discardReadBytes()
+        if inbound.readableBytes == 0 {
+            inbound = ByteBuffer()  // payload slices may still use the old storage: never write into it
+        } else if inbound.readerIndex > 0 {
+            var rest = ByteBuffer()
+            rest.writeBuffer(&inbound)  // only the start of a frame
+            inbound = rest
+        }
         if output.readableBytes > 0 { flush(output) }
     }
 
@@ -60,7 +74,9 @@ public final class YamuxSession: @unchecked Sendable {
             if output.readableBytes > 0 { flush(output); output.clear() }
             onInboundStream?(stream)
         case .data(let id, let payload):
-            streams[id]?.deliver(payload)
+            // A payload keeps the received buffer's storage only when it is at least a quarter of it,
+            // so buffered bytes never hold more than 4× their size in memory.
+            streams[id]?.deliver(payload, keepStorage: payload.readableBytes * 4 >= inbound.capacity)
         case .remoteClosed(let id):
             streams[id]?.deliverEOF()
             removeIfDone(id)
@@ -114,7 +130,7 @@ public final class YamuxSession: @unchecked Sendable {
             guard !isClosed else { return }
             var output = ByteBuffer()
             output.writeYamuxFrame(machine.goAway(.normal))
-            _ = writeBytes(output)
+            _ = writeBytes([output])
             fail(YamuxError.sessionClosed)
         }
     }
@@ -135,17 +151,39 @@ public final class YamuxSession: @unchecked Sendable {
         closeConnection()
     }
 
+    /// Writes `frames`: the headers from one buffer, each Data payload as its own buffer (not copied
+    /// behind its header; the Noise transport seals header and payload into one frame).
     @discardableResult
     func send(_ frames: [YamuxFrame]) -> EventLoopFuture<Void> {
-        var output = ByteBuffer()
-        for frame in frames { output.writeYamuxFrame(frame) }
-        return flush(output)
+        var headers = ByteBuffer()
+        headers.reserveCapacity(frames.count * YamuxFrame.headerLength)
+        for frame in frames { headers.writeYamuxHeader(frame) }
+        var pieces: [ByteBuffer] = []
+        var start = 0
+        var end = 0
+        for frame in frames {
+            end += YamuxFrame.headerLength
+            guard frame.type == .data, frame.payload.readableBytes > 0 else { continue }
+            pieces.append(headers.getSlice(at: start, length: end - start)!)
+            pieces.append(frame.payload)
+            start = end
+        }
+        if end > start { pieces.append(headers.getSlice(at: start, length: end - start)!) }
+        return write(pieces)
     }
 
     @discardableResult
     private func flush(_ output: ByteBuffer) -> EventLoopFuture<Void> {
-        guard output.readableBytes > 0 else { return eventLoop.makeSucceededVoidFuture() }
-        return writeBytes(output)
+        write([output])
+    }
+
+    private func write(_ pieces: [ByteBuffer]) -> EventLoopFuture<Void> {
+        let count = pieces.reduce(0) { $0 + $1.readableBytes }
+        guard count > 0 else { return eventLoop.makeSucceededVoidFuture() }
+        unsentBytes += count
+        let written = writeBytes(pieces)
+        written.whenComplete { [self] _ in unsentBytes -= count }
+        return written
     }
 
     func removeIfDone(_ id: UInt32) {

@@ -38,9 +38,12 @@ public final class YamuxSessionHandler: ChannelInboundHandler {
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let session = YamuxSession(
             eventLoop: context.eventLoop, isClient: start.isClient, configuration: configuration,
-            writeBytes: { bytes in
+            writeBytes: { pieces in
                 let context = boundContext.value
-                return context.writeAndFlush(NIOAny(bytes))
+                for piece in pieces.dropLast() { context.write(NIOAny(piece), promise: nil) }
+                let written = context.write(NIOAny(pieces.last ?? ByteBuffer()))
+                context.flush()
+                return written
             },
             closeConnection: { boundContext.value.close(promise: nil) })
         session.onInboundStream = onInboundStream

@@ -5,7 +5,7 @@ public import NIOCore
 /// async methods hop there. Reads return what has arrived; the window is granted back to the peer
 /// only for bytes the application consumed (`read()` consumes all it returns, framed readers call
 /// `readWithoutConsuming()` then `consume(_:)`), each byte once. Writes wait for send window and
-/// for the socket write.
+/// for the socket write only when more than the high-water mark is still unsent.
 public final class YamuxStream: @unchecked Sendable {
     public let id: UInt32
     let session: YamuxSession
@@ -115,9 +115,14 @@ public final class YamuxStream: @unchecked Sendable {
         return out
     }
 
-    func deliver(_ payload: ByteBuffer) {
-        var payload = payload
-        buffered.writeBuffer(&payload)
+    /// `keepStorage`: the payload may stay a slice of the received buffer when nothing is buffered.
+    func deliver(_ payload: ByteBuffer, keepStorage: Bool = false) {
+        if buffered.readableBytes == 0, keepStorage {
+            buffered = payload
+        } else {
+            var payload = payload
+            buffered.writeBuffer(&payload)
+        }
         if let waiter = readWaiter {
             readWaiter = nil
             waiter.promise.succeed(takeBuffered(consuming: waiter.consuming))
@@ -155,7 +160,13 @@ public final class YamuxStream: @unchecked Sendable {
             guard !isReset, !pendingWrites.isEmpty else { return }
             if bytes.readableBytes == 0 {
                 pendingWrites.removeFirst()
-                if let written { promise.completeWith(written) } else { promise.succeed(()) }
+                // Under the high-water mark the writer goes on while these bytes are sent; a failed
+                // socket write closes the connection, which fails the stream's next write.
+                if let written, session.unsentBytes > session.machine.configuration.writeHighWaterMark {
+                    promise.completeWith(written)
+                } else {
+                    promise.succeed(())
+                }
             } else {
                 pendingWrites[0] = (bytes, promise)
                 return  // wait for a window update
