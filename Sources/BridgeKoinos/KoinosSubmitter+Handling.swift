@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import BridgeSigning
-import BridgeStore
 import ChainCrypto
 import Koinos
 import Logging
@@ -53,10 +52,10 @@ extension KoinosSubmitter {
             if let known {
                 included = known.contains(txID)
             } else {
-                included = try await rpc.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
+                included = try await chain.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
             }
             guard planner.needsStatusCheck(record: record, included: included, nowMs: now) else { return true }
-            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            let completed = try await chain.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
             switch planner.afterStatus(record: record, included: included, completedOnChain: completed, nowMs: now) {
             case .keepWaiting:
                 return true
@@ -94,7 +93,7 @@ extension KoinosSubmitter {
         let set = validators.current
         let payer = configuration.payerAddress
         do {
-            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            let completed = try await chain.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
             switch SubmissionPlanner(configuration: configuration).completionCheck(record: record, completedOnChain: completed) {
             case .completed:
                 try await completionSeen(&record, now: now, note: "already completed on Koinos")
@@ -107,7 +106,7 @@ extension KoinosSubmitter {
                 await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
                 return
             }
-            let rcLimit = try SubmissionPlanner(configuration: configuration).rcLimit(mana: try await rpc.accountRC(payer))
+            let rcLimit = try SubmissionPlanner(configuration: configuration).rcLimit(mana: try await chain.accountRC(payer))
             let args = message.completeTransferArguments(signatures: signatures).encoded(o.profile.koinosVersion)
             let operation = KoinosOperation.callContract(.init(contractID: configuration.bridgeContract, entryPoint: KoinosEntryPoint.completeTransfer, args: args))
             let chain = try await currentChainID()
@@ -131,7 +130,7 @@ extension KoinosSubmitter {
             for key in extraSigners { try tx.sign(with: key) }
             let outcome: KoinosError?
             do {
-                _ = try await rpc.submitTransaction(tx)
+                try await chain.submit(tx)
                 outcome = nil
             } catch {
                 outcome = error
@@ -164,7 +163,7 @@ extension KoinosSubmitter {
         _ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String, retryAtMs: UInt64
     ) async {
         do {
-            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            let completed = try await chain.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
             switch SubmissionPlanner(configuration: configuration).completionCheck(record: record, completedOnChain: completed) {
             case .completed:
                 try await completionSeen(&record, now: now, note: "completed by another submitter")
