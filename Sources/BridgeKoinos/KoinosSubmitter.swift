@@ -103,10 +103,13 @@ public final class KoinosSubmitter: Service, Sendable {
         }
         let included = await includedTransactions(work)
         var room = SubmissionPlanner(configuration: configuration).mempoolRoom(work, included: included)
+        var slots = room * max(1, configuration.maxTransfersPerTransaction)
+        var ready: [ReadyCompletion] = []
         var deferred = 0
         for observation in work where !Task.isCancelled {
-            if await !handle(observation, included: included, mempoolRoom: &room) { deferred += 1 }
+            if await !handle(observation, included: included, slots: &slots, ready: &ready) { deferred += 1 }
         }
+        deferred += await sendReady(ready, room: &room, now: clock.nowMilliseconds)
         if deferred > 0 {
             Counter(label: "bridge_koinos_submissions_deferred_total").increment(by: deferred)
             logger.debug("Transfers wait for room in the mempool", metadata: [

@@ -94,7 +94,7 @@ struct SubmitterPortTests {
 
     @Test func aBurstWaitsForMempoolRoomInsteadOfFailing() async throws {
         let net = ScriptedSubmitterNetwork(validators: 1)
-        let node = net.node(net.validators[0])
+        let node = net.node(net.validators[0]) { $0.maxTransfersPerTransaction = 1 }
         var ids: [String] = []
         for _ in 0..<12 { ids.append(try net.reachQuorum(net.transfer(), in: [node])) }
 
