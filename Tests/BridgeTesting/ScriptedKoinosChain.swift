@@ -6,7 +6,7 @@ import Synchronization
 
 /// A Koinos chain in memory for the submitter's tests: a mempool that checks what the node checks
 /// (chain id, the payer's signature, nonce = pending + 1, at most `pendingLimit` pending transactions
-/// per account, the payer's mana against the pending rc limits) and a bridge contract that checks
+/// per account, the rc limit against the payer's mana less what its pending transactions use) and a bridge contract that checks
 /// what `complete_transfer` checks (the message rebuilt from the arguments, every signature a
 /// distinct current validator, quorum, not completed yet) — a failing operation reverts the whole
 /// transaction. Blocks are produced on demand; the last irreversible block trails the head by
@@ -19,8 +19,8 @@ public final class ScriptedKoinosChain: KoinosChain {
         /// v2: the destination chain id the messages carry (`metadata.chain_id`).
         public var destinationChain: UInt32 = 0
         public var pendingLimit = 10
-        /// Mana one included transaction uses.
-        public var rcPerTransaction: UInt64 = 1_000_000
+        /// Mana one included transaction uses per operation (at least one).
+        public var rcPerOperation: UInt64 = 1_000_000
         public var irreversibleDepth: UInt64 = 0
 
         public init(bridge: [UInt8], version: KoinosBridgeContract.Version, validators: [[UInt8]]) {
@@ -211,10 +211,14 @@ public final class ScriptedKoinosChain: KoinosChain {
         guard pending.count < configuration.pendingLimit else {
             return KoinosChainFailure(code: -206, message: "account has reached its pending transaction limit")
         }
-        let reserved = pending.reduce(tx.header.rcLimit) { $0 &+ $1.header.rcLimit }
-        guard reserved <= Self.mana(payer, s), tx.header.rcLimit >= configuration.rcPerTransaction else {
-            return KoinosChainFailure(code: 104, message: "insufficient rc")
+        // As the node: the rc limit must fit in the mana left after what the pending ones use,
+        // and cover what this one uses.
+        let pendingUse = pending.reduce(0) { $0 &+ rcUse($1) }
+        let mana = Self.mana(payer, s)
+        guard tx.header.rcLimit <= (mana > pendingUse ? mana - pendingUse : 0) else {
+            return KoinosChainFailure(code: 104, message: "insufficient pending account resources")
         }
+        guard rcUse(tx) <= tx.header.rcLimit else { return KoinosChainFailure(code: 104, message: "insufficient rc") }
         var completed = s.completed
         for earlier in s.mempool { _ = apply(earlier, to: &completed) }
         if let revert = apply(tx, to: &completed) { return KoinosChainFailure(code: 1, message: revert) }
@@ -262,6 +266,11 @@ public final class ScriptedKoinosChain: KoinosChain {
         return nil
     }
 
+    /// The mana `tx` uses.
+    private func rcUse(_ tx: KoinosTransaction) -> UInt64 {
+        configuration.rcPerOperation &* UInt64(max(1, tx.operations.count))
+    }
+
     /// Rebuilds nonces, used mana, completions and inclusions from the blocks.
     private func replay(_ s: inout State) {
         s.nonces = [:]
@@ -271,7 +280,7 @@ public final class ScriptedKoinosChain: KoinosChain {
         for block in s.blocks {
             for tx in block.transactions {
                 s.nonces[tx.header.payer, default: 0] += 1
-                s.rcUsed[tx.header.payer, default: 0] += configuration.rcPerTransaction
+                s.rcUsed[tx.header.payer, default: 0] += rcUse(tx)
                 _ = apply(tx, to: &s.completed)
                 s.included[tx.id] = block.id
             }
