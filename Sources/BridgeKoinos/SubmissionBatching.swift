@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Koinos
+import Koinos
 
 /// A transfer checked open and ready to go into a `complete_transfer` transaction.
 public struct BatchCandidate: Sendable, Equatable {
