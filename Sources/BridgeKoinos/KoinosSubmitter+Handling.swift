@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import BridgeSigning
-import BridgeStore
 import ChainCrypto
 import Koinos
 import Logging
@@ -9,10 +8,11 @@ import Metrics
 
 extension KoinosSubmitter {
     /// One observation: performs the steps `SubmissionPlanner` decides (the chain calls and the row
-    /// writes). A send takes one place of `mempoolRoom`; with none left it waits for the next pass
-    /// and the call returns false (deferred), without writing anything.
+    /// writes). A transfer to send is checked open and added to `ready` (sent after the pass, in
+    /// batches); it takes one of `slots`; with none left it waits for the next pass and the call
+    /// returns false (deferred), without writing anything.
     @discardableResult
-    func handle(_ o: SubmittableObservation, included: Set<[UInt8]>?, mempoolRoom room: inout Int) async -> Bool {
+    func handle(_ o: SubmittableObservation, included: Set<[UInt8]>?, slots: inout Int, ready: inout [ReadyCompletion]) async -> Bool {
         let now = clock.nowMilliseconds
         var record = o.submission ?? SubmissionRecord(observationID: o.id, status: .pending, updatedAtMs: now)
         let planner = SubmissionPlanner(configuration: configuration)
@@ -21,7 +21,7 @@ extension KoinosSubmitter {
             if await track(o, message, &record, now: now, included: included) { return true }
             step = planner.sendStep(for: o, message: message, validators: validators.current, nowMs: now)
         }
-        if case .send = step, room <= 0 { return false }
+        if case .send = step, slots <= 0 { return false }
         switch step {
         case .nothing, .follow:
             return true
@@ -35,8 +35,10 @@ extension KoinosSubmitter {
         case .send(let recipientKeyIndex):
             guard let message = SubmissionPlanner.decodedMessage(o) else { return true }
             let extraSigners = recipientKeyIndex.map { [configuration.recipientKeys[$0]] } ?? []
-            await send(o, message, &record, now: now, extraSigners: extraSigners)
-            if record.status == .submitted { room -= 1 }
+            if let completion = await prepare(o, message, &record, now: now, extraSigners: extraSigners) {
+                ready.append(completion)
+                slots -= 1
+            }
         }
         return true
     }
@@ -53,10 +55,10 @@ extension KoinosSubmitter {
             if let known {
                 included = known.contains(txID)
             } else {
-                included = try await rpc.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
+                included = try await chain.transactionsByID([txID]).contains { $0.transactionID == txID && !$0.containingBlocks.isEmpty }
             }
             guard planner.needsStatusCheck(record: record, included: included, nowMs: now) else { return true }
-            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            let completed = try await chain.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
             switch planner.afterStatus(record: record, included: included, completedOnChain: completed, nowMs: now) {
             case .keepWaiting:
                 return true
@@ -86,68 +88,6 @@ extension KoinosSubmitter {
         }
     }
 
-    /// Our turn: sends `complete_transfer` unless the contract already reports the transfer completed.
-    private func send(
-        _ o: SubmittableObservation, _ message: KoinosTransferMessage, _ record: inout SubmissionRecord, now: UInt64,
-        extraSigners: [Secp256k1.PrivateKey]
-    ) async {
-        let set = validators.current
-        let payer = configuration.payerAddress
-        do {
-            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
-            switch SubmissionPlanner(configuration: configuration).completionCheck(record: record, completedOnChain: completed) {
-            case .completed:
-                try await completionSeen(&record, now: now, note: "already completed on Koinos")
-                return
-            case .completionDropped: forgetDroppedCompletion(&record, observationID: o.id)
-            case .notCompleted: break
-            }
-            guard let signatures = submissionSignatures(o, set: set) else {
-                let reason = "fewer than Q(N) = \(set.quorum(o.profile)) current validators signed"
-                await wait(&record, now: now, reason: reason, retryAtMs: now &+ configuration.recheckIntervalMs)
-                return
-            }
-            let rcLimit = try SubmissionPlanner(configuration: configuration).rcLimit(mana: try await rpc.accountRC(payer))
-            let args = message.completeTransferArguments(signatures: signatures).encoded(o.profile.koinosVersion)
-            let operation = KoinosOperation.callContract(.init(contractID: configuration.bridgeContract, entryPoint: KoinosEntryPoint.completeTransfer, args: args))
-            let chain = try await currentChainID()
-            let txID = try await signAndSubmit(operation, chainID: chain, rcLimit: rcLimit, extraSigners: extraSigners)
-            await markSubmitted(&record, txID: txID, now: now, observationID: o.id)
-        } catch {
-            await fail(&record, now: now, error: error)
-        }
-    }
-
-    /// Signs and submits one operation with our nonce; on a nonce conflict resyncs from the
-    /// mempool and tries once more. Returns the transaction id.
-    private func signAndSubmit(
-        _ operation: KoinosOperation, chainID: [UInt8], rcLimit: UInt64, extraSigners: [Secp256k1.PrivateKey]
-    ) async throws -> [UInt8] {
-        var retried = false
-        while true {
-            let nonce = try await takeNonce()
-            var tx = KoinosTransaction.make(chainID: chainID, rcLimit: rcLimit, nonce: nonce, payer: configuration.payerAddress, operations: [operation])
-            try tx.sign(with: configuration.payerKey)
-            for key in extraSigners { try tx.sign(with: key) }
-            let outcome: KoinosError?
-            do {
-                _ = try await rpc.submitTransaction(tx)
-                outcome = nil
-            } catch {
-                outcome = error
-            }
-            guard let outcome else {
-                advanceNonce(after: nonce)
-                return tx.id
-            }
-            guard SubmissionFailure.retriesWithResyncedNonce(outcome, alreadyRetried: retried) else { throw outcome }
-            logger.info("Nonce conflict; resyncing from the mempool", metadata: ["koinos.nonce": "\(nonce)"])
-            Counter(label: "bridge_koinos_nonce_resyncs_total").increment()
-            resyncNonce()
-            retried = true
-        }
-    }
-
     /// Exactly the signatures the contract needs: each re-verified against the digest (one bad
     /// signature reverts the whole call), then `Attestation.submissionSet` (distinct current
     /// validators, ordered, Q(N)).
@@ -164,7 +104,7 @@ extension KoinosSubmitter {
         _ record: inout SubmissionRecord, _ message: KoinosTransferMessage, now: UInt64, reason: String, retryAtMs: UInt64
     ) async {
         do {
-            let completed = try await rpc.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
+            let completed = try await chain.transferCompleted(bridge: configuration.bridgeContract, transactionID: message.transactionID)
             switch SubmissionPlanner(configuration: configuration).completionCheck(record: record, completedOnChain: completed) {
             case .completed:
                 try await completionSeen(&record, now: now, note: "completed by another submitter")

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import BridgeSigning
-import BridgeStore
 import ChainCrypto
 import Koinos
 import Logging
@@ -10,7 +9,7 @@ import Metrics
 extension KoinosSubmitter {
     func save(_ record: SubmissionRecord, observation status: AttestationStatus? = nil) async {
         do {
-            try await store.saveSubmission(record, observationStatus: status)
+            try await queue.saveSubmission(record, observationStatus: status)
         } catch {
             logger.error("Cannot write the submission row", metadata: ["transfer.id": "\(record.observationID)", "error": "\(error)"])
         }
@@ -48,7 +47,7 @@ extension KoinosSubmitter {
         // The first sighting reads the head after the contract said completed, so the recorded
         // height is at or above the completing block; later checks only compare the LIB, for which
         // the pass's (older, so lower) head is conservative and shared by every transfer waiting.
-        let head = record.completedSeenAtHeight == nil ? try await rpc.headInfo() : try await headInfoForPass()
+        let head = record.completedSeenAtHeight == nil ? try await chain.headInfo() : try await headInfoForPass()
         let finality = SubmissionPlanner(configuration: configuration).completionFinality(
             record: record, headHeight: head.height, lastIrreversibleBlock: head.lastIrreversibleBlock, nowMs: now)
         guard case .waitForIrreversibility(let seen, let waiting, let retryAt) = finality else {

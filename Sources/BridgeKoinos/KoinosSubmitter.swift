@@ -19,10 +19,13 @@ import Synchronization
 /// contract reports the transfer completed. Failures (mana exhausted, node unreachable, rejected)
 /// back off with jitter, count in `bridge_koinos_failures_total{reason}` and leave their reason in
 /// the `submission` row; nothing is dropped.
+///
+/// The decisions are pure (`SubmissionPlanner`, `SubmissionFailure`); this class performs them
+/// through two ports: `KoinosChain` (the node) and `SubmissionQueue` (the store).
 public final class KoinosSubmitter: Service, Sendable {
     let configuration: KoinosSubmitterConfiguration
-    let rpc: KoinosRPCClient
-    let store: BridgeDatabase
+    let chain: any KoinosChain
+    let queue: any SubmissionQueue
     let clock: any BridgeClock
     let validators: KoinosValidatorSetSync
     let logger: Logger
@@ -34,25 +37,34 @@ public final class KoinosSubmitter: Service, Sendable {
 
     /// - Parameters:
     ///   - configuration: keys, contract, limits and timers.
-    ///   - rpc: the Koinos node.
-    ///   - store: where quorum attestations are read and submission progress is written.
+    ///   - chain: the Koinos node (the port; `KoinosRPCClient` in production).
+    ///   - queue: where quorum attestations are read and submission progress is written.
     ///   - clock: injected time (rotation, backoff, inclusion timeouts).
-    ///   - validators: the validator-set reader; by default one over `rpc` with the configured fallback.
+    ///   - validators: the validator-set reader; by default one over `chain` with the configured fallback.
     ///   - random: jitter source in [0, 1).
     public init(
-        configuration: KoinosSubmitterConfiguration, rpc: KoinosRPCClient, store: BridgeDatabase, clock: any BridgeClock,
+        configuration: KoinosSubmitterConfiguration, chain: any KoinosChain, queue: any SubmissionQueue, clock: any BridgeClock,
         validators: KoinosValidatorSetSync? = nil, logger: Logger = Logger(label: "bridge.koinos"),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration
-        self.rpc = rpc
-        self.store = store
+        self.chain = chain
+        self.queue = queue
         self.clock = clock
         self.logger = logger
         self.random = random
         self.validators = validators ?? KoinosValidatorSetSync(
-            rpc: rpc, bridge: configuration.bridgeContract, version: configuration.profile.koinosVersion,
+            rpc: chain, bridge: configuration.bridgeContract, version: configuration.profile.koinosVersion,
             fallback: configuration.fallbackValidators, seeds: [configuration.validatorAddress], logger: logger)
+    }
+
+    /// The production wiring: a JSON-RPC node and the bridge database.
+    public convenience init(
+        configuration: KoinosSubmitterConfiguration, rpc: KoinosRPCClient, store: BridgeDatabase, clock: any BridgeClock,
+        validators: KoinosValidatorSetSync? = nil, logger: Logger = Logger(label: "bridge.koinos"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.init(configuration: configuration, chain: rpc, queue: store, clock: clock, validators: validators, logger: logger, random: random)
     }
 
     /// Runs a pass whenever another stage commits an observation change (a transfer reached
@@ -67,9 +79,9 @@ public final class KoinosSubmitter: Service, Sendable {
         try await cancelWhenGracefulShutdown {
             let poll = Duration.milliseconds(Int64(clamping: self.configuration.pollIntervalMs))
             while !Task.isCancelled {
-                let seen = self.store.observationCommits.generation
+                let seen = self.queue.observationCommits.generation
                 await self.tick()
-                await self.store.observationCommits.wait(beyond: seen, upTo: poll)
+                await self.queue.observationCommits.wait(beyond: seen, upTo: poll)
                 try Task.checkCancellation()
             }
         }
@@ -84,17 +96,20 @@ public final class KoinosSubmitter: Service, Sendable {
         }
         let work: [SubmittableObservation]
         do {
-            work = try await store.submittableObservations(limit: configuration.batchLimit)
+            work = try await queue.submittableObservations(limit: configuration.batchLimit)
         } catch {
             logger.error("Cannot read quorum attestations", metadata: ["error": "\(error)"])
             return
         }
         let included = await includedTransactions(work)
         var room = SubmissionPlanner(configuration: configuration).mempoolRoom(work, included: included)
+        var slots = room * max(1, configuration.maxTransfersPerTransaction)
+        var ready: [ReadyCompletion] = []
         var deferred = 0
         for observation in work where !Task.isCancelled {
-            if await !handle(observation, included: included, mempoolRoom: &room) { deferred += 1 }
+            if await !handle(observation, included: included, slots: &slots, ready: &ready) { deferred += 1 }
         }
+        deferred += await sendReady(ready, room: &room, now: clock.nowMilliseconds)
         if deferred > 0 {
             Counter(label: "bridge_koinos_submissions_deferred_total").increment(by: deferred)
             logger.debug("Transfers wait for room in the mempool", metadata: [
@@ -116,7 +131,7 @@ public final class KoinosSubmitter: Service, Sendable {
         var start = 0
         while start < inFlight.count {
             let chunk = Array(inFlight[start..<min(start + 100, inFlight.count)])
-            guard let items = try? await rpc.transactionsByID(chunk) else { return nil }
+            guard let items = try? await chain.transactionsByID(chunk) else { return nil }
             for item in items where !item.containingBlocks.isEmpty { included.insert(item.transactionID) }
             start += 100
         }
@@ -136,7 +151,7 @@ public final class KoinosSubmitter: Service, Sendable {
     /// The chain id, read once.
     func currentChainID() async throws(KoinosError) -> [UInt8] {
         if let id = chainID.withLock({ $0 }) { return id }
-        let id = try await rpc.chainID()
+        let id = try await chain.chainID()
         chainID.withLock { $0 = id }
         return id
     }
@@ -144,7 +159,7 @@ public final class KoinosSubmitter: Service, Sendable {
     /// The chain head, read at most once per pass.
     func headInfoForPass() async throws(KoinosError) -> KoinosHeadInfo {
         if let head = passHead.withLock({ $0 }) { return head }
-        let head = try await rpc.headInfo()
+        let head = try await chain.headInfo()
         passHead.withLock { $0 = head }
         return head
     }
@@ -152,7 +167,7 @@ public final class KoinosSubmitter: Service, Sendable {
     /// The nonce for our next transaction: the local counter, or (pending, else state) + 1 after a resync.
     func takeNonce() async throws(KoinosError) -> UInt64 {
         if let n = nonce.withLock({ $0 }) { return n }
-        let n = try await rpc.nextNonce(configuration.payerAddress)
+        let n = try await chain.nextNonce(configuration.payerAddress)
         nonce.withLock { $0 = n }
         return n
     }

@@ -50,6 +50,12 @@ public struct KoinosSubmitterConfiguration: Sendable {
     /// more per account (`pending_transaction_limit_exceeded`, default 10). A burst of transfers at
     /// quorum is sent as room frees up, instead of failing and backing off.
     public var maxPendingTransactions = 10
+    /// At most this many `complete_transfer` operations in one transaction (1: one transfer per
+    /// transaction). With the per-account mempool limit, a burst then needs a tenth as many blocks.
+    public var maxTransfersPerTransaction = 20
+    /// At most this many bytes of `complete_transfer` arguments in one transaction (about 600 per
+    /// transfer with 5 signatures; the simulator's block network limit is 1 MiB).
+    public var maxTransactionBytes = 65_536
 
     /// - Parameters:
     ///   - bridgeContract: the Koinos bridge contract id (25 bytes).

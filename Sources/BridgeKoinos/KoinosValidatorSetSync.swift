@@ -17,8 +17,8 @@ import Synchronization
 /// read that differs from the pin is refused. A refusal keeps the set in force, is logged as
 /// critical and counted in `bridge_koinos_validator_set_refused_total{reason}`.
 public final class KoinosValidatorSetSync: Sendable {
-    private let rpc: KoinosRPCClient
-    private let checkers: [KoinosRPCClient]
+    private let rpc: any KoinosChain
+    private let checkers: [any KoinosChain]
     private let bridge: [UInt8]
     private let version: KoinosBridgeContract.Version
     private let extraSeeds: [[UInt8]]
@@ -37,7 +37,7 @@ public final class KoinosValidatorSetSync: Sendable {
     ///     Ignored when `pinned` is given: the pin is in force from the start.
     ///   - seeds: more known addresses to start the walk from (e.g. our own address).
     public init(
-        rpc: KoinosRPCClient, checkers: [KoinosRPCClient] = [], pinned: ValidatorSet? = nil, bridge: [UInt8],
+        rpc: any KoinosChain, checkers: [any KoinosChain] = [], pinned: ValidatorSet? = nil, bridge: [UInt8],
         version: KoinosBridgeContract.Version, fallback: [[UInt8]], seeds: [[UInt8]] = [], logger: Logger = Logger(label: "bridge.koinos"),
         metricsFactory: (any MetricsFactory)? = nil
     ) {
@@ -114,10 +114,10 @@ public final class KoinosValidatorSetSync: Sendable {
 
     /// Metadata and validator list through one endpoint, with the count check.
     private func readSet(
-        through client: KoinosRPCClient, seeds: [[UInt8]]
+        through client: any KoinosChain, seeds: [[UInt8]]
     ) async throws(KoinosError) -> (metadata: KoinosBridgeContract.Metadata, set: ValidatorSet) {
         let metadata = try await client.bridgeMetadata(bridge: bridge, version: version)
-        let addresses = try await client.bridgeValidators(bridge: bridge, seeds: seeds)
+        let addresses = try await client.bridgeValidatorList(bridge: bridge, seeds: seeds)
         guard addresses.count == Int(metadata.validatorCount), Set(addresses).count == addresses.count else {
             logger.warning(
                 "Validator list from the bridge contract disagrees with its metadata; keeping the previous set",

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+public import BridgeCore
 
 /// What the submitter does with its own transaction after asking the chain about it.
 public enum FollowUpStep: Sendable, Equatable {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import BridgeSigning
 import ChainCrypto
 
@@ -84,14 +83,15 @@ public struct SubmissionPlanner: Sendable {
     }
 
     /// How many more transactions this pass may send: the mempool's per-account limit minus our
-    /// transactions it still holds (sent, not in a block). With `included` unknown (the node did
-    /// not answer), every sent transaction counts as pending.
+    /// transactions it still holds (sent, not in a block; several rows share a batched one). With
+    /// `included` unknown (the node did not answer), every sent transaction counts as pending.
     public func mempoolRoom(_ work: [SubmittableObservation], included: Set<[UInt8]>?) -> Int {
-        let pending = work.reduce(into: 0) { count, o in
-            guard let s = o.submission, s.status == .submitted, let txID = s.koinosTransactionID else { return }
-            if included?.contains(txID) != true { count += 1 }
+        var pending = Set<[UInt8]>()
+        for o in work {
+            guard let s = o.submission, s.status == .submitted, let txID = s.koinosTransactionID else { continue }
+            if included?.contains(txID) != true { pending.insert(txID) }
         }
-        return max(0, configuration.maxPendingTransactions - pending)
+        return max(0, configuration.maxPendingTransactions - pending.count)
     }
 
     /// The stored message, when it decodes, re-encodes to the same bytes and hashes to the stored digest.

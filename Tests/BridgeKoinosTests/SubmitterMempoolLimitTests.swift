@@ -21,7 +21,7 @@ struct SubmitterMempoolLimitTests {
         guard let sim = try await KoinosSimulatorProcess.start(validators: validators, profile: .v2) else { return }
         let clock = VirtualClock(startMilliseconds: SubmitterSimulatorTests.wallNow)
         let recipient = TestValidator(key: .generate()).address
-        let node = try sim.node(validators[0], profile: .v2, clock: clock, takeoverMs: 3_600_000)
+        let node = try sim.node(validators[0], profile: .v2, clock: clock, takeoverMs: 3_600_000) { $0.maxTransfersPerTransaction = 1 }
         var ids: [String] = []
         for i in 0..<25 {
             let message = QuorumFixture.message(
