@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Idle memory of validators, several builds side by side in one run (issue 16: RSS ≤ 40 MB,
+private ≤ 8 MB for one idle validator).
+
+Starts a localnet (deploy/localnet/localnet.py --both-directions, as scripts/demo does) with one
+validator per --bin, restarts validator i with binary i on its generated config, waits until they
+are all connected and idle for --settle s, then reads /proc/PID/smaps of each:
+
+  RSS, private dirty, shared clean, private clean; text resident (executable file mappings) split by
+  file; threads. Then clears the pages' referenced bits (/proc/PID/clear_refs) and, after --window s
+  more of idle running, counts the text pages touched again: the idle working set. Text is resident in
+  64 KiB fault-around windows, so resident text minus the idle working set is code touched once
+  (start-up) or mapped beside a touched page.
+
+    deploy/localnet/idle_memory.py --bin A --bin B [--label a --label b] [--settle 20] [--window 30]
+"""
+import argparse, json, os, signal, subprocess, sys, time, urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MIB = 1024.0
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.load(r)
+
+
+def smaps(pid):
+    """One dict per mapping: path, perms and the kB fields of /proc/PID/smaps."""
+    maps, cur = [], None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if "-" in head[0] and not head[0].endswith(":"):
+                cur = {"perms": head[1], "path": head[5] if len(head) > 5 else "[anon]"}
+                maps.append(cur)
+            elif head[0].endswith(":") and len(head) >= 2 and head[1].isdigit():
+                cur[head[0][:-1]] = int(head[1])
+    return maps
+
+
+def threads(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("Threads:"))
+
+
+def text_by_file(maps, field):
+    out = {}
+    for m in maps:
+        if "x" in m["perms"] and m["path"].startswith("/"):
+            name = os.path.basename(m["path"])
+            out[name] = out.get(name, 0) + m.get(field, 0)
+    return out
+
+
+def summary(maps):
+    total = lambda key: sum(m.get(key, 0) for m in maps)
+    return {"rss": total("Rss"), "private_dirty": total("Private_Dirty"), "shared_clean": total("Shared_Clean"),
+            "private_clean": total("Private_Clean"), "anon": total("Anonymous"),
+            "text": sum(text_by_file(maps, "Rss").values())}
+
+
+def wait_gone(pid, timeout):
+    """Until `pid` (a localnet child: it stays a zombie, as --keep-going does not reap it) has exited."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except OSError:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"validator {pid} did not stop")
+
+
+def wait_connected(apis, ids, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            ok = all(ids - {pid} <= {p["peer_id"] for p in get(f"{api}/v1/peers").get("peers", []) if p.get("connected")}
+                     for api, pid in apis)
+            if ok:
+                return
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("validators did not all connect")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bin", action="append", required=True, help="a bridge-relay binary (repeat: one validator each)")
+    p.add_argument("--label", action="append", help="a name per --bin for the table")
+    p.add_argument("--dir", default=os.path.join(ROOT, ".localnet-idle"))
+    p.add_argument("--settle", type=float, default=20, help="idle seconds before the first reading")
+    p.add_argument("--window", type=float, default=30, help="idle seconds between clear_refs and the second reading")
+    p.add_argument("--hold", type=float, default=0, help="keep the validators running S s after the readings (pids printed)")
+    p.add_argument("--top", type=int, default=8, help="files listed in the text breakdown")
+    args = p.parse_args()
+    bins = [os.path.abspath(b) for b in args.bin]
+    labels = args.label or [os.path.relpath(b, ROOT) for b in bins]
+    if len(bins) > 7 or len(labels) != len(bins):
+        sys.exit("1 to 7 binaries, one label each")
+    net = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy/localnet/localnet.py"), "--fresh", "--dir", args.dir,
+                            "--validators", str(max(2, len(bins))), "--both-directions", "--keep-going", "--bin", bins[0],
+                            "--max-lifetime", "1800"], stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    nodes = []
+    try:
+        line = net.stdout.readline()
+        if not line:
+            raise RuntimeError("the localnet did not start")
+        validators = json.loads(line)["validators"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_RELAY_")}
+        # Every validator restarted with its binary, so each has the same history since start.
+        for v in validators:
+            os.killpg(v["pid"], signal.SIGTERM)
+        for v in validators:
+            wait_gone(v["pid"], 20)
+        for i, v in enumerate(validators):
+            binary = bins[i % len(bins)]
+            log = open(os.path.join(args.dir, "logs", f"{v['name']}-idle.log"), "ab")
+            proc = subprocess.Popen([binary, "run", "--config", v["config"]], stdout=log, stderr=log, cwd=ROOT,
+                                    start_new_session=True, env=env)
+            nodes.append((labels[i] if i < len(bins) else f"(extra) {labels[0]}", proc, v))
+        wait_connected([(v["api"], v["peer_id"]) for _, _, v in nodes], {v["peer_id"] for _, _, v in nodes}, 120)
+        time.sleep(args.settle)
+        first = {n: smaps(proc.pid) for n, proc, _ in nodes}
+        counts = {n: threads(proc.pid) for n, proc, _ in nodes}
+        for _, proc, _ in nodes:
+            with open(f"/proc/{proc.pid}/clear_refs", "w") as f:
+                f.write("1")
+        time.sleep(args.window)
+        second = {n: smaps(proc.pid) for n, proc, _ in nodes}
+        print(f"idle {args.settle:.0f} s after connecting; working set = text referenced in the next {args.window:.0f} s; "
+              f"load {os.getloadavg()[0]:.1f}; MiB")
+        print(f"{'build':<28} {'RSS':>6} {'priv dirty':>10} {'shr clean':>9} {'priv clean':>10} {'text res':>8} "
+              f"{'text idle':>9} {'RSS later':>9} {'threads':>7}")
+        for name, _, _ in nodes[:len(bins)]:
+            a, later = summary(first[name]), summary(second[name])
+            idle_text = sum(text_by_file(second[name], "Referenced").values())
+            print(f"{name:<28} {a['rss'] / MIB:6.1f} {a['private_dirty'] / MIB:10.1f} {a['shared_clean'] / MIB:9.1f} "
+                  f"{a['private_clean'] / MIB:10.1f} {a['text'] / MIB:8.1f} {idle_text / MIB:9.1f} {later['rss'] / MIB:9.1f} "
+                  f"{counts[name]:7d}")
+        for name, _, _ in nodes[:len(bins)]:
+            res, ref = text_by_file(first[name], "Rss"), text_by_file(second[name], "Referenced")
+            top = sorted(res.items(), key=lambda kv: -kv[1])[:args.top]
+            print(f"  {name}: text resident (idle working set) " +
+                  ", ".join(f"{f} {kb / MIB:.1f} ({ref.get(f, 0) / MIB:.1f})" for f, kb in top))
+        if args.hold:
+            print("holding: " + ", ".join(f"{n} pid {proc.pid}" for n, proc, _ in nodes[:len(bins)]), flush=True)
+            time.sleep(args.hold)
+    finally:
+        for _, proc, _ in nodes:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for _, proc, _ in nodes:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        if net.poll() is None:
+            net.send_signal(signal.SIGINT)
+            try:
+                net.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                net.kill()
+                net.wait()
+
+
+if __name__ == "__main__":
+    main()
