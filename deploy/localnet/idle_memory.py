@@ -11,7 +11,7 @@ are all connected and idle for --settle s, then reads /proc/PID/smaps of each:
   file; threads. Then clears the pages' referenced bits (/proc/PID/clear_refs) and, after --window s
   more of idle running, counts the text pages touched again: the idle working set. Text is resident in
   64 KiB fault-around windows, so resident text minus the idle working set is code touched once
-  (start-up) or mapped beside a touched page.
+  (start-up) or mapped beside a touched page. CPU ms/s: the process's CPU time over that window.
 
     deploy/localnet/idle_memory.py --bin A --bin B [--label a --label b] [--settle 20] [--window 30]
 """
@@ -43,6 +43,13 @@ def smaps(pid):
 def threads(pid):
     with open(f"/proc/{pid}/status") as f:
         return next(int(l.split()[1]) for l in f if l.startswith("Threads:"))
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of `pid` so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def text_by_file(maps, field):
@@ -128,21 +135,23 @@ def main():
         time.sleep(args.settle)
         first = {n: smaps(proc.pid) for n, proc, _ in nodes}
         counts = {n: threads(proc.pid) for n, proc, _ in nodes}
+        cpu = {n: cpu_seconds(proc.pid) for n, proc, _ in nodes}
         for _, proc, _ in nodes:
             with open(f"/proc/{proc.pid}/clear_refs", "w") as f:
                 f.write("1")
         time.sleep(args.window)
         second = {n: smaps(proc.pid) for n, proc, _ in nodes}
+        cpu = {n: cpu_seconds(proc.pid) - cpu[n] for n, proc, _ in nodes}
         print(f"idle {args.settle:.0f} s after connecting; working set = text referenced in the next {args.window:.0f} s; "
               f"load {os.getloadavg()[0]:.1f}; MiB")
         print(f"{'build':<28} {'RSS':>6} {'priv dirty':>10} {'shr clean':>9} {'priv clean':>10} {'text res':>8} "
-              f"{'text idle':>9} {'RSS later':>9} {'threads':>7}")
+              f"{'text idle':>9} {'RSS later':>9} {'threads':>7} {'CPU ms/s':>8}")
         for name, _, _ in nodes[:len(bins)]:
             a, later = summary(first[name]), summary(second[name])
             idle_text = sum(text_by_file(second[name], "Referenced").values())
             print(f"{name:<28} {a['rss'] / MIB:6.1f} {a['private_dirty'] / MIB:10.1f} {a['shared_clean'] / MIB:9.1f} "
                   f"{a['private_clean'] / MIB:10.1f} {a['text'] / MIB:8.1f} {idle_text / MIB:9.1f} {later['rss'] / MIB:9.1f} "
-                  f"{counts[name]:7d}")
+                  f"{counts[name]:7d} {cpu[name] * 1000 / args.window:8.1f}")
         for name, _, _ in nodes[:len(bins)]:
             res, ref = text_by_file(first[name], "Rss"), text_by_file(second[name], "Referenced")
             top = sorted(res.items(), key=lambda kv: -kv[1])[:args.top]
