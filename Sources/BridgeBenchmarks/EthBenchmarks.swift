@@ -9,12 +9,16 @@ import JSONRPC
 import Logging
 import Synchronization
 
-/// Catch-up benchmark: the watcher over N devnet blocks holding M locks, against a plain web3.py
-/// `eth_getLogs` loop over the same range in the same run. Prints one JSON object.
+/// Catch-up benchmark: the watcher over N devnet blocks holding M locks, against two plain web3.py
+/// loops over the same windows in the same run: `eth_getLogs` only, and the same work as the
+/// watcher (`eth_getLogs` + the window's receipts, batched 100 a request). The watcher runs with
+/// and without its read-ahead (window k+1 read while k is committed). Runs are interleaved
+/// (web3 logs, web3 same work, read-ahead, sequential, sequential, read-ahead, web3 same work,
+/// web3 logs) and the best of two counts. Prints one JSON object.
 ///
 /// Environment: ETH_BENCH_BLOCKS (20000), ETH_BENCH_LOCKS (2000), ETH_BENCH_LOCKS_PER_TX (25),
 /// ETH_BENCH_WINDOW (2000). Needs deploy/devnet/ethereum (it creates its own venv).
-/// Returns true when the relay's wall time is at most the web3 loop's (target ratio ≤ 1.0).
+/// Returns true when the read-ahead watcher's wall time is at most the same-work web3 loop's (goal ≤ 1.0).
 func runEthBenchmarks(rounds: Int = 1) -> Bool {
     let done = DispatchSemaphore(value: 0)
     let outcome = Mutex<Bool>(false)
@@ -31,7 +35,7 @@ func runEthBenchmarks(rounds: Int = 1) -> Bool {
     return outcome.withLock { $0 }
 }
 
-/// One catch-up run; returns the wall-time ratio relay / web3.
+/// One catch-up benchmark; returns the wall-time ratio read-ahead watcher / web3 same work.
 func runEthCatchUpBenchmark() async throws -> Double {
     let env = ProcessInfo.processInfo.environment
     let blocks = Int(env["ETH_BENCH_BLOCKS"] ?? "") ?? 20_000
@@ -53,87 +57,61 @@ func runEthCatchUpBenchmark() async throws -> Double {
     }
     _ = try await devnet.call("evm_mine", .array([.int(8)]))
     let end = try await devnet.finalized()
-    let topic = HexData.encode(LockEventDecoder.v1Event.topic0)
-    // Warm the devnet's per-block log cache so neither side pays for the first pass.
+    // The watcher's filter: the lock topic or a completion / re-sign topic (the baselines ask the same).
+    let topics = ([LockEventDecoder.v1Event.topic0] + BridgeEventDecoder.topics).map { HexData.encode($0) }.joined(separator: ",")
+    // Warm the devnet's per-block log cache so no run pays for the first pass.
     _ = try await devnet.call("eth_getLogs", .array([.object(["fromBlock": .string(Quantity.encode(start)), "toBlock": .string(Quantity.encode(end))])]))
     let setupSeconds = Date().timeIntervalSince(setupStart)
 
-    // Baseline: web3.py.
     let python = root + "/deploy/devnet/ethereum/.venv/bin/python"
-    let baseline = try EthBenchDevnet.runJSON(python, [root + "/Tests/Interop/eth/web3_scan.py", devnet.rpc, devnet.v1Events, topic,
-                                                        String(start), String(end), String(window)])
-    let web3Seconds = baseline["seconds"] as? Double ?? .nan
-
-    // The relay: the real watcher, real SQLite (WAL) in a temp dir, libcurl.
-    let dir = NSTemporaryDirectory() + "eth-bench-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let database = try BridgeDatabase(path: dir + "/bench.sqlite")
-    let counter = CountingTransport(CurlHTTPTransport(url: devnet.rpc))
-    var configuration = EthereumWatcherConfiguration(
-        chainID: devnet.chainID, contract: try HexData.decode(devnet.v1Events, field: "contract", count: 20), profile: .v1, startBlock: start)
-    configuration.maxWindow = window
-    configuration.pollInterval = .milliseconds(20)
-    var logger = Logger(label: "bridge.eth-watcher")
-    logger.logLevel = .error
-    let pool = EndpointPool(clients: [EthereumRPCClient(transport: counter)], expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logger)
-    let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
-    let cpuBefore = EthBenchDevnet.cpuSeconds()
-    let wallStart = Date()
-    let task = Task { try await watcher.run() }
-    while (try await database.cursorBlock(configuration.cursorName) ?? 0) <= end {
-        try await Task.sleep(for: .milliseconds(5))
-        guard Date().timeIntervalSince(wallStart) < 600 else { throw EthBenchError("watcher did not catch up in 600 s") }
+    func web3(receipts: Bool) throws -> [String: Any] {
+        try EthBenchDevnet.runJSON(python, [root + "/Tests/Interop/eth/web3_scan.py", devnet.rpc, devnet.v1Events, topics,
+                                            String(start), String(end), String(window)] + (receipts ? ["--receipts"] : []))
     }
-    let relaySeconds = Date().timeIntervalSince(wallStart)
-    let cpu = EthBenchDevnet.cpuSeconds() - cpuBefore
-    task.cancel()
-    _ = await task.result
-    let stored = try await database.observationStatuses(chainID: devnet.chainID).count
+    var web3Logs: [[String: Any]] = [], web3Same: [[String: Any]] = [], runs: [EthCatchUpRun] = []
+    web3Logs.append(try web3(receipts: false))
+    web3Same.append(try web3(receipts: true))
+    for readAhead in [true, false, false, true] {
+        runs.append(try await EthCatchUpRun.run(devnet: devnet, start: start, end: end, window: window, readAhead: readAhead))
+    }
+    web3Same.append(try web3(receipts: true))
+    web3Logs.append(try web3(receipts: false))
 
     // The same eth_getLogs loop as the web3 baseline, through our JSON-RPC + libcurl stack.
     let plain = EthereumRPCClient(transport: CurlHTTPTransport(url: devnet.rpc))
+    let contract = try HexData.decode(devnet.v1Events, field: "contract", count: 20)
     let loopStart = Date()
     var loopLogs = 0
     var block = start
     while block <= end {
         let last = min(end, block + window - 1)
-        loopLogs += try await plain.logs(LogFilter(fromBlock: block, toBlock: last, addresses: [configuration.contract],
-                                                    topic0: [LockEventDecoder.v1Event.topic0])).count
+        loopLogs += try await plain.logs(LogFilter(fromBlock: block, toBlock: last, addresses: [contract],
+                                                    topic0: [LockEventDecoder.v1Event.topic0] + BridgeEventDecoder.topics)).count
         block = last + 1
     }
     let loopSeconds = Date().timeIntervalSince(loopStart)
+
+    func best(_ runs: [[String: Any]]) -> Double { runs.compactMap { $0["seconds"] as? Double }.min() ?? .nan }
+    let logsOnly = best(web3Logs), sameWork = best(web3Same)
+    let ahead = runs.filter(\.readAhead).min { $0.seconds < $1.seconds }!, sequential = runs.filter { !$0.readAhead }.min { $0.seconds < $1.seconds }!
     let range = end - start + 1
-    let minimum = Int((range + window - 1) / window) + txs
     let result: [String: Any] = [
-        "benchmark": "eth_catch_up", "blocks": range, "locks_stored": stored, "lock_transactions": txs, "window": window,
-        "http_requests": counter.requests.load(ordering: .relaxed), "rpc_calls": counter.calls.load(ordering: .relaxed),
-        "minimum_requests": minimum, "relay_wall_seconds": relaySeconds, "relay_cpu_seconds": cpu,
-        "relay_cpu_seconds_per_1000_events": cpu / Double(max(stored, 1)) * 1_000,
-        "web3_wall_seconds": web3Seconds, "web3_logs": baseline["logs"] ?? 0, "wall_ratio_relay_over_web3": relaySeconds / web3Seconds,
-        "fixture_setup_seconds": setupSeconds, "swift_getlogs_loop_seconds": loopSeconds, "swift_getlogs_loop_logs": loopLogs,
-        "getlogs_loop_ratio_swift_over_web3": loopSeconds / web3Seconds,
+        "benchmark": "eth_catch_up", "blocks": range, "lock_transactions": txs, "window": window, "fixture_setup_seconds": setupSeconds,
+        "locks_stored": ahead.stored, "locks_stored_sequential": sequential.stored, "web3_logs": web3Logs[0]["logs"] ?? 0,
+        "web3_receipts": web3Same[0]["receipts"] ?? 0, "http_requests": ahead.httpRequests, "rpc_calls": ahead.rpcCalls,
+        "minimum_requests": Int((range + window - 1) / window) * 2,
+        "web3_getlogs_seconds": web3Logs.map { $0["seconds"] ?? 0 }, "web3_same_work_seconds": web3Same.map { $0["seconds"] ?? 0 },
+        "relay_read_ahead_seconds": runs.filter(\.readAhead).map(\.seconds), "relay_sequential_seconds": runs.filter { !$0.readAhead }.map(\.seconds),
+        "relay_cpu_seconds": ahead.cpuSeconds, "relay_cpu_seconds_per_1000_events": ahead.cpuSeconds / Double(max(ahead.stored, 1)) * 1_000,
+        "ratio_read_ahead_over_web3_same_work": ahead.seconds / sameWork, "ratio_read_ahead_over_web3_getlogs": ahead.seconds / logsOnly,
+        "ratio_sequential_over_web3_same_work": sequential.seconds / sameWork, "ratio_sequential_over_web3_getlogs": sequential.seconds / logsOnly,
+        "ratio_read_ahead_over_sequential": ahead.seconds / sequential.seconds, "ratio_web3_same_work_over_getlogs": sameWork / logsOnly,
+        "profile_sequential": sequential.profile, "profile_read_ahead": ahead.profile,
+        "swift_getlogs_loop_seconds": loopSeconds, "swift_getlogs_loop_logs": loopLogs, "ratio_swift_getlogs_loop_over_web3": loopSeconds / logsOnly,
     ]
     let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
-    return relaySeconds / web3Seconds
-}
-
-/// Counts HTTP requests and JSON-RPC calls (batch entries) that go through a transport.
-final class CountingTransport: JSONRPCTransport {
-    let inner: any JSONRPCTransport
-    let requests = Atomic<Int>(0)
-    let calls = Atomic<Int>(0)
-
-    init(_ inner: any JSONRPCTransport) { self.inner = inner }
-
-    var endpointDescription: String { inner.endpointDescription }
-
-    func post(_ body: [UInt8]) async throws -> [UInt8] {
-        requests.add(1, ordering: .relaxed)
-        calls.add(body.first == UInt8(ascii: "[") ? max(1, String(decoding: body, as: UTF8.self).components(separatedBy: "\"method\"").count - 1) : 1, ordering: .relaxed)
-        return try await inner.post(body)
-    }
+    return ahead.seconds / sameWork
 }
 
 struct EthBenchError: Error, CustomStringConvertible {

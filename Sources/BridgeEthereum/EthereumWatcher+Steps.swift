@@ -44,32 +44,46 @@ extension EthereumWatcher {
             } catch EthereumRPCError.logQueryTooLarge(let message, let hint) {
                 return .scanRefused(range, message: message, suggestedToBlock: hint)
             }
-        case .commit(let scanned, let nextBlock, let records, let events):
-            // A re-sign request may name a lock of this same window (a catch-up after downtime puts
-            // hours of blocks in one window): the window's locks are stored first, the cursor kept
-            // where it is (a crash in between rescans the window; inserts are idempotent), so the
-            // judge reads them instead of calling the request unknown.
-            var early: ScanCommit?
-            if !records.isEmpty, events.contains(where: \.isResignRequest) {
-                early = try await database.commitScan(
-                    cursor: configuration.cursorName, nextBlock: scanned.lowerBound, records: records, nowMs: wallClock.nowMilliseconds)
+        case .commit(let scanned, let nextBlock, let records, let events, let plan):
+            guard let plan else {
+                return .committed(inserted: try await commit(scanned: scanned, nextBlock: nextBlock, records: records, events: events))
             }
-            let changes = try await judge(events)
-            var commit = try await database.commitScan(
-                cursor: configuration.cursorName, nextBlock: nextBlock, records: early == nil ? records : [], completions: changes.completions,
-                resigns: changes.resigns, nowMs: wallClock.nowMilliseconds)
-            if let early {
-                commit.inserted = early.inserted
-                commit.duplicates = early.duplicates
-            }
-            emit(records, commit: commit)
-            report(changes, commit: commit)
-            let inserted = Set(commit.inserted)
-            return .committed(inserted: records.filter { inserted.contains($0.observation.id) }.map(\.observation))
+            // Window k+1 is read in a child task while window k is judged and committed (never more
+            // than one ahead); a failed commit cancels it. The machine decides whether it is used.
+            async let ahead = readAhead(plan)
+            let inserted = try await commit(scanned: scanned, nextBlock: nextBlock, records: records, events: events)
+            return .committed(inserted: inserted, readAhead: await ahead)
         case .sleep(let pause):
             try await clock.sleep(for: pause)
             return .woke
         }
+    }
+
+    /// Judges `events`, then commits `records`, their changes and the cursor `nextBlock` in one
+    /// transaction; emits what was stored for the first time and returns it.
+    func commit(scanned: ClosedRange<UInt64>, nextBlock: UInt64, records: [ObservationRecord], events: [EthereumBridgeEvent]) async throws
+        -> [LockObservation] {
+        // A re-sign request may name a lock of this same window (a catch-up after downtime puts
+        // hours of blocks in one window): the window's locks are stored first, the cursor kept
+        // where it is (a crash in between rescans the window; inserts are idempotent), so the
+        // judge reads them instead of calling the request unknown.
+        var early: ScanCommit?
+        if !records.isEmpty, events.contains(where: \.isResignRequest) {
+            early = try await database.commitScan(
+                cursor: configuration.cursorName, nextBlock: scanned.lowerBound, records: records, nowMs: wallClock.nowMilliseconds)
+        }
+        let changes = try await judge(events)
+        var commit = try await database.commitScan(
+            cursor: configuration.cursorName, nextBlock: nextBlock, records: early == nil ? records : [], completions: changes.completions,
+            resigns: changes.resigns, nowMs: wallClock.nowMilliseconds)
+        if let early {
+            commit.inserted = early.inserted
+            commit.duplicates = early.duplicates
+        }
+        emit(records, commit: commit)
+        report(changes, commit: commit)
+        let inserted = Set(commit.inserted)
+        return records.filter { inserted.contains($0.observation.id) }.map(\.observation)
     }
 
     func recordScanTime(since started: ContinuousClock.Instant) {
@@ -113,6 +127,9 @@ extension EthereumWatcher {
                 metrics.reorgedAfterFinality.increment(by: ids.count)
             case .deepReorgCheckDeferred:
                 break  // logged where the read failed, with its error
+            case .readAheadDiscarded(let discard):
+                metrics.readAheadDiscarded(discard.label).increment()
+                logger.notice("Ethereum window read ahead discarded", metadata: ["reason": "\(discard)", "eth.restarts_cycle": "\(discard.restartsCycle)"])
             case .scanFailed(let cursor, let error):
                 metrics.scanErrors.increment()
                 logger.error("Ethereum scan failed; retrying", metadata: ["eth.cursor": "\(cursor)", "error": "\(error)"])

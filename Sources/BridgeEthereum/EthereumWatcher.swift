@@ -71,7 +71,10 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
             do {
                 if case .scan = decision.step { scanStarted = ContinuousClock.now }
                 event = try await perform(decision.step)
-                if case .commit = decision.step { recordScanTime(since: scanStarted) }
+                if case .commit = decision.step {
+                    recordScanTime(since: scanStarted)
+                    scanStarted = ContinuousClock.now  // a window read ahead is timed from its predecessor's commit on
+                }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {

@@ -27,6 +27,9 @@ public struct EthereumWatcherConfiguration: Sendable {
     public var deepReorgCheckDepth: UInt64 = 64
     /// A head that stops moving this long while another endpoint's advances demotes its endpoint.
     public var stallMs: UInt64 = 30_000
+    /// During a catch-up, scan window k+1 while window k is judged and committed (one window
+    /// ahead; discarded when the endpoint, the final block or the chain changed meanwhile).
+    public var readAhead = true
     /// Log an error when the final block has not moved for this long (a stalled `finalized` tag).
     public var finalityStallWarningMs: UInt64 = 15 * 60_000
     /// Ethereum token → Koinos token; nil = no token list.

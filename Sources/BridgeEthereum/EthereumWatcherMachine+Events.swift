@@ -54,7 +54,7 @@ extension EthereumWatcherMachine {
             }
         case .scanned(let range, let result):
             step = scanned(range, result, reports: &reports)
-        case .committed(let inserted):
+        case .committed(let inserted, let ahead):
             if let (range, nextBlock) = pendingCommit {
                 planner.advance(to: nextBlock)
                 recheckAttempts = recheckAttempts.filter { $0.key >= nextBlock }
@@ -62,7 +62,11 @@ extension EthereumWatcherMachine {
                 sentinel.track(inserted)
             }
             pendingCommit = nil
-            step = nextScanOrSleep()
+            if let ahead {
+                step = useReadAhead(ahead, reports: &reports)
+            } else {
+                step = nextScanOrSleep()
+            }
         case .woke:
             step = sleepEndsCycle ? .readFinalBlock : nextScanOrSleep()
         case .failed(let error):
@@ -117,7 +121,23 @@ extension EthereumWatcherMachine {
         pendingCommit = (range, commitEnd)
         let records = result.records.filter { $0.observation.blockNumber < commitEnd }
         let events = result.events.filter { $0.log.blockNumber < commitEnd }
-        return .commit(scanned: range, nextBlock: commitEnd, records: records, events: events)
+        let ahead = settings.readAhead ? Self.readAheadRange(after: range, commitEnd: commitEnd, planner: planner, target: target) : nil
+        return .commit(scanned: range, nextBlock: commitEnd, records: records, events: events, readAhead: ahead)
+    }
+
+    /// The window read during the last commit: scanned as if just read, or discarded (read again
+    /// the ordinary way, or a new cycle from the final block when the endpoint or the final block changed).
+    private mutating func useReadAhead(_ ahead: ReadAhead, reports: inout [Report]) -> Step {
+        guard let target else { return nextScanOrSleep() }
+        if let discard = Self.readAheadDiscard(ahead, next: planner.nextRange(target: target), target: target) {
+            reports.append(.readAheadDiscarded(discard))
+            guard discard.restartsCycle else { return nextScanOrSleep() }
+            sleepEndsCycle = true
+            dueChecks = []
+            return .readFinalBlock
+        }
+        guard case .scanned(let result) = ahead.read else { return nextScanOrSleep() }
+        return scanned(ahead.range, result, reports: &reports)
     }
 
     private mutating func nextCheckOrScan() -> Step {

@@ -22,6 +22,8 @@ public struct EthereumWatcherMachine: Sendable {
         public var maxRecheckAttempts: Int
         public var deepReorgCheckDepth: UInt64
         public var finalityStallWarningMs: UInt64
+        /// Read window k+1 while window k is committed (`readAhead`).
+        public var readAhead: Bool
 
         public init(_ configuration: EthereumWatcherConfiguration) {
             startBlock = configuration.startBlock
@@ -31,6 +33,7 @@ public struct EthereumWatcherMachine: Sendable {
             maxRecheckAttempts = configuration.maxRecheckAttempts
             deepReorgCheckDepth = configuration.deepReorgCheckDepth
             finalityStallWarningMs = configuration.finalityStallWarningMs
+            readAhead = configuration.readAhead
         }
     }
 
@@ -47,8 +50,11 @@ public struct EthereumWatcherMachine: Sendable {
         /// `eth_getLogs` + receipts + judging of `range`, then `.scanned` (or `.scanRefused`).
         case scan(ClosedRange<UInt64>)
         /// Judge `events` against the store, then commit `records`, what the events changed and the
-        /// cursor `nextBlock` in one transaction, then `.committed`.
-        case commit(scanned: ClosedRange<UInt64>, nextBlock: UInt64, records: [ObservationRecord], events: [EthereumBridgeEvent] = [])
+        /// cursor `nextBlock` in one transaction, then `.committed`. With `readAhead`, scan that
+        /// range (and read the final block) at the same time, and hand it back with `.committed`.
+        case commit(
+            scanned: ClosedRange<UInt64>, nextBlock: UInt64, records: [ObservationRecord], events: [EthereumBridgeEvent] = [],
+            readAhead: ClosedRange<UInt64>? = nil)
         /// Sleep, then `.woke`.
         case sleep(Duration)
     }
@@ -66,6 +72,8 @@ public struct EthereumWatcherMachine: Sendable {
         case reorgedAfterFinality([ObservationID], blockNumber: UInt64)
         case deepReorgCheckDeferred(UInt64)
         case scanFailed(cursor: UInt64, error: String)
+        /// The window read ahead was not used (it is read again, or a new cycle starts).
+        case readAheadDiscarded(ReadAheadDiscard)
     }
 
     /// The outcome of the last step.
@@ -78,8 +86,9 @@ public struct EthereumWatcherMachine: Sendable {
         case withdrawn
         case scanned(ClosedRange<UInt64>, RangeScanResult)
         case scanRefused(ClosedRange<UInt64>, message: String, suggestedToBlock: UInt64?)
-        /// The commit stored these observations for the first time (duplicates left out).
-        case committed(inserted: [LockObservation])
+        /// The commit stored these observations for the first time (duplicates left out); with the
+        /// window read meanwhile when the step asked for one.
+        case committed(inserted: [LockObservation], readAhead: ReadAhead? = nil)
         case woke
         /// A step threw (RPC, store); the cycle starts again after the error back-off.
         case failed(String)

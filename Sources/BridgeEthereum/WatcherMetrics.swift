@@ -37,6 +37,11 @@ final class WatcherMetrics: Sendable {
         Counter(label: "bridge_eth_bridge_events_total", dimensions: [("event", event), ("outcome", outcome)])
     }
 
+    /// A window read ahead during catch-up and not used (`EthereumWatcherMachine.ReadAheadDiscard.label`).
+    func readAheadDiscarded(_ reason: String) -> Counter {
+        Counter(label: "bridge_eth_read_ahead_discarded_total", dimensions: [("reason", reason)])
+    }
+
     func rpcErrors(endpoint: Int, kind: String) -> Counter {
         Counter(label: "bridge_eth_rpc_errors_total", dimensions: [("endpoint", String(endpoint)), ("kind", kind)])
     }

@@ -17,13 +17,14 @@ struct WatcherMachineTests {
         var machine: Machine
         let clock = VirtualClock()
 
-        init(startBlock: UInt64 = 100, maxWindow: UInt64 = 10, depth: UInt64 = 0, recheck: Int = 3, stallMs: UInt64 = 60_000) {
+        init(startBlock: UInt64 = 100, maxWindow: UInt64 = 10, depth: UInt64 = 0, recheck: Int = 3, stallMs: UInt64 = 60_000, readAhead: Bool = false) {
             var configuration = EthereumWatcherConfiguration(chainID: 1, contract: [UInt8](repeating: 7, count: 20), profile: .v2,
                                                              startBlock: startBlock)
             configuration.maxWindow = maxWindow
             configuration.deepReorgCheckDepth = depth
             configuration.maxRecheckAttempts = recheck
             configuration.finalityStallWarningMs = stallMs
+            configuration.readAhead = readAhead
             machine = Machine(settings: Machine.Settings(configuration))
         }
 

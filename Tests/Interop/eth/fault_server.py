@@ -14,11 +14,16 @@ can inject faults. Switch modes with a JSON-RPC call to method "fault_setMode"
                                         relabelled as H (a transfer that never happened)
   {"finalized": "latest"}               the finalized and safe tags answer the latest block
   {"header_hash_at": N}                 block N's header (by number) carries a made-up hash
+  {"behind": N}                         a lagging node whose head is block N: eth_blockNumber says
+                                        at most N, the latest/safe/finalized tags answer N, N-2, N-4,
+                                        and blocks, logs and receipts after N are not there
   Koinos JSON-RPC upstreams (the Koinos simulator):
   {"koinos_previous_at": N}             block N of get_blocks_by_height names a made-up parent
   {"koinos_lib": N}                     chain.get_head_info reports last_irreversible_block N
   {"koinos_extra_event_at": N}          block N's last receipt gains a copy of its last event with
                                         sequence + 100 (a made-up lock that still links)
+Any mode's options may hold {"from_call": {"method": M, "count": C}}: the mode applies only once
+M has been called C times (the C-th call included); calls before that pass.
 Prints {"port": N} on stdout when listening; exits after --max-lifetime seconds.
 """
 import argparse
@@ -66,6 +71,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if isinstance(call, dict) and isinstance(call.get("method"), str):
                     STATE["methods"][call["method"]] = STATE["methods"].get(call["method"], 0) + 1
         mode, opts = STATE["mode"], STATE["options"]
+        trigger = opts.get("from_call")
+        if isinstance(trigger, dict) and STATE["methods"].get(trigger.get("method"), 0) < int(trigger.get("count", 1)):
+            mode = "pass"
         if mode == "http500":
             return self.reply(500, b"internal error")
         if mode == "garbage":
@@ -74,7 +82,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             error = {"code": int(opts.get("code", -32000)), "message": str(opts.get("message", "node error"))}
             return self.reply(200, json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "error": error}).encode())
         if mode == "truncated":
-            answer = self.answer(request, body)
+            answer = self.answer(request, body, mode)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
@@ -87,24 +95,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(float(opts.get("seconds", 3)))
         if mode == "huge":
             return self.reply(200, b'{"jsonrpc":"2.0","id":1,"result":"' + b"a" * int(opts.get("bytes", 2_000_000)) + b'"}')
-        answer = self.answer(request, body)
+        answer = self.answer(request, body, mode)
         if mode == "gzip":
             return self.reply(200, gzip.compress(answer), {"Content-Encoding": "gzip"})
         self.reply(200, answer)
 
-    def answer(self, request, body: bytes) -> bytes:
+    def answer(self, request, body: bytes, mode: str) -> bytes:
         if UPSTREAM is None:
             def echo(r):
                 return {"jsonrpc": "2.0", "id": r.get("id"), "result": {
                     "method": r.get("method"), "connection": self.connection_id, "requests": STATE["requests"]}}
             out = [echo(r) for r in request] if isinstance(request, list) else echo(request)
             return json.dumps(out).encode()
-        if STATE["mode"] == "frozen" and isinstance(request, dict):
+        if mode == "frozen" and isinstance(request, dict):
             body = json.dumps(self.freeze(request)).encode()
-        if STATE["mode"] == "lie":
+        if mode == "lie":
             return lie(request, STATE["options"])
         raw = forward(body)
-        if STATE["mode"] == "wrong_chain":
+        if mode == "wrong_chain":
             data = json.loads(raw)
             for r in data if isinstance(data, list) else [data]:
                 if isinstance(r, dict) and r.get("result", "").__class__ is str and self.is_chain_id(request, r.get("id")):
@@ -175,6 +183,8 @@ def lie(request, opts) -> bytes:
             p[0] = real
         if m == "eth_getBlockByNumber" and p and p[0] in ("finalized", "safe") and opts.get("finalized") == "latest":
             p[0] = "latest"
+        if m == "eth_getBlockByNumber" and p and p[0] in ("latest", "safe", "finalized") and opts.get("behind") is not None:
+            p[0] = hex(max(0, int(opts["behind"]) - {"latest": 0, "safe": 2, "finalized": 4}[p[0]]))
         forwarded.append(dict(item, params=p))
     answers = json.loads(forward(json.dumps(forwarded if isinstance(request, list) else forwarded[0]).encode()))
     asked = {item.get("id"): item for item in items}
@@ -201,11 +211,27 @@ def lie(request, opts) -> bytes:
                     receipts[-1]["events"].append(copy)
         if item and item.get("method") == "chain.get_head_info" and isinstance(result, dict) and opts.get("koinos_lib") is not None:
             result["last_irreversible_block"] = str(int(opts["koinos_lib"]))
+        if item and opts.get("behind") is not None and "result" in answer:
+            answer["result"] = behind(item.get("method"), result, int(opts["behind"]))
         if item and item.get("method") == "eth_getTransactionReceipt" and fake and p and str(p[0]).lower() == fake and result:
             result["transactionHash"] = fake
             for log in result.get("logs", []):
                 log["transactionHash"] = fake
     return json.dumps(answers).encode()
+
+
+def behind(method, result, head):
+    """`result` as a node whose head is block `head` would answer `method`."""
+    def after(obj):
+        return isinstance(obj, dict) and isinstance(obj.get("blockNumber", obj.get("number")), str) \
+            and int(obj.get("blockNumber", obj.get("number")), 16) > head
+    if method == "eth_blockNumber" and isinstance(result, str):
+        return hex(min(int(result, 16), head))
+    if method == "eth_getLogs" and isinstance(result, list):
+        return [log for log in result if not after(log)]
+    if method in ("eth_getBlockByNumber", "eth_getBlockByHash", "eth_getTransactionReceipt") and after(result):
+        return None
+    return result
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
