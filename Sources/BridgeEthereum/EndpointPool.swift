@@ -239,6 +239,8 @@ public enum WatcherError: Error, Sendable, Hashable, CustomStringConvertible {
     case wrongChain(expected: UInt64, served: [UInt64])
     case finalityTagUnsupported(String)
     case noContractCode(String)
+    /// The endpoint's head is below a block it was asked about (it is not used for that answer).
+    case endpointBehind(head: UInt64, needed: UInt64)
 
     public var description: String {
         switch self {
@@ -249,6 +251,7 @@ public enum WatcherError: Error, Sendable, Hashable, CustomStringConvertible {
             "no Ethereum endpoint serves chain id \(expected) (ethereum.chain_id); they serve \(served.map(String.init).joined(separator: ", "))"
         case .finalityTagUnsupported(let tag): "the endpoint does not serve the \(tag) block tag"
         case .noContractCode(let address): "no contract code at \(address)"
+        case .endpointBehind(let head, let needed): "the endpoint's head \(head) is below block \(needed)"
         }
     }
 }

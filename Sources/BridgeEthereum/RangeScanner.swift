@@ -64,7 +64,14 @@ public struct RangeScanner: Sendable {
         let lockTopic = decoder.event.topic0
         let topics = [lockTopic] + BridgeEventDecoder.topics
         let filter = LogFilter(fromBlock: range.lowerBound, toBlock: range.upperBound, addresses: [contract], topic0: topics)
-        let logs = try await pool.read("eth_getLogs") { try await $0.logs(filter) }
+        // Only an endpoint that has the range's last block answers for it: a node behind it (a
+        // failover to a lagging node, a load balancer's other backend) would answer "no logs" for
+        // the blocks it lacks, and the cursor would pass their locks for good.
+        let logs = try await pool.read("eth_getLogs") { client in
+            let head = try await client.blockNumber()
+            guard head >= range.upperBound else { throw WatcherError.endpointBehind(head: head, needed: range.upperBound) }
+            return try await client.logs(filter)
+        }
         var result = RangeScanResult(records: [], drops: [], logCount: logs.count)
         var candidates: [EthereumLog] = []
         for log in logs {
