@@ -19,7 +19,7 @@ extension DevnetWatcherTests {
                                 expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logs.logger())
         let waiting = Task { try await pool.waitForChain(initialDelayMs: 100, maxDelayMs: 200) }
         var retries: [String] = []
-        _ = await eventually(.seconds(10)) {
+        _ = await eventually(.seconds(30)) {
             retries = logs.all.filter { $0.contains("Ethereum endpoint unreachable at start; retrying") }
             return retries.count >= 3
         }
@@ -43,7 +43,7 @@ extension DevnetWatcherTests {
         let logs = CapturedLogs()
         _ = try await runWatcher(endpoints: [proxy.url], devnet: devnet, contract: devnet.bridge, from: start, until: target,
                                  database: database, logs: logs, timeout: 30, requestTimeout: 2) { _ in } whileRunning: {
-            #expect(await eventually(.seconds(10)) { logs.contains("Ethereum endpoint unreachable at start; retrying") }, "\(logs.all.suffix(3))")
+            #expect(await eventually(.seconds(30)) { logs.contains("Ethereum endpoint unreachable at start; retrying") }, "\(logs.all.suffix(3))")
             _ = try await endpoint.control.call("fault_setMode", .array([.string("pass")]))
         }
         #expect(Set(try await database.observationStatuses(chainID: devnet.chainID).map(\.id.description)) == expectedIDs([lock], chainID: devnet.chainID))

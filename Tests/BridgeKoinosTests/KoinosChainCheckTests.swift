@@ -55,7 +55,7 @@ struct KoinosChainCheckTests {
         let waiting = Task { try await check.waitUntilVerified(initialDelayMs: 100, maxDelayMs: 200) }
         // Polled (bounded): on a loaded machine three 100–200 ms backoffs can take longer than 1 s.
         var retries = logs.entries.filter { _ in false }
-        _ = await eventually(.seconds(10)) {
+        _ = await eventually(.seconds(30)) {
             retries = logs.entries.filter { "\($0.message)" == "Koinos endpoint unreachable at start; retrying" }
             return retries.count >= 3
         }

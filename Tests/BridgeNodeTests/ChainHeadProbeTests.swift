@@ -21,7 +21,7 @@ struct ChainHeadProbeTests {
         let probe = ChainHeadProbe(pool: nil, koinosRPC: sim.rpc)
         #expect(await probe.current() == ChainHeads())  // answers at once; the read starts behind it
         var heads = ChainHeads()
-        _ = await eventually(.seconds(10)) {
+        _ = await eventually(.seconds(30)) {
             heads = await probe.current()
             return heads.koinos != nil
         }

@@ -91,7 +91,7 @@ struct KoinosHandshakeTests {
             host: relay, addresses: [goodAddress, badAddress], chainID: chainID, interval: .milliseconds(200), logger: Logger(label: "test"))
         let task = Task { try await peering.run() }
         defer { task.cancel() }
-        let settled = await eventually(.seconds(10)) {
+        let settled = await eventually(.seconds(30)) {
             let connected = await relay.connectedPeers()
             return peering.report(for: good.peerID)?.accepted == true && peering.report(for: bad.peerID)?.accepted == false
                 && connected.contains(good.peerID) && !connected.contains(bad.peerID)

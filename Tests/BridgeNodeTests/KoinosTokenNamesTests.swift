@@ -28,7 +28,7 @@ struct KoinosTokenNamesTests {
             rpc: sim.rpc)
         #expect(names.current().allSatisfy { $0.symbol == nil })  // answers at once, reading starts behind it
         var named: [TokenDisplay] = []
-        _ = await eventually(.seconds(10)) {
+        _ = await eventually(.seconds(30)) {  // returns as soon as a symbol is read
             named = names.current()
             return named.contains(where: { $0.symbol != nil })
         }

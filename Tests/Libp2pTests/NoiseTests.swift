@@ -111,7 +111,10 @@ import Primitives
             mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? { buffer.readNoiseFrame() }
             mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? { try decode(buffer: &buffer) }
         }
-        let pairs = try [0, 1, 300, 65535].map { size -> (ByteBuffer, [ByteBuffer]) in
+        // NIO's verifier feeds every split of the input, which is quadratic in its size: a 65,535-byte
+        // frame kept one cooperative thread busy for 10 s (60 s in the full suite, starving the
+        // process tests). The largest frame's bounds are checked in the test above.
+        let pairs = try [0, 1, 300, 1_300].map { size -> (ByteBuffer, [ByteBuffer]) in
             let message = [UInt8](repeating: UInt8(size % 251), count: size)
             var buffer = ByteBuffer()
             try buffer.writeNoiseFrame(message)
