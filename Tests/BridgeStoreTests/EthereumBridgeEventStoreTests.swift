@@ -35,6 +35,19 @@ import Testing
         #expect(try await db.transfersForResign(chainID: 1, transactionHash: atQuorum.id.transactionHash).first?.expiration == 99)
     }
 
+    /// An `observed` Koinos → Ethereum lock stored the way the Koinos watcher stores it.
+    static func storedKoinosLock(_ db: BridgeDatabase, _ n: UInt8) async throws -> KoinosLockID {
+        let id = KoinosLockID(transactionID: [0x12, 0x20] + [UInt8](repeating: n, count: 32), operationID: 1)
+        let observation = KoinosLockObservation(
+            id: id, profile: .v2, blockHeight: 3, blockID: [UInt8](repeating: 3, count: 34), blockTimeMs: 0, sender: [UInt8](repeating: 1, count: 25),
+            token: [UInt8](repeating: 2, count: 25), amount: "5", payment: "0", recipient: "0x" + String(repeating: "ab", count: 20), relayer: "",
+            metadata: "", destinationChain: 1)
+        _ = try await db.commitKoinosScan(
+            cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []),
+            records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil)], nowMs: 1)
+        return id
+    }
+
     /// A re-signed transfer goes back to `observed`, where the aggregator asks the governor about
     /// undecided transfers: the first decision must still count, or the transfer is governed (and
     /// possibly held) a second time.
@@ -56,14 +69,7 @@ import Testing
 
     @Test func aCompletionMarksTheKoinosLockAndItsDeliveryOnce() async throws {
         let db = try BridgeDatabase()
-        let id = KoinosLockID(transactionID: [0x12, 0x20] + [UInt8](repeating: 5, count: 32), operationID: 1)
-        let observation = KoinosLockObservation(
-            id: id, profile: .v2, blockHeight: 3, blockID: [UInt8](repeating: 3, count: 34), blockTimeMs: 0, sender: [UInt8](repeating: 1, count: 25),
-            token: [UInt8](repeating: 2, count: 25), amount: "5", payment: "0", recipient: "0x" + String(repeating: "ab", count: 20), relayer: "",
-            metadata: "", destinationChain: 1)
-        _ = try await db.commitKoinosScan(
-            cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []),
-            records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil)], nowMs: 1)
+        let id = try await Self.storedKoinosLock(db, 5)
         let unknown = KoinosLockID(transactionID: [0x12, 0x20] + [UInt8](repeating: 6, count: 32), operationID: 1)
         let tx = [UInt8](repeating: 0xcc, count: 32)
         let first = try await db.commitScan(
@@ -82,14 +88,7 @@ import Testing
     /// `isTransferCompleted`); the event does not pre-empt it.
     @Test func aCompletionLeavesALockWithOurTransactionInFlightToTheSender() async throws {
         let db = try BridgeDatabase()
-        let id = KoinosLockID(transactionID: [0x12, 0x20] + [UInt8](repeating: 7, count: 32), operationID: 1)
-        let observation = KoinosLockObservation(
-            id: id, profile: .v2, blockHeight: 3, blockID: [UInt8](repeating: 3, count: 34), blockTimeMs: 0, sender: [UInt8](repeating: 1, count: 25),
-            token: [UInt8](repeating: 2, count: 25), amount: "5", payment: "0", recipient: "0x" + String(repeating: "ab", count: 20), relayer: "",
-            metadata: "", destinationChain: 1)
-        _ = try await db.commitKoinosScan(
-            cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []),
-            records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil)], nowMs: 1)
+        let id = try await Self.storedKoinosLock(db, 7)
         var sent = DeliveryRecord(transferID: id.description, status: .sent, updatedAtMs: 2)
         sent.transactionHashes = [[UInt8](repeating: 0xcc, count: 32)]
         try await db.saveEthereumDelivery(sent)
