@@ -227,6 +227,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 nio, nioPosix, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings

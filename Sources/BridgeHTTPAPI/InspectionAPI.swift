@@ -85,7 +85,7 @@ public struct InspectionAPI: Sendable {
     public func buildRouter(logger: Logger) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(HTTPMetricsMiddleware(metrics: httpMetrics))
-        router.middlewares.add(AdmissionMiddleware(gate: requestGate))
+        router.middlewares.add(AdmissionMiddleware(gate: requestGate, metrics: httpMetrics))
         router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .origin], allowMethods: [.get, .head, .options]))
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)

@@ -69,6 +69,7 @@ public struct KoinosLockWatcher: Sendable {
     public let clock: any BridgeClock
     public let logger: Logger
     let judge: KoinosLockJudge
+    let metrics = KoinosWatcherMetrics()
 
     public init(configuration: KoinosLockWatcherConfiguration, endpoints: KoinosEndpointPool, database: BridgeDatabase,
                 clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {

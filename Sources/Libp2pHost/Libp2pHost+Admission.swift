@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Libp2pYamux
 import Logging
-import Metrics
 public import Multiformats
 import NIOCore
 import Synchronization
@@ -27,7 +26,7 @@ extension Libp2pHost {
             return state.table.beginHandshake(ObjectIdentifier(channel), ip: ip)
         }
         if let refusal {
-            refusedConnections.increment()
+            metrics.connectionRefused()
             logger.debug("p2p inbound connection refused", metadata: ["p2p.reason": "\(refusal)"])
         }
         return refusal
@@ -78,7 +77,7 @@ extension Libp2pHost {
 
     func close(_ connections: [Libp2pConnection], reason: String) {
         for connection in connections {
-            limitClosures.increment()
+            metrics.connectionClosedByLimits()
             logger.info(
                 "p2p connection closed by the limits",
                 metadata: ["p2p.peer.id": "\(connection.remotePeer)", "p2p.reason": "\(reason)"])
