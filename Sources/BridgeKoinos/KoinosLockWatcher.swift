@@ -140,7 +140,7 @@ public struct KoinosLockWatcher: Sendable {
             }
             if !verdicts.contains(where: { if case .honour = $0 { true } else { false } }) {
                 logger.notice("Koinos re-sign request not honoured", metadata: [
-                    "transaction_id": "\(request.transactionID)", "operation_id": "\(request.operationID)", "verdicts": "\(verdicts)"])
+                    "koinos.tx.id": "\(request.transactionID)", "koinos.operation.id": "\(request.operationID)", "verdicts": "\(verdicts)"])
             }
         }
         return honoured

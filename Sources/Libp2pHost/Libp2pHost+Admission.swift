@@ -27,7 +27,7 @@ extension Libp2pHost {
         }
         if let refusal {
             metrics.connectionRefused()
-            logger.debug("p2p inbound connection refused", metadata: ["p2p.reason": "\(refusal)"])
+            logger.debug("P2P inbound connection refused", metadata: ["p2p.reason": "\(refusal)"])
         }
         return refusal
     }
@@ -46,7 +46,7 @@ extension Libp2pHost {
             guard highest >= state.errorScores.thresholds.disconnectAt else { return (highest, []) }
             return (highest, state.connections.values.filter { $0.channel.remoteAddress?.ipAddress.map(ips.contains) ?? false })
         }
-        logger.debug("p2p peer error scored", metadata: ["p2p.peer.id": "\(peer)", "p2p.reason": "\(reason)", "p2p.error_score": "\(score ?? 0)"])
+        logger.debug("P2P peer error scored", metadata: ["p2p.peer.id": "\(peer)", "p2p.reason": "\(reason)", "p2p.error_score": "\(score ?? 0)"])
         if !closing.isEmpty { close(closing, reason: "error score: \(reason)") }
         return score
     }
@@ -79,7 +79,7 @@ extension Libp2pHost {
         for connection in connections {
             metrics.connectionClosedByLimits()
             logger.info(
-                "p2p connection closed by the limits",
+                "P2P connection closed by the limits",
                 metadata: ["p2p.peer.id": "\(connection.remotePeer)", "p2p.reason": "\(reason)"])
             connection.session.close()
             connection.channel.close(promise: nil)

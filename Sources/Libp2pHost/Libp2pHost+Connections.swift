@@ -58,7 +58,7 @@ extension Libp2pHost {
             case .failure(let error):
                 self?.state.withLock { $0.table.endHandshake(ObjectIdentifier(channel)) }
                 if case Libp2pHostError.refused = error { self?.metrics.connectionRefused() } else { self?.metrics.handshakeFailed() }
-                self?.logger.debug("p2p upgrade failed", metadata: ["p2p.error": "\(error)"])
+                self?.logger.debug("P2P upgrade failed", metadata: ["p2p.error": "\(error)"])
                 channel.close(promise: nil)
                 registered.fail(error)
             }
@@ -83,7 +83,7 @@ extension Libp2pHost {
         metrics.connectionCount(state.withLock { $0.connections.count })
         var logger = logger
         logger[metadataKey: "p2p.peer.id"] = "\(connection.remotePeer)"
-        logger.info("p2p peer connected", metadata: ["p2p.outbound": "\(connection.outbound)", "p2p.muxer": "\(connection.muxer)"])
+        logger.info("P2P peer connected", metadata: ["p2p.outbound": "\(connection.outbound)", "p2p.muxer": "\(connection.muxer)"])
         connection.channel.closeFuture.whenComplete { [weak self] _ in self?.unregister(connection) }
         if isFirst { emit(.connected(connection.remotePeer, outbound: connection.outbound)) }
         let peer = connection.remotePeer
@@ -108,7 +108,7 @@ extension Libp2pHost {
         if wasLast {
             var logger = logger
             logger[metadataKey: "p2p.peer.id"] = "\(connection.remotePeer)"
-            logger.info("p2p peer disconnected")
+            logger.info("P2P peer disconnected")
             emit(.disconnected(connection.remotePeer))
         }
     }

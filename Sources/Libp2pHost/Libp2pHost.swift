@@ -106,7 +106,7 @@ public final class Libp2pHost: Service, Sendable {
             $0.idleSweep?.cancel()
             $0.idleSweep = sweep
         }
-        logger.info("p2p host listening", metadata: ["p2p.addresses": "\(bound.map(\.description))"])
+        logger.info("P2P host listening", metadata: ["p2p.addresses": "\(bound.map(\.description))"])
         return bound
     }
 
