@@ -5,6 +5,7 @@
 @testable import BridgeKoinos
 import CoreMetrics
 import Foundation
+@testable import Libp2pGossipsub
 @testable import Libp2pHost
 import MetricsTestKit
 import Testing
@@ -227,11 +228,39 @@ struct MetricsSeriesTests {
         ]))
     }
 
+    static func gossipsub() -> Set<Series> {
+        let factory = TestMetrics()
+        var metrics = GossipsubMetrics(factory: factory)
+        metrics.prepare(topic: "plugin.bridge")
+        metrics.validation(.accept, topic: "plugin.bridge")
+        metrics.validation(.ignore, topic: "not.prepared")  // no series for a topic never registered
+        metrics.peers.record(2)
+        return recorded(factory)
+    }
+
+    @Test func gossipsubSeries() {
+        let topic = "plugin.bridge"
+        let drops = GossipsubRouter.DropReason.allCases.map { Series("bridge_p2p_gossip_dropped_total", [("reason", $0.rawValue)]) }
+        #expect(Self.gossipsub() == Set(drops + [
+            Series("bridge_p2p_gossip_peers"),
+            Series("bridge_p2p_gossip_rpcs_total", [("direction", "in")]), Series("bridge_p2p_gossip_rpcs_total", [("direction", "out")]),
+            Series("bridge_p2p_gossip_malformed_rpcs_total"), Series("bridge_p2p_gossip_duplicate_inbound_streams_total"),
+            Series("bridge_p2p_gossip_disconnects_total", [("reason", "low_score")]),
+            Series("bridge_p2p_gossip_dropped_total", [("reason", "outbound_queue_full")]),
+            Series("bridge_p2p_gossip_dropped_total", [("reason", "subscriber_buffer_full")]),
+            Series("bridge_p2p_gossip_messages_total", [("topic", topic), ("direction", "out")]),
+            Series("bridge_p2p_gossip_messages_total", [("topic", topic), ("direction", "in")]),
+            Series("bridge_p2p_gossip_validations_total", [("topic", topic), ("reason", "accept")]),
+            Series("bridge_p2p_gossip_validations_total", [("topic", topic), ("reason", "reject")]),
+            Series("bridge_p2p_gossip_validations_total", [("topic", topic), ("reason", "ignore")]),
+        ]))
+    }
+
     // MARK: against the docs and the alert rules
 
     static func allRecorded() throws -> Set<Series> {
         try koinosSubmitter().0.union(koinosWatcher()).union(ethereumSender()).union(aggregator()).union(http()).union(libp2pHost())
-            .union(adminProposals())
+            .union(adminProposals()).union(gossipsub())
     }
 
     /// The `bridge_…{label,…}` entries of the types marked ✓ (run here) in docs/observability.md's "Series" section.
@@ -240,7 +269,7 @@ struct MetricsSeriesTests {
         let section = try #require(text.firstRange(of: "\n### Series\n")).upperBound
         let end = text[section...].firstRange(of: "\n#")?.lowerBound ?? text.endIndex
         let checked = text[section..<end].split(separator: "\n- ").filter { $0.hasPrefix("✓ ") }
-        #expect(checked.count == 9, "one ✓ line per metrics type run here")
+        #expect(checked.count == 10, "one ✓ line per metrics type run here")
         var families = Set<String>()
         for match in checked.joined(separator: "\n").matches(of: /`(bridge_[a-z0-9_]+)(\{([a-z_,]+)\})?`/) {
             let keys = match.3.map { $0.split(separator: ",").map(String.init).sorted() } ?? []
