@@ -8,6 +8,7 @@ import Foundation
 @testable import Libp2pGossipsub
 @testable import Libp2pHost
 import MetricsTestKit
+import Prometheus
 import Testing
 
 /// Every stage's `<Stage>Metrics` type, run against a recording factory: the exact series (name,
@@ -254,6 +255,56 @@ struct MetricsSeriesTests {
             Series("bridge_p2p_gossip_validations_total", [("topic", topic), ("reason", "reject")]),
             Series("bridge_p2p_gossip_validations_total", [("topic", topic), ("reason", "ignore")]),
         ]))
+    }
+
+    /// Every type, made twice (as the node makes `KoinosWatcherMetrics` for the watcher and its pool), on
+    /// the backend the node bootstraps: Prometheus refuses a name made again with other label names or
+    /// another type, so this shows the series fit together in one registry.
+    @Test func oneRegistryTakesEverySeries() throws {
+        let registry = PrometheusCollectorRegistry()
+        let factory = PrometheusMetricsFactory(registry: registry)
+        for _ in 0..<2 {
+            let submitter = KoinosSubmitterMetrics(factory: factory)
+            submitter.submitted()
+            submitter.completed(elsewhere: true)
+            submitter.failed("validator_sync")
+            submitter.batched(2)
+            submitter.nonceResynced()
+            submitter.deferred(1)
+            let watcher = KoinosWatcherMetrics(factory: factory)
+            watcher.endpointSwitched()
+            watcher.endpointSetAside(1)
+            watcher.endpointsDisagreed()
+            watcher.completionEvent("completed")
+            KoinosSignatureExchangeMetrics(factory: factory).dropped(.refused, count: 1)
+            ValidatorSetSyncMetrics(factory: factory).refused(.pinMismatch)
+            let sender = EthereumSenderMetrics(factory: factory)
+            sender.transactionSent()
+            sender.completed()
+            sender.bumped()
+            sender.nonceResynced()
+            sender.failed("rpc")
+            AggregatorMetrics(factory: factory).governor(GovernorReading(token: [1], used: 5, dailyLimit: 10, queued: 1))
+            let admin = AdminProposalMetrics(factory: factory)
+            admin.ready()
+            admin.storeFailed()
+            let http = HTTPMetrics(factory: factory)
+            http.record(route: "/v1/status", status: 200, nanoseconds: 5_000)
+            http.requestRejected()
+            let host = Libp2pHostMetrics(factory: factory)
+            host.connectionCount(1)
+            host.handshakeFailed()
+            var gossip = GossipsubMetrics(factory: factory)
+            gossip.prepare(topic: "plugin.bridge")
+            gossip.validation(.reject, topic: "plugin.bridge")
+        }
+        let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
+        for name in Set(try Self.allRecorded().map(\.name)) {
+            #expect(text.contains("# TYPE \(name) "), "\(name) is not in the Prometheus exposition")
+        }
+        #expect(text.contains("bridge_koinos_submissions_total{result=\"completed_elsewhere\"} 2"))
+        #expect(text.contains("bridge_koinos_endpoint_faults_total{endpoint=\"1\"} 2"))
+        #expect(text.contains("bridge_governor_used{token=\"0x01\"} 5"))
     }
 
     // MARK: against the docs and the alert rules
