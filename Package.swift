@@ -222,11 +222,12 @@ let package = Package(
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
                 "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport", "BridgeKoinos", "Koinos", "KoinosTestSupport",
-                "KoinosP2P", "Libp2pHost", "Multiformats", "JSONRPC",
+                "KoinosP2P", "Libp2pHost", "Libp2pGossipsub", "Multiformats", "JSONRPC",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 nio, nioPosix, logging, metrics, lifecycle,
             ],
             swiftSettings: swiftSettings

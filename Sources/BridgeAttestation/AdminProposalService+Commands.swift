@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import CoreMetrics
 import Logging
 
 extension AdminProposalService {
@@ -86,23 +85,23 @@ extension AdminProposalService {
                 case .broadcast(let state):
                     await gossip.publish(adminProposal: SignedAdminProposal(proposal: state.proposal, signatures: state.signatures))
                 case .refused(let reason):
-                    Counter(label: "bridge_admin_proposals_refused_total", dimensions: [("reason", reason.rawValue)], factory: metricsFactory).increment()
+                    metrics.refused(reason)
                     logger.warning("Admin proposal refused", metadata: ["reason": "\(reason.rawValue)"])
                 case .ready(let state):
-                    Counter(label: "bridge_admin_proposals_ready_total", factory: metricsFactory).increment()
+                    metrics.ready()
                     logger.notice("Admin proposal reached quorum", metadata: ["admin.id": "\(state.proposal.id)"])
                 case .dropExpired(let digests):
-                    Counter(label: "bridge_admin_proposals_expired_total", factory: metricsFactory).increment(by: digests.count)
+                    metrics.expired(digests.count)
                     try await repository.deleteAdminProposals(digests)
                 case .dropStale(let digests):
-                    Counter(label: "bridge_admin_proposals_stale_total", factory: metricsFactory).increment(by: digests.count)
+                    metrics.stale(digests.count)
                     logger.notice("Admin proposals dropped: the contract's nonce moved past them", metadata: [
                         "admin.ids": "\(digests.map { Hex.encode($0) })", "admin.nonce": "\(pool.chainNonce.map { "\($0)" } ?? "?")",
                     ])
                     try await repository.deleteAdminProposals(digests)
                 }
             } catch {
-                Counter(label: "bridge_admin_store_errors_total", factory: metricsFactory).increment()
+                metrics.storeFailed()
                 logger.error("Admin proposal store write failed", metadata: ["error": "\(error)"])
             }
         }

@@ -24,8 +24,8 @@ public actor AdminProposalService: Service {
     /// a failed read keeps the last one.
     let validatorReader: (@Sendable () async throws -> ValidatorSet)?
     var validatorRefresh = ContractValidatorRefresh()
-    /// Where `bridge_admin_*` metrics go (the global system unless a test passes its own).
-    let metricsFactory: any MetricsFactory
+    /// The `bridge_admin_*` metrics, on the global system unless a test passes its own factory.
+    let metrics: AdminProposalMetrics
 
     /// For the Koinos contract, signing with the node's attestation signer (its Koinos signatures).
     public init(
@@ -52,7 +52,7 @@ public actor AdminProposalService: Service {
         validatorSource: (@Sendable () -> ValidatorSet)? = nil, validatorReader: (@Sendable () async throws -> ValidatorSet)? = nil,
         logger: Logger = Logger(label: "bridge.admin"), metricsFactory: (any MetricsFactory)? = nil
     ) {
-        self.metricsFactory = metricsFactory ?? MetricsSystem.factory
+        self.metrics = AdminProposalMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         self.validatorSource = validatorSource
         self.validatorReader = validatorReader
         self.repository = repository

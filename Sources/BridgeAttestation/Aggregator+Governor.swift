@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import CoreMetrics
 import Logging
 
 /// The outflow governor as the aggregator uses it: the policy, where its decisions are kept, and
@@ -75,15 +74,9 @@ extension Aggregator {
         return HeldTransferMessage(id: row.id, expiration: expiration, message: message, digest: hashing.sha256(message))
     }
 
-    /// `bridge_governor_used{token}` (counted in the window ending now), `bridge_governor_limit{token}`
-    /// (the daily limit) and `bridge_governor_queued{token}` (transfers held).
+    /// The governor gauges of every governed token (`AggregatorMetrics.governor`).
     func recordGovernorMetrics() async throws {
-        for reading in try await governorReadings() {
-            let token = [("token", Hex.encode(reading.token))]
-            Gauge(label: "bridge_governor_used", dimensions: token).record(Double(reading.used))
-            Gauge(label: "bridge_governor_limit", dimensions: token).record(Double(reading.dailyLimit))
-            Gauge(label: "bridge_governor_queued", dimensions: token).record(reading.queued)
-        }
+        for reading in try await governorReadings() { metrics.governor(reading) }
     }
 
     /// Per governed token, what the governor metrics report now (empty without a governor).

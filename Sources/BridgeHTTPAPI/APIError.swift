@@ -54,7 +54,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let detail = error.body ?? (status.code == 404 ? "no route for \(request.method) \(request.uri.path)" : status.reasonPhrase)
             return JSONResponse.make(ErrorBody(error: code, detail: detail), status: status)
         } catch {
-            logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+            logger.error("Request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             return JSONResponse.make(ErrorBody(error: "internal", detail: "the node could not answer this request"), status: .internalServerError)
         }
     }

@@ -24,7 +24,7 @@ public struct InspectionAPI: Sendable {
     public var metricsExposition: (@Sendable () -> [UInt8])?
     /// The outflow governor's limits (`/v1/governor`; empty: no governor).
     public var governor = GovernorPolicy(tokens: [:])
-    /// Unix milliseconds (injected for tests).
+    /// Unix milliseconds: `SystemBridgeClock` unless a test injects its own.
     public var clock: @Sendable () -> UInt64
     /// How the operator's page (`/`) reads and judges what it shows.
     public var page = PageSettings()
@@ -54,7 +54,7 @@ public struct InspectionAPI: Sendable {
     ///   - peers: the libp2p peer table.
     ///   - readiness: conditions that must all hold for `/readyz` to answer 200.
     ///   - metricsExposition: renders the Prometheus registry.
-    ///   - clock: Unix milliseconds.
+    ///   - clock: Unix milliseconds; by default the one wall clock, `SystemBridgeClock` (tests pass a fixed time).
     ///   - responseCacheCapacity: attestation detail bodies kept rendered (0 renders every request);
     ///     list pages get at most 256.
     ///   - limits: concurrency, queue and timeout bounds of the API.
@@ -63,7 +63,7 @@ public struct InspectionAPI: Sendable {
     public init(
         store: any BridgeReadStore, node: NodeDescription, validators: [ConfiguredValidator], peers: any PeerDirectory,
         readiness: [ReadinessCheck] = [], metricsExposition: (@Sendable () -> [UInt8])? = nil,
-        clock: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) },
+        clock: @escaping @Sendable () -> UInt64 = { SystemBridgeClock().nowMilliseconds },
         responseCacheCapacity: Int = 4096, limits: InspectionLimits = .init(), recoveryCacheCapacity: Int = 8192
     ) {
         self.recovery = SignatureRecoveryCache(capacity: recoveryCacheCapacity)
@@ -85,7 +85,7 @@ public struct InspectionAPI: Sendable {
     public func buildRouter(logger: Logger) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(HTTPMetricsMiddleware(metrics: httpMetrics))
-        router.middlewares.add(AdmissionMiddleware(gate: requestGate))
+        router.middlewares.add(AdmissionMiddleware(gate: requestGate, metrics: httpMetrics))
         router.middlewares.add(CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .origin], allowMethods: [.get, .head, .options]))
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         AttestationRoutes(api: self).register(on: router)

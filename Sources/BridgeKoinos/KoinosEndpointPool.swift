@@ -3,7 +3,6 @@ public import BridgeCore
 import Dispatch
 public import Koinos
 public import Logging
-import Metrics
 
 /// How far the Koinos lock watcher believes one endpoint (`koinos.watcher.agreement`), the
 /// Ethereum side's rule (`ethereum.agreement`) for Koinos.
@@ -78,6 +77,7 @@ public actor KoinosEndpointPool {
     private var current: Int?
     private let clock: any BridgeClock
     private let logger: Logger
+    private let metrics = KoinosWatcherMetrics()
     /// A head that has not moved for this long while another endpoint's did marks a hung node.
     public nonisolated let stallMs: UInt64
 
@@ -126,7 +126,7 @@ public actor KoinosEndpointPool {
         }
         if let first = chosen.first, first != current {
             if let previous = current {
-                Counter(label: "bridge_koinos_endpoint_switches_total").increment()
+                metrics.endpointSwitched()
                 logger.warning("Switching Koinos endpoint", metadata: ["koinos.endpoint.from": "\(previous)", "koinos.endpoint.to": "\(first)"])
             }
             current = first
@@ -165,7 +165,7 @@ public actor KoinosEndpointPool {
     public func setAside(_ fault: KoinosEndpointFault) {
         health[fault.endpoint].recordError(nowMs: clock.nowMilliseconds)
         health[fault.endpoint].chainVerified = false
-        Counter(label: "bridge_koinos_endpoint_faults_total", dimensions: [("endpoint", "\(fault.endpoint)")]).increment()
+        metrics.endpointSetAside(fault.endpoint)
         logger.warning("Koinos endpoint set aside", metadata: [
             "koinos.endpoint": "\(fault.endpoint)", "reason": "\(fault.reason)", "koinos.endpoint.errors": "\(health[fault.endpoint].consecutiveErrors)",
         ])

@@ -56,7 +56,7 @@ extension KoinosLockWatcher {
         }
         guard let (next, blocks) = windows.first else { throw KoinosWatcherError.noUsableEndpoint(nil) }
         if windows.count > 1, windows.dropFirst().contains(where: { $0.cursor != next || $0.blocks != blocks }) {
-            Counter(label: "bridge_koinos_endpoint_disagreements_total").increment()
+            metrics.endpointsDisagreed()
             logger.error("Koinos endpoints disagree on a window; it is not used", metadata: ["koinos.height": "\(from.nextHeight)"])
             throw KoinosWatcherError.endpointsDisagree(start: from.nextHeight, endpoints: chosen)
         }
@@ -78,7 +78,7 @@ extension KoinosLockWatcher {
             switch decoded {
             case .success(let completion): return completion
             case .failure(let error):
-                Counter(label: "bridge_koinos_completion_events_total", dimensions: [("result", "malformed")]).increment()
+                metrics.completionEvent("malformed")
                 logger.warning("Koinos transfer_completed_event refused: malformed", metadata: ["error": "\(error)"])
                 return nil
             }
@@ -95,7 +95,7 @@ extension KoinosLockWatcher {
             case .alreadySettled: result = "already_settled"
             case .unknown: result = "unknown"  // not an observation of this node: ignored
             }
-            Counter(label: "bridge_koinos_completion_events_total", dimensions: [("result", result)]).increment()
+            metrics.completionEvent(result)
         }
     }
 }

@@ -69,6 +69,7 @@ public struct KoinosLockWatcher: Sendable {
     public let clock: any BridgeClock
     public let logger: Logger
     let judge: KoinosLockJudge
+    let metrics = KoinosWatcherMetrics()
 
     public init(configuration: KoinosLockWatcherConfiguration, endpoints: KoinosEndpointPool, database: BridgeDatabase,
                 clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
@@ -139,7 +140,7 @@ public struct KoinosLockWatcher: Sendable {
             }
             if !verdicts.contains(where: { if case .honour = $0 { true } else { false } }) {
                 logger.notice("Koinos re-sign request not honoured", metadata: [
-                    "transaction_id": "\(request.transactionID)", "operation_id": "\(request.operationID)", "verdicts": "\(verdicts)"])
+                    "koinos.tx.id": "\(request.transactionID)", "koinos.operation.id": "\(request.operationID)", "verdicts": "\(verdicts)"])
             }
         }
         return honoured

@@ -16,6 +16,7 @@ public struct KoinosSignatureExchange: Sendable {
     public let signer: KoinosLockSigner
     /// Which digests to ask peers for (`catchUp`).
     let catchUpState: KoinosCatchUpState
+    let metrics = KoinosSignatureExchangeMetrics()
 
     /// Also installs this node's answer to the peers' catch-up requests: its own signature of each
     /// digest asked for, read from the store (`KoinosSignatureExchange+CatchUp.swift`).
@@ -72,20 +73,15 @@ public struct KoinosSignatureExchange: Sendable {
             }
             for (digest, items) in byDigest {
                 guard lock.digest == digest else {
-                    count("other_digest", items.count)
+                    metrics.dropped(.otherDigest, count: items.count)
                     continue
                 }
                 let outcome = try await signer.collect(id, digest: digest, received: items.map(\.signature), validators: validators)
-                count("refused", outcome.refused.filter { r in items.contains { $0.signature == r.signature } }.count)
+                metrics.dropped(.refused, count: outcome.refused.filter { r in items.contains { $0.signature == r.signature } }.count)
                 if outcome.submission != nil, ["observed", "signing"].contains(lock.status) { reached.append(id) }
             }
         }
         if !unobserved.isEmpty { gossip.holdKoinosSignatures(unobserved) }
         return reached
-    }
-
-    private func count(_ reason: String, _ n: Int) {
-        guard n > 0 else { return }
-        Counter(label: "bridge_koinos_signatures_dropped_total", dimensions: [("reason", reason)]).increment(by: n)
     }
 }

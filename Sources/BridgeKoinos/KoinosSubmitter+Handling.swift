@@ -74,7 +74,7 @@ extension KoinosSubmitter {
                 forgetDroppedCompletion(&record, observationID: o.id)
             case .sendAgain(let reason):
                 record.lastError = reason.text
-                Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", reason.metricReason)]).increment()
+                metrics.failed(reason.metricReason)
                 logger.warning("Submitted transaction did not complete the transfer; resubmitting", metadata: [
                     "transfer.id": "\(o.id)", "koinos.tx.id": "\(ChainHex.encode(txID))",
                 ])

@@ -36,7 +36,7 @@ extension KoinosSubmitter {
         record.submittedAtMs = now
         record.updatedAtMs = now
         await save(record, observation: .submitted)
-        Counter(label: "bridge_koinos_submissions_total", dimensions: [("result", "submitted")]).increment()
+        metrics.submitted()
         logger.info("Submitted complete_transfer", metadata: ["transfer.id": "\(observationID)", "koinos.tx.id": "\(ChainHex.encode(txID))"])
     }
 
@@ -69,7 +69,7 @@ extension KoinosSubmitter {
     func forgetDroppedCompletion(_ record: inout SubmissionRecord, observationID: String) {
         record.completedSeenAtHeight = nil
         record.lastError = SendAgainReason.completionDropped.text
-        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", SendAgainReason.completionDropped.metricReason)]).increment()
+        metrics.failed(SendAgainReason.completionDropped.metricReason)
         logger.warning("A Koinos fork dropped a completed transfer; it will be sent again", metadata: ["transfer.id": "\(observationID)"])
     }
 
@@ -79,7 +79,7 @@ extension KoinosSubmitter {
         record.nextAttemptAtMs = nil
         record.updatedAtMs = now
         await save(record, observation: .completed)
-        Counter(label: "bridge_koinos_submissions_total", dimensions: [("result", note == nil ? "completed" : "completed_elsewhere")]).increment()
+        metrics.completed(elsewhere: note != nil)
         logger.info("Transfer completed on Koinos", metadata: ["transfer.id": "\(record.observationID)"])
     }
 
@@ -96,7 +96,7 @@ extension KoinosSubmitter {
         record.nextAttemptAtMs = now &+ delay
         record.updatedAtMs = now
         await save(record)
-        Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", failure.metricReason)]).increment()
+        metrics.failed(failure.metricReason)
         logger.warning("Submission attempt failed", metadata: [
             "transfer.id": "\(record.observationID)", "reason": "\(failure.text)", "retry.in.ms": "\(delay)",
         ])

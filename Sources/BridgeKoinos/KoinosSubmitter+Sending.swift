@@ -70,7 +70,7 @@ extension KoinosSubmitter {
             let txID = try await signAndSubmit(batch.map(\.operation), chainID: chainID, rcLimit: rcLimit, extraSigners: batch[0].extraSigners)
             room -= 1
             if batch.count > 1 {
-                Counter(label: "bridge_koinos_batched_transfers_total").increment(by: batch.count)
+                metrics.batched(batch.count)
             }
             for member in batch {
                 var record = member.record
@@ -120,7 +120,7 @@ extension KoinosSubmitter {
             }
             guard SubmissionFailure.retriesWithResyncedNonce(outcome, alreadyRetried: retried) else { throw outcome }
             logger.info("Nonce conflict; resyncing from the mempool", metadata: ["koinos.nonce": "\(nonce)"])
-            Counter(label: "bridge_koinos_nonce_resyncs_total").increment()
+            metrics.nonceResynced()
             resyncNonce()
             retried = true
         }

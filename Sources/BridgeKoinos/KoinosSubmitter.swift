@@ -29,6 +29,7 @@ public final class KoinosSubmitter: Service, Sendable {
     let clock: any BridgeClock
     let validators: KoinosValidatorSetSync
     let logger: Logger
+    let metrics = KoinosSubmitterMetrics()
     let random: @Sendable () -> Double
     let nonce = Mutex<UInt64?>(nil)
     let chainID = Mutex<[UInt8]?>(nil)
@@ -111,7 +112,7 @@ public final class KoinosSubmitter: Service, Sendable {
         }
         deferred += await sendReady(ready, room: &room, now: clock.nowMilliseconds)
         if deferred > 0 {
-            Counter(label: "bridge_koinos_submissions_deferred_total").increment(by: deferred)
+            metrics.deferred(deferred)
             logger.debug("Transfers wait for room in the mempool", metadata: [
                 "count": "\(deferred)", "koinos.pending.limit": "\(configuration.maxPendingTransactions)",
             ])
@@ -143,7 +144,7 @@ public final class KoinosSubmitter: Service, Sendable {
         do {
             try await validators.refresh(nowMs: nowMs)
         } catch {
-            Counter(label: "bridge_koinos_failures_total", dimensions: [("reason", "validator_sync")]).increment()
+            metrics.failed("validator_sync")
             logger.warning("Cannot read the validator set from the bridge contract", metadata: ["error": "\(error)"])
         }
     }

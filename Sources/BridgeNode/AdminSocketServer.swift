@@ -35,12 +35,12 @@ public struct AdminSocketServer: Service {
         do {
             server = try await bind()
         } catch {
-            logger.error("admin socket unavailable; bridge-relay admin commands cannot reach this node", metadata: [
+            logger.error("Admin socket unavailable; bridge-relay admin commands cannot reach this node", metadata: [
                 "admin.socket": "\(path)", "error": "\(error)"])
             try? await gracefulShutdown()
             return
         }
-        logger.info("admin socket listening", metadata: ["admin.socket": "\(path)"])
+        logger.info("Admin socket listening", metadata: ["admin.socket": "\(path)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
@@ -109,7 +109,7 @@ public struct AdminSocketServer: Service {
                 try await outbound.write(ByteBuffer(bytes: bytes))
             }
         } catch {
-            logger.debug("admin socket connection ended", metadata: ["error": "\(error)"])
+            logger.debug("Admin socket connection ended", metadata: ["error": "\(error)"])
         }
     }
 

@@ -57,7 +57,7 @@ final class KoinosPeering: Service, Sendable {
         do {
             peer = try await host.connect(address)
         } catch {
-            logger.debug("cannot reach a Koinos peer", metadata: ["p2p.address": "\(address)", "error": "\(error)"])
+            logger.debug("Cannot reach a Koinos peer", metadata: ["p2p.address": "\(address)", "error": "\(error)"])
             return
         }
         let report = await KoinosHandshake.run(with: peer, on: host, expectedChainID: chainID)

@@ -44,7 +44,7 @@ struct P2PService: Service {
             await group.waitForAll()
         }
         await host.shutdown()
-        logger.info("p2p host stopped")
+        logger.info("P2P host stopped")
     }
 
     /// Dials every bootstrap peer that is not connected, every 2 s. When both sides list each
@@ -67,9 +67,9 @@ struct P2PService: Service {
                 guard me < peer || ContinuousClock.now - since >= .seconds(15) else { continue }
                 do {
                     _ = try await host.connect(address)
-                    logger.info("p2p bootstrap peer connected", metadata: ["p2p.peer": "\(peer)"])
+                    logger.info("P2P bootstrap peer connected", metadata: ["p2p.peer": "\(peer)"])
                 } catch {
-                    logger.debug("p2p bootstrap dial failed", metadata: ["p2p.address": "\(address)", "error": "\(error)"])
+                    logger.debug("P2P bootstrap dial failed", metadata: ["p2p.address": "\(address)", "error": "\(error)"])
                 }
             }
             try? await Task.sleep(for: .seconds(2))

@@ -26,7 +26,7 @@ public struct SignalEscalation: Service {
                 for await signal in sequence {
                     seen += 1
                     if seen >= 2 {
-                        logger.warning("second signal during shutdown, exiting now", metadata: ["signal": "\(signal)"])
+                        logger.warning("Second signal during shutdown; exiting now", metadata: ["signal": "\(signal)"])
                         exit(130)
                     }
                 }

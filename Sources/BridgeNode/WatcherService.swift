@@ -36,7 +36,7 @@ struct WatcherService: Service {
             do {
                 return try await pool.finalBlock(finality) ?? 0
             } catch {
-                logger.warning("cannot read the final Ethereum block yet", metadata: ["error": "\(error)"])
+                logger.warning("Cannot read the final Ethereum block yet", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: .seconds(2))
                 if Task.isShuttingDownGracefully { throw CancellationError() }
             }

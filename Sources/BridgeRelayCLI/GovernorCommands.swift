@@ -44,7 +44,7 @@ struct GovernorReleaseCommand: AsyncParsableCommand {
             printError("\(observation) is not delayed (unknown, or already released or signed)")
             throw ExitCode(CLIFailure.operationFailedStatus)
         }
-        logger.notice("Governor: delayed transfer released early by the operator", metadata: ["transfer.id": "\(observation)", "released_at_ms": "\(now)"])
+        logger.notice("Governor: delayed transfer released early by the operator", metadata: ["transfer.id": "\(observation)", "governor.released_at_ms": "\(now)"])
         print("released \(observation): the node signs it on its next round")
     }
 }

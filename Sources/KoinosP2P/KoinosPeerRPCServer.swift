@@ -129,7 +129,7 @@ public final class KoinosPeerRPCServer: Sendable {
         } catch let refusal as PeerRPCRequest.Refusal {
             return failure(refusal.message)
         } catch {
-            logger.debug("peer rpc backend call failed", metadata: ["peerrpc.method": "\(method)", "error": "\(error)"])
+            logger.debug("Peer RPC backend call failed", metadata: ["peerrpc.method": "\(method)", "error": "\(error)"])
             return failure("internal error")
         }
     }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
 
 /// Errors raised by the gossipsub codec, router and driver.
 public enum GossipsubError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -27,5 +28,12 @@ public enum GossipsubError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notRunning: "gossipsub is not running"
         case .publishRejected(let why): "local validation refused the message: \(why)"
         }
+    }
+}
+
+extension GossipsubError {
+    /// The gossipsub error of a failure of the one protobuf reader (`Primitives.ProtobufReader`).
+    init(decoding error: ProtobufDecodingError) {
+        self = .malformedProtobuf(error.description)
     }
 }

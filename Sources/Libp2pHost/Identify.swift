@@ -82,7 +82,7 @@ extension Libp2pHost {
     func serveIdentifyPush(_ stream: Libp2pStream) async {
         guard let info = try? await readIdentify(stream) else { return }
         if let key = info.publicKey, !stream.remotePeer.matches(key) {
-            logger.debug("p2p identify push with a foreign public key dropped", metadata: ["p2p.peer.id": "\(stream.remotePeer)"])
+            logger.debug("Identify push with a foreign public key dropped", metadata: ["p2p.peer.id": "\(stream.remotePeer)"])
             return
         }
         record(info, for: stream.remotePeer)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Libp2pYamux
 import Logging
-import Metrics
 public import Multiformats
 import NIOCore
 import Synchronization
@@ -27,8 +26,8 @@ extension Libp2pHost {
             return state.table.beginHandshake(ObjectIdentifier(channel), ip: ip)
         }
         if let refusal {
-            refusedConnections.increment()
-            logger.debug("p2p inbound connection refused", metadata: ["p2p.reason": "\(refusal)"])
+            metrics.connectionRefused()
+            logger.debug("P2P inbound connection refused", metadata: ["p2p.reason": "\(refusal)"])
         }
         return refusal
     }
@@ -47,7 +46,7 @@ extension Libp2pHost {
             guard highest >= state.errorScores.thresholds.disconnectAt else { return (highest, []) }
             return (highest, state.connections.values.filter { $0.channel.remoteAddress?.ipAddress.map(ips.contains) ?? false })
         }
-        logger.debug("p2p peer error scored", metadata: ["p2p.peer.id": "\(peer)", "p2p.reason": "\(reason)", "p2p.error_score": "\(score ?? 0)"])
+        logger.debug("P2P peer error scored", metadata: ["p2p.peer.id": "\(peer)", "p2p.reason": "\(reason)", "p2p.error_score": "\(score ?? 0)"])
         if !closing.isEmpty { close(closing, reason: "error score: \(reason)") }
         return score
     }
@@ -78,9 +77,9 @@ extension Libp2pHost {
 
     func close(_ connections: [Libp2pConnection], reason: String) {
         for connection in connections {
-            limitClosures.increment()
+            metrics.connectionClosedByLimits()
             logger.info(
-                "p2p connection closed by the limits",
+                "P2P connection closed by the limits",
                 metadata: ["p2p.peer.id": "\(connection.remotePeer)", "p2p.reason": "\(reason)"])
             connection.session.close()
             connection.channel.close(promise: nil)

@@ -2,7 +2,6 @@
 import Libp2pMultistream
 import Libp2pYamux
 import Logging
-import Metrics
 public import Multiformats
 import NIOCore
 import NIOPosix
@@ -58,8 +57,8 @@ extension Libp2pHost {
                 registered.succeed(connection)
             case .failure(let error):
                 self?.state.withLock { $0.table.endHandshake(ObjectIdentifier(channel)) }
-                if case Libp2pHostError.refused = error { self?.refusedConnections.increment() } else { self?.handshakeFailures.increment() }
-                self?.logger.debug("p2p upgrade failed", metadata: ["p2p.error": "\(error)"])
+                if case Libp2pHostError.refused = error { self?.metrics.connectionRefused() } else { self?.metrics.handshakeFailed() }
+                self?.logger.debug("P2P upgrade failed", metadata: ["p2p.error": "\(error)"])
                 channel.close(promise: nil)
                 registered.fail(error)
             }
@@ -81,10 +80,10 @@ extension Libp2pHost {
             return (isFirst, evicting.compactMap { state.connections[$0] })
         }
         close(evicted, reason: "evicted for a reserved peer")
-        connectionsGauge.record(state.withLock { $0.connections.count })
+        metrics.connectionCount(state.withLock { $0.connections.count })
         var logger = logger
         logger[metadataKey: "p2p.peer.id"] = "\(connection.remotePeer)"
-        logger.info("p2p peer connected", metadata: ["p2p.outbound": "\(connection.outbound)", "p2p.muxer": "\(connection.muxer)"])
+        logger.info("P2P peer connected", metadata: ["p2p.outbound": "\(connection.outbound)", "p2p.muxer": "\(connection.muxer)"])
         connection.channel.closeFuture.whenComplete { [weak self] _ in self?.unregister(connection) }
         if isFirst { emit(.connected(connection.remotePeer, outbound: connection.outbound)) }
         let peer = connection.remotePeer
@@ -105,11 +104,11 @@ extension Libp2pHost {
             if last { state.peerInfo[connection.remotePeer] = nil }
             return last
         }
-        connectionsGauge.record(state.withLock { $0.connections.count })
+        metrics.connectionCount(state.withLock { $0.connections.count })
         if wasLast {
             var logger = logger
             logger[metadataKey: "p2p.peer.id"] = "\(connection.remotePeer)"
-            logger.info("p2p peer disconnected")
+            logger.info("P2P peer disconnected")
             emit(.disconnected(connection.remotePeer))
         }
     }
@@ -175,7 +174,7 @@ extension Libp2pHost {
 
     /// An inbound stream: negotiate (unknown protocols get `na`), then hand it to its handler.
     func handleInbound(_ raw: YamuxStream, connection: Libp2pConnection) async {
-        inboundStreams.increment()
+        metrics.inboundStreamOpened()
         let selected: String
         let leftover: ByteBuffer
         do {
@@ -186,7 +185,7 @@ extension Libp2pHost {
                 try await StreamNegotiation.inbound(raw, isSupported: isSupported)
             }
         } catch {
-            refusedProtocols.increment()
+            metrics.protocolRefused()
             await raw.reset()
             return
         }

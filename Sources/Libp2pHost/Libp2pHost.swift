@@ -2,7 +2,6 @@
 import Libp2pMultistream
 import Libp2pYamux
 public import Logging
-import Metrics
 public import Multiformats
 import NIOCore
 import NIOPosix
@@ -36,14 +35,7 @@ public final class Libp2pHost: Service, Sendable {
     public let configuration: Libp2pHostConfiguration
     let logger: Logger
     let state: Mutex<State>
-    let connectionsGauge = Gauge(label: "bridge_p2p_connections")
-    let handshakeFailures = Counter(label: "bridge_p2p_handshake_failures_total")
-    let refusedProtocols = Counter(label: "bridge_p2p_protocol_refused_total")
-    let inboundStreams = Counter(label: "bridge_p2p_inbound_streams_total")
-    /// Connections refused by the limits (at accept, or after the handshake).
-    let refusedConnections = Counter(label: "bridge_p2p_connections_refused_total")
-    /// Connections closed by the limits (idle strangers, strangers evicted for a reserved peer).
-    let limitClosures = Counter(label: "bridge_p2p_connections_closed_by_limits_total")
+    let metrics = Libp2pHostMetrics()
     /// Inbound streams and identify runs, as children of one task group.
     let connectionWork = ConnectionWorkGroup()
 
@@ -114,7 +106,7 @@ public final class Libp2pHost: Service, Sendable {
             $0.idleSweep?.cancel()
             $0.idleSweep = sweep
         }
-        logger.info("p2p host listening", metadata: ["p2p.addresses": "\(bound.map(\.description))"])
+        logger.info("P2P host listening", metadata: ["p2p.addresses": "\(bound.map(\.description))"])
         return bound
     }
 

@@ -65,6 +65,34 @@ struct GossipsubRPCTests {
         #expect(throws: GossipsubError.self) { try GossipsubRPC(protobuf: [0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) }
     }
 
+    /// Decoding goes through `Primitives.ProtobufReader`; every failure of it reaches the caller as
+    /// gossipsub's own `malformedProtobuf`, with the reader's reason.
+    @Test func malformedRPCsGetGossipsubsOwnError() {
+        let cases: [([UInt8], String)] = [
+            ([0x0A, 0x05, 0x08], "truncated"),  // subscription of 5 bytes, 1 present
+            ([0x0F], "unexpected wire type"),  // field 1 (subscriptions) as wire type 7
+            ([0x27], "wire type 7"),  // unknown field 4 with an undefined wire type
+            ([0x00], "field number 0"),
+            ([0x20] + [UInt8](repeating: 0xFF, count: 9) + [0x02], "varint overflow"),
+            ([0x0A, 0x03, 0x12, 0x01, 0xFF], "invalid UTF-8"),  // a subscription's topic
+            ([0x12, 0x02, 0x12, 0x05], "truncated"),  // a published message's data
+        ]
+        for (bytes, reason) in cases {
+            #expect(throws: GossipsubError.malformedProtobuf(reason), "\(bytes)") { try GossipsubRPC(protobuf: bytes) }
+        }
+        #expect(throws: GossipsubError.malformedProtobuf("truncated")) { try GossipsubMessage(protobuf: [0x12, 0x05, 0x01]) }
+    }
+
+    /// Unknown fields of every wire type are skipped, a 10-byte varint (the largest) included.
+    @Test func unknownFieldsOfEveryWireTypeAreSkipped() throws {
+        let unknown: [UInt8] = [0x20] + [UInt8](repeating: 0xFF, count: 9) + [0x01]  // field 4, varint 2⁶⁴−1
+            + [0x29, 1, 2, 3, 4, 5, 6, 7, 8]  // field 5, fixed64
+            + [0x35, 1, 2, 3, 4]  // field 6, fixed32
+            + [0x3A, 0x02, 0xAA, 0xBB]  // field 7, length-delimited
+        let rpc = GossipsubRPC(subscriptions: [.init(subscribe: true, topic: "x")])
+        #expect(try GossipsubRPC(protobuf: unknown + rpc.protobufEncoded + unknown) == rpc)
+    }
+
     @Test func signedFieldsAreFieldsOneToFourInOrder() {
         let message = GossipsubMessage(from: [1], data: [2], seqno: [3], topic: "t", signature: [5], key: [6])
         #expect(message.signedFieldsEncoded == [0x0A, 1, 1, 0x12, 1, 2, 0x1A, 1, 3, 0x22, 1, 0x74])

@@ -4,7 +4,6 @@ import BridgeSigning
 import ChainCrypto
 import Ethereum
 import Logging
-import Metrics
 
 extension EthereumSender {
     /// Our transaction(s) at `record.nonce`: receipts, finality, bump, revert, a nonce used elsewhere.
@@ -31,7 +30,7 @@ extension EthereumSender {
             case .final(let hash, let block):
                 record.includedBlock = block
                 record.completingTransaction = hash
-                Counter(label: "bridge_ethereum_sender_completed_total").increment()
+                metrics.completed()
                 logger.info("completeTransfer final", metadata: ["transfer.id": "\(t.id)", "ethereum.tx": "\(ChainHex.encode(hash))", "ethereum.block": "\(block)"])
                 await complete(&record, now: now, note: nil)
             case .reverted(let hash, let block):
@@ -120,7 +119,7 @@ extension EthereumSender {
             record.sentAtMs = now
             record.lastError = nil
             record.updatedAtMs = now
-            Counter(label: "bridge_ethereum_sender_bumps_total").increment()
+            metrics.bumped()
             logger.info("Stuck transaction replaced with higher fees", metadata: [
                 "transfer.id": "\(t.id)", "ethereum.nonce": "\(nonce)", "ethereum.tx": "\(ChainHex.encode(hash))",
                 "ethereum.max_fee": "\(fees.maxFeePerGas)", "ethereum.max_priority_fee": "\(fees.maxPriorityFeePerGas)",
@@ -132,7 +131,7 @@ extension EthereumSender {
             record.lastError = "fee bump refused: \(error)"
             record.sentAtMs = now
             record.updatedAtMs = now
-            failureCount("bump_refused")
+            metrics.failed("bump_refused")
             await save(record)
         }
     }

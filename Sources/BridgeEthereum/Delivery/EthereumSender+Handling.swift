@@ -4,7 +4,6 @@ import BridgeSigning
 import ChainCrypto
 import Ethereum
 import Logging
-import Metrics
 
 extension EthereumSender {
     /// One transfer: performs the step the planner decides (chain calls, then the row write).
@@ -63,7 +62,7 @@ extension EthereumSender {
             record.lastError = nil
             record.nextAttemptAtMs = nil
             record.updatedAtMs = now
-            Counter(label: "bridge_ethereum_sender_transactions_total").increment()
+            metrics.transactionSent()
             logger.info("completeTransfer sent", metadata: [
                 "transfer.id": "\(t.id)", "ethereum.tx": "\(ChainHex.encode(hash))", "ethereum.nonce": "\(nonce)",
             ])
@@ -84,7 +83,7 @@ extension EthereumSender {
             } catch EthereumSendError.alreadyKnown {
             } catch EthereumSendError.nonceConflict(let message) where !retried {
                 logger.info("Nonce conflict; resyncing from the node", metadata: ["ethereum.nonce": "\(nonce)", "error": "\(message)"])
-                Counter(label: "bridge_ethereum_sender_nonce_resyncs_total").increment()
+                metrics.nonceResynced()
                 resyncNonce()
                 retried = true
                 continue
@@ -116,7 +115,7 @@ extension EthereumSender {
         } else {
             reason = error is EthereumSendError ? "refused" : "rpc"
         }
-        failureCount(reason)
+        metrics.failed(reason)
         if reason != "rpc" { record.attempts += 1 }
         record.status = record.status == .sent || record.status == .included ? record.status : (reason == "rpc" ? .pending : .failed)
         record.lastError = "\(error)"

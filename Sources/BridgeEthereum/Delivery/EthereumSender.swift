@@ -3,7 +3,6 @@ public import BridgeCore
 import ChainCrypto
 public import Ethereum
 public import Logging
-import Metrics
 public import ServiceLifecycle
 import Synchronization
 
@@ -26,6 +25,7 @@ public final class EthereumSender: Service, Sendable {
     let store: any EthereumDeliveryStore
     let clock: any BridgeClock
     let logger: Logger
+    let metrics = EthereumSenderMetrics()
     let random: @Sendable () -> Double
     let nonce = Mutex<UInt64?>(nil)
     let validatorCache = Mutex<(set: ValidatorSet, readAtMs: UInt64)?>(nil)
@@ -81,7 +81,7 @@ public final class EthereumSender: Service, Sendable {
         do {
             validators = try await currentValidators()
         } catch {
-            failureCount("validator_sync")
+            metrics.failed("validator_sync")
             logger.warning("Cannot read the bridge's validator set", metadata: ["error": "\(error)"])
             return
         }
@@ -110,8 +110,4 @@ public final class EthereumSender: Service, Sendable {
     func resyncNonce() { nonce.withLock { $0 = nil } }
 
     func advanceNonce(after used: UInt64) { nonce.withLock { $0 = max($0 ?? 0, used &+ 1) } }
-
-    func failureCount(_ reason: String) {
-        Counter(label: "bridge_ethereum_sender_failures_total", dimensions: [("reason", reason)]).increment()
-    }
 }

@@ -56,7 +56,7 @@ extension Gossipsub {
             case .disconnect(let peer, let reason):
                 metrics.disconnects.increment()
                 guard let peerID = peerIDs[peer] else { continue }
-                logger.info("disconnecting low-score gossip peer", metadata: ["p2p.peer.id": "\(peerID)", "reason": "\(reason.rawValue)"])
+                logger.info("Disconnecting a low-score gossip peer", metadata: ["p2p.peer.id": "\(peerID)", "reason": "\(reason.rawValue)"])
                 await host.disconnect(peerID)
             }
         }

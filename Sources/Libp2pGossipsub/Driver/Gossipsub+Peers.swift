@@ -35,19 +35,19 @@ extension Gossipsub {
         do {
             stream = try await host.newStream(to: peer, protocols: GossipsubProtocol.supported.map(\.rawValue))
         } catch {
-            logger.debug("peer does not speak gossipsub", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
+            logger.debug("Peer does not speak gossipsub", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
             forgetWriter(key)
             return
         }
         let gossipProtocol = GossipsubProtocol(rawValue: stream.protocolID) ?? .meshsub10
-        logger.debug("gossip outbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(stream.protocolID)"])
+        logger.debug("Gossip outbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(stream.protocolID)"])
         peerStreamOpened(key, protocol: gossipProtocol, outbound: true)
         for await frame in queue {
             queuedBytes[key] = max(0, queuedBytes[key, default: 0] - frame.count)
             do {
                 try await stream.write(ByteBuffer(bytes: frame))
             } catch {
-                logger.debug("gossip stream write failed", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
+                logger.debug("Gossip stream write failed", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
                 break
             }
         }
@@ -111,7 +111,7 @@ extension Gossipsub {
     /// Records `stream` as the peer's inbound stream; returns the one it replaces.
     private func inboundStreamOpened(_ stream: Libp2pStream, protocol gossipProtocol: GossipsubProtocol) -> Libp2pStream? {
         let peer = stream.remotePeer
-        logger.debug("gossip inbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(gossipProtocol.rawValue)"])
+        logger.debug("Gossip inbound stream open", metadata: ["p2p.peer.id": "\(peer)", "p2p.protocol": "\(gossipProtocol.rawValue)"])
         let key = GossipPeerID(bytes: peer.bytes)
         peerIDs[key] = peer
         if writers[key] == nil { makeWriter(for: key, peer: peer) }
@@ -134,14 +134,14 @@ extension Gossipsub {
 
     private func countMalformed(peer: PeerID, error: any Error) {
         metrics.malformedRPCs.increment()
-        logger.debug("gossip inbound stream closed", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
+        logger.debug("Gossip inbound stream closed", metadata: ["p2p.peer.id": "\(peer)", "error": "\(error)"])
     }
 
     /// Subscriptions, control and the router's cheap message checks; returns the messages whose
     /// signatures must be checked (nil when none).
     private func screen(_ rpc: GossipsubRPC, from peer: PeerID) -> GossipsubRouter.ScreenedMessages? {
         metrics.rpcsIn.increment()
-        logger.trace("gossip rpc received", metadata: ["p2p.peer.id": "\(peer)", "gossip.rpc.publish": "\(rpc.publish.count)"])
+        logger.trace("Gossip RPC received", metadata: ["p2p.peer.id": "\(peer)", "gossip.rpc.publish": "\(rpc.publish.count)"])
         let (actions, screened) = countingDrops { $0.screenRPC(rpc, from: GossipPeerID(bytes: peer.bytes), now: now) }
         perform(actions)
         return screened

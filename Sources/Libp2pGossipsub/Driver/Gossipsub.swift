@@ -203,7 +203,7 @@ public actor Gossipsub: Service {
         plugins[plugin.name] = plugin
         for stream in plugin.streamProtocols { host.setStreamHandler(stream.protocolID, stream.handler) }
         for topic in plugin.topics { registerTopic(topic) }
-        logger.info("protocol plugin registered", metadata: ["p2p.plugin": "\(plugin.name)"])
+        logger.info("Protocol plugin registered", metadata: ["p2p.plugin": "\(plugin.name)"])
     }
 
     /// Removes a plugin's stream handlers and validators (peers then get `na` for its protocols).

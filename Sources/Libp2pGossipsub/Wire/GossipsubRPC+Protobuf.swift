@@ -1,21 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
+import Primitives
+
+// Decoding reads through the one protobuf reader, `Primitives.ProtobufReader`, which skips unknown
+// fields of any wire type (py-libp2p adds RPC field 4, `senderRecord`, to every RPC; libp2p spec:
+// "decoders must skip unknown fields"). Its errors become `GossipsubError.malformedProtobuf`.
 
 extension GossipsubRPC {
     /// Decodes one RPC from its protobuf bytes, skipping unknown fields.
     public init(protobuf bytes: [UInt8]) throws(GossipsubError) {
-        var reader = GossipProtobufReader(bytes)
+        do {
+            try self.init(reader: ProtobufReader(bytes))
+        } catch {
+            throw GossipsubError(decoding: error)
+        }
+    }
+
+    init(reader: ProtobufReader) throws(ProtobufDecodingError) {
+        var reader = reader
         self.init()
         while !reader.isAtEnd {
             let (field, wireType) = try reader.readKey()
             switch field {
             case 1:
-                try GossipProtobufReader.expect(wireType, 2)
+                try Self.expectLengthDelimited(wireType)
                 subscriptions.append(try SubOpts(reader: reader.readEmbedded()))
             case 2:
-                try GossipProtobufReader.expect(wireType, 2)
+                try Self.expectLengthDelimited(wireType)
                 publish.append(try GossipsubMessage(reader: reader.readEmbedded()))
             case 3:
-                try GossipProtobufReader.expect(wireType, 2)
+                try Self.expectLengthDelimited(wireType)
                 // proto2 semantics: a repeated embedded message merges into the earlier one.
                 let decoded = try ControlMessage(reader: reader.readEmbedded())
                 if var existing = control {
@@ -33,6 +46,11 @@ extension GossipsubRPC {
         }
         // An empty control message carries nothing (e.g. only IDONTWANT, which we skip).
         if control?.isEmpty ?? false { control = nil }
+    }
+
+    /// Subscriptions, messages and control are embedded messages: any other wire type is malformed.
+    static func expectLengthDelimited(_ wireType: UInt8) throws(ProtobufDecodingError) {
+        guard wireType == 2 else { throw .unexpectedWireType }
     }
 
     /// The protobuf encoding, fields in field-number order.
@@ -55,7 +73,7 @@ extension GossipsubRPC {
 }
 
 extension GossipsubRPC.SubOpts {
-    init(reader: GossipProtobufReader) throws(GossipsubError) {
+    init(reader: ProtobufReader) throws(ProtobufDecodingError) {
         var reader = reader
         var subscribe = false
         var topic = ""
@@ -72,7 +90,7 @@ extension GossipsubRPC.SubOpts {
 }
 
 extension GossipsubMessage {
-    init(reader: GossipProtobufReader) throws(GossipsubError) {
+    init(reader: ProtobufReader) throws(ProtobufDecodingError) {
         var reader = reader
         self.init(data: [], topic: "")
         var sawTopic = false
@@ -99,7 +117,11 @@ extension GossipsubMessage {
 
     /// Decodes a standalone `Message`.
     public init(protobuf bytes: [UInt8]) throws(GossipsubError) {
-        try self.init(reader: GossipProtobufReader(bytes))
+        do {
+            try self.init(reader: ProtobufReader(bytes))
+        } catch {
+            throw GossipsubError(decoding: error)
+        }
     }
 
     /// The full encoding (fields 1–6 present when set).
@@ -124,7 +146,7 @@ extension GossipsubMessage {
 }
 
 extension ControlMessage {
-    init(reader: GossipProtobufReader) throws(GossipsubError) {
+    init(reader: ProtobufReader) throws(ProtobufDecodingError) {
         var reader = reader
         self.init()
         while !reader.isAtEnd {
@@ -192,7 +214,7 @@ extension ControlMessage {
 }
 
 extension ControlMessage.PeerInfo {
-    init(reader: GossipProtobufReader) throws(GossipsubError) {
+    init(reader: ProtobufReader) throws(ProtobufDecodingError) {
         var reader = reader
         self.init(peerID: nil)
         while !reader.isAtEnd {
