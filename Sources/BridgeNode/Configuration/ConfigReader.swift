@@ -50,7 +50,7 @@ public final class ConfigReader {
             problem(key, "expected an unsigned integer, got nothing")
             return nil
         }
-        guard let v = UInt64(text.replacingOccurrences(of: "_", with: "")) else {
+        guard let v = UInt64(String(text.filter { $0 != "_" })) else {
             problem(key, "expected an unsigned integer, got \(ConfigChecks.quoted(text))")
             return nil
         }

@@ -17,7 +17,9 @@ public indirect enum ConfigTree: Sendable, Hashable {
     public static func parse(yaml text: String, source: String) throws(ConfigurationError) -> ConfigTree {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // `.basic`: no tag resolution. Scalars stay text until `ConfigReader` types them, and the default
+            // resolver compiles seven NSRegularExpressions (ICU) at start-up for tags nobody reads (issue 16).
+            node = try Yams.compose(yaml: text, .basic)
         } catch {
             throw .brokenFile(path: source, detail: Self.describe(error))
         }
