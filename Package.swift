@@ -176,7 +176,11 @@ let package = Package(
         // Runs the built `bridge-relay` binary as a subprocess (built by `swift build --build-tests`).
         .testTarget(name: "BridgeRelayCLITests", dependencies: ["ChainCrypto", "ProcessTestSupport"], swiftSettings: swiftSettings),
         // Test support: child processes (devnets, test servers) with deadlines.
-        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "ProcessTestSupport",
+            dependencies: [.product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"), nio],
+            path: "Tests/ProcessTestSupport", swiftSettings: swiftSettings
+        ),
         // Test support for the bridge stages: a virtual clock, an in-memory gossip network, a scripted Koinos chain
         // (shared by the tests and the in-process benchmarks; no production target depends on it).
         .target(name: "BridgeTesting", dependencies: ["BridgeCore", "BridgeGossip", "Koinos", "ChainCrypto", "Primitives"], path: "Tests/BridgeTesting", swiftSettings: swiftSettings),

@@ -78,10 +78,7 @@ struct APILoadTests {
     }
 
     static func healthy(_ api: String) async -> Bool {
-        var request = URLRequest(url: URL(string: "\(api)/healthz")!)
-        request.timeoutInterval = 2
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
-        return (response as? HTTPURLResponse)?.statusCode == 200
+        (try? await TestHTTP.request("\(api)/healthz", timeout: .seconds(2)))?.status == 200
     }
 
     /// False once the process is gone or a zombie (its parent, localnet.py, reaps it only at the end).

@@ -21,10 +21,8 @@ struct AdminLocalnetTests {
     }
 
     static func page(_ api: String) async -> String {
-        var request = URLRequest(url: URL(string: api + "/")!)
-        request.timeoutInterval = 5
-        guard let (data, _) = try? await URLSession.shared.data(for: request) else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        guard let response = try? await TestHTTP.request(api + "/", timeout: .seconds(5)) else { return "" }
+        return String(decoding: response.body, as: UTF8.self)
     }
 
     @Test(.timeLimit(.minutes(4)))

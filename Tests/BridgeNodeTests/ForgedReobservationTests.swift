@@ -68,11 +68,7 @@ struct ForgedReobservationTests {
 
     /// `fault_setMode` on the proxy at `url`.
     static func control(_ url: String, _ params: [Any]) async throws {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["jsonrpc": "2.0", "id": 1, "method": "fault_setMode", "params": params])
-        let (_, response) = try await URLSession.shared.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let body = try JSONSerialization.data(withJSONObject: ["jsonrpc": "2.0", "id": 1, "method": "fault_setMode", "params": params])
+        #expect(try await TestHTTP.request(url, method: .post, json: body).status == 200)
     }
 }

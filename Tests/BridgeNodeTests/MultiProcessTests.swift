@@ -129,13 +129,7 @@ final class LocalnetProcess: @unchecked Sendable {
             "jsonrpc": "2.0", "id": 1, "method": "devnet_lock",
             "params": [["kind": kind, "amount": "1000000000000000000", "recipient": "1NyaTjhcDQEZMGWSSmhEXZoP3G9NSQ7SZN", "relayer": relayer]],
         ]
-        var request = URLRequest(url: URL(string: eth["rpc"] as! String)!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        request.timeoutInterval = 60
-        let (data, _) = try await URLSession.shared.data(for: request)
-        let answer = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let answer = try await TestHTTP.json(eth["rpc"] as! String, posting: body, timeout: .seconds(60))
         let result = try #require(answer["result"] as? [String: Any], "devnet_lock failed: \(answer)")
         return (result["tx_hash"] as! String).lowercased()
     }
@@ -154,9 +148,6 @@ final class LocalnetProcess: @unchecked Sendable {
 }
 
 func getJSON(_ url: String) async throws -> [String: Any] {
-    var request = URLRequest(url: URL(string: url)!)
-    request.timeoutInterval = 5
-    let (data, _) = try await URLSession.shared.data(for: request)
-    return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    try await TestHTTP.json(url, timeout: .seconds(5))
 }
 

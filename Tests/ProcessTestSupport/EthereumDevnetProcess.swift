@@ -41,15 +41,9 @@ public final class EthereumDevnetProcess: @unchecked Sendable {  // `ready` is i
         return EthereumDevnetProcess(child: child, ready: object)
     }
 
-    /// One JSON-RPC call over URLSession; the `result` member.
+    /// One JSON-RPC call (`TestHTTP`); the `result` member.
     public func call(_ method: String, _ params: [Any] = []) async throws -> Any? {
-        var request = URLRequest(url: URL(string: rpc)!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["jsonrpc": "2.0", "id": 1, "method": method, "params": params])
-        request.timeoutInterval = 30
-        let (data, _) = try await URLSession.shared.data(for: request)
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["result"]
+        try await TestHTTP.json(rpc, posting: ["jsonrpc": "2.0", "id": 1, "method": method, "params": params])["result"]
     }
 
     /// SIGTERM, then SIGKILL if it has not exited after the grace period.
