@@ -20,7 +20,7 @@ extension EthereumWatcher {
             }
         }
         let contract = configuration.contract
-        let code = try await pool.run("eth_getCode") { try await $0.code(address: contract) }
+        let code = try await pool.run("eth_getCode") { try await $0.code(address: contract, at: .latest) }
         guard !code.isEmpty else {
             throw WatcherError.noContractCode(EthereumAddress(bytes: contract)?.checksummed ?? ChainHex.encode(contract))
         }
