@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import BridgeStore
 import ChainCrypto
 import Ethereum
 import Logging
@@ -99,7 +98,7 @@ extension EthereumReobserver {
         let id = record.observation.id
         let inserted: Bool
         do {
-            inserted = try await database.storeReobservedObservation(record, nowMs: wallClock.nowMilliseconds)
+            inserted = try await store.storeReobservedObservation(record, nowMs: wallClock.nowMilliseconds)
         } catch { return .retry(.storeError, "\(error)") }
         guard inserted else { return .refuse(.alreadyStored, "stored meanwhile") }
         logger.info(record.status == .rejected ? "Re-observed lock rejected" : "Lock re-observed", metadata: [

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import ChainCrypto
 public import CoreMetrics
 public import Logging
@@ -18,7 +17,7 @@ import Synchronization
 public final class EthereumReobserver: ReobservationRequester, Service, Sendable {
     public let configuration: EthereumWatcherConfiguration
     public let pool: EndpointPool
-    public let database: BridgeDatabase
+    public let store: any ObservationStore
     /// Newly stored observations (valid and rejected). A consumer that falls far behind loses only the push.
     public let observations: AsyncStream<ObservationRecord>
     let continuation: AsyncStream<ObservationRecord>.Continuation
@@ -32,13 +31,13 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
     let metrics: ReobservationMetrics
 
     public init(
-        configuration: EthereumWatcherConfiguration, pool: EndpointPool, database: BridgeDatabase, limits: ReobservationQueue.Limits = .init(),
+        configuration: EthereumWatcherConfiguration, pool: EndpointPool, store: any ObservationStore, limits: ReobservationQueue.Limits = .init(),
         wallClock: any BridgeClock = SystemBridgeClock(), idlePoll: Duration = .milliseconds(250),
         logger: Logger = Logger(label: "bridge.eth-reobserver"), metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.pool = pool
-        self.database = database
+        self.store = store
         self.queue = Mutex(ReobservationQueue(limits: limits))
         self.decoder = LockEventDecoder(profile: configuration.profile)
         self.judge = ObservationJudge(configuration: configuration.judgeConfiguration)
@@ -69,7 +68,7 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
     private func admissionRefusal(_ id: ObservationID) async -> ReobservationResult? {
         guard id.chainID == configuration.chainID else { return .wrongChain }
         // A failed read is not "absent": the check below stores idempotently anyway.
-        if (try? await database.attestationStatus(of: id)) != nil { return .alreadyStored }
+        if (try? await store.attestationStatus(of: id)) != nil { return .alreadyStored }
         switch queue.withLock({ $0.offer(id, nowMs: wallClock.nowMilliseconds) }) {
         case .queued: return nil
         case .duplicate: return .duplicate

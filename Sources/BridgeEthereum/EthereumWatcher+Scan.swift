@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import CoreMetrics
-import BridgeStore
 import ChainCrypto
 import Ethereum
 import Logging

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import CoreMetrics
 import Ethereum
 public import Logging
@@ -16,7 +15,7 @@ public import ServiceLifecycle
 public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where SleepClock.Duration == Duration {
     public let configuration: EthereumWatcherConfiguration
     public let pool: EndpointPool
-    public let database: BridgeDatabase
+    public let store: any ObservationStore
     /// Newly committed observations (valid and rejected), in chain order. The database holds them
     /// all, so a consumer that falls more than `observationBufferSize` behind loses only the push.
     public let observations: AsyncStream<ObservationRecord>
@@ -30,12 +29,12 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
     let metrics = WatcherMetrics.shared
 
     public init(
-        configuration: EthereumWatcherConfiguration, pool: EndpointPool, database: BridgeDatabase, clock: SleepClock,
+        configuration: EthereumWatcherConfiguration, pool: EndpointPool, store: any ObservationStore, clock: SleepClock,
         wallClock: any BridgeClock = SystemBridgeClock(), logger: Logger = Logger(label: "bridge.eth-watcher")
     ) {
         self.configuration = configuration
         self.pool = pool
-        self.database = database
+        self.store = store
         self.clock = clock
         self.wallClock = wallClock
         self.logger = logger
@@ -57,7 +56,7 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
     /// The interpreter of `EthereumWatcherMachine`: performs each step, reports, feeds the outcome back.
     private func watch() async throws {
         try await checkStartup()
-        let stored = try await database.cursorBlock(configuration.cursorName)
+        let stored = try await store.cursorBlock(configuration.cursorName)
         var machine = EthereumWatcherMachine(settings: EthereumWatcherMachine.Settings(configuration))
         var decision = machine.handle(.started(storedCursor: stored), now: wallClock.nowMilliseconds)
         logger.info("Ethereum watcher starting", metadata: [
