@@ -9,17 +9,17 @@ public import ServiceLifecycle
 ///
 /// Start-up: `eth_chainId` on every endpoint, the finality tag answered, code at the contract.
 /// Then, forever: read the final block, scan `eth_getLogs` windows from the persisted cursor up to
-/// it, re-check receipts, judge every lock, and commit observations plus the cursor in one SQLite
-/// transaction. Only after the commit is a new observation yielded on `observations`, so nothing
-/// is lost or repeated across crashes.
+/// it, re-check receipts, judge every lock, and commit observations plus the cursor in one atomic
+/// `ObservationStore.commitScan` (one SQLite transaction in production). Only after the commit is
+/// a new observation yielded on `observations`, so nothing is lost or repeated across crashes.
 public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where SleepClock.Duration == Duration {
     public let configuration: EthereumWatcherConfiguration
     public let pool: EndpointPool
     public let store: any ObservationStore
-    /// Newly committed observations (valid and rejected), in chain order. The database holds them
+    /// Newly committed observations (valid and rejected), in chain order. The store holds them
     /// all, so a consumer that falls more than `observationBufferSize` behind loses only the push.
     public let observations: AsyncStream<ObservationRecord>
-    /// A consumer this far behind is reading the database anyway (counted as a drop).
+    /// A consumer this far behind is reading the store anyway (counted as a drop).
     public static var observationBufferSize: Int { 10_000 }
     let continuation: AsyncStream<ObservationRecord>.Continuation
     let clock: SleepClock
