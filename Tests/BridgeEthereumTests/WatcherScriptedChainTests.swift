@@ -145,4 +145,21 @@ import Testing
         #expect(f.store.stored.count == 3)
         #expect(try await f.cursor() == 12)
     }
+
+    @Test func aFailedCommitLosesNothingAndRepeatsNothing() async throws {
+        var f = ScriptedWatcherFixture()
+        f.configuration.readAhead = false
+        f.mine(at: 3, [ScriptedWatcherFixture.lock(1)])
+        f.mine(to: 6)
+        f.store.failCommits(1)  // the store refuses the window's commit: neither the lock nor the cursor is kept
+        let run = f.start()
+        #expect(await run.parked() == f.configuration.errorBackoff)
+        #expect(f.store.stored.isEmpty)
+        #expect(try await f.cursor() == nil)
+        #expect(await run.step() == f.configuration.pollInterval, "the window is scanned and committed again")
+        #expect(try await f.cursor() == 5)
+        let emitted = await run.stop()
+        #expect(emitted.map(\.observation.id) == [ScriptedWatcherFixture.id(1)], "yielded once, after the commit that stored it")
+        #expect(f.store.commits == 1)
+    }
 }
