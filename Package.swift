@@ -183,7 +183,7 @@ let package = Package(
         ),
         // Test support for the bridge stages: a virtual clock, an in-memory gossip network, a scripted Koinos chain
         // (shared by the tests and the in-process benchmarks; no production target depends on it).
-        .target(name: "BridgeTesting", dependencies: ["BridgeCore", "BridgeGossip", "Koinos", "ChainCrypto", "Primitives"], path: "Tests/BridgeTesting", swiftSettings: swiftSettings),
+        .target(name: "BridgeTesting", dependencies: ["BridgeCore", "BridgeGossip", "Koinos", "Ethereum", "JSONRPC", "ChainCrypto", "Primitives"], path: "Tests/BridgeTesting", swiftSettings: swiftSettings),
         .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "CurlTransport", "ProcessTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "JSONRPC", "CurlTransport", "ChainCrypto", "Primitives"], swiftSettings: swiftSettings),

@@ -38,7 +38,7 @@ struct EthCatchUpRun {
         var logger = Logger(label: "bridge.eth-watcher")
         logger.logLevel = .error
         let pool = EndpointPool(clients: [EthereumRPCClient(transport: counter)], expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logger)
-        let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
+        let watcher = EthereumWatcher(configuration: configuration, pool: pool, store: SQLiteObservationStore(database), clock: ContinuousClock(), logger: logger)
         let cpuBefore = EthBenchDevnet.cpuSeconds()
         let wallStart = Date()
         let task = Task { try await watcher.run() }

@@ -21,7 +21,7 @@ extension EndpointPool {
     }
 
     /// One endpoint's answer in `failover`; the lower of two endpoints' answers in `two_agree`.
-    private func lowest(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> UInt64?) async throws -> UInt64? {
+    private func lowest(_ what: String, _ operation: @Sendable (any EthereumChain) async throws -> UInt64?) async throws -> UInt64? {
         guard trust == .twoAgree else { return try await run(what, operation) }
         let (a, b) = try await runOnTwo(what, operation)
         if let a, let b, a != b {
@@ -35,7 +35,7 @@ extension EndpointPool {
     /// A read whose answer decides what is stored or signed (a receipt, a block header, logs):
     /// the current endpoint's answer in `failover`, two endpoints' identical answers in `two_agree`
     /// (else `WatcherError.endpointsDisagree`, counted in `bridge_eth_endpoint_disagreements_total`).
-    public func read<T: Sendable & Equatable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> T {
+    public func read<T: Sendable & Equatable>(_ what: String, _ operation: @Sendable (any EthereumChain) async throws -> T) async throws -> T {
         if trust == .twoAgree { return try await runAgreeing(what, operation) }
         return try await run(what, operation)
     }

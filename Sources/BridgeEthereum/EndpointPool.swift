@@ -8,6 +8,9 @@ public import Logging
 
 /// Several RPC endpoints of one chain with health-ranked failover.
 ///
+/// Each endpoint is an `EthereumChain` port: `EthereumRPCClient` in production, a scripted chain
+/// in the process-free tests.
+///
 /// Every call goes to the best-ranked endpoint; a transport error, a malformed answer or an RPC
 /// error marks it unhealthy and the call moves on to the next one. `eth_chainId` is checked
 /// before an endpoint is first used and again on every switch; a wrong chain excludes it for good.
@@ -18,7 +21,7 @@ public import Logging
 /// receipts, headers, the final block) must come identically from two endpoints (`read`,
 /// `finalBlock`; see EndpointPool+Finality.swift).
 public actor EndpointPool {
-    public let clients: [EthereumRPCClient]
+    public let clients: [any EthereumChain]
     public let expectedChainID: UInt64
     /// How far one endpoint's answer is trusted.
     public nonisolated let trust: EndpointTrust
@@ -31,7 +34,7 @@ public actor EndpointPool {
     public let stallMs: UInt64
 
     public init(
-        clients: [EthereumRPCClient], expectedChainID: UInt64, trust: EndpointTrust = .failover, clock: any BridgeClock, logger: Logger,
+        clients: [any EthereumChain], expectedChainID: UInt64, trust: EndpointTrust = .failover, clock: any BridgeClock, logger: Logger,
         stallMs: UInt64 = 30_000
     ) {
         precondition(!clients.isEmpty, "at least one endpoint")
@@ -92,7 +95,7 @@ public actor EndpointPool {
     }
 
     /// Runs `operation` on the best endpoint, failing over through the others on endpoint faults.
-    public func run<T: Sendable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ what: String, _ operation: @Sendable (any EthereumChain) async throws -> T) async throws -> T {
         var lastError: (any Error)?
         var tried = Set<Int>()
         while let i = await pick(excluding: tried) {
@@ -120,7 +123,7 @@ public actor EndpointPool {
     }
 
     /// Runs `operation` on the two best endpoints and returns the answer only if both agree.
-    public func runAgreeing<T: Sendable & Equatable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> T {
+    public func runAgreeing<T: Sendable & Equatable>(_ what: String, _ operation: @Sendable (any EthereumChain) async throws -> T) async throws -> T {
         let (first, other) = try await runOnTwo(what, operation)
         guard other == first else {
             metrics.disagreements.increment()
@@ -132,7 +135,7 @@ public actor EndpointPool {
 
     /// Runs `operation` on the best endpoint (with failover) and then on a second, different one;
     /// returns both answers. Throws `agreementUnavailable` when no second endpoint answers.
-    func runOnTwo<T: Sendable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> (T, T) {
+    func runOnTwo<T: Sendable>(_ what: String, _ operation: @Sendable (any EthereumChain) async throws -> T) async throws -> (T, T) {
         let first = try await run(what, operation)
         let primary = current
         guard let second = await pick(excluding: Set(primary.map { [$0] } ?? []), makeCurrent: false) else {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import ChainCrypto
 public import Ethereum
 
@@ -56,7 +55,7 @@ public enum EthereumBridgeEventJudge {
         }
         let id = transfer.id
         if transfer.status == .completed { return .ignored(.alreadyCompleted, detail: "\(id) is already completed") }
-        guard BridgeDatabase.resignableStatuses.contains(transfer.status) else {
+        guard AttestationStatus.resignable.contains(transfer.status) else {
             return .ignored(.wrongStatus, detail: "\(id) is \(transfer.status.rawValue)")
         }
         guard let old = transfer.expiration, let message = transfer.message, let oldDigest = transfer.digest else {

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
-import ChainCrypto
 public import CoreMetrics
 public import Logging
 public import ServiceLifecycle
@@ -10,40 +8,36 @@ import Synchronization
 /// Answers other validators' re-observation requests (Wormhole's "reobservation" of a guardian).
 ///
 /// A peer asks for a lock id it saw and we have no signature for. When the store does not have
-/// it either, the id joins a bounded `ReobservationQueue`; this service then fetches the receipt,
-/// checks it by the watcher's rules (success, our finality, canonical block, our contract's lock
-/// log at that index), judges it with the scan's `ObservationJudge` and stores it without moving
-/// the cursor. Newly stored observations are yielded on `observations`, like the watcher's, so the
-/// node signs and gossips them the same way. Every refusal is counted, never fatal.
+/// it either, the id joins a bounded queue; this service then fetches the receipt, checks it by
+/// the watcher's rules (success, our finality, canonical block, our contract's lock log at that
+/// index), judges it with the scan's `ObservationJudge` and stores it without moving the cursor.
+/// Newly stored observations are yielded on `observations`, like the watcher's, so the node signs
+/// and gossips them the same way. Every refusal is counted, never fatal.
+///
+/// The decisions are `ReobserverMachine`'s; this class is its interpreter over the two ports
+/// (`EndpointPool` over `EthereumChain`s, `ObservationStore`), see EthereumReobserver+Perform.swift.
 public final class EthereumReobserver: ReobservationRequester, Service, Sendable {
     public let configuration: EthereumWatcherConfiguration
     public let pool: EndpointPool
-    public let database: BridgeDatabase
+    public let store: any ObservationStore
     /// Newly stored observations (valid and rejected). A consumer that falls far behind loses only the push.
     public let observations: AsyncStream<ObservationRecord>
     let continuation: AsyncStream<ObservationRecord>.Continuation
-    let queue: Mutex<ReobservationQueue>
-    let decoder: LockEventDecoder
-    let judge: ObservationJudge
+    let machine: Mutex<ReobserverMachine>
     let wallClock: any BridgeClock
-    /// Pause of the service loop when nothing is due.
-    let idlePoll: Duration
     let logger: Logger
     let metrics: ReobservationMetrics
 
     public init(
-        configuration: EthereumWatcherConfiguration, pool: EndpointPool, database: BridgeDatabase, limits: ReobservationQueue.Limits = .init(),
+        configuration: EthereumWatcherConfiguration, pool: EndpointPool, store: any ObservationStore, limits: ReobservationQueue.Limits = .init(),
         wallClock: any BridgeClock = SystemBridgeClock(), idlePoll: Duration = .milliseconds(250),
         logger: Logger = Logger(label: "bridge.eth-reobserver"), metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.pool = pool
-        self.database = database
-        self.queue = Mutex(ReobservationQueue(limits: limits))
-        self.decoder = LockEventDecoder(profile: configuration.profile)
-        self.judge = ObservationJudge(configuration: configuration.judgeConfiguration)
+        self.store = store
+        self.machine = Mutex(ReobserverMachine(settings: .init(configuration, idlePoll: idlePoll), limits: limits))
         self.wallClock = wallClock
-        self.idlePoll = idlePoll
         self.logger = logger
         self.metrics = ReobservationMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         (observations, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1_000))
@@ -57,37 +51,41 @@ public final class EthereumReobserver: ReobservationRequester, Service, Sendable
     /// Queues `id` for a check; returns nil when queued, else why it was not (already counted).
     @discardableResult
     public func offer(_ id: ObservationID) async -> ReobservationResult? {
-        let refusal = await admissionRefusal(id)
-        if let refusal {
-            metrics.count(refusal)
-            logger.debug("Re-observation request not queued", metadata: ["transfer.id": "\(id)", "reason": "\(refusal.rawValue)"])
-        }
-        metrics.recordQueueLength(queue.withLock { $0.count })
-        return refusal
-    }
-
-    private func admissionRefusal(_ id: ObservationID) async -> ReobservationResult? {
-        guard id.chainID == configuration.chainID else { return .wrongChain }
-        // A failed read is not "absent": the check below stores idempotently anyway.
-        if (try? await database.attestationStatus(of: id)) != nil { return .alreadyStored }
-        switch queue.withLock({ $0.offer(id, nowMs: wallClock.nowMilliseconds) }) {
-        case .queued: return nil
-        case .duplicate: return .duplicate
-        case .coolingDown: return .coolingDown
-        case .full: return .queueFull
+        var action = decide(.offered(id))
+        while true {
+            switch action {
+            case .lookUpStatus(let id):
+                // A failed read is not "absent" for long: the check stores idempotently anyway.
+                let stored = (try? await store.attestationStatus(of: id)) != nil
+                action = decide(.storeStatus(id, stored: stored))
+            case .admitted(let id, let refusal):
+                if let refusal {
+                    metrics.count(refusal)
+                    logger.debug("Re-observation request not queued", metadata: ["transfer.id": "\(id)", "reason": "\(refusal.rawValue)"])
+                }
+                metrics.recordQueueLength(queuedCount)
+                return refusal
+            default:
+                return nil  // an offer leads to nothing else
+            }
         }
     }
 
     /// Ids waiting or being checked.
-    public var queuedCount: Int { queue.withLock { $0.count } }
+    public var queuedCount: Int { machine.withLock { $0.queue.count } }
 
     public func run() async throws {
         defer { continuation.finish() }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                if await self.processNext() == nil { try? await Task.sleep(for: self.idlePoll) }
+                if await self.processNext() == nil { try? await Task.sleep(for: self.machine.withLock { $0.settings.idlePoll }) }
             }
         }
         logger.info("Ethereum re-observer stopped")
+    }
+
+    func decide(_ input: ReobserverMachine.Input) -> ReobserverMachine.Action {
+        let now = wallClock.nowMilliseconds
+        return machine.withLock { $0.handle(input, now: now) }
     }
 }

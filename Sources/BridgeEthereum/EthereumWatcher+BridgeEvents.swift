@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-import BridgeStore
 import ChainCrypto
 import CoreMetrics
 import Ethereum
@@ -25,11 +24,11 @@ extension EthereumWatcher {
                 name = "transfer_completed"
                 let id = EthereumBridgeEventJudge.lockID(transactionID: tx, operationID: op)
                 var status: AttestationStatus?
-                if let id { status = try await database.koinosLockStatus(id) }
+                if let id { status = try await store.koinosLockStatus(id) }
                 verdict = EthereumBridgeEventJudge.judgeCompletion(id, status: status, transactionHash: log.transactionHash)
             case .newSignaturesRequested(_, let tx, let time):
                 name = "new_signatures_requested"
-                let stored = tx.count == 32 ? try await database.transfersForResign(chainID: configuration.chainID, transactionHash: tx) : []
+                let stored = tx.count == 32 ? try await store.transfersForResign(chainID: configuration.chainID, transactionHash: tx) : []
                 verdict = EthereumBridgeEventJudge.judgeResign(requestTimeMs: time, stored: stored, lifetimeMs: configuration.signatureLifetimeMs)
             case .malformed(_, let error):
                 name = "malformed"

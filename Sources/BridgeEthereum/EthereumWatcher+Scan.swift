@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
 import CoreMetrics
-import BridgeStore
 import ChainCrypto
 import Ethereum
 import Logging
@@ -20,7 +19,7 @@ extension EthereumWatcher {
             }
         }
         let contract = configuration.contract
-        let code = try await pool.run("eth_getCode") { try await $0.code(address: contract) }
+        let code = try await pool.run("eth_getCode") { try await $0.code(address: contract, at: .latest) }
         guard !code.isEmpty else {
             throw WatcherError.noContractCode(EthereumAddress(bytes: contract)?.checksummed ?? ChainHex.encode(contract))
         }

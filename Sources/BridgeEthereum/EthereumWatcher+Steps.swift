@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-import BridgeStore
 import ChainCrypto
 import CoreMetrics
 import Ethereum
@@ -12,7 +11,7 @@ extension EthereumWatcher {
         switch step {
         case .loadRecentObservations(let fromBlock, let limit):
             do {
-                let blocks = try await database.observationBlocks(chainID: configuration.chainID, fromBlock: fromBlock, limit: limit)
+                let blocks = try await store.observationBlocks(chainID: configuration.chainID, fromBlock: fromBlock, limit: limit)
                 return .recentObservations(blocks.map { (id: $0.id, blockNumber: $0.blockNumber, blockHash: $0.blockHash) })
             } catch {
                 logger.warning("Could not read recent observations for the deep reorg check", metadata: ["error": "\(error)"])
@@ -30,7 +29,7 @@ extension EthereumWatcher {
                 return .canonicalHashUnavailable(number)
             }
         case .withdraw(let ids, let number):
-            let previous = (try? await database.markReorgedAfterFinality(ids, blockNumber: number, nowMs: wallClock.nowMilliseconds)) ?? [:]
+            let previous = (try? await store.markReorgedAfterFinality(ids, blockNumber: number, nowMs: wallClock.nowMilliseconds)) ?? [:]
             for id in ids {
                 logger.critical("Lock block replaced after finality; observation withdrawn", metadata: [
                     "transfer.id": "\(id)", "eth.block.number": "\(number)", "eth.finality": "\(configuration.finality)",
@@ -69,11 +68,11 @@ extension EthereumWatcher {
         // judge reads them instead of calling the request unknown.
         var early: ScanCommit?
         if !records.isEmpty, events.contains(where: \.isResignRequest) {
-            early = try await database.commitScan(
+            early = try await store.commitScan(
                 cursor: configuration.cursorName, nextBlock: scanned.lowerBound, records: records, nowMs: wallClock.nowMilliseconds)
         }
         let changes = try await judge(events)
-        var commit = try await database.commitScan(
+        var commit = try await store.commitScan(
             cursor: configuration.cursorName, nextBlock: nextBlock, records: early == nil ? records : [], completions: changes.completions,
             resigns: changes.resigns, nowMs: wallClock.nowMilliseconds)
         if let early {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import CoreMetrics
 import Ethereum
 public import Logging
@@ -10,17 +9,17 @@ public import ServiceLifecycle
 ///
 /// Start-up: `eth_chainId` on every endpoint, the finality tag answered, code at the contract.
 /// Then, forever: read the final block, scan `eth_getLogs` windows from the persisted cursor up to
-/// it, re-check receipts, judge every lock, and commit observations plus the cursor in one SQLite
-/// transaction. Only after the commit is a new observation yielded on `observations`, so nothing
-/// is lost or repeated across crashes.
+/// it, re-check receipts, judge every lock, and commit observations plus the cursor in one atomic
+/// `ObservationStore.commitScan` (one SQLite transaction in production). Only after the commit is
+/// a new observation yielded on `observations`, so nothing is lost or repeated across crashes.
 public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where SleepClock.Duration == Duration {
     public let configuration: EthereumWatcherConfiguration
     public let pool: EndpointPool
-    public let database: BridgeDatabase
-    /// Newly committed observations (valid and rejected), in chain order. The database holds them
+    public let store: any ObservationStore
+    /// Newly committed observations (valid and rejected), in chain order. The store holds them
     /// all, so a consumer that falls more than `observationBufferSize` behind loses only the push.
     public let observations: AsyncStream<ObservationRecord>
-    /// A consumer this far behind is reading the database anyway (counted as a drop).
+    /// A consumer this far behind is reading the store anyway (counted as a drop).
     public static var observationBufferSize: Int { 10_000 }
     let continuation: AsyncStream<ObservationRecord>.Continuation
     let clock: SleepClock
@@ -30,12 +29,12 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
     let metrics = WatcherMetrics.shared
 
     public init(
-        configuration: EthereumWatcherConfiguration, pool: EndpointPool, database: BridgeDatabase, clock: SleepClock,
+        configuration: EthereumWatcherConfiguration, pool: EndpointPool, store: any ObservationStore, clock: SleepClock,
         wallClock: any BridgeClock = SystemBridgeClock(), logger: Logger = Logger(label: "bridge.eth-watcher")
     ) {
         self.configuration = configuration
         self.pool = pool
-        self.database = database
+        self.store = store
         self.clock = clock
         self.wallClock = wallClock
         self.logger = logger
@@ -57,7 +56,7 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
     /// The interpreter of `EthereumWatcherMachine`: performs each step, reports, feeds the outcome back.
     private func watch() async throws {
         try await checkStartup()
-        let stored = try await database.cursorBlock(configuration.cursorName)
+        let stored = try await store.cursorBlock(configuration.cursorName)
         var machine = EthereumWatcherMachine(settings: EthereumWatcherMachine.Settings(configuration))
         var decision = machine.handle(.started(storedCursor: stored), now: wallClock.nowMilliseconds)
         logger.info("Ethereum watcher starting", metadata: [

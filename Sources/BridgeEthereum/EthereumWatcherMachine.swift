@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 public import Ethereum
 
 /// Every decision of the Ethereum watcher, as a pure state machine: it takes `now` and what the

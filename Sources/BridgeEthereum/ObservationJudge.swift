@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 import BridgeSigning
-public import BridgeStore
 import ChainCrypto
 public import Ethereum
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+public import BridgeCore
 public import Ethereum
 
 /// Why a log was not turned into an observation (Wormhole's receipt re-check). Raw value = metric label.

@@ -86,7 +86,7 @@ extension BridgeNode {
             clients: c.ethereum.endpoints.map { EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl($0, timeoutMs: 30_000))) },
             expectedChainID: c.ethereum.chainID, trust: c.ethereum.trust, clock: clock, logger: ethLogger)
         let reobserver = EthereumReobserver(
-            configuration: watcherConfiguration, pool: pool, database: database, wallClock: clock, logger: logger.labelled("bridge.eth-reobserver"))
+            configuration: watcherConfiguration, pool: pool, store: SQLiteObservationStore(database), wallClock: clock, logger: logger.labelled("bridge.eth-reobserver"))
 
         // Aggregation: signs what the watcher stored, gossips, persists quorum sets.
         // Own signatures not at quorum are re-broadcast after 15 s, doubling up to the 4 h cap: a

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeAttestation
+import BridgeCore
 import BridgeEthereum
 import BridgeStore
 import ServiceLifecycle

@@ -26,7 +26,7 @@ struct WatcherService: Service {
             configuration.startBlock = try await finalHead(configuration.finality)
             logger.info("no cursor and no ethereum.start_block: starting at the final head", metadata: ["eth.block": "\(configuration.startBlock)"])
         }
-        let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
+        let watcher = EthereumWatcher(configuration: configuration, pool: pool, store: SQLiteObservationStore(database), clock: ContinuousClock(), logger: logger)
         try await aggregator.run(watcher, signingEachOf: watcher.observations)
     }
 

@@ -46,7 +46,7 @@ struct EthScanCommand: AsyncParsableCommand {
         let pool = EndpointPool(clients: clients, expectedChainID: chainID, clock: SystemBridgeClock(), logger: logger)
         guard !(await pool.verifyChainIDs()).isEmpty else { throw EthCLIError("no endpoint serves chain id \(chainID)") }
         let contract = endpoints.contractBytes
-        let code = try await pool.run("eth_getCode") { try await $0.code(address: contract) }
+        let code = try await pool.run("eth_getCode") { try await $0.code(address: contract, at: .latest) }
         guard !code.isEmpty else {
             throw EthCLIError("no contract code at \(EthereumAddress(bytes: contract)!.checksummed) on chain \(chainID): wrong address or network")
         }

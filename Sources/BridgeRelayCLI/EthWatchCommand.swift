@@ -68,7 +68,7 @@ struct EthWatchCommand: AsyncParsableCommand {
             let pool = EndpointPool(
                 clients: clients, expectedChainID: chainID, trust: agreement ? .twoAgree : .failover, clock: SystemBridgeClock(), logger: logger,
                 stallMs: stallMs)
-            let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logger)
+            let watcher = EthereumWatcher(configuration: configuration, pool: pool, store: SQLiteObservationStore(database), clock: ContinuousClock(), logger: logger)
             let group = ServiceGroup(configuration: .init(services: [watcher], logger: logger))
             let cursorName = configuration.cursorName
             try await withThrowingTaskGroup(of: Void.self) { tasks in

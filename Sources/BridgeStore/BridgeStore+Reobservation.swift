@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import BridgeCore
 import GRDB
 
 extension BridgeDatabase {

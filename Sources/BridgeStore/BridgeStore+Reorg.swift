@@ -46,16 +46,3 @@ extension BridgeDatabase {
         }
     }
 }
-
-/// Where a stored observation's lock was seen.
-public struct ObservationBlock: Sendable, Hashable {
-    public var id: ObservationID
-    public var blockNumber: UInt64
-    public var blockHash: [UInt8]
-
-    public init(id: ObservationID, blockNumber: UInt64, blockHash: [UInt8]) {
-        self.id = id
-        self.blockNumber = blockNumber
-        self.blockHash = blockHash
-    }
-}

@@ -67,7 +67,7 @@ struct DevnetBridgeEventTests {
         configuration.koinosContract = koinosContract
         let pool = EndpointPool(clients: [EthereumRPCClient(transport: CurlTransportFactory.make(devnet.url))], expectedChainID: devnet.chainID,
                                 trust: .failover, clock: SystemBridgeClock(), logger: logs.logger(), stallMs: configuration.stallMs)
-        let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logs.logger())
+        let watcher = EthereumWatcher(configuration: configuration, pool: pool, store: SQLiteObservationStore(database), clock: ContinuousClock(), logger: logs.logger())
         let task = Task { try await watcher.run() }
         defer { task.cancel() }
         let passed = try await eventually(.seconds(60)) {

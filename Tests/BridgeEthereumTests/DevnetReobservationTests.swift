@@ -27,7 +27,7 @@ extension DevnetWatcherTests {
         let pool = EndpointPool(clients: urls.map { EthereumRPCClient(transport: CurlTransportFactory.make($0, timeout: 2)) },
                                 expectedChainID: devnet.chainID, trust: trust, clock: SystemBridgeClock(), logger: logs.logger())
         return (EthereumReobserver(
-            configuration: configuration, pool: pool, database: database, limits: limits, logger: logs.logger(), metricsFactory: metrics), configuration)
+            configuration: configuration, pool: pool, store: SQLiteObservationStore(database), limits: limits, logger: logs.logger(), metricsFactory: metrics), configuration)
     }
 
     static func observationID(_ devnet: Devnet, _ txHash: String, _ logIndex: UInt64) throws -> ObservationID {

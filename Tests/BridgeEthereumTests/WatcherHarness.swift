@@ -72,7 +72,7 @@ func runWatcher(
     configure(&configuration)
     let pool = EndpointPool(clients: clients, expectedChainID: devnet.chainID, trust: trust, clock: SystemBridgeClock(), logger: logs.logger(),
                             stallMs: configuration.stallMs)
-    let watcher = EthereumWatcher(configuration: configuration, pool: pool, database: database, clock: ContinuousClock(), logger: logs.logger())
+    let watcher = EthereumWatcher(configuration: configuration, pool: pool, store: SQLiteObservationStore(database), clock: ContinuousClock(), logger: logs.logger())
     let task = Task { try await watcher.run() }
     defer { task.cancel() }
     try await whileRunning()

@@ -39,7 +39,7 @@ struct ReobservationEndToEndTests {
         logger.logLevel = .warning
         let pool = EndpointPool(clients: (rpcURLs ?? [devnet.rpc]).map { EthereumRPCClient(transport: CurlHTTPTransport(url: $0)) },
                                 expectedChainID: watcher.chainID, trust: trust, clock: SystemBridgeClock(), logger: logger)
-        let reobserver = EthereumReobserver(configuration: watcher, pool: pool, database: database, idlePoll: .milliseconds(50), logger: logger)
+        let reobserver = EthereumReobserver(configuration: watcher, pool: pool, store: SQLiteObservationStore(database), idlePoll: .milliseconds(50), logger: logger)
         var configuration = AggregatorConfiguration()
         configuration.tickInterval = .milliseconds(100)
         configuration.pool.firstRetryAfterMilliseconds = 500

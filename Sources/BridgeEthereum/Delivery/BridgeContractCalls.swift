@@ -46,17 +46,17 @@ public enum BridgeContractCalls {
 
 /// Reads the bridge contract's state the sender depends on, over `eth_call`.
 public struct BridgeContractReader: Sendable {
-    public let rpc: EthereumRPCClient
+    public let rpc: any EthereumChain
     public let bridge: [UInt8]
 
-    public init(rpc: EthereumRPCClient, bridge: [UInt8]) {
+    public init(rpc: any EthereumChain, bridge: [UInt8]) {
         self.rpc = rpc
         self.bridge = bridge
     }
 
     /// Whether the contract's replay mapping has the transfer (at `latest`).
     public func isTransferCompleted(_ m: EthereumTransferMessage) async throws -> Bool {
-        let answer = try await rpc.call(to: bridge, data: BridgeContractCalls.isTransferCompletedCall(m))
+        let answer = try await rpc.call(to: bridge, data: BridgeContractCalls.isTransferCompletedCall(m), from: nil, at: .latest)
         guard case .bool(let done)? = try ABIDecoder.decode([.bool], from: answer).first else {
             throw EthereumDecodingError.malformedABI("isTransferCompleted answer")
         }
@@ -66,6 +66,6 @@ public struct BridgeContractReader: Sendable {
     /// The current validator set, read with the one reader of it (`EthereumRPCClient.bridgeValidatorSet`:
     /// `getValidatorsLength`, then `validators(i)`), at most 256 entries.
     public func validators() async throws -> ValidatorSet {
-        ValidatorSet(try await rpc.bridgeValidatorSet(bridge: bridge, maxValidators: 256))
+        ValidatorSet(try await rpc.bridgeValidatorSet(bridge: bridge, at: .latest, maxValidators: 256))
     }
 }

@@ -71,7 +71,7 @@ public struct EthereumSenderEndpoints: Sendable {
     /// with an unclassified error (`EthereumSendError.other`, failed over like a fault: it may be a
     /// lagging node), that refusal is thrown rather than "no usable endpoint", so the sender counts
     /// it as a refusal (bounded attempts) and not as an outage (retried without end).
-    private func read<T: Sendable>(_ what: String, _ operation: @Sendable (EthereumRPCClient) async throws -> T) async throws -> T {
+    private func read<T: Sendable>(_ what: String, _ operation: @Sendable (any EthereumChain) async throws -> T) async throws -> T {
         let refusal = LastRefusal()
         do {
             return try await pool.run(what) { client in
