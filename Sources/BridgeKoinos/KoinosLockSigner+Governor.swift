@@ -24,7 +24,7 @@ extension KoinosLockSigner {
         let candidates = try await database.koinosGovernorCandidates(ids)
         let undecided = Governor.undecided(ids.compactMap { candidates[$0] }, policy: governor)
         guard let since = Governor.historyStart(of: undecided, policy: governor) else { return [] }
-        let history = try await database.governorHistory(tokens: Array(Set(undecided.map(\.token))), sinceMilliseconds: since)
+        let history = try await SQLiteGovernorRepository(database).governorHistory(tokens: Array(Set(undecided.map(\.token))), sinceMilliseconds: since)
         let entries = Governor.decideAll(undecided, policy: governor, history: history)
         var held: Set<KoinosLockID> = []
         var extended: [KoinosResign] = []

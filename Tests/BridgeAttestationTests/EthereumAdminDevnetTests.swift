@@ -79,7 +79,7 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
         let contracts = senders.map { EthereumAdminContract(rpc: chain.rpc, bridge: chain.bridge, sender: $0) }
         let services = net.nodes.enumerated().map { index, node in
             AdminProposalService(
-                repository: node.database, adminSigner: AdminKeySigner(key: net.keys[index], chain: .ethereum), gossip: node.endpoint,
+                repository: SQLiteAdminProposalRepository(node.database), adminSigner: AdminKeySigner(key: net.keys[index], chain: .ethereum), gossip: node.endpoint,
                 contract: contracts[index], clock: net.clock, hashing: ChainHashing(), validators: ValidatorSet([]),
                 configuration: AdminProposalPoolConfiguration(profile: .v2, contract: chain.bridge, chain: chain.bridgeChainID, adminChain: .ethereum),
                 validatorReader: { [contract = contracts[index]] in try await contract.validators() })

@@ -177,7 +177,7 @@ struct DevnetBridgeEventTests {
             let oldDigest = try #require(stored.digest)
             #expect(stored.expiration == lockTime + lifetime)
             #expect(logs.all.contains { $0.contains("reason=too_early") }, "\(logs.all.suffix(8))")
-            #expect(try await database.observationsAwaitingSignature(limit: 10).map(\.digest) == [oldDigest], "unchanged")
+            #expect(try await SQLiteAttestationRepository(database).observationsAwaitingSignature(limit: 10).map(\.digest) == [oldDigest], "unchanged")
 
             // After the window (block time ≥ old expiration + lifetime).
             let deadline = Date().addingTimeInterval(30)
@@ -196,7 +196,7 @@ struct DevnetBridgeEventTests {
             let newDigest = try #require(resigned.digest)
             #expect(newDigest != oldDigest)
             #expect(newDigest == SHA256Digest.hash(try #require(resigned.message)))
-            let pending = try await database.observationsAwaitingSignature(limit: 10)
+            let pending = try await SQLiteAttestationRepository(database).observationsAwaitingSignature(limit: 10)
             #expect(pending.map(\.digest) == [newDigest], "the signer signs the new digest; the old one is no longer the transfer's")
             #expect(logs.contains("Re-sign requested on Ethereum"))
         }

@@ -28,7 +28,7 @@ struct KoinosCompletionStoreTests {
         let ours = try Self.observation(db, hash: submitted, status: "submitted")
         let refused = try Self.observation(db, hash: rejected, status: "rejected")
         let ownTx = [UInt8]([0x12, 0x20]) + [UInt8](repeating: 0x0f, count: 32)
-        try await db.saveSubmission(SubmissionRecord(observationID: ours, koinosTransactionID: ownTx, status: .submitted, attempts: 1, updatedAtMs: 1))
+        try await SQLiteSubmissionQueue(db).saveSubmission(SubmissionRecord(observationID: ours, koinosTransactionID: ownTx, status: .submitted, attempts: 1, updatedAtMs: 1))
         let completing = [UInt8]([0x12, 0x20]) + [UInt8](repeating: 0xcc, count: 32)
         func event(_ hash: [UInt8]) -> KoinosTransferCompletion {
             KoinosTransferCompletion(ethereumTransactionHash: hash, koinosTransactionID: completing, blockHeight: 42)
