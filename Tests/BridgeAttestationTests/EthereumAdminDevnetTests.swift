@@ -55,7 +55,7 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
         let configuration = EthereumSenderConfiguration(
             bridge: chain.bridge, profile: .v2, chainID: chain.chainID, key: key, maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
         return EthereumSender(
-            configuration: configuration, rpc: chain.rpc, store: DatabaseDeliveryStore(database: database, logger: Logger(label: "test")), clock: clock)
+            configuration: configuration, rpc: chain.rpc, store: DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(database), logger: Logger(label: "test")), clock: clock)
     }
 
     @Test func addValidatorApprovedByAQuorumIsExecutedOnTheEthereumDevnet() async throws {

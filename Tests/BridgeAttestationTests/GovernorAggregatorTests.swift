@@ -168,7 +168,7 @@ import BridgeTesting
                 transfer: GovernedTransfer(id: id, token: koinosToken, amount: amount, sourceTimeMilliseconds: start),
                 decision: amount > 500 ? .delayed(releaseAtMilliseconds: start + Self.day, reason: .bigTransfer) : .signNow))
         }
-        _ = try await node.database.commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 3, previousBlockID: []),
+        _ = try await SQLiteKoinosLockStore(node.database).commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 3, previousBlockID: []),
                                                      records: records, nowMs: start)
         try await SQLiteGovernorRepository(node.database).recordGovernorDecisions(entries, atMilliseconds: start)
         #expect(try await node.database.koinosLock(records[1].observation.id)?.status == "delayed")

@@ -34,13 +34,13 @@ struct KoinosGovernorTests {
         let record = judge.judge(KoinosLockJudgeTests.event(event.encoded(.v2), sequence: 1), transactionID: tx,
                                  block: try KoinosLockJudgeTests.block(timeMs: timeMs, height: UInt64(n)))
         #expect(record.status == .observed, "\(record.reason ?? "")")
-        _ = try await database.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(database).commitKoinosScan(
             cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: UInt64(n) + 1, previousBlockID: []), records: [record], nowMs: timeMs)
         return record.observation.id
     }
 
     static func signer(_ database: BridgeDatabase, _ clock: VirtualClock, policy: GovernorPolicy = policy) -> KoinosLockSigner {
-        KoinosLockSigner(key: key, profile: .v2, database: database, clock: clock, governor: policy)
+        KoinosLockSigner(key: key, profile: .v2, store: SQLiteKoinosSignatureStore(database), governorStore: SQLiteGovernorRepository(database), clock: clock, governor: policy)
     }
 
     static func signedIDs(_ results: [KoinosLockSigner.Signed]) -> [KoinosLockID] {

@@ -42,7 +42,7 @@ import Testing
             id: id, profile: .v2, blockHeight: 3, blockID: [UInt8](repeating: 3, count: 34), blockTimeMs: 0, sender: [UInt8](repeating: 1, count: 25),
             token: [UInt8](repeating: 2, count: 25), amount: "5", payment: "0", recipient: "0x" + String(repeating: "ab", count: 20), relayer: "",
             metadata: "", destinationChain: 1)
-        _ = try await db.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(
             cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []),
             records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil)], nowMs: 1)
         return id
@@ -91,10 +91,10 @@ import Testing
         let id = try await Self.storedKoinosLock(db, 7)
         var sent = DeliveryRecord(transferID: id.description, status: .sent, updatedAtMs: 2)
         sent.transactionHashes = [[UInt8](repeating: 0xcc, count: 32)]
-        try await db.saveEthereumDelivery(sent)
+        try await SQLiteEthereumDeliveryRepository(db).saveEthereumDelivery(sent)
         let commit = try await db.commitScan(
             cursor: "eth", nextBlock: 2, records: [], completions: [EthereumCompletion(lock: id, transactionHash: [UInt8](repeating: 0xcc, count: 32))], nowMs: 3)
         #expect(commit.completed.isEmpty)
-        #expect(try await db.ethereumDelivery(id.description)?.status == .sent)
+        #expect(try await SQLiteEthereumDeliveryRepository(db).ethereumDelivery(id.description)?.status == .sent)
     }
 }

@@ -5,11 +5,11 @@ import GRDB
 
 /// The governor's Koinos → Ethereum side: the same `governor_transfer` table (keyed by the lock's
 /// `koinos:0x…:<op>` id) and the `observed` ⇄ `delayed` moves of `koinos_observation`.
-extension BridgeDatabase {
+extension SQLiteGovernorRepository: KoinosGovernorStore {
     /// Source facts (Koinos token contract, amount, Koinos block time) of the given locks; a lock
     /// that is not stored or whose amount is not a u64 is left out.
     public func koinosGovernorCandidates(_ ids: [KoinosLockID]) async throws -> [KoinosLockID: GovernorCandidate] {
-        try await SQLiteGovernorRepository(self).governorCandidates(ids, table: "koinos_observation", governed: GovernedTransferID.koinos)
+        try await governorCandidates(ids, table: "koinos_observation", governed: GovernedTransferID.koinos)
     }
 
     /// Stores Koinos → Ethereum decisions and, in the same transaction, the held locks' messages
@@ -18,7 +18,7 @@ extension BridgeDatabase {
     public func recordKoinosGovernorDecisions(_ entries: [GovernorEntry], extended: [KoinosResign], atMilliseconds now: UInt64) async throws {
         guard !entries.isEmpty else { return }
         try await writer.write { db in
-            try SQLiteGovernorRepository.insertGovernorDecisions(entries, db: db, now: now)
+            try Self.insertGovernorDecisions(entries, db: db, now: now)
             for r in extended {
                 try db.execute(
                     sql: "UPDATE koinos_observation SET expiration = ?, message = ?, digest = ?, updated_at_ms = ? WHERE id = ? AND status = 'delayed'",
