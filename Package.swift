@@ -113,7 +113,7 @@ let package = Package(
         ),
         .target(
             name: "BridgeKoinos",
-            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "BridgeStore", "Primitives", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
+            dependencies: ["BridgeCore", "Koinos", "JSONRPC", "Primitives", "BridgeSigning", "ChainCrypto", lifecycle, logging, metrics],
             swiftSettings: swiftSettings
         ),
         .target(

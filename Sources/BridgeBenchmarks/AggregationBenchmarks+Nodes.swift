@@ -34,9 +34,9 @@ struct BenchNode: Sendable {
         endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: verifier, hashing: ChainHashing(), clock: clock,
             validators: set, transport: network.transport(for: peerID), configuration: gossip, settled: settled,
-            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await SQLiteAttestationRepository(database).quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing(),
+            repository: SQLiteAttestationRepository(database), signer: signer, gossip: endpoint, clock: clock, validators: set, hashing: ChainHashing(),
             verifier: holdAndVerify ? verifier : nil)
         settled.target.withLock { $0 = aggregator.settled }
         network.attach(endpoint, as: peerID)

@@ -96,7 +96,7 @@ private func runKoinosEndToEnd(submissions: Int) async {
         configuration.takeoverTimeoutMs = 0
         configuration.rcLimitCap = 50_000_000
         let submitter = KoinosSubmitter(
-            configuration: configuration, rpc: KoinosRPCClient(transport: CurlHTTPTransport(url: url)), store: db, clock: SystemBridgeClock())
+            configuration: configuration, chain: KoinosRPCClient(transport: CurlHTTPTransport(url: url)), queue: SQLiteSubmissionQueue(db), clock: SystemBridgeClock())
         let now = SystemBridgeClock().nowMilliseconds
         try await db.writer.write { db in
             for i in 0..<submissions {

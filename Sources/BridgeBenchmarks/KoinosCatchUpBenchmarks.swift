@@ -76,7 +76,7 @@ func runKoinosCatchUpBenchmark(blocks: Int = 10_000, locks: Int = 1_000) async t
             ethereumChainID: 1)
         let watcher = KoinosLockWatcher(
             configuration: .init(bridgeContract: bridge.bytes, chainID: try await rpc.chainID(), judge: judge, maxBlocksPerWindow: 500),
-            rpc: rpc, database: db, clock: SystemBridgeClock())
+            rpc: rpc, store: SQLiteKoinosLockStore(db), clock: SystemBridgeClock())
         let start = Date()
         while case .committed = try await watcher.scanOnce() {}
         let seconds = Date().timeIntervalSince(start)

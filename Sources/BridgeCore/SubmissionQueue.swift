@@ -2,7 +2,7 @@
 public import Primitives
 
 /// Where the Koinos submitter reads its work and writes its progress: the port its interpreter
-/// calls instead of the database (`BridgeDatabase` in production, an in-memory queue in tests).
+/// calls instead of the database (`SQLiteSubmissionQueue` in production, an in-memory queue in tests).
 public protocol SubmissionQueue: Sendable {
     /// Observations in status `quorum` or `submitted` with a message and digest, oldest quorum first.
     func submittableObservations(limit: Int) async throws -> [SubmittableObservation]

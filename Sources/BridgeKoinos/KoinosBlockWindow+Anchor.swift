@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+public import BridgeCore
 public import Koinos
 
 /// What the watcher asks `get_blocks_by_height` for: the window, and first the block below it

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeStore
+public import BridgeCore
 public import Koinos
 
 extension KoinosBlockWindow {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import BridgeCore
-public import BridgeStore
+public import BridgeCore
 public import Koinos
 
 /// Why a window of blocks from a Koinos endpoint is refused (nothing of it is stored; the cursor

@@ -2,7 +2,6 @@
 public import BridgeCore
 import BridgeSigning
 import ChainCrypto
-public import BridgeStore
 public import Koinos
 
 /// Why a Koinos-side lock cannot become a valid Ethereum transfer. The raw value starts the stored reason.

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-import BridgeStore
 import ChainCrypto
 import Logging
 
@@ -13,7 +12,7 @@ import Logging
 extension KoinosLockSigner {
     /// Delayed locks whose release time has come go back to `observed` (signed this round).
     func releaseDueTransfers() async throws {
-        for id in try await database.releaseDueKoinosTransfers(atMilliseconds: clock.nowMilliseconds) {
+        for id in try await governorStore.releaseDueKoinosTransfers(atMilliseconds: clock.nowMilliseconds) {
             logger.info("Governor released a delayed transfer", metadata: ["transfer.id": "\(id)"])
         }
     }
@@ -21,22 +20,22 @@ extension KoinosLockSigner {
     /// Decides the governed, undecided locks among `ids` (source order), stores the decisions and
     /// returns the locks held (`delayed` in the store now).
     func governed(_ ids: [KoinosLockID]) async throws -> Set<KoinosLockID> {
-        let candidates = try await database.koinosGovernorCandidates(ids)
+        let candidates = try await governorStore.koinosGovernorCandidates(ids)
         let undecided = Governor.undecided(ids.compactMap { candidates[$0] }, policy: governor)
         guard let since = Governor.historyStart(of: undecided, policy: governor) else { return [] }
-        let history = try await database.governorHistory(tokens: Array(Set(undecided.map(\.token))), sinceMilliseconds: since)
+        let history = try await governorStore.governorHistory(tokens: Array(Set(undecided.map(\.token))), sinceMilliseconds: since)
         let entries = Governor.decideAll(undecided, policy: governor, history: history)
         var held: Set<KoinosLockID> = []
         var extended: [KoinosResign] = []
         for entry in entries {
             guard case .delayed(let release, let reason) = entry.decision, case .koinos(let id) = entry.transfer.id else { continue }
             held.insert(id)
-            if let moved = Self.expirationAfterRelease(try await database.koinosLock(id), releaseAtMilliseconds: release) { extended.append(moved) }
+            if let moved = Self.expirationAfterRelease(try await store.koinosLock(id), releaseAtMilliseconds: release) { extended.append(moved) }
             logger.notice("Governor delayed a transfer", metadata: [
                 "transfer.id": "\(id)", "amount": "\(entry.transfer.amount)", "reason": "\(reason.rawValue)", "release_at_ms": "\(release)",
             ])
         }
-        try await database.recordKoinosGovernorDecisions(entries, extended: extended, atMilliseconds: clock.nowMilliseconds)
+        try await governorStore.recordKoinosGovernorDecisions(entries, extended: extended, atMilliseconds: clock.nowMilliseconds)
         return held
     }
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 public import ChainCrypto
 public import Logging
 
@@ -17,22 +16,26 @@ public struct KoinosLockSigner: Sendable {
     public let key: Secp256k1.PrivateKey
     public let ethereumAddress: [UInt8]
     public let profile: ContractProfile
-    public let database: BridgeDatabase
+    /// The locks to sign and every stored signature.
+    public let store: any KoinosSignatureStore
+    /// The outflow governor's decisions for Koinos locks.
+    public let governorStore: any KoinosGovernorStore
     public let clock: any BridgeClock
     /// The outflow governor (keys: Koinos token contracts; other keys never match a Koinos lock).
     public let governor: GovernorPolicy
     let logger: Logger
 
     public init(
-        key: Secp256k1.PrivateKey, profile: ContractProfile, database: BridgeDatabase, clock: any BridgeClock,
-        governor: GovernorPolicy = GovernorPolicy(tokens: [:]), logger: Logger = Logger(label: "bridge.koinos-signer")
+        key: Secp256k1.PrivateKey, profile: ContractProfile, store: any KoinosSignatureStore, governorStore: any KoinosGovernorStore,
+        clock: any BridgeClock, governor: GovernorPolicy = GovernorPolicy(tokens: [:]), logger: Logger = Logger(label: "bridge.koinos-signer")
     ) {
         self.governor = governor
         self.logger = logger
         self.key = key
         self.ethereumAddress = EthereumAddress(publicKey: key.publicKey).bytes
         self.profile = profile
-        self.database = database
+        self.store = store
+        self.governorStore = governorStore
         self.clock = clock
     }
 
@@ -48,7 +51,7 @@ public struct KoinosLockSigner: Sendable {
     public func signPending(validators: [[UInt8]], limit: Int = 100) async throws -> [Signed] {
         guard validators.contains(ethereumAddress) else { return [] }
         if !governor.isEmpty { try await releaseDueTransfers() }
-        var locks = try await database.koinosLocksToSign(limit: limit)
+        var locks = try await store.koinosLocksToSign(limit: limit)
         if !governor.isEmpty {
             let held = try await governed(locks.map(\.id))
             locks.removeAll { held.contains($0.id) }
@@ -64,7 +67,7 @@ public struct KoinosLockSigner: Sendable {
             own.append(KoinosLockSignature(id: lock.id, digest: lock.digest, validator: ethereumAddress, signature: signature))
             results.append(.signed(lock.id, digest: lock.digest, signature: signature))
         }
-        try await database.storeKoinosSignatures(own, own: true, nowMs: clock.nowMilliseconds)
+        try await store.storeKoinosSignatures(own, own: true, nowMs: clock.nowMilliseconds)
         return results
     }
 
@@ -72,13 +75,13 @@ public struct KoinosLockSigner: Sendable {
     /// distinct current validators, and stores the submission set once Q(N) is reached.
     @discardableResult
     public func collect(_ id: KoinosLockID, digest: [UInt8], received: [[UInt8]], validators: [[UInt8]]) async throws -> EthereumQuorum.Outcome {
-        let stored = try await database.koinosSignatures(digest: digest).map(\.signature)
+        let stored = try await store.koinosSignatures(digest: digest).map(\.signature)
         let outcome = EthereumQuorum.evaluate(digest: digest, signatures: stored + received, validators: validators, profile: profile)
         let counted = outcome.counted.filter { received.contains($0.signature) }
             .map { KoinosLockSignature(id: id, digest: digest, validator: $0.validator, signature: $0.signature) }
-        try await database.storeKoinosSignatures(counted, own: false, nowMs: clock.nowMilliseconds)
+        try await store.storeKoinosSignatures(counted, own: false, nowMs: clock.nowMilliseconds)
         if let submission = outcome.submission {
-            try await database.markKoinosQuorum(id, digest: digest, submission: submission, nowMs: clock.nowMilliseconds)
+            try await store.markKoinosQuorum(id, digest: digest, submission: submission, nowMs: clock.nowMilliseconds)
         }
         return outcome
     }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-import BridgeStore
 import Koinos
 import Logging
 import Metrics
@@ -62,7 +61,7 @@ extension KoinosLockWatcher {
         }
         let records = KoinosBlockWindow.locks(in: blocks, bridge: configuration.bridgeContract, judge: judge)
         let resigns = try await judgeResignRequests(in: blocks)
-        let commit = try await database.commitKoinosWindow(
+        let commit = try await store.commitKoinosWindow(
             cursor: configuration.cursorName, to: next, records: records, resigns: resigns, completions: completionEvents(in: blocks),
             nowMs: clock.nowMilliseconds)
         for record in records where record.status == .rejected {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import ChainCrypto
 public import Koinos
 public import Logging
@@ -65,28 +64,29 @@ public struct KoinosLockWatcher: Sendable {
 
     public let configuration: KoinosLockWatcherConfiguration
     public let endpoints: KoinosEndpointPool
-    public let database: BridgeDatabase
+    /// Where each window is committed with its cursor, and the stored locks re-sign requests are judged against.
+    public let store: any KoinosLockStore
     public let clock: any BridgeClock
     public let logger: Logger
     let judge: KoinosLockJudge
     let metrics = KoinosWatcherMetrics()
 
-    public init(configuration: KoinosLockWatcherConfiguration, endpoints: KoinosEndpointPool, database: BridgeDatabase,
+    public init(configuration: KoinosLockWatcherConfiguration, endpoints: KoinosEndpointPool, store: any KoinosLockStore,
                 clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
         self.configuration = configuration
         self.endpoints = endpoints
-        self.database = database
+        self.store = store
         self.clock = clock
         self.logger = logger
         judge = KoinosLockJudge(configuration: configuration.judge)
     }
 
     /// One endpoint.
-    public init(configuration: KoinosLockWatcherConfiguration, rpc: KoinosRPCClient, database: BridgeDatabase,
+    public init(configuration: KoinosLockWatcherConfiguration, rpc: KoinosRPCClient, store: any KoinosLockStore,
                 clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
         self.init(
             configuration: configuration, endpoints: KoinosEndpointPool(clients: [rpc], chainID: configuration.chainID, clock: clock, logger: logger),
-            database: database, clock: clock, logger: logger)
+            store: store, clock: clock, logger: logger)
     }
 
     /// `chain.get_chain_id` on every endpoint: those of another chain are excluded for good; when
@@ -98,7 +98,7 @@ public struct KoinosLockWatcher: Sendable {
 
     /// The stored cursor, or the configured start.
     public func cursor() async throws -> KoinosScanCursor {
-        try await database.koinosCursor(configuration.cursorName) ?? KoinosScanCursor(nextHeight: configuration.startHeight, previousBlockID: [])
+        try await store.koinosCursor(configuration.cursorName) ?? KoinosScanCursor(nextHeight: configuration.startHeight, previousBlockID: [])
     }
 
     /// Scans until cancelled: windows back to back while behind the LIB, a pause when caught up or
@@ -129,7 +129,7 @@ public struct KoinosLockWatcher: Sendable {
             }
             var verdicts = [KoinosResignJudge.Verdict]()
             for id in candidates {
-                let lock = try await database.koinosLock(id)
+                let lock = try await store.koinosLock(id)
                 let verdict = KoinosResignJudge.judge(
                     lock: lock, packed: lock?.message, requestTimeMs: blockTimeMs, lifetimeMs: configuration.judge.signatureLifetimeMs)
                 verdicts.append(verdict)

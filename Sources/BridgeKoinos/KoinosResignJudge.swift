@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 import ChainCrypto
 public import Koinos
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import BridgeCore
-import BridgeStore
 import Synchronization
 
 /// Catch-up of peers' Koinos → Ethereum signatures: gossip is pushed once, and the gossip layer's
@@ -14,7 +13,7 @@ extension KoinosSignatureExchange {
     /// how many digests were asked for.
     @discardableResult
     public func catchUp(limit: Int = 64) async throws -> Int {
-        let pending = try await signer.database.koinosDigestsAwaitingPeers(signedBy: signer.ethereumAddress, limit: limit)
+        let pending = try await signer.store.koinosDigestsAwaitingPeers(signedBy: signer.ethereumAddress, limit: limit)
         let now = signer.clock.nowMilliseconds
         // At most four requests of 16 digests per peer and round: the responders' burst (koinosCatchUpLimit).
         let due = catchUpState.schedule.withLock { $0.due(pending: pending, nowMs: now, limit: 64) }
@@ -28,7 +27,7 @@ extension KoinosSignatureExchange {
     static func ownSignatures(of digests: [[UInt8]], signer: KoinosLockSigner) async -> [GossipedKoinosSignature] {
         var own: [GossipedKoinosSignature] = []
         for digest in digests {
-            guard let stored = try? await signer.database.koinosSignatures(digest: digest) else { continue }
+            guard let stored = try? await signer.store.koinosSignatures(digest: digest) else { continue }
             for s in stored where s.validator == signer.ethereumAddress && s.digest == digest {
                 own.append(GossipedKoinosSignature(lock: s.id, digest: digest, signature: s.signature, sender: []))
             }

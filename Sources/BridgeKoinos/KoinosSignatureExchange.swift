@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import BridgeStore
 import CoreMetrics
 
 /// Brings Koinos → Ethereum signatures between validators: publishes this node's own signatures
@@ -46,7 +45,7 @@ public struct KoinosSignatureExchange: Sendable {
     public func republishOwn(limit: Int = 200) async throws -> Int {
         var outbound = [GossipedKoinosSignature]()
         for status in [AttestationStatus.signing, .quorum, .submitted] {
-            for lock in try await signer.database.koinosLocks(status: status, limit: limit) {
+            for lock in try await signer.store.koinosLocks(status: status, limit: limit) {
                 guard let digest = lock.digest,
                       let own = lock.signatures.first(where: { $0.validator == signer.ethereumAddress && $0.digest == digest })
                 else { continue }
@@ -67,7 +66,7 @@ public struct KoinosSignatureExchange: Sendable {
         var reached = [KoinosLockID]()
         var unobserved = [GossipedKoinosSignature]()
         for (id, byDigest) in groups.sorted(by: { $0.key < $1.key }) {
-            guard let lock = try await signer.database.koinosLock(id) else {
+            guard let lock = try await signer.store.koinosLock(id) else {
                 unobserved += byDigest.values.flatMap { $0 }
                 continue
             }

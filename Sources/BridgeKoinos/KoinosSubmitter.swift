@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-public import BridgeStore
 public import Koinos
 public import Logging
 import Metrics
@@ -57,15 +56,6 @@ public final class KoinosSubmitter: Service, Sendable {
         self.validators = validators ?? KoinosValidatorSetSync(
             rpc: chain, bridge: configuration.bridgeContract, version: configuration.profile.koinosVersion,
             fallback: configuration.fallbackValidators, seeds: [configuration.validatorAddress], logger: logger)
-    }
-
-    /// The production wiring: a JSON-RPC node and the bridge database.
-    public convenience init(
-        configuration: KoinosSubmitterConfiguration, rpc: KoinosRPCClient, store: BridgeDatabase, clock: any BridgeClock,
-        validators: KoinosValidatorSetSync? = nil, logger: Logger = Logger(label: "bridge.koinos"),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
-    ) {
-        self.init(configuration: configuration, chain: rpc, queue: store, clock: clock, validators: validators, logger: logger, random: random)
     }
 
     /// Runs a pass whenever another stage commits an observation change (a transfer reached

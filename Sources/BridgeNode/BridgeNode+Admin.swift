@@ -26,7 +26,7 @@ extension BridgeNode {
         let profile = c.ethereum.profile
         let contract = c.koinos.bridgeContract.bytes
         let service = AdminProposalService(
-            repository: database, signer: signer, gossip: endpoint,
+            repository: SQLiteAdminProposalRepository(database), signer: signer, gossip: endpoint,
             contract: KoinosAdminContract(rpc: rpc, contract: contract, profile: profile, payerKey: key, rcLimitCap: c.koinos.rcLimitCap),
             clock: clock, hashing: ChainHashing(), validators: validators(),
             configuration: AdminProposalPoolConfiguration(profile: profile, contract: contract, chain: c.koinos.chain),
@@ -54,7 +54,7 @@ extension BridgeNode {
             rpc: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(url, timeoutMs: 30_000))), bridge: bridge, sender: sender)
         let profile = c.ethereum.profile
         return AdminProposalService(
-            repository: database, adminSigner: AdminKeySigner(key: key, chain: .ethereum), gossip: endpoint, contract: contract, clock: clock,
+            repository: SQLiteAdminProposalRepository(database), adminSigner: AdminKeySigner(key: key, chain: .ethereum), gossip: endpoint, contract: contract, clock: clock,
             hashing: ChainHashing(), validators: ValidatorSet([]),
             configuration: AdminProposalPoolConfiguration(
                 profile: profile, contract: bridge, chain: profile == .v2 ? watcher.judge.ethereumChainID : 0, adminChain: .ethereum),

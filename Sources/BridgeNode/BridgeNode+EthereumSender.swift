@@ -28,6 +28,6 @@ extension BridgeNode {
             expectedChainID: configuration.chainID, clock: clock, logger: senderLogger)
         return EthereumSender(
             configuration: configuration, pool: pool,
-            store: DatabaseDeliveryStore(database: database, logger: senderLogger), clock: clock, logger: senderLogger)
+            store: DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(database), logger: senderLogger), clock: clock, logger: senderLogger)
     }
 }

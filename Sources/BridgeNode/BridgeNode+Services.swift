@@ -72,11 +72,12 @@ extension BridgeNode {
         // Hold-and-verify: the aggregator recovers only the batch items that can enter a submission set.
         gossipConfiguration.deferItemRecovery = true
         let transport = Libp2pBridgeTransport(gossipsub: gossipsub, configuration: gossipConfiguration, logger: logger.labelled("bridge.gossip"))
+        let attestations = SQLiteAttestationRepository(database)
         let settled = SettledDigestsForwarder()
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: clock, validators: initialSet,
             transport: transport, configuration: gossipConfiguration, settled: settled,
-            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await attestations.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
 
         // Ethereum: endpoints over libcurl, finality, token map → judge; the re-observer answers
         // peers' requests for locks we have not stored, by the watcher's rules.
@@ -99,8 +100,8 @@ extension BridgeNode {
         // Peers may honour an Ethereum re-sign request (§2.7) a few polls before this node does.
         aggregatorConfiguration.pool.resignGraceMilliseconds = 10 * 60_000
         let aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
-            reobservation: reobserver, hashing: ChainHashing(), verifier: Secp256k1SignatureVerifier(), governor: AggregatorGovernor(policy: c.governor, store: database, hashing: ChainHashing()),
+            repository: attestations, signer: signer, gossip: endpoint, clock: clock, validators: initialSet, configuration: aggregatorConfiguration,
+            reobservation: reobserver, hashing: ChainHashing(), verifier: Secp256k1SignatureVerifier(), governor: AggregatorGovernor(policy: c.governor, store: SQLiteGovernorRepository(database), hashing: ChainHashing()),
             logger: logger.labelled("bridge.aggregator"))
         settled.connect(aggregator.settled)
 
@@ -117,7 +118,7 @@ extension BridgeNode {
             c, rpc: koinosRPC, extra: extraKoinos, bridge: koinosBridge.bytes, version: profile.koinosVersion,
             seeds: [submitterConfiguration.validatorAddress], logger: logger.labelled("bridge.koinos"))
         let submitter = KoinosSubmitter(
-            configuration: submitterConfiguration, rpc: koinosRPC, store: database, clock: clock, validators: validatorSync,
+            configuration: submitterConfiguration, chain: koinosRPC, queue: SQLiteSubmissionQueue(database), clock: clock, validators: validatorSync,
             logger: logger.labelled("bridge.koinos"))
         let propagation = ValidatorSetPropagation(
             sync: validatorSync, aggregator: aggregator, endpoint: endpoint, interval: .seconds(2), logger: logger.labelled("bridge.validators"))
@@ -135,7 +136,7 @@ extension BridgeNode {
         let p2p = P2PService(
             host: host, gossipsub: gossipsub, transport: transport, endpoint: endpoint, bootstrap: c.p2p.bootstrap,
             ethereumCursor: { (try? await database.cursorBlock(cursorName)) ?? 0 }, heartbeatInterval: heartbeatInterval,
-            recordOwnHeartbeat: { heartbeat in _ = try? await database.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
+            recordOwnHeartbeat: { heartbeat in _ = try? await attestations.apply([.heartbeat(heartbeat)], atMilliseconds: heartbeat.timestampMilliseconds) },
             reservedPeers: ReservedPeers(configured: c.p2p.reservedPeers, endpoint: endpoint) {
                 validatorSync.current.addresses
             },

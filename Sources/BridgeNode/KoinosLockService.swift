@@ -106,9 +106,9 @@ extension BridgeNode {
         let serviceLogger = logger.labelled("bridge.koinos-watcher")
         let endpoints = KoinosEndpointPool(clients: koinosRPC, chainID: settings.chainID, clock: clock, logger: serviceLogger)
         return KoinosLockService(
-            watcher: KoinosLockWatcher(configuration: settings, endpoints: endpoints, database: database, clock: clock, logger: serviceLogger),
+            watcher: KoinosLockWatcher(configuration: settings, endpoints: endpoints, store: SQLiteKoinosLockStore(database), clock: clock, logger: serviceLogger),
             signer: KoinosLockSigner(
-                key: keys.validatorKey, profile: c.ethereum.profile, database: database, clock: clock, governor: c.governor, logger: serviceLogger),
+                key: keys.validatorKey, profile: c.ethereum.profile, store: SQLiteKoinosSignatureStore(database), governorStore: SQLiteGovernorRepository(database), clock: clock, governor: c.governor, logger: serviceLogger),
             ethereum: EthereumRPCClient(transport: CurlHTTPTransport(configuration: curl(ethEndpoint, timeoutMs: 30_000))),
             ethereumContract: c.ethereum.contract.bytes, logger: serviceLogger)
     }

@@ -37,7 +37,7 @@ struct GovernorReleaseCommand: AsyncParsableCommand {
         }
         let database = try await GovernorDatabase.open(options)
         let now = SystemBridgeClock().nowMilliseconds
-        let released = try await database.releaseTransferEarly(observation, atMilliseconds: now)
+        let released = try await SQLiteGovernorRepository(database).releaseTransferEarly(observation, atMilliseconds: now)
         let logger = Logger(label: "bridge-relay.governor")
         guard released else {
             logger.warning("Governor release refused: not a delayed transfer", metadata: ["transfer.id": "\(observation)"])
@@ -57,7 +57,7 @@ struct GovernorListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let database = try await GovernorDatabase.open(options)
-        for item in try await database.governorQueue() {
+        for item in try await SQLiteGovernorRepository(database).governorQueue() {
             guard case .delayed(let release, let reason) = item.entry.decision else { continue }
             print("\(item.entry.transfer.id)  amount \(item.entry.transfer.amount)  release_at_ms \(release)  \(reason.rawValue)")
         }

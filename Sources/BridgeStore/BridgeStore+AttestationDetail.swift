@@ -53,7 +53,7 @@ extension BridgeDatabase {
             // A governed transfer (rare): its columns copied into a row of their own. A row adapter
             // would do this for every detail, governed or not, and costs a third of the read.
             let values: [(any DatabaseValueConvertible)?] = governorColumns.indices.map { r[Column.governor + $0] as DatabaseValue }
-            record.governor = governorEntry(Row(Dictionary(uniqueKeysWithValues: zip(governorColumns, values))))
+            record.governor = SQLiteGovernorRepository.governorEntry(Row(Dictionary(uniqueKeysWithValues: zip(governorColumns, values))))
         }
         var row: Row? = r
         while let current = row {

@@ -350,7 +350,7 @@ extension BridgeDatabase: BridgeReadStore {
                 submittedAtMs: (s["submitted_at_ms"] as Int64?).map { UInt64(clamping: $0) }, updatedAtMs: u64(s["updated_at_ms"]))
         }
         let governor = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM governor_transfer WHERE observation_id = ?"), arguments: [id])
-            .flatMap(governorEntry)
+            .flatMap(SQLiteGovernorRepository.governorEntry)
         return AttestationRecord(
             id: id, chainID: u64(r["chain_id"]), transactionHash: bytes(r["tx_hash"]),
             logIndex: UInt32(clamping: r["log_index"] as Int64), profile: r["profile"], blockNumber: u64(r["block_number"]),

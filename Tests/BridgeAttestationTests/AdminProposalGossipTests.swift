@@ -36,7 +36,7 @@ import Testing
     func services(_ net: ValidatorNetworkHarness, contract: CountingContract, metrics: TestMetrics = TestMetrics()) -> [AdminProposalService] {
         net.nodes.map { node in
             AdminProposalService(
-                repository: node.database, signer: node.signer, gossip: node.endpoint, contract: contract, clock: net.clock,
+                repository: SQLiteAdminProposalRepository(node.database), signer: node.signer, gossip: node.endpoint, contract: contract, clock: net.clock,
                 hashing: ChainHashing(), validators: net.validatorSet,
                 configuration: AdminProposalPoolConfiguration(profile: .v1, contract: contractID), metricsFactory: metrics)
         }
@@ -95,7 +95,7 @@ import Testing
         #expect(stored.first?.signatures.count == 3)
         #expect(stored.first?.submittedTransaction == tx)
         let restarted = AdminProposalService(
-            repository: net.nodes[3].database, signer: net.nodes[3].signer, gossip: net.nodes[3].endpoint, contract: contract, clock: net.clock,
+            repository: SQLiteAdminProposalRepository(net.nodes[3].database), signer: net.nodes[3].signer, gossip: net.nodes[3].endpoint, contract: contract, clock: net.clock,
             hashing: ChainHashing(), validators: net.validatorSet, configuration: AdminProposalPoolConfiguration(profile: .v1, contract: contractID))
         try await restarted.restore()
         #expect(try await restarted.proposal(proposed.proposal.id).isReady)

@@ -4,6 +4,7 @@ import BridgeCore
 import BridgeGossip
 import BridgeKoinos
 import BridgeSigning
+import BridgeStore
 import BridgeTesting
 import ChainCrypto
 import Foundation
@@ -43,7 +44,7 @@ import Testing
         try await sync.refresh(nowMs: 0)
         let services = net.nodes.enumerated().map { index, node in
             AdminProposalService(
-                repository: node.database, signer: node.signer, gossip: node.endpoint,
+                repository: SQLiteAdminProposalRepository(node.database), signer: node.signer, gossip: node.endpoint,
                 contract: KoinosAdminContract(rpc: sim.rpc, contract: sim.bridge, profile: .v1, payerKey: net.keys[index], rcLimitCap: 50_000_000),
                 clock: net.clock, hashing: ChainHashing(), validators: sync.current,
                 configuration: AdminProposalPoolConfiguration(profile: .v1, contract: sim.bridge), validatorSource: { sync.current })

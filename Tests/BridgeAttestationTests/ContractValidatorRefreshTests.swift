@@ -3,6 +3,7 @@ import BridgeAttestation
 import BridgeCore
 import BridgeGossip
 import BridgeSigning
+import BridgeStore
 import BridgeTesting
 import Synchronization
 import Testing
@@ -42,7 +43,7 @@ import Testing
         let contract = ScriptedContract()
         let node = net.nodes[0]
         let service = AdminProposalService(
-            repository: node.database, adminSigner: AdminKeySigner(key: net.keys[0], chain: .ethereum), gossip: node.endpoint,
+            repository: SQLiteAdminProposalRepository(node.database), adminSigner: AdminKeySigner(key: net.keys[0], chain: .ethereum), gossip: node.endpoint,
             contract: contract, clock: net.clock, hashing: ChainHashing(), validators: ValidatorSet([]),
             configuration: AdminProposalPoolConfiguration(profile: .v1, contract: [UInt8](repeating: 0x55, count: 20), adminChain: .ethereum),
             validatorReader: { try await contract.readValidators() })

@@ -55,7 +55,7 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
         let configuration = EthereumSenderConfiguration(
             bridge: chain.bridge, profile: .v2, chainID: chain.chainID, key: key, maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 2_000_000_000)
         return EthereumSender(
-            configuration: configuration, rpc: chain.rpc, store: DatabaseDeliveryStore(database: database, logger: Logger(label: "test")), clock: clock)
+            configuration: configuration, rpc: chain.rpc, store: DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(database), logger: Logger(label: "test")), clock: clock)
     }
 
     @Test func addValidatorApprovedByAQuorumIsExecutedOnTheEthereumDevnet() async throws {
@@ -79,7 +79,7 @@ struct DevnetReadyError: Error, CustomStringConvertible { let description: Strin
         let contracts = senders.map { EthereumAdminContract(rpc: chain.rpc, bridge: chain.bridge, sender: $0) }
         let services = net.nodes.enumerated().map { index, node in
             AdminProposalService(
-                repository: node.database, adminSigner: AdminKeySigner(key: net.keys[index], chain: .ethereum), gossip: node.endpoint,
+                repository: SQLiteAdminProposalRepository(node.database), adminSigner: AdminKeySigner(key: net.keys[index], chain: .ethereum), gossip: node.endpoint,
                 contract: contracts[index], clock: net.clock, hashing: ChainHashing(), validators: ValidatorSet([]),
                 configuration: AdminProposalPoolConfiguration(profile: .v2, contract: chain.bridge, chain: chain.bridgeChainID, adminChain: .ethereum),
                 validatorReader: { [contract = contracts[index]] in try await contract.validators() })

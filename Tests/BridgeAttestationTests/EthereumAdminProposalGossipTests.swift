@@ -22,7 +22,7 @@ import Testing
         let set = ValidatorSet(net.keys.map { EthereumAddress(publicKey: $0.publicKey).bytes })
         return net.nodes.enumerated().map { index, node in
             AdminProposalService(
-                repository: node.database, adminSigner: AdminKeySigner(key: net.keys[index], chain: .ethereum), gossip: node.endpoint,
+                repository: SQLiteAdminProposalRepository(node.database), adminSigner: AdminKeySigner(key: net.keys[index], chain: .ethereum), gossip: node.endpoint,
                 contract: contract, clock: net.clock, hashing: ChainHashing(), validators: set,
                 configuration: AdminProposalPoolConfiguration(profile: .v2, contract: bridge, chain: 7, adminChain: .ethereum),
                 metricsFactory: metrics)
@@ -55,7 +55,7 @@ import Testing
         try await restarted.restore()
         #expect(try await restarted.proposal(proposed.proposal.id).isReady)
         let koinosSide = AdminProposalService(
-            repository: net.nodes[3].database, signer: net.nodes[3].signer, gossip: net.nodes[3].endpoint, contract: contract, clock: net.clock,
+            repository: SQLiteAdminProposalRepository(net.nodes[3].database), signer: net.nodes[3].signer, gossip: net.nodes[3].endpoint, contract: contract, clock: net.clock,
             hashing: ChainHashing(), validators: net.validatorSet,
             configuration: AdminProposalPoolConfiguration(profile: .v1, contract: [0] + [UInt8](repeating: 3, count: 24)))
         try await koinosSide.restore()

@@ -48,7 +48,7 @@ import BridgeTesting
         #expect(try await node.database.attestationStatus(of: small.observation.id) == .quorum)
         #expect(try await node.database.attestationStatus(of: big.observation.id) == .delayed)
         #expect(try await node.database.signatures(observationID: big.observation.id).isEmpty)
-        let queue = try await node.database.governorQueue()
+        let queue = try await SQLiteGovernorRepository(node.database).governorQueue()
         #expect(queue.map(\.entry.decision) == [.delayed(releaseAtMilliseconds: start + Self.day, reason: .bigTransfer)])
 
         // What bridge_governor_used / _limit / _queued report.
@@ -61,7 +61,7 @@ import BridgeTesting
         await node.aggregator.step()
         #expect(try await node.database.attestationStatus(of: big.observation.id) == .quorum)
         #expect(try await node.database.signatures(observationID: big.observation.id).count == 1)
-        #expect(try await node.database.governorQueue().isEmpty)
+        #expect(try await SQLiteGovernorRepository(node.database).governorQueue().isEmpty)
         // The small transfer left the window exactly 24 h after its block time; the big one never counted.
         #expect(try await node.aggregator.governorReadings().map { [$0.used, UInt128($0.queued)] } == [[0, 0]])
     }
@@ -104,7 +104,7 @@ import BridgeTesting
         let fourth = Self.lock(4, amount: 1_000, blockTime: start + 180_000)
         try await Self.store([fourth], in: database, now: start)
         await net.nodes[0].aggregator.step()
-        let queue = try await database.governorQueue()
+        let queue = try await SQLiteGovernorRepository(database).governorQueue()
         #expect(queue.map(\.entry.transfer.id) == [.ethereum(third.observation.id), .ethereum(fourth.observation.id)])
         // The third waits for the first to leave the window; the fourth would fit an empty window
         // but queues behind the third: the history was read back.
@@ -130,8 +130,8 @@ import BridgeTesting
             net.clock.advance(milliseconds: 7)
             try await net.nodes[1].aggregator.signPending()
         }
-        let first = try await net.nodes[0].database.governorQueue()
-        let second = try await net.nodes[1].database.governorQueue()
+        let first = try await SQLiteGovernorRepository(net.nodes[0].database).governorQueue()
+        let second = try await SQLiteGovernorRepository(net.nodes[1].database).governorQueue()
         #expect(!first.isEmpty)
         #expect(first.map(\.entry) == second.map(\.entry))
 
@@ -139,8 +139,8 @@ import BridgeTesting
             Issue.record("no Ethereum → Koinos transfer queued")
             return
         }
-        #expect(try await net.nodes[0].database.releaseTransferEarly(held, atMilliseconds: net.clock.nowMilliseconds))
-        #expect(try await net.nodes[0].database.releaseTransferEarly(held, atMilliseconds: net.clock.nowMilliseconds) == false)
+        #expect(try await SQLiteGovernorRepository(net.nodes[0].database).releaseTransferEarly(held, atMilliseconds: net.clock.nowMilliseconds))
+        #expect(try await SQLiteGovernorRepository(net.nodes[0].database).releaseTransferEarly(held, atMilliseconds: net.clock.nowMilliseconds) == false)
         try await net.nodes[0].aggregator.signPending()
         #expect(try await net.nodes[0].database.attestationStatus(of: held) == .signing)
         #expect(try await net.nodes[1].database.attestationStatus(of: held) == .delayed)
@@ -168,9 +168,9 @@ import BridgeTesting
                 transfer: GovernedTransfer(id: id, token: koinosToken, amount: amount, sourceTimeMilliseconds: start),
                 decision: amount > 500 ? .delayed(releaseAtMilliseconds: start + Self.day, reason: .bigTransfer) : .signNow))
         }
-        _ = try await node.database.commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 3, previousBlockID: []),
+        _ = try await SQLiteKoinosLockStore(node.database).commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 3, previousBlockID: []),
                                                      records: records, nowMs: start)
-        try await node.database.recordGovernorDecisions(entries, atMilliseconds: start)
+        try await SQLiteGovernorRepository(node.database).recordGovernorDecisions(entries, atMilliseconds: start)
         #expect(try await node.database.koinosLock(records[1].observation.id)?.status == "delayed")
         let readings = try await node.aggregator.governorReadings()
         #expect(readings.map(\.token) == [koinosToken, Self.token])
@@ -208,7 +208,7 @@ import BridgeTesting
 
         net.clock.advance(milliseconds: Self.day)
         await node.aggregator.step()
-        let quorum = try #require(try await node.database.quorumAttestation(for: big.observation.id))
+        let quorum = try #require(try await SQLiteAttestationRepository(node.database).quorumAttestation(for: big.observation.id))
         #expect(quorum.digest == (try Self.digest(of: big, expiration: release + lifetime)))
         #expect(release + lifetime > net.clock.nowMilliseconds, "the signed message is not expired at release")
         let signatures = try await node.database.signatures(observationID: big.observation.id)
@@ -232,7 +232,7 @@ import BridgeTesting
         for node in net.nodes { #expect(try await node.database.attestation(id: big.observation.id.description)?.digest == expected) }
 
         net.clock.advance(milliseconds: 3_600_000)
-        #expect(try await net.nodes[0].database.releaseTransferEarly(big.observation.id, atMilliseconds: net.clock.nowMilliseconds))
+        #expect(try await SQLiteGovernorRepository(net.nodes[0].database).releaseTransferEarly(big.observation.id, atMilliseconds: net.clock.nowMilliseconds))
         try await net.nodes[0].aggregator.signPending()
         await net.pump()
         #expect(try await net.nodes[0].database.attestationStatus(of: big.observation.id) == .signing)
@@ -242,7 +242,7 @@ import BridgeTesting
         try await net.nodes[1].aggregator.signPending()
         await net.pump()
         for node in net.nodes {
-            let quorum = try #require(try await node.database.quorumAttestation(for: big.observation.id))
+            let quorum = try #require(try await SQLiteAttestationRepository(node.database).quorumAttestation(for: big.observation.id))
             #expect(quorum.digest == expected)
             #expect(quorum.signatures.count == 2)
         }

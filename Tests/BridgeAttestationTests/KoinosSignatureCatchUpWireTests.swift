@@ -34,7 +34,7 @@ import ProcessTestSupport
         immediate.firstAfterMs = 0
         let exchanges = [responder, asker].enumerated().map { i, node in
             KoinosSignatureExchange(
-                gossip: node.endpoint, signer: KoinosLockSigner(key: keys[i], profile: .v2, database: node.database, clock: SystemBridgeClock()),
+                gossip: node.endpoint, signer: KoinosLockSigner(key: keys[i], profile: .v2, store: SQLiteKoinosSignatureStore(node.database), governorStore: SQLiteGovernorRepository(node.database), clock: SystemBridgeClock()),
                 schedule: immediate)
         }
         // Both observe and sign; neither publishes (the gossip was missed).

@@ -26,7 +26,7 @@ struct KoinosSignatureGossipTests {
         let observation = KoinosLockObservation(
             id: lock, profile: .v2, blockHeight: 3, blockID: [0x12, 0x20] + [UInt8](repeating: 3, count: 32), blockTimeMs: 1, sender: [],
             token: [], amount: "5", payment: "0", recipient: Hex.encode(message.recipient), relayer: "", metadata: "", destinationChain: 1)
-        _ = try await db.commitKoinosScan(cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []), records: [
+        _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []), records: [
             KoinosLockRecord(observation: observation, status: .observed, reason: nil, message: message, digest: message.digest),
         ], nowMs: 1)
     }
@@ -34,7 +34,7 @@ struct KoinosSignatureGossipTests {
     static func exchanges(_ h: ValidatorNetworkHarness) -> [KoinosSignatureExchange] {
         h.nodes.enumerated().map { i, node in
             KoinosSignatureExchange(
-                gossip: node.endpoint, signer: KoinosLockSigner(key: h.keys[i], profile: .v2, database: node.database, clock: h.clock))
+                gossip: node.endpoint, signer: KoinosLockSigner(key: h.keys[i], profile: .v2, store: SQLiteKoinosSignatureStore(node.database), governorStore: SQLiteGovernorRepository(node.database), clock: h.clock))
         }
     }
 
@@ -71,7 +71,7 @@ struct KoinosSignatureGossipTests {
         for (i, e) in exchanges.enumerated() {
             #expect(try await e.collectReceived(validators: validators) == [Self.lock], "node \(i)")
             try await Self.expectQuorumSet(h.nodes[i].database, digest: first.digest, validators: validators)
-            #expect(try await h.nodes[i].database.koinosSignatures(digest: first.digest).count == 3)
+            #expect(try await SQLiteKoinosSignatureStore(h.nodes[i].database).koinosSignatures(digest: first.digest).count == 3)
             #expect(h.nodes[i].endpoint.outcomeCounts()["reject.bad_item_signature"] == nil)
         }
 
@@ -79,7 +79,7 @@ struct KoinosSignatureGossipTests {
         // Not equivocation: the new signatures are accepted, counted for the new digest only.
         let renewed = Self.message(expiration: 2_000_007_200_000)
         for node in h.nodes {
-            _ = try await node.database.commitKoinosScan(
+            _ = try await SQLiteKoinosLockStore(node.database).commitKoinosScan(
                 cursor: "k", to: KoinosScanCursor(nextHeight: 5, previousBlockID: []), records: [],
                 resigns: [KoinosResign(id: Self.lock, expiration: renewed.expiration, message: renewed.packed(), digest: renewed.digest)], nowMs: 2)
         }
@@ -89,8 +89,8 @@ struct KoinosSignatureGossipTests {
         for (i, e) in exchanges.enumerated() {
             #expect(try await e.collectReceived(validators: validators) == [Self.lock], "node \(i)")
             try await Self.expectQuorumSet(h.nodes[i].database, digest: renewed.digest, validators: validators)
-            #expect(try await h.nodes[i].database.koinosSignatures(digest: renewed.digest).count == 3)
-            #expect(try await h.nodes[i].database.koinosSignatures(digest: first.digest).count == 3)
+            #expect(try await SQLiteKoinosSignatureStore(h.nodes[i].database).koinosSignatures(digest: renewed.digest).count == 3)
+            #expect(try await SQLiteKoinosSignatureStore(h.nodes[i].database).koinosSignatures(digest: first.digest).count == 3)
         }
     }
 
@@ -132,7 +132,7 @@ struct KoinosSignatureGossipTests {
         // Node 2 has not seen the lock: nothing stored, both signatures held.
         #expect(try await exchanges[2].collectReceived(validators: validators).isEmpty)
         #expect(h.nodes[2].endpoint.koinosInboxCounts().held == 2)
-        #expect(try await h.nodes[2].database.koinosSignatures(digest: digest).isEmpty)
+        #expect(try await SQLiteKoinosSignatureStore(h.nodes[2].database).koinosSignatures(digest: digest).isEmpty)
         // Once its watcher stores the lock, the held peers' signatures are the quorum (before it signs).
         try await Self.observe(h.nodes[2].database)
         #expect(try await exchanges[2].collectReceived(validators: validators) == [Self.lock])
@@ -172,7 +172,7 @@ struct KoinosSignatureGossipTests {
         // Node 0's valid signature and the outsider's would make 2 = Q(3): the outsider's does not count.
         #expect(try await exchanges[1].collectReceived(validators: validators).isEmpty)
         #expect(try await node.database.koinosLock(Self.lock)?.status == "observed")
-        let stored = try await node.database.koinosSignatures(digest: digest)
+        let stored = try await SQLiteKoinosSignatureStore(node.database).koinosSignatures(digest: digest)
         #expect(stored.map(\.validator) == [validators[0]])
         #expect(try await node.database.koinosSubmission(Self.lock) == nil)
     }

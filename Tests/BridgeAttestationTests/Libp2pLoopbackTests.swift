@@ -37,9 +37,9 @@ struct LoopbackValidator {
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: SystemBridgeClock(),
             validators: set, transport: transport, settled: settled,
-            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await SQLiteAttestationRepository(database).quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: SystemBridgeClock(), validators: set, hashing: ChainHashing())
+            repository: SQLiteAttestationRepository(database), signer: signer, gossip: endpoint, clock: SystemBridgeClock(), validators: set, hashing: ChainHashing())
         settled.target = aggregator.settled
         try await transport.register(endpoint)
         let inbound = endpoint.inboundMessages()

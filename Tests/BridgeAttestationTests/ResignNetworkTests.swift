@@ -55,14 +55,14 @@ import Testing
             for s in set {
                 #expect(verifier.recoverKoinosAddress(digest: message.digest, signature: s.signature) == s.validator, "signed over the new digest")
             }
-            #expect(try await node.database.restoreAttestationState().evidence.isEmpty, "\(node.name) recorded no equivocation")
+            #expect(try await SQLiteAttestationRepository(node.database).restoreAttestationState().evidence.isEmpty, "\(node.name) recorded no equivocation")
             #expect(await node.aggregator.equivocators(for: observation.id).isEmpty)
         }
         // Past the grace period nothing turns into evidence either.
         await net.advance(milliseconds: 11 * 60_000)
         await net.pump()
         for node in net.nodes {
-            #expect(try await node.database.restoreAttestationState().evidence.isEmpty)
+            #expect(try await SQLiteAttestationRepository(node.database).restoreAttestationState().evidence.isEmpty)
         }
     }
     /// A validator restarts after it re-signed but before the others did: the peers' old-digest
@@ -108,7 +108,7 @@ import Testing
         let restarted = net.nodes[0]
         #expect(try await restarted.database.attestationStatus(of: observation.id) == .quorum)
         #expect(try await restarted.database.submissionSignatures(observationID: observation.id).count == 3)
-        #expect(try await restarted.database.restoreAttestationState().evidence.isEmpty)
+        #expect(try await SQLiteAttestationRepository(restarted.database).restoreAttestationState().evidence.isEmpty)
         #expect(await restarted.aggregator.equivocators(for: observation.id).isEmpty)
     }
 }

@@ -30,7 +30,7 @@ struct DatabaseDeliveryStoreTests {
             id: id, profile: .v2, blockHeight: 4242, blockID: [0x12, 0x20] + [UInt8](repeating: 0x0b, count: 32), blockTimeMs: 1_700_000_000_000,
             sender: .init(repeating: 0x01, count: 25), token: .init(repeating: 0x02, count: 25), amount: "250000", payment: "10",
             recipient: "0x" + String(repeating: "4c", count: 20), relayer: "0x" + String(repeating: "3d", count: 20), metadata: "claim", destinationChain: 1)
-        _ = try await db.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(
             cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 4243, previousBlockID: []),
             records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil, message: m, digest: m.digest)], nowMs: 9_000)
         return db
@@ -43,10 +43,10 @@ struct DatabaseDeliveryStoreTests {
     static func bringToQuorum(_ db: BridgeDatabase) async throws -> [ValidatorSignature] {
         let digest = message().digest
         let signed = try signatures(digest)
-        try await db.storeKoinosSignatures(signed.map { KoinosLockSignature(id: id, digest: digest, validator: $0.validator, signature: $0.signature) },
+        try await SQLiteKoinosSignatureStore(db).storeKoinosSignatures(signed.map { KoinosLockSignature(id: id, digest: digest, validator: $0.validator, signature: $0.signature) },
                                            own: false, nowMs: 9_100)
         let sorted = signed.sorted { $0.validator.lexicographicallyPrecedes($1.validator) }
-        #expect(try await db.markKoinosQuorum(id, digest: digest, submission: Array(sorted.prefix(2)), nowMs: 9_200))
+        #expect(try await SQLiteKoinosSignatureStore(db).markKoinosQuorum(id, digest: digest, submission: Array(sorted.prefix(2)), nowMs: 9_200))
         return sorted
     }
 
@@ -58,7 +58,7 @@ struct DatabaseDeliveryStoreTests {
         let hashes = [[UInt8](repeating: 0xa1, count: 32), [UInt8](repeating: 0xa2, count: 32)]
         do {
             let db = try await Self.database(path: path)
-            let store = DatabaseDeliveryStore(database: db)
+            let store = DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db))
             #expect(try await store.deliverableTransfers(limit: 10).isEmpty, "signing, not at quorum: nothing to deliver")
             let sorted = try await Self.bringToQuorum(db)
             let work = try await store.deliverableTransfers(limit: 10)
@@ -83,7 +83,7 @@ struct DatabaseDeliveryStoreTests {
         }
         // A restart: a new database object over the same file.
         let db = try BridgeDatabase(path: path)
-        let store = DatabaseDeliveryStore(database: db)
+        let store = DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db))
         var record = try #require(try await store.record(for: Self.id.description))
         #expect(record.nonce == 41 && record.transactionHashes == hashes && record.maxFeePerGas == UInt64.max && record.lastError == "earlier refusal")
         #expect(try await store.deliverableTransfers(limit: 10).map(\.id) == [Self.id.description], "in flight: still followed after the restart")
@@ -97,7 +97,7 @@ struct DatabaseDeliveryStoreTests {
         #expect(try await store.deliverableTransfers(limit: 10).isEmpty, "completed: never handed to the sender again")
         #expect(try await db.koinosLock(Self.id)?.status == "completed")
         #expect(try await db.koinosLockEthereumTransaction(Self.id) == hashes[1])
-        #expect(try await DatabaseDeliveryStore(database: try BridgeDatabase(path: path)).record(for: Self.id.description) == record)
+        #expect(try await DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(try BridgeDatabase(path: path))).record(for: Self.id.description) == record)
     }
 
     @Test func aFailedAttemptPutsTheLockBackAtQuorumAndItStaysDeliverable() async throws {
@@ -105,7 +105,7 @@ struct DatabaseDeliveryStoreTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let db = try await Self.database(path: path)
         _ = try await Self.bringToQuorum(db)
-        let store = DatabaseDeliveryStore(database: db)
+        let store = DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db))
         try await store.save(DeliveryRecord(transferID: Self.id.description, status: .sent, updatedAtMs: 1))
         #expect(try await db.koinosLock(Self.id)?.status == "submitted")
         var failed = DeliveryRecord(transferID: Self.id.description, status: .failed, updatedAtMs: 2)
@@ -121,7 +121,7 @@ struct DatabaseDeliveryStoreTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let db = try await Self.database(path: path)
         _ = try await Self.bringToQuorum(db)
-        let store = DatabaseDeliveryStore(database: db)
+        let store = DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db))
         var gaveUp = DeliveryRecord(transferID: Self.id.description, status: .failed, updatedAtMs: 3)
         gaveUp.attempts = 3
         gaveUp.lastError = "signatures expired"
@@ -131,16 +131,16 @@ struct DatabaseDeliveryStoreTests {
         var renewed = Self.message()
         renewed.expiration += 7_200_000
         func resign() async throws {
-            _ = try await db.commitKoinosScan(
+            _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(
                 cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 5000, previousBlockID: []), records: [],
                 resigns: [KoinosResign(id: Self.id, expiration: renewed.expiration, message: renewed.packed(), digest: renewed.digest)], nowMs: 20_000)
         }
         try await resign()
         #expect(try await store.record(for: Self.id.description) == nil, "the old set's failures do not count against the new one")
         let signed = try Self.signatures(renewed.digest)
-        try await db.storeKoinosSignatures(signed.map { KoinosLockSignature(id: Self.id, digest: renewed.digest, validator: $0.validator, signature: $0.signature) },
+        try await SQLiteKoinosSignatureStore(db).storeKoinosSignatures(signed.map { KoinosLockSignature(id: Self.id, digest: renewed.digest, validator: $0.validator, signature: $0.signature) },
                                            own: false, nowMs: 20_100)
-        #expect(try await db.markKoinosQuorum(Self.id, digest: renewed.digest, submission: Array(signed.prefix(2)), nowMs: 20_200))
+        #expect(try await SQLiteKoinosSignatureStore(db).markKoinosQuorum(Self.id, digest: renewed.digest, submission: Array(signed.prefix(2)), nowMs: 20_200))
         #expect(try await store.deliverableTransfers(limit: 10).map(\.message) == [renewed])
 
         // In flight for the current digest: a later re-sign leaves the lock and its row alone.
@@ -166,14 +166,14 @@ struct DatabaseDeliveryStoreTests {
             id: laterID, profile: .v2, blockHeight: 4242, blockID: [0x12, 0x20] + [UInt8](repeating: 0x0b, count: 32), blockTimeMs: 1_700_000_000_000,
             sender: .init(repeating: 0x01, count: 25), token: .init(repeating: 0x02, count: 25), amount: "250000", payment: "10",
             recipient: "0x" + String(repeating: "4c", count: 20), relayer: "0x" + String(repeating: "3d", count: 20), metadata: "claim", destinationChain: 1)
-        _ = try await db.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(
             cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 4300, previousBlockID: []),
             records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil, message: later, digest: later.digest)], nowMs: 9_250)
         let signed = try Self.signatures(later.digest)
-        try await db.storeKoinosSignatures(signed.map { KoinosLockSignature(id: laterID, digest: later.digest, validator: $0.validator, signature: $0.signature) },
+        try await SQLiteKoinosSignatureStore(db).storeKoinosSignatures(signed.map { KoinosLockSignature(id: laterID, digest: later.digest, validator: $0.validator, signature: $0.signature) },
                                            own: false, nowMs: 9_260)
-        #expect(try await db.markKoinosQuorum(laterID, digest: later.digest, submission: Array(signed.prefix(2)), nowMs: 9_300))
-        let store = DatabaseDeliveryStore(database: db)
+        #expect(try await SQLiteKoinosSignatureStore(db).markKoinosQuorum(laterID, digest: later.digest, submission: Array(signed.prefix(2)), nowMs: 9_300))
+        let store = DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db))
         #expect(try await store.deliverableTransfers(limit: 10).map(\.id) == [Self.id.description, laterID.description], "oldest quorum first")
         // The older one is parked (expired, waiting for a re-sign): with room for one, the due one comes.
         var parked = DeliveryRecord(transferID: Self.id.description, status: .pending, updatedAtMs: 10_000)
@@ -191,9 +191,9 @@ struct DatabaseDeliveryStoreTests {
         try await db.writer.write { db in
             try db.execute(sql: "UPDATE koinos_observation SET message = ?", arguments: [Data(Self.message(value: 999_999_999).packed())])
         }
-        #expect(try await DatabaseDeliveryStore(database: db).deliverableTransfers(limit: 10).isEmpty)
+        #expect(try await DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db)).deliverableTransfers(limit: 10).isEmpty)
         // Bytes that are not a packed message at all.
         try await db.writer.write { db in try db.execute(sql: "UPDATE koinos_observation SET message = ?", arguments: [Data([1, 2, 3])]) }
-        #expect(try await DatabaseDeliveryStore(database: db).deliverableTransfers(limit: 10).isEmpty)
+        #expect(try await DatabaseDeliveryStore(rows: SQLiteEthereumDeliveryRepository(db)).deliverableTransfers(limit: 10).isEmpty)
     }
 }

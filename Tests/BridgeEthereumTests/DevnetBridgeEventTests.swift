@@ -88,10 +88,10 @@ struct DevnetBridgeEventTests {
             id: id, profile: .v2, blockHeight: 10, blockID: [UInt8](repeating: 0x0b, count: 34), blockTimeMs: 0, sender: koinosToken,
             token: koinosToken, amount: "\(m.value)", payment: "0", recipient: ChainHex.encode(m.recipient), relayer: ChainHex.encode(m.relayer),
             metadata: "", destinationChain: m.chainID)
-        _ = try await database.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(database).commitKoinosScan(
             cursor: "koinos-test", to: KoinosScanCursor(nextHeight: 11, previousBlockID: []),
             records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil, message: m, digest: m.digest)], nowMs: 1)
-        _ = try await database.markKoinosQuorum(id, digest: m.digest, submission: t.signatures, nowMs: 2)
+        _ = try await SQLiteKoinosSignatureStore(database).markKoinosQuorum(id, digest: m.digest, submission: t.signatures, nowMs: 2)
         return id
     }
 
@@ -106,7 +106,7 @@ struct DevnetBridgeEventTests {
             let from = try await Self.head(devnet) + 1
             let t = try devnet.transfer(id: "", relayer: [UInt8](repeating: 0, count: 20), recipient: Self.account, value: 4_321, signers: [0, 1])
             let id = try await Self.storeLockAtQuorum(t, database: database)
-            #expect(try await database.koinosLocksForDelivery(limit: 10).map(\.id) == [id], "before: the sender would send it")
+            #expect(try await SQLiteEthereumDeliveryRepository(database).koinosLocksForDelivery(limit: 10).map(\.id) == [id], "before: the sender would send it")
             let stranger = try devnet.transfer(id: "", relayer: [UInt8](repeating: 0, count: 20), recipient: Self.account, value: 5, signers: [0, 1])
 
             let completion = try await Self.send(devnet, BridgeContractCalls.completeTransfer(t.message, signatures: t.signatures.map(\.signature)))
@@ -117,7 +117,7 @@ struct DevnetBridgeEventTests {
 
             #expect(try await database.koinosLockStatus(id) == .completed)
             #expect(try await database.koinosLockEthereumTransaction(id) == completion.transactionHash)
-            #expect(try await database.koinosLocksForDelivery(limit: 10).isEmpty, "a completed transfer is never sent again")
+            #expect(try await SQLiteEthereumDeliveryRepository(database).koinosLocksForDelivery(limit: 10).isEmpty, "a completed transfer is never sent again")
             #expect(logs.contains("Koinos lock completed on Ethereum"))
             #expect(logs.all.contains { $0.contains("Ethereum bridge event ignored") && $0.contains("reason=unknown_transfer") },
                     "the stranger's completion: \(logs.all.suffix(8))")
@@ -177,7 +177,7 @@ struct DevnetBridgeEventTests {
             let oldDigest = try #require(stored.digest)
             #expect(stored.expiration == lockTime + lifetime)
             #expect(logs.all.contains { $0.contains("reason=too_early") }, "\(logs.all.suffix(8))")
-            #expect(try await database.observationsAwaitingSignature(limit: 10).map(\.digest) == [oldDigest], "unchanged")
+            #expect(try await SQLiteAttestationRepository(database).observationsAwaitingSignature(limit: 10).map(\.digest) == [oldDigest], "unchanged")
 
             // After the window (block time ≥ old expiration + lifetime).
             let deadline = Date().addingTimeInterval(30)
@@ -196,7 +196,7 @@ struct DevnetBridgeEventTests {
             let newDigest = try #require(resigned.digest)
             #expect(newDigest != oldDigest)
             #expect(newDigest == SHA256Digest.hash(try #require(resigned.message)))
-            let pending = try await database.observationsAwaitingSignature(limit: 10)
+            let pending = try await SQLiteAttestationRepository(database).observationsAwaitingSignature(limit: 10)
             #expect(pending.map(\.digest) == [newDigest], "the signer signs the new digest; the old one is no longer the transfer's")
             #expect(logs.contains("Re-sign requested on Ethereum"))
         }

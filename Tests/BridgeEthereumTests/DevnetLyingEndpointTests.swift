@@ -50,7 +50,7 @@ extension DevnetWatcherTests {
             #expect(await reobserver.processNext()?.result == .deferred)
             #expect(await reobserver.processNext()?.result == .endpointsDisagree, "\(logs.all.suffix(3))")
             #expect(try await database.attestationStatus(of: forged) == nil, "nothing forged stored")
-            #expect(try await database.observationsAwaitingSignature(limit: 100).isEmpty, "nothing to sign")
+            #expect(try await SQLiteAttestationRepository(database).observationsAwaitingSignature(limit: 100).isEmpty, "nothing to sign")
             #expect(metrics.count("bridge_reobservation_total", [("result", "endpoints_disagree")]) == 1)
             #expect(logs.contains("Ethereum endpoints disagree"))
             // The real lock behind the forgery is still re-observed: both endpoints agree on it.

@@ -73,8 +73,8 @@ extension DevnetWatcherTests {
             $0.tokens = [HexData.decodeAddress(devnet.token): Self.koinosToken]
             $0.koinosContract = Self.koinosContract
         }
-        let fromScan = try await scanned.observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
-        let fromRequest = try await database.observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
+        let fromScan = try await SQLiteAttestationRepository(scanned).observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
+        let fromRequest = try await SQLiteAttestationRepository(database).observationsAwaitingSignature(limit: 10_000).filter { $0.id == id }.map { [$0.digest, $0.message] }
         #expect(fromScan.count == 1)
         #expect(fromRequest == fromScan)
     }

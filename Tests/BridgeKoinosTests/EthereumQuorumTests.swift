@@ -62,7 +62,7 @@ struct EthereumQuorumTests {
         let observation = KoinosLockObservation(
             id: id, profile: .v2, blockHeight: 3, blockID: [0x12, 0x20] + [UInt8](repeating: 3, count: 32), blockTimeMs: 1, sender: [], token: [],
             amount: "5", payment: "0", recipient: Hex.encode(message.recipient), relayer: "", metadata: "", destinationChain: 1)
-        _ = try await db.commitKoinosScan(cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []), records: [
+        _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []), records: [
             KoinosLockRecord(observation: observation, status: .observed, reason: nil, message: message, digest: message.digest),
         ], nowMs: 1)
         return id
@@ -73,10 +73,10 @@ struct EthereumQuorumTests {
         let message = Self.message()
         let id = try await Self.storedLock(db, message: message)
         let clock = VirtualClock()
-        let outsider = KoinosLockSigner(key: .generate(), profile: .v2, database: db, clock: clock)
+        let outsider = KoinosLockSigner(key: .generate(), profile: .v2, store: SQLiteKoinosSignatureStore(db), governorStore: SQLiteGovernorRepository(db), clock: clock)
         #expect(try await outsider.signPending(validators: Self.addresses).isEmpty)  // not a validator: signs nothing
 
-        let signer = KoinosLockSigner(key: Self.keys[1], profile: .v2, database: db, clock: clock)
+        let signer = KoinosLockSigner(key: Self.keys[1], profile: .v2, store: SQLiteKoinosSignatureStore(db), governorStore: SQLiteGovernorRepository(db), clock: clock)
         let signed = try await signer.signPending(validators: Self.addresses)
         guard case .signed(let signedID, _, let signature)? = signed.first else { Issue.record("not signed: \(signed)"); return }
         #expect(signedID == id && signature.count == 65 && (signature[64] == 27 || signature[64] == 28))
@@ -95,7 +95,7 @@ struct EthereumQuorumTests {
         #expect(stored == done.submission?.map(\.signature))
         let signers = stored.compactMap { EthereumSignature.recoverAddress(digest: message.digest, signature: $0)?.bytes }
         #expect(Set(signers).count == 3 && signers.allSatisfy { Self.addresses.contains($0) })
-        #expect(try await db.koinosSignatures(digest: message.digest).count == 3)  // the stranger's was not kept
+        #expect(try await SQLiteKoinosSignatureStore(db).koinosSignatures(digest: message.digest).count == 3)  // the stranger's was not kept
     }
 
     @Test func aTamperedDigestIsNeverSigned() async throws {
@@ -103,7 +103,7 @@ struct EthereumQuorumTests {
         let id = try await Self.storedLock(db, message: Self.message())
         try await db.writer.write { try $0.execute(sql: "UPDATE koinos_observation SET digest = ? WHERE id = ?",
                                                     arguments: [Data(repeating: 9, count: 32), id.description]) }
-        let signer = KoinosLockSigner(key: Self.keys[0], profile: .v2, database: db, clock: VirtualClock())
+        let signer = KoinosLockSigner(key: Self.keys[0], profile: .v2, store: SQLiteKoinosSignatureStore(db), governorStore: SQLiteGovernorRepository(db), clock: VirtualClock())
         #expect(try await signer.signPending(validators: Self.addresses) == [.digestMismatch(id)])
         #expect(try await db.koinosLocks().first?.status == .observed)
     }
@@ -114,13 +114,13 @@ struct EthereumQuorumTests {
         let renewed = Self.message(expiration: 2_000_007_200_000)
         #expect(old.digest != renewed.digest)
         let id = try await Self.storedLock(db, message: old)
-        let signer = KoinosLockSigner(key: Self.keys[0], profile: .v2, database: db, clock: VirtualClock())
+        let signer = KoinosLockSigner(key: Self.keys[0], profile: .v2, store: SQLiteKoinosSignatureStore(db), governorStore: SQLiteGovernorRepository(db), clock: VirtualClock())
         _ = try await signer.signPending(validators: Self.addresses)
         // the same validator signs the re-signed digest: stored alongside, not refused
         let again = KoinosLockSignature(id: id, digest: renewed.digest, validator: Self.addresses[0], signature: try Self.sign(renewed.digest, Self.keys[0]))
-        #expect(try await db.storeKoinosSignatures([again], own: false, nowMs: 2) == 1)
-        #expect(try await db.koinosSignatures(digest: old.digest).count == 1)
-        #expect(try await db.koinosSignatures(digest: renewed.digest).count == 1)
+        #expect(try await SQLiteKoinosSignatureStore(db).storeKoinosSignatures([again], own: false, nowMs: 2) == 1)
+        #expect(try await SQLiteKoinosSignatureStore(db).koinosSignatures(digest: old.digest).count == 1)
+        #expect(try await SQLiteKoinosSignatureStore(db).koinosSignatures(digest: renewed.digest).count == 1)
         // old signatures never count for the new digest
         let oldSignatures = try Self.keys.prefix(3).map { try Self.sign(old.digest, $0) }
         let mixed = EthereumQuorum.evaluate(digest: renewed.digest, signatures: oldSignatures, validators: Self.addresses, profile: .v2)
@@ -128,6 +128,6 @@ struct EthereumQuorumTests {
         // and a set for a digest that is not the lock's stored one changes nothing
         let renewedSet = try Self.keys.prefix(3).map { ValidatorSignature(validator: EthereumAddress(publicKey: $0.publicKey).bytes,
                                                                           signature: try Self.sign(renewed.digest, $0)) }
-        #expect(try await db.markKoinosQuorum(id, digest: renewed.digest, submission: renewedSet, nowMs: 3) == false)
+        #expect(try await SQLiteKoinosSignatureStore(db).markKoinosQuorum(id, digest: renewed.digest, submission: renewedSet, nowMs: 3) == false)
     }
 }

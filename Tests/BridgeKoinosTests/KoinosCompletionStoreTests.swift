@@ -28,14 +28,14 @@ struct KoinosCompletionStoreTests {
         let ours = try Self.observation(db, hash: submitted, status: "submitted")
         let refused = try Self.observation(db, hash: rejected, status: "rejected")
         let ownTx = [UInt8]([0x12, 0x20]) + [UInt8](repeating: 0x0f, count: 32)
-        try await db.saveSubmission(SubmissionRecord(observationID: ours, koinosTransactionID: ownTx, status: .submitted, attempts: 1, updatedAtMs: 1))
+        try await SQLiteSubmissionQueue(db).saveSubmission(SubmissionRecord(observationID: ours, koinosTransactionID: ownTx, status: .submitted, attempts: 1, updatedAtMs: 1))
         let completing = [UInt8]([0x12, 0x20]) + [UInt8](repeating: 0xcc, count: 32)
         func event(_ hash: [UInt8]) -> KoinosTransferCompletion {
             KoinosTransferCompletion(ethereumTransactionHash: hash, koinosTransactionID: completing, blockHeight: 42)
         }
         let unknown = [UInt8](repeating: 0x53, count: 32)
-        let commit = try await db.commitKoinosWindow(
-            cursor: "k", to: KoinosScanCursor(nextHeight: 43, previousBlockID: [1]), records: [],
+        let commit = try await SQLiteKoinosLockStore(db).commitKoinosWindow(
+            cursor: "k", to: KoinosScanCursor(nextHeight: 43, previousBlockID: [1]), records: [], resigns: [],
             completions: [event(submitted), event(rejected), event(unknown)], nowMs: 100)
         #expect(commit.completions == [.completed([ours]), .alreadySettled, .unknown])
         #expect(try QuorumFixture.observationStatus(ours, in: db) == "completed")
@@ -44,10 +44,10 @@ struct KoinosCompletionStoreTests {
         #expect(row.status == .completed && row.koinosTransactionID == ownTx && row.completedSeenAtHeight == 42 && row.nextAttemptAtMs == nil)
         #expect(row.lastError == "completed on Koinos by transaction \(Hex.encode(completing)) (transfer_completed_event, block 42)")
         #expect(try await db.allSubmissions().map(\.observationID) == [ours])
-        #expect(try await db.koinosCursor("k") == KoinosScanCursor(nextHeight: 43, previousBlockID: [1]))
+        #expect(try await SQLiteKoinosLockStore(db).koinosCursor("k") == KoinosScanCursor(nextHeight: 43, previousBlockID: [1]))
 
-        let again = try await db.commitKoinosWindow(
-            cursor: "k", to: KoinosScanCursor(nextHeight: 44, previousBlockID: [2]), records: [], completions: [event(submitted)], nowMs: 200)
+        let again = try await SQLiteKoinosLockStore(db).commitKoinosWindow(
+            cursor: "k", to: KoinosScanCursor(nextHeight: 44, previousBlockID: [2]), records: [], resigns: [], completions: [event(submitted)], nowMs: 200)
         #expect(again.completions == [.alreadySettled])
         #expect(try await db.submission(for: ours)?.updatedAtMs == 100)
     }

@@ -37,7 +37,7 @@ struct KoinosEndpointFailoverTests {
         configuration.agreement = agreement
         let clock = VirtualClock()
         let pool = KoinosEndpointPool(clients: clients, chainID: configuration.chainID, clock: clock)
-        return KoinosLockWatcher(configuration: configuration, endpoints: pool, database: s.db, clock: clock)
+        return KoinosLockWatcher(configuration: configuration, endpoints: pool, store: SQLiteKoinosLockStore(s.db), clock: clock)
     }
 
     @Test(.timeLimit(.minutes(2)))
@@ -58,7 +58,7 @@ struct KoinosEndpointFailoverTests {
         try await s.sim.produceBlock()
         let height = try await s.sim.rpc.headInfo().height
         try await liar.mode("lie", ["koinos_previous_at": .int(Int64(height))])
-        let onlyLiar = KoinosLockWatcher(configuration: s.configuration, rpc: liar.rpc, database: s.db, clock: VirtualClock())
+        let onlyLiar = KoinosLockWatcher(configuration: s.configuration, rpc: liar.rpc, store: SQLiteKoinosLockStore(s.db), clock: VirtualClock())
         await #expect(throws: KoinosWatcherError.self) { _ = try await onlyLiar.scanOnce() }  // alone, it is refused
         #expect(try await s.db.koinosLocks().count == 1)
         let fresh = Self.watcher(s, [liar.rpc, s.sim.rpc])
@@ -103,7 +103,7 @@ struct KoinosEndpointFailoverTests {
             await #expect(throws: KoinosWatcherError.self) { _ = try await watcher.scanOnce() }
         }
         #expect(try await s.db.koinosLocks().isEmpty)
-        #expect(try await s.db.koinosCursor(s.configuration.cursorName) == nil)
+        #expect(try await SQLiteKoinosLockStore(s.db).koinosCursor(s.configuration.cursorName) == nil)
 
         try await liar.mode("pass")
         try await s.drain(watcher)  // both serve the same window now

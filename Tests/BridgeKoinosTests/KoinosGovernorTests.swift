@@ -34,13 +34,13 @@ struct KoinosGovernorTests {
         let record = judge.judge(KoinosLockJudgeTests.event(event.encoded(.v2), sequence: 1), transactionID: tx,
                                  block: try KoinosLockJudgeTests.block(timeMs: timeMs, height: UInt64(n)))
         #expect(record.status == .observed, "\(record.reason ?? "")")
-        _ = try await database.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(database).commitKoinosScan(
             cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: UInt64(n) + 1, previousBlockID: []), records: [record], nowMs: timeMs)
         return record.observation.id
     }
 
     static func signer(_ database: BridgeDatabase, _ clock: VirtualClock, policy: GovernorPolicy = policy) -> KoinosLockSigner {
-        KoinosLockSigner(key: key, profile: .v2, database: database, clock: clock, governor: policy)
+        KoinosLockSigner(key: key, profile: .v2, store: SQLiteKoinosSignatureStore(database), governorStore: SQLiteGovernorRepository(database), clock: clock, governor: policy)
     }
 
     static func signedIDs(_ results: [KoinosLockSigner.Signed]) -> [KoinosLockID] {
@@ -64,7 +64,7 @@ struct KoinosGovernorTests {
         #expect(try await Self.status(d, database) == "delayed")
         #expect(try await database.koinosLock(c)?.signatures.isEmpty == true, "a held lock is not signed")
 
-        let queue = try await database.governorQueue()
+        let queue = try await SQLiteGovernorRepository(database).governorQueue()
         #expect(queue.map(\.entry.transfer.id) == [.koinos(d), .koinos(c)], "release order")
         #expect(queue.map(\.entry.decision) == [
             .delayed(releaseAtMilliseconds: Self.t0 + 3_000 + 3_600_000, reason: .bigTransfer),
@@ -84,7 +84,7 @@ struct KoinosGovernorTests {
         #expect(try await Self.status(c, database) == "delayed")
         clock.advance(milliseconds: 1)
         #expect(Self.signedIDs(try await signer.signPending(validators: Self.validators)) == [c])
-        #expect(try await database.governorQueue().isEmpty)
+        #expect(try await SQLiteGovernorRepository(database).governorQueue().isEmpty)
     }
 
     @Test func aRestartKeepsTheKoinosQueueAndTheWindow() async throws {
@@ -100,11 +100,11 @@ struct KoinosGovernorTests {
 
         let reopened = try BridgeDatabase(path: path)
         let signer = Self.signer(reopened, clock)
-        #expect(try await reopened.governorQueue().map(\.entry.transfer.id) == [.koinos(b)], "the queue survives")
+        #expect(try await SQLiteGovernorRepository(reopened).governorQueue().map(\.entry.transfer.id) == [.koinos(b)], "the queue survives")
         // The window survives too: a 100 counts after b (first in, first out), when a has left.
         let c = try await Self.lock(3, amount: 100, timeMs: Self.t0 + 2_000, in: reopened)
         #expect(try await signer.signPending(validators: Self.validators).isEmpty)
-        let queue = try await reopened.governorQueue()
+        let queue = try await SQLiteGovernorRepository(reopened).governorQueue()
         #expect(queue.map(\.entry.transfer.id) == [.koinos(b), .koinos(c)])
         #expect(queue.map(\.entry.decision) == [
             .delayed(releaseAtMilliseconds: Self.t0 + Self.day, reason: .dailyLimit),
@@ -147,8 +147,8 @@ struct KoinosGovernorTests {
         #expect(try await signer.signPending(validators: Self.validators).isEmpty)
         let id = try #require(GovernedTransferID(big.description), "the text form /v1/governor lists parses back")
         #expect(id == .koinos(big))
-        #expect(try await database.releaseTransferEarly(id, atMilliseconds: clock.nowMilliseconds))
-        #expect(try await database.releaseTransferEarly(id, atMilliseconds: clock.nowMilliseconds) == false, "only a delayed lock")
+        #expect(try await SQLiteGovernorRepository(database).releaseTransferEarly(id, atMilliseconds: clock.nowMilliseconds))
+        #expect(try await SQLiteGovernorRepository(database).releaseTransferEarly(id, atMilliseconds: clock.nowMilliseconds) == false, "only a delayed lock")
         #expect(Self.signedIDs(try await signer.signPending(validators: Self.validators)) == [big])
         let entry = try #require(try await database.governorState(sinceMilliseconds: 0).history.first)
         #expect(entry.releasedEarlyAtMilliseconds == Self.t0 + 5_000)

@@ -30,7 +30,7 @@ struct KoinosLockWatcherTests {
         let configuration: KoinosLockWatcherConfiguration
 
         func watcher(_ db: BridgeDatabase? = nil) -> KoinosLockWatcher {
-            KoinosLockWatcher(configuration: configuration, rpc: sim.rpc, database: db ?? self.db, clock: VirtualClock())
+            KoinosLockWatcher(configuration: configuration, rpc: sim.rpc, store: SQLiteKoinosLockStore(db ?? self.db), clock: VirtualClock())
         }
 
         /// A signed `transfer_tokens` from the user; returns the transaction id and the lock event's sequence.
@@ -143,7 +143,7 @@ struct KoinosLockWatcherTests {
         #expect(stored.allSatisfy { $0.status == .observed })
         // committing a window again (a crash after the commit, before the caller knew) stores nothing twice
         let cursor = try await second.cursor()
-        let again = try await reopened.commitKoinosScan(cursor: s.configuration.cursorName, to: KoinosScanCursor(nextHeight: 2, previousBlockID: []),
+        let again = try await SQLiteKoinosLockStore(reopened).commitKoinosScan(cursor: s.configuration.cursorName, to: KoinosScanCursor(nextHeight: 2, previousBlockID: []),
                                                          records: [], nowMs: 0)
         #expect(again.isEmpty)
         #expect(try await second.cursor() == cursor)  // never backwards
@@ -169,10 +169,10 @@ struct KoinosLockWatcherTests {
         guard let s = try await Self.setUp(depth: 0, extra: ["--chain-id", "0x1220" + String(repeating: "77", count: 32)]) else { return }
         var configuration = s.configuration
         configuration.chainID = [0x12, 0x20] + [UInt8](repeating: 0x88, count: 32)
-        let watcher = KoinosLockWatcher(configuration: configuration, rpc: s.sim.rpc, database: s.db, clock: VirtualClock())
+        let watcher = KoinosLockWatcher(configuration: configuration, rpc: s.sim.rpc, store: SQLiteKoinosLockStore(s.db), clock: VirtualClock())
         await #expect(throws: KoinosLockWatcher.ChainMismatch.self) { try await watcher.verifyChain() }
         await #expect(throws: KoinosLockWatcher.ChainMismatch.self) { try await watcher.run() }
-        #expect(try await s.db.koinosCursor(configuration.cursorName) == nil)
+        #expect(try await SQLiteKoinosLockStore(s.db).koinosCursor(configuration.cursorName) == nil)
         await s.sim.stop()
     }
 
@@ -186,7 +186,7 @@ struct KoinosLockWatcherTests {
         try await s.drain(watcher)
         let id = KoinosLockID(transactionID: tx, operationID: sequence)
         let first = try #require(try await s.db.koinosLock(id))
-        let signer = KoinosLockSigner(key: s.user.key, profile: .v2, database: s.db, clock: VirtualClock())
+        let signer = KoinosLockSigner(key: s.user.key, profile: .v2, store: SQLiteKoinosSignatureStore(s.db), governorStore: SQLiteGovernorRepository(s.db), clock: VirtualClock())
         let userEth = EthereumAddress(publicKey: s.user.key.publicKey).bytes
         #expect(try await signer.signPending(validators: [userEth]).count == 1)
 
@@ -215,9 +215,9 @@ struct KoinosLockWatcherTests {
             value: 900, bridge: Self.ethBridge, expiration: requestBlock.headBlockTimeMs + lifetime, chainID: 1)
         #expect(now.digest == renewed.digest && now.message == renewed.packed())
         // the old signature stays with the old digest; the new digest gets a new one, not an equivocation
-        #expect(try await s.db.koinosSignatures(digest: first.digest ?? []).count == 1)
+        #expect(try await SQLiteKoinosSignatureStore(s.db).koinosSignatures(digest: first.digest ?? []).count == 1)
         #expect(try await signer.signPending(validators: [userEth]).count == 1)
-        #expect(try await s.db.koinosSignatures(digest: renewed.digest).count == 1)
+        #expect(try await SQLiteKoinosSignatureStore(s.db).koinosSignatures(digest: renewed.digest).count == 1)
         await s.sim.stop()
     }
 }

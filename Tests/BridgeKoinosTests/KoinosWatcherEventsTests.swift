@@ -81,7 +81,7 @@ struct KoinosWatcherEventsTests {
 
         try await s.drain(s.watcher())
         #expect(try await s.db.koinosLocks().map(\.id) == [KoinosLockID(transactionID: kept, operationID: sequence)])
-        let signer = KoinosLockSigner(key: s.validator.key, profile: .v2, database: s.db, clock: VirtualClock())
+        let signer = KoinosLockSigner(key: s.validator.key, profile: .v2, store: SQLiteKoinosSignatureStore(s.db), governorStore: SQLiteGovernorRepository(s.db), clock: VirtualClock())
         let signed = try await signer.signPending(validators: [EthereumAddress(publicKey: s.validator.key.publicKey).bytes])
         #expect(signed.count == 1)
         #expect(try await s.db.koinosLock(KoinosLockID(transactionID: reverted, operationID: 1)) == nil)
@@ -126,12 +126,12 @@ struct KoinosWatcherEventsTests {
         _ = try await lying.client.call("fault_setMode", .array([.string("lie"), .object(["koinos_previous_at": .int(5)])]))
         var configuration = s.configuration
         configuration.startHeight = 5  // no cursor: the window starts at the lock's block
-        let fooled = KoinosLockWatcher(configuration: configuration, rpc: lying, database: s.db, clock: VirtualClock())
+        let fooled = KoinosLockWatcher(configuration: configuration, rpc: lying, store: SQLiteKoinosLockStore(s.db), clock: VirtualClock())
         await #expect(throws: KoinosWatcherError.self) { _ = try await fooled.scanOnce() }
         #expect(try await s.db.koinosLocks().isEmpty)
-        #expect(try await s.db.koinosCursor(configuration.cursorName) == nil)
+        #expect(try await SQLiteKoinosLockStore(s.db).koinosCursor(configuration.cursorName) == nil)
 
-        let honest = KoinosLockWatcher(configuration: configuration, rpc: s.sim.rpc, database: s.db, clock: VirtualClock())
+        let honest = KoinosLockWatcher(configuration: configuration, rpc: s.sim.rpc, store: SQLiteKoinosLockStore(s.db), clock: VirtualClock())
         guard case .committed(let start, let cursor, let inserted, _) = try await honest.scanOnce() else {
             Issue.record("the honest endpoint's window was not committed")
             return

@@ -42,18 +42,18 @@ struct ResignSimulatorTests {
         let commit = try await node.db.commitScan(cursor: "eth", nextBlock: 1, records: [], resigns: [ObservationResign(
             id: observationID, oldDigest: message.digest, expiration: renewed.expiration, message: renewed.encoded(), digest: renewed.digest)], nowMs: now)
         #expect(commit.resigned == [observationID])
-        #expect(try await node.db.submittableObservations().isEmpty, "the old set is no longer offered to the submitter")
+        #expect(try await SQLiteSubmissionQueue(node.db).submittableObservations().isEmpty, "the old set is no longer offered to the submitter")
         // The validators sign the new digest; the aggregator stores the contract-minimal set.
         let signed = try validators.map { v in
             SignedObservation(observationID: observationID, profile: .v1, digest: renewed.digest,
                               signature: ValidatorSignature(validator: v.address, signature: try KoinosSignature.sign(digest: renewed.digest, key: v.key)))
         }
-        let failures = try await node.db.apply([
+        let failures = try await SQLiteAttestationRepository(node.db).apply([
             .peerSignatures(signed),
             .quorum(QuorumRecord(observationID: observationID, digest: renewed.digest, required: 2, have: 3, submissionSet: Array(signed.prefix(2).map(\.signature)))),
         ], atMilliseconds: now)
         #expect(failures.isEmpty)
-        let offered = try await node.db.submittableObservations()
+        let offered = try await SQLiteSubmissionQueue(node.db).submittableObservations()
         #expect(offered.map(\.digest) == [renewed.digest])
 
         clock.advance(milliseconds: 60_000)

@@ -41,7 +41,7 @@ extension KoinosSimulatorProcess {
         c.recheckIntervalMs = 1_000
         configure(&c)
         let db = try BridgeDatabase()
-        let submitter = KoinosSubmitter(configuration: c, rpc: rpc, store: db, clock: clock, random: { 0.5 })
+        let submitter = KoinosSubmitter(configuration: c, chain: rpc, queue: SQLiteSubmissionQueue(db), clock: clock, random: { 0.5 })
         return SubmitterNode(validator: validator, submitter: submitter, db: db)
     }
 

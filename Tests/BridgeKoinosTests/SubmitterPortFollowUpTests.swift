@@ -76,11 +76,11 @@ struct SubmitterPortFollowUpTests {
         let configuration = net.configuration(net.validators[0])
         let message = net.transfer()
         let id = try QuorumFixture.store(message, signers: net.validators, in: db, quorumAtMs: net.clock.nowMilliseconds)
-        let before = KoinosSubmitter(configuration: configuration, chain: net.chain, queue: db, clock: net.clock, random: { 0 })
+        let before = KoinosSubmitter(configuration: configuration, chain: net.chain, queue: SQLiteSubmissionQueue(db), clock: net.clock, random: { 0 })
         await before.tick()
         #expect(try await db.submission(for: id)?.status == .submitted)
 
-        let after = KoinosSubmitter(configuration: configuration, chain: net.chain, queue: db, clock: net.clock, random: { 0 })
+        let after = KoinosSubmitter(configuration: configuration, chain: net.chain, queue: SQLiteSubmissionQueue(db), clock: net.clock, random: { 0 })
         net.clock.advance(milliseconds: 5_000)
         await after.tick()
         #expect(net.chain.acceptedTransactions.count == 1)

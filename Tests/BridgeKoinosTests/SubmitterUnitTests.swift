@@ -57,7 +57,7 @@ struct SubmitterUnitTests {
         var configuration = KoinosSubmitterConfiguration(bridgeContract: [UInt8](repeating: 0, count: 25), profile: .v1, payerKey: validators[0].key)
         configuration.fallbackValidators = [validators[0].address]
         let dead = KoinosRPCClient(transport: CurlHTTPTransport(url: "http://127.0.0.1:1/"))
-        let submitter = KoinosSubmitter(configuration: configuration, rpc: dead, store: db, clock: clock, random: { 0 })
+        let submitter = KoinosSubmitter(configuration: configuration, chain: dead, queue: SQLiteSubmissionQueue(db), clock: clock, random: { 0 })
         let message = KoinosTransferMessage(
             profile: .v1, transactionID: SecureRandomBytes.make(32), token: [UInt8](repeating: 2, count: 25),
             recipient: validators[0].address, amount: 5, contractID: configuration.bridgeContract, expiration: clock.nowMilliseconds + 1)

@@ -20,7 +20,7 @@ struct AdminProposalsAPITests {
         let message = AdminActionMessage(profile: .v1, action: .setPause, target: .pause(true), nonce: 2, contract: contract, expiration: 1_700_000_000_000)
         let proposal = AdminProposal(message: message, proposer: signer.validatorAddress, proposedAtMilliseconds: 5, hashing: ChainHashing())
         let signature = ValidatorSignature(validator: signer.validatorAddress, signature: try signer.signKoinos(digest: proposal.digest))
-        try await fixture.database.saveAdminProposal(AdminProposalState(proposal: proposal, signatures: [signature], required: 2))
+        try await SQLiteAdminProposalRepository(fixture.database).saveAdminProposal(AdminProposalState(proposal: proposal, signatures: [signature], required: 2))
 
         let app = Application(router: fixture.api().buildRouter(logger: Logger(label: "test")))
         try await app.test(.router) { client in
@@ -37,7 +37,7 @@ struct AdminProposalsAPITests {
             // Read-only: nothing but GET is routed.
             try await client.execute(uri: "/v1/admin/proposals", method: .post) { #expect($0.status != .ok) }
         }
-        try await fixture.database.deleteAdminProposals([proposal.digest])
+        try await SQLiteAdminProposalRepository(fixture.database).deleteAdminProposals([proposal.digest])
         #expect(try await fixture.database.adminProposals().isEmpty)
     }
 }

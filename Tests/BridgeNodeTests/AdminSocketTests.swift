@@ -33,7 +33,7 @@ import Testing
         let signer = Secp256k1AttestationSigner(key: try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [5]))
         let contract = KoinosAddress("1Fp3iNkmGKMPVdTpC7i3rttBBXVi7CDoX7")!.bytes
         let service = AdminProposalService(
-            repository: try BridgeDatabase(), signer: signer, gossip: InMemoryAdminTopic().port(for: signer.validatorAddress),
+            repository: SQLiteAdminProposalRepository(try BridgeDatabase()), signer: signer, gossip: InMemoryAdminTopic().port(for: signer.validatorAddress),
             contract: FixedNonceContract(), clock: SystemBridgeClock(), hashing: ChainHashing(), validators: ValidatorSet([signer.validatorAddress]),
             configuration: AdminProposalPoolConfiguration(profile: .v1, contract: contract))
         let path = AdminSocketPath.inDataDirectory(directory)

@@ -24,7 +24,7 @@ struct AttestationCursorPagingTests {
     }
 
     static func storeKoinosLocks(_ numbers: some Sequence<Int>, atMs: UInt64, in database: BridgeDatabase) async throws {
-        _ = try await database.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(database).commitKoinosScan(
             cursor: "paging", to: KoinosScanCursor(nextHeight: 1, previousBlockID: []), records: numbers.map(koinosLock), nowMs: atMs)
     }
 

@@ -16,7 +16,7 @@ struct GovernorAPITests {
         try fixture.insert(index: 8, status: .observed)  // token A, like row 0
         let observations = [fixture.ids[0], fixture.ids[7]].compactMap(ObservationID.init)
         let policy = GovernorPolicy(tokens: [FilledDatabase.tokenA: GovernorLimits(dailyLimit: 150_000, singleTransferThreshold: 200_000)])
-        let candidates = try await fixture.database.governorCandidates(observations)
+        let candidates = try await SQLiteGovernorRepository(fixture.database).governorCandidates(observations)
         var governor = Governor(policy: policy)
         var entries: [GovernorEntry] = []
         for id in observations {
@@ -25,7 +25,7 @@ struct GovernorAPITests {
             entries.append(GovernorEntry(transfer: transfer, decision: try #require(decision)))
         }
         #expect(entries.map(\.decision) == [.signNow, .delayed(releaseAtMilliseconds: 1_700_000_000_000 + GovernorPolicy.dayMilliseconds, reason: .dailyLimit)])
-        try await fixture.database.recordGovernorDecisions(entries, atMilliseconds: 20_000)
+        try await SQLiteGovernorRepository(fixture.database).recordGovernorDecisions(entries, atMilliseconds: 20_000)
 
         let ids = fixture.ids
         var api = fixture.api()

@@ -25,7 +25,7 @@ struct GovernorBothDirectionsAPITests {
             FilledDatabase.tokenA: GovernorLimits(dailyLimit: 150_000, singleTransferThreshold: 200_000),
             koinos.bytes: GovernorLimits(dailyLimit: 1_000_000, singleTransferThreshold: 100_000, bigTransferDelayMilliseconds: 60_000),
         ])
-        let signer = KoinosLockSigner(key: fixture.keys[0], profile: .v2, database: fixture.database, clock: Clock(now: 1_700_000_010_000),
+        let signer = KoinosLockSigner(key: fixture.keys[0], profile: .v2, store: SQLiteKoinosSignatureStore(fixture.database), governorStore: SQLiteGovernorRepository(fixture.database), clock: Clock(now: 1_700_000_010_000),
                                       governor: policy)
         #expect(try await signer.signPending(validators: [EthereumAddress(publicKey: fixture.keys[0].publicKey).bytes]).isEmpty)
         let id = record.observation.id.description

@@ -35,8 +35,8 @@ struct GovernorReleaseCommandTests {
         _ = try await node.commitScan(
             cursor: "eth", nextBlock: 10, records: [ObservationRecord(observation: lock, status: .observed, reason: nil, message: message, digest: message.digest)],
             nowMs: 1)
-        let transfer = try #require(try await node.governorCandidates([lock.id])[lock.id]?.transfer)
-        try await node.recordGovernorDecisions(
+        let transfer = try #require(try await SQLiteGovernorRepository(node).governorCandidates([lock.id])[lock.id]?.transfer)
+        try await SQLiteGovernorRepository(node).recordGovernorDecisions(
             [GovernorEntry(transfer: transfer, decision: .delayed(releaseAtMilliseconds: .max / 2, reason: .bigTransfer))], atMilliseconds: 2)
         #expect(try await node.attestationStatus(of: lock.id) == .delayed)
 
@@ -48,7 +48,7 @@ struct GovernorReleaseCommandTests {
         #expect(released.status == 0, "\(released.stderr)")
         #expect(released.stdout.contains("released \(lock.id)"))
         #expect(try await node.attestationStatus(of: lock.id) == .observed)
-        #expect(try await node.governorQueue().isEmpty)
+        #expect(try await SQLiteGovernorRepository(node).governorQueue().isEmpty)
         #expect(try await node.attestation(id: lock.id.description)?.governor?.releasedEarlyAtMilliseconds != nil)
 
         let again = try await Self.relay(["governor", "release", lock.id.description], dataDir: dataDir)

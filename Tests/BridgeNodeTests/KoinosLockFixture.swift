@@ -34,10 +34,10 @@ extension FilledDatabase {
             "data": .string(Base64URL.encode(event.encoded(.v2))),
         ]))
         let record = judge.judge(koinosEvent, transactionID: Self.koinosTransactionID, block: block)
-        _ = try await database.commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 4243, previousBlockID: []),
+        _ = try await SQLiteKoinosLockStore(database).commitKoinosScan(cursor: "koinos-locks", to: KoinosScanCursor(nextHeight: 4243, previousBlockID: []),
                                                 records: [record], nowMs: 9_000)
         guard signers > 0 else { return record }
-        let signer = KoinosLockSigner(key: keys[0], profile: .v2, database: database, clock: FixedClock())
+        let signer = KoinosLockSigner(key: keys[0], profile: .v2, store: SQLiteKoinosSignatureStore(database), governorStore: SQLiteGovernorRepository(database), clock: FixedClock())
         let validators = keys.prefix(3).map { EthereumAddress(publicKey: $0.publicKey).bytes }
         _ = try await signer.signPending(validators: validators)
         if signers > 1, let digest = record.digest {

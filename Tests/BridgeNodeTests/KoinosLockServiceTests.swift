@@ -38,11 +38,11 @@ struct KoinosLockServiceTests {
         let judge = KoinosLockJudge.Configuration(
             profile: .v2, tokens: [sim.koin: [UInt8](repeating: 0xe1, count: 20)], ethereumBridge: ethBridge, ethereumChainID: 2)
         let watcher = KoinosLockWatcher(
-            configuration: .init(bridgeContract: sim.bridge, chainID: try await sim.rpc.chainID(), judge: judge), rpc: sim.rpc, database: db,
+            configuration: .init(bridgeContract: sim.bridge, chainID: try await sim.rpc.chainID(), judge: judge), rpc: sim.rpc, store: SQLiteKoinosLockStore(db),
             clock: SystemBridgeClock())
         func service(_ signingKey: Secp256k1.PrivateKey) -> KoinosLockService {
             KoinosLockService(
-                watcher: watcher, signer: KoinosLockSigner(key: signingKey, profile: .v2, database: db, clock: SystemBridgeClock()), ethereum: ethereum,
+                watcher: watcher, signer: KoinosLockSigner(key: signingKey, profile: .v2, store: SQLiteKoinosSignatureStore(db), governorStore: SQLiteGovernorRepository(db), clock: SystemBridgeClock()), ethereum: ethereum,
                 ethereumContract: ethBridge, logger: Logger(label: "test"))
         }
 

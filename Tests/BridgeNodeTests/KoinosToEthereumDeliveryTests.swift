@@ -77,8 +77,8 @@ struct KoinosToEthereumDeliveryTests {
         let lockService = KoinosLockService(
             watcher: KoinosLockWatcher(
                 configuration: .init(bridgeContract: sim.bridge, chainID: try await sim.rpc.chainID(), judge: judge), rpc: sim.rpc,
-                database: first.database, clock: SystemBridgeClock()),
-            signer: KoinosLockSigner(key: key, profile: .v2, database: first.database, clock: SystemBridgeClock()), ethereum: ethereum,
+                store: SQLiteKoinosLockStore(first.database), clock: SystemBridgeClock()),
+            signer: KoinosLockSigner(key: key, profile: .v2, store: SQLiteKoinosSignatureStore(first.database), governorStore: SQLiteGovernorRepository(first.database), clock: SystemBridgeClock()), ethereum: ethereum,
             ethereumContract: bridge, logger: Logger(label: "test"))
         #expect(try await lockService.round() == [id])
 
@@ -86,7 +86,7 @@ struct KoinosToEthereumDeliveryTests {
         _ = try await devnet.call("evm_setAutomine", [false])
         let nonceBefore = try await ethereum.transactionCount(address: me.bytes, pending: false)
         await first.sender.tick()
-        let sent = try #require(try await first.database.ethereumDelivery(id.description))
+        let sent = try #require(try await SQLiteEthereumDeliveryRepository(first.database).ethereumDelivery(id.description))
         #expect(sent.status == .sent, "\(sent.lastError ?? "")")
         #expect(sent.nonce == nonceBefore)
         #expect(try await first.database.koinosLock(id)?.status == "submitted")
@@ -97,12 +97,12 @@ struct KoinosToEthereumDeliveryTests {
         first = try node()
         await first.sender.tick()
         #expect(try await ethereum.transactionCount(address: me.bytes, pending: true) == nonceBefore + 1, "one transaction in the pool")
-        #expect(try await first.database.ethereumDelivery(id.description)?.transactionHashes == sent.transactionHashes)
+        #expect(try await SQLiteEthereumDeliveryRepository(first.database).ethereumDelivery(id.description)?.transactionHashes == sent.transactionHashes)
 
         _ = try await devnet.call("evm_setAutomine", [true])
         _ = try await devnet.call("evm_mine", [2])
         await first.sender.tick()
-        let done = try #require(try await first.database.ethereumDelivery(id.description))
+        let done = try #require(try await SQLiteEthereumDeliveryRepository(first.database).ethereumDelivery(id.description))
         #expect(done.status == .completed, "\(done)")
         #expect(done.completingTransaction == sent.transactionHashes.first)
         #expect(try await first.database.koinosLock(id)?.status == "completed")
@@ -116,7 +116,7 @@ struct KoinosToEthereumDeliveryTests {
         await second.sender.tick()
         #expect(try await ethereum.transactionCount(address: me.bytes, pending: true) == nonceBefore + 1)
         #expect(try await balance(ethereum, token: wrapped, of: recipient.bytes) == 4_200)
-        #expect(try await second.database.ethereumDelivery(id.description) == done)
+        #expect(try await SQLiteEthereumDeliveryRepository(second.database).ethereumDelivery(id.description) == done)
         await devnet.stop()
         await sim.stop()
     }

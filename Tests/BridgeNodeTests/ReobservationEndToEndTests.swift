@@ -45,7 +45,7 @@ struct ReobservationEndToEndTests {
         configuration.pool.firstRetryAfterMilliseconds = 500
         configuration.pool.retryJitterFraction = 0
         let aggregator = Aggregator(
-            repository: database, signer: Secp256k1AttestationSigner(key: key), gossip: gossip, clock: SystemBridgeClock(), validators: set,
+            repository: SQLiteAttestationRepository(database), signer: Secp256k1AttestationSigner(key: key), gossip: gossip, clock: SystemBridgeClock(), validators: set,
             configuration: configuration, reobservation: reobserver, hashing: ChainHashing(), logger: logger)
         let scan = WatcherService(configuration: watcher, startAtFinalHead: false, pool: pool, database: database, aggregator: aggregator, logger: logger)
         let answer = ReobserverService(reobserver: reobserver, aggregator: aggregator)

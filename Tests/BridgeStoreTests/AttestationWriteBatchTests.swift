@@ -8,7 +8,7 @@ import Testing
 extension BridgeDatabase {
     /// One attestation write as its own batch; a failed write throws.
     func writeAttestation(_ write: AttestationWrite, atMilliseconds now: UInt64) async throws {
-        if let failure = try await apply([write], atMilliseconds: now).first { throw failure }
+        if let failure = try await SQLiteAttestationRepository(self).apply([write], atMilliseconds: now).first { throw failure }
     }
 }
 
@@ -43,7 +43,7 @@ extension BridgeDatabase {
         do {
             let db = try await signingDatabase(path: path)
             let before = db.attestationGeneration
-            let failures = try await db.apply([.peerSignatures([signature(1), signature(2)]), .quorum(quorum([0, 1, 2], have: 3))], atMilliseconds: 30)
+            let failures = try await SQLiteAttestationRepository(db).apply([.peerSignatures([signature(1), signature(2)]), .quorum(quorum([0, 1, 2], have: 3))], atMilliseconds: 30)
             #expect(failures.isEmpty)
             #expect(db.attestationGeneration == before.map { $0 + 1 }, "one committed transaction for the whole batch")
         }
@@ -60,7 +60,7 @@ extension BridgeDatabase {
         let evidence = EquivocationEvidence(
             validator: validators[1], observationID: id, firstDigest: digest, firstSignature: signature(1).signature.signature,
             secondDigest: Array(repeating: 0xee, count: 32), secondSignature: signature(1).signature.signature)
-        let failures = try await db.apply(
+        let failures = try await SQLiteAttestationRepository(db).apply(
             [.peerSignatures([signature(1), signature(2)]), .equivocation(evidence), .quorum(quorum([0, 1, 2], have: 3))], atMilliseconds: 30)
         #expect(failures.map(\.write) == [.equivocation(evidence)])
         #expect(failures.first?.error.contains("refused") == true)

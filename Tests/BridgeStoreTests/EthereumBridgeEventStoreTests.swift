@@ -20,13 +20,13 @@ import Testing
         let atQuorum = Self.observation(1, status: .quorum), inFlight = Self.observation(2, status: .submitted)
         let moved = Self.observation(3, status: .quorum)
         try await db.insertObservationFixtures([atQuorum, inFlight, moved], atMilliseconds: 1)
-        try await db.saveSubmission(SubmissionRecord(observationID: atQuorum.id.description, status: .failed, attempts: 4, lastError: "expired", updatedAtMs: 1))
+        try await SQLiteSubmissionQueue(db).saveSubmission(SubmissionRecord(observationID: atQuorum.id.description, status: .failed, attempts: 4, lastError: "expired", updatedAtMs: 1))
         let commit = try await db.commitScan(
             cursor: "eth", nextBlock: 5, records: [],
             resigns: [Self.resign(atQuorum), Self.resign(inFlight), Self.resign(moved, oldDigest: [UInt8](repeating: 0x77, count: 32))], nowMs: 2)
         #expect(commit.resigned == [atQuorum.id], "submitted: in flight; a stale old digest: the row changed since")
         #expect(try await db.cursorBlock("eth") == 5, "in the cursor's transaction")
-        let reopened = try await db.observationsAwaitingSignature(limit: 10)
+        let reopened = try await SQLiteAttestationRepository(db).observationsAwaitingSignature(limit: 10)
         #expect(reopened.map(\.id) == [atQuorum.id])
         #expect(reopened.first?.digest == [UInt8](repeating: 0xee, count: 32))
         #expect(reopened.first?.message == [0x08, 0x08, 0xee])
@@ -42,7 +42,7 @@ import Testing
             id: id, profile: .v2, blockHeight: 3, blockID: [UInt8](repeating: 3, count: 34), blockTimeMs: 0, sender: [UInt8](repeating: 1, count: 25),
             token: [UInt8](repeating: 2, count: 25), amount: "5", payment: "0", recipient: "0x" + String(repeating: "ab", count: 20), relayer: "",
             metadata: "", destinationChain: 1)
-        _ = try await db.commitKoinosScan(
+        _ = try await SQLiteKoinosLockStore(db).commitKoinosScan(
             cursor: "k", to: KoinosScanCursor(nextHeight: 4, previousBlockID: []),
             records: [KoinosLockRecord(observation: observation, status: .observed, reason: nil)], nowMs: 1)
         return id
@@ -56,15 +56,15 @@ import Testing
         let o = Self.observation(4, status: .quorum)
         try await db.insertObservationFixtures([o], atMilliseconds: 1)
         let transfer = GovernedTransfer(id: o.id, token: [UInt8](repeating: 0, count: 20), amount: 1, sourceTimeMilliseconds: 1)
-        try await db.recordGovernorDecisions([GovernorEntry(transfer: transfer, decision: .signNow)], atMilliseconds: 1)
-        #expect(try await db.governorCandidates([o.id])[o.id]?.decided == true)
+        try await SQLiteGovernorRepository(db).recordGovernorDecisions([GovernorEntry(transfer: transfer, decision: .signNow)], atMilliseconds: 1)
+        #expect(try await SQLiteGovernorRepository(db).governorCandidates([o.id])[o.id]?.decided == true)
         let commit = try await db.commitScan(cursor: "eth", nextBlock: 5, records: [], resigns: [Self.resign(o)], nowMs: 2)
         #expect(commit.resigned == [o.id])
         #expect(try await db.attestationStatus(of: o.id) == .observed)
-        let candidate = try #require(try await db.governorCandidates([o.id])[o.id])
+        let candidate = try #require(try await SQLiteGovernorRepository(db).governorCandidates([o.id])[o.id])
         #expect(candidate.decided, "decided once, before the re-sign")
         #expect(Governor.undecided([candidate], policy: GovernorPolicy(tokens: [transfer.token: GovernorLimits(dailyLimit: 1, singleTransferThreshold: 1)])).isEmpty)
-        #expect(try await db.governorHistory(tokens: [transfer.token], sinceMilliseconds: 0).count == 1)
+        #expect(try await SQLiteGovernorRepository(db).governorHistory(tokens: [transfer.token], sinceMilliseconds: 0).count == 1)
     }
 
     @Test func aCompletionMarksTheKoinosLockAndItsDeliveryOnce() async throws {
@@ -91,10 +91,10 @@ import Testing
         let id = try await Self.storedKoinosLock(db, 7)
         var sent = DeliveryRecord(transferID: id.description, status: .sent, updatedAtMs: 2)
         sent.transactionHashes = [[UInt8](repeating: 0xcc, count: 32)]
-        try await db.saveEthereumDelivery(sent)
+        try await SQLiteEthereumDeliveryRepository(db).saveEthereumDelivery(sent)
         let commit = try await db.commitScan(
             cursor: "eth", nextBlock: 2, records: [], completions: [EthereumCompletion(lock: id, transactionHash: [UInt8](repeating: 0xcc, count: 32))], nowMs: 3)
         #expect(commit.completed.isEmpty)
-        #expect(try await db.ethereumDelivery(id.description)?.status == .sent)
+        #expect(try await SQLiteEthereumDeliveryRepository(db).ethereumDelivery(id.description)?.status == .sent)
     }
 }

@@ -61,12 +61,12 @@ struct ValidatorNetworkHarness {
         let endpoint = BridgeGossipEndpoint(
             signer: signer, verifier: Secp256k1SignatureVerifier(), hashing: ChainHashing(), clock: clock,
             validators: validatorSet, transport: transport, configuration: gossip, settled: holder,
-            attestationSource: { since, limit in (try? await database.quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
+            attestationSource: { since, limit in (try? await SQLiteAttestationRepository(database).quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
-            repository: database, signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
+            repository: SQLiteAttestationRepository(database), signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
             configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
             verifier: deferItemRecovery ? Secp256k1SignatureVerifier() : nil,
-            governor: AggregatorGovernor(policy: governor, store: database, hashing: ChainHashing()))
+            governor: AggregatorGovernor(policy: governor, store: SQLiteGovernorRepository(database), hashing: ChainHashing()))
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)
         return TestValidator(

@@ -3,9 +3,17 @@ public import BridgeCore
 import Foundation
 import GRDB
 
-/// The governor's durable state (`governor_transfer`) and the `observed` ⇄ `delayed` moves.
-/// Everything runs on GRDB's queues; callers await.
-extension BridgeDatabase: GovernorRepository {
+/// The governor's durable state (`governor_transfer`) and the `observed` ⇄ `delayed` moves: the
+/// `GovernorRepository` port over the node's one database writer. Everything runs on GRDB's
+/// queues; callers await.
+public struct SQLiteGovernorRepository: GovernorRepository {
+    let writer: any DatabaseWriter
+
+    public init(_ database: BridgeDatabase) {
+        writer = database.writer
+    }
+
+
     public func governorCandidates(_ ids: [ObservationID]) async throws -> [ObservationID: GovernorCandidate] {
         try await governorCandidates(ids, table: "observation", governed: GovernedTransferID.ethereum)
     }
@@ -132,16 +140,6 @@ extension BridgeDatabase: GovernorRepository {
         }
     }
 
-    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
-        let history = try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM governor_transfer WHERE effective_ms > ? ORDER BY effective_ms, observation_id",
-                arguments: [Int64(clamping: sinceMilliseconds)]
-            ).compactMap(Self.governorEntry)
-        }
-        return GovernorState(history: history, queue: try await governorQueue())
-    }
-
     static func governorEntry(_ row: Row) -> GovernorEntry? {
         guard let id = GovernedTransferID(row["observation_id"] as String), let amount = UInt64(row["amount"] as String) else { return nil }
         let transfer = GovernedTransfer(
@@ -155,5 +153,17 @@ extension BridgeDatabase: GovernorRepository {
         return GovernorEntry(
             transfer: transfer, decision: decision,
             releasedEarlyAtMilliseconds: (row["released_early_at_ms"] as Int64?).map { UInt64(clamping: $0) })
+    }
+}
+
+extension BridgeDatabase {
+    public func governorState(sinceMilliseconds: UInt64) async throws -> GovernorState {
+        let history = try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM governor_transfer WHERE effective_ms > ? ORDER BY effective_ms, observation_id",
+                arguments: [Int64(clamping: sinceMilliseconds)]
+            ).compactMap(SQLiteGovernorRepository.governorEntry)
+        }
+        return GovernorState(history: history, queue: try await SQLiteGovernorRepository(self).governorQueue())
     }
 }

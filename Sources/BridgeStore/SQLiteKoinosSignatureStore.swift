@@ -3,30 +3,16 @@ public import BridgeCore
 import Foundation
 import GRDB
 
-/// A valid Koinos lock waiting for this node's Ethereum-form signature.
-public struct KoinosLockToSign: Sendable, Hashable {
-    public var id: KoinosLockID
-    public var digest: [UInt8]
-    /// The packed Ethereum message the digest must be rebuilt from before signing.
-    public var message: [UInt8]
-}
+/// The Koinos → Ethereum signatures (`koinos_signature`, the locks' `signing` → `quorum` moves)
+/// behind the `KoinosSignatureStore` port, over the node's one database writer. Runs on GRDB's
+/// queues; callers await.
+public struct SQLiteKoinosSignatureStore: KoinosSignatureStore {
+    let writer: any DatabaseWriter
 
-/// One Ethereum-form signature of a Koinos → Ethereum digest, attributed to the validator it recovers to.
-public struct KoinosLockSignature: Sendable, Hashable {
-    public var id: KoinosLockID
-    public var digest: [UInt8]
-    public var validator: [UInt8]
-    public var signature: [UInt8]
-
-    public init(id: KoinosLockID, digest: [UInt8], validator: [UInt8], signature: [UInt8]) {
-        self.id = id
-        self.digest = digest
-        self.validator = validator
-        self.signature = signature
+    public init(_ database: BridgeDatabase) {
+        writer = database.writer
     }
-}
 
-extension BridgeDatabase {
     /// `observed` Koinos locks with a message (oldest block first), at most `limit`.
     public func koinosLocksToSign(limit: Int = 100) async throws -> [KoinosLockToSign] {
         try await writer.read { db in
@@ -103,6 +89,26 @@ extension BridgeDatabase {
         }
     }
 
+    /// Stored locks, newest block first (then transaction id and operation id), optionally of one status.
+    public func koinosLocks(status: AttestationStatus?, limit: Int) async throws -> [KoinosLockView] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM koinos_observation WHERE (? IS NULL OR status = ?)
+                ORDER BY block_height DESC, tx_id, operation_id LIMIT ?
+                """, arguments: [status?.rawValue, status?.rawValue, limit])
+            return try rows.compactMap { row in
+                guard let id = KoinosLockID(row["id"] as String) else { return nil }
+                return try BridgeDatabase.view(row, id: id, db: db)
+            }
+        }
+    }
+
+    public func koinosLock(_ id: KoinosLockID) async throws -> KoinosLockView? {
+        try await SQLiteKoinosLockStore(writer: writer).koinosLock(id)
+    }
+}
+
+extension BridgeDatabase {
     /// The stored submission set of a lock at quorum (65-byte signatures in order), or nil.
     public func koinosSubmission(_ id: KoinosLockID) async throws -> [[UInt8]]? {
         try await writer.read { db in

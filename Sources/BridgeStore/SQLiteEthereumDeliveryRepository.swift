@@ -3,21 +3,16 @@ public import BridgeCore
 import Foundation
 import GRDB
 
-/// A Koinos lock at quorum as the Ethereum sender reads it: the packed Ethereum message, its
-/// current digest and every stored signature of that digest (the sender picks the contract-minimal set).
-public struct KoinosLockForDelivery: Sendable, Hashable {
-    public var id: KoinosLockID
-    public var profile: ContractProfile
-    /// `EthereumTransferMessage.packed()` of the current expiration.
-    public var message: [UInt8]
-    public var digest: [UInt8]
-    /// Signatures of `digest`, by validator address.
-    public var signatures: [ValidatorSignature]
-    /// When the lock reached quorum (ms), 0 if unknown.
-    public var quorumAtMs: UInt64
-}
+/// The Koinos → Ethereum delivery rows (`ethereum_delivery`, the locks' `quorum` ⇄ `submitted` →
+/// `completed` moves) behind the `EthereumDeliveryRepository` port, over the node's one database
+/// writer. Runs on GRDB's queues; callers await.
+public struct SQLiteEthereumDeliveryRepository: EthereumDeliveryRepository {
+    let writer: any DatabaseWriter
 
-extension BridgeDatabase {
+    public init(_ database: BridgeDatabase) {
+        writer = database.writer
+    }
+
     /// Koinos locks at quorum (or with a transaction in flight) whose delivery is not completed,
     /// at most `limit`: first those due (no next attempt set: new, or in flight), then by next
     /// attempt, each oldest quorum first, so transfers parked for later never crowd out new ones.
@@ -52,7 +47,7 @@ extension BridgeDatabase {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT d.*, o.digest AS current_digest FROM ethereum_delivery d LEFT JOIN koinos_observation o ON o.id = d.transfer_id
                 WHERE d.transfer_id = ?
-                """, arguments: [transferID]), let record = Self.deliveryRecord(row)
+                """, arguments: [transferID]), let record = BridgeDatabase.deliveryRecord(row)
             else { return nil }
             let written = row["digest"] as Data?, current = row["current_digest"] as Data?
             if record.status == .pending || record.status == .failed, let written, let current, written != current { return nil }
@@ -96,9 +91,12 @@ extension BridgeDatabase {
         }
     }
 
+}
+
+extension BridgeDatabase {
     /// The transaction that completed the lock on Ethereum (32-byte hash), once final; nil before.
     public func koinosLockEthereumTransaction(_ id: KoinosLockID) async throws -> [UInt8]? {
-        try await ethereumDelivery(id.description).flatMap { $0.status == .completed ? $0.completingTransaction : nil }
+        try await SQLiteEthereumDeliveryRepository(self).ethereumDelivery(id.description).flatMap { $0.status == .completed ? $0.completingTransaction : nil }
     }
 
     static func deliveryRecord(_ row: Row) -> DeliveryRecord? {

@@ -5,7 +5,7 @@ import GRDB
 
 /// The governor's Koinos → Ethereum side: the same `governor_transfer` table (keyed by the lock's
 /// `koinos:0x…:<op>` id) and the `observed` ⇄ `delayed` moves of `koinos_observation`.
-extension BridgeDatabase {
+extension SQLiteGovernorRepository: KoinosGovernorStore {
     /// Source facts (Koinos token contract, amount, Koinos block time) of the given locks; a lock
     /// that is not stored or whose amount is not a u64 is left out.
     public func koinosGovernorCandidates(_ ids: [KoinosLockID]) async throws -> [KoinosLockID: GovernorCandidate] {

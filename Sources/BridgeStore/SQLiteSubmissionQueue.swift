@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
+public import Primitives
 import Foundation
 import GRDB
 
-extension BridgeDatabase: SubmissionQueue {}
+/// Where the Koinos submitter reads its work and writes its progress: the `SubmissionQueue` port
+/// over the node's one database writer, woken by the database's observation commit signal.
+public struct SQLiteSubmissionQueue: SubmissionQueue {
+    let writer: any DatabaseWriter
+    public let observationCommits: ChangeSignal
 
-extension BridgeDatabase {
+    public init(_ database: BridgeDatabase) {
+        writer = database.writer
+        observationCommits = database.observationCommits
+    }
+
     /// Observations in status `quorum` or `submitted` with a message and digest, oldest quorum first.
     public func submittableObservations(limit: Int = 500) async throws -> [SubmittableObservation] {
         try await writer.read { db in
@@ -31,18 +40,6 @@ extension BridgeDatabase {
                     quorumAtMs: UInt64(max(0, row["quorum_at"] as Int64)), signatures: signatures,
                     submission: try Self.fetchSubmission(db, observationID: id))
             }
-        }
-    }
-
-    /// The submission row of `observationID`, if any.
-    public func submission(for observationID: String) async throws -> SubmissionRecord? {
-        try await writer.read { db in try Self.fetchSubmission(db, observationID: observationID) }
-    }
-
-    /// Every submission row, for operators and tests.
-    public func allSubmissions() async throws -> [SubmissionRecord] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY observation_id").map(Self.submissionRecord)
         }
     }
 
@@ -73,11 +70,29 @@ extension BridgeDatabase {
         }
     }
 
-    private static func fetchSubmission(_ db: Database, observationID: String) throws -> SubmissionRecord? {
+}
+
+extension BridgeDatabase {
+    /// The submission row of `observationID`, if any.
+    public func submission(for observationID: String) async throws -> SubmissionRecord? {
+        try await writer.read { db in try SQLiteSubmissionQueue.fetchSubmission(db, observationID: observationID) }
+    }
+
+    /// Every submission row, for operators and tests.
+    public func allSubmissions() async throws -> [SubmissionRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY observation_id").map(SQLiteSubmissionQueue.submissionRecord)
+        }
+    }
+
+}
+
+extension SQLiteSubmissionQueue {
+    static func fetchSubmission(_ db: Database, observationID: String) throws -> SubmissionRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE observation_id = ?", arguments: [observationID]).map(submissionRecord)
     }
 
-    private static func submissionRecord(_ row: Row) -> SubmissionRecord {
+    static func submissionRecord(_ row: Row) -> SubmissionRecord {
         let txID: Data? = row["koinos_tx_id"]
         let next: Int64? = row["next_attempt_at_ms"]
         let submitted: Int64? = row["submitted_at_ms"]

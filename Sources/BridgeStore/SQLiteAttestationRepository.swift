@@ -4,9 +4,18 @@ import Foundation
 import GRDB
 
 /// The aggregation's durable state: `observed` → `signing` → `quorum` (or `expired`), signatures,
-/// equivocation evidence and heartbeats. Reads and writes run on GRDB's own queues: a caller on
-/// the cooperative pool awaits, it never blocks a thread.
-extension BridgeDatabase: AttestationRepository {
+/// equivocation evidence and heartbeats — the `AttestationRepository` port over the node's one
+/// database writer (`BridgeDatabase` owns the pool, the migrations and the commit observers).
+/// Reads and writes run on GRDB's own queues: a caller on the cooperative pool awaits, it never
+/// blocks a thread.
+public struct SQLiteAttestationRepository: AttestationRepository {
+    let writer: any DatabaseWriter
+
+    public init(_ database: BridgeDatabase) {
+        writer = database.writer
+    }
+
+
     public func observationsAwaitingSignature(limit: Int) async throws -> [PendingObservation] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -16,7 +25,7 @@ extension BridgeDatabase: AttestationRepository {
                     WHERE status = 'observed' AND digest IS NOT NULL AND message IS NOT NULL
                     ORDER BY created_at_ms, id LIMIT ?
                     """, arguments: [limit]
-            ).compactMap(Self.pendingObservation)
+            ).compactMap(BridgeDatabase.pendingObservation)
         }
     }
 

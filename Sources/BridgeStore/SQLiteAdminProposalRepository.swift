@@ -3,8 +3,16 @@ public import BridgeCore
 import Foundation
 import GRDB
 
-/// Admin proposals and their signatures (migration v7-admin-proposals). Runs on GRDB's queues.
-extension BridgeDatabase: AdminProposalRepository {
+/// Admin proposals and their signatures (migration v7-admin-proposals): the
+/// `AdminProposalRepository` port over the node's one database writer. Runs on GRDB's queues.
+public struct SQLiteAdminProposalRepository: AdminProposalRepository {
+    let writer: any DatabaseWriter
+
+    public init(_ database: BridgeDatabase) {
+        writer = database.writer
+    }
+
+
     public func saveAdminProposal(_ state: AdminProposalState) async throws {
         try await writer.write { db in
             let p = state.proposal
@@ -82,5 +90,12 @@ extension BridgeDatabase: AdminProposalRepository {
         return AdminProposalState(
             proposal: proposal, signatures: signatures, required: row["required"],
             submittedTransaction: (row["submitted_tx"] as Data?).map { Array($0) })
+    }
+}
+
+extension BridgeDatabase {
+    /// Stored admin proposals for the inspection API's read port.
+    public func adminProposals() async throws -> [AdminProposalState] {
+        try await SQLiteAdminProposalRepository(self).adminProposals()
     }
 }
