@@ -42,12 +42,11 @@ enum P2PBenchmarks {
     /// (`totalBytes` in all).
     static func streams(
         totalBytes: Int, count: Int = 1, receiveWindow: Int = 256 * 1024,
-        writeHighWaterMark: Int = YamuxConfiguration().writeHighWaterMark,
         cipher: NoiseCipherState.Implementation = Libp2pHostConfiguration().noiseCipher,
         maxReadSize: Int = Libp2pHostConfiguration().maxReadSize
     ) async throws -> TransferCost {
         let (sender, _) = try await makeHost(
-            receiveWindow: receiveWindow, writeHighWaterMark: writeHighWaterMark, cipher: cipher, maxReadSize: maxReadSize)
+            receiveWindow: receiveWindow, cipher: cipher, maxReadSize: maxReadSize)
         let (receiver, address) = try await makeHost(receiveWindow: receiveWindow, cipher: cipher, maxReadSize: maxReadSize)
         receiver.setStreamHandler(sinkProtocol) { stream in
             var received = 0
@@ -101,7 +100,7 @@ enum P2PBenchmarks {
     }
 
     static func makeHost(
-        maxConnections: Int = 128, receiveWindow: Int = 256 * 1024, writeHighWaterMark: Int = YamuxConfiguration().writeHighWaterMark,
+        maxConnections: Int = 128, receiveWindow: Int = 256 * 1024,
         cipher: NoiseCipherState.Implementation = Libp2pHostConfiguration().noiseCipher,
         maxReadSize: Int = Libp2pHostConfiguration().maxReadSize
     ) async throws -> (Libp2pHost, Multiaddr) {
@@ -112,7 +111,6 @@ enum P2PBenchmarks {
         configuration.limits.maxPerPeer = maxConnections
         configuration.limits.maxPendingHandshakes = maxConnections
         configuration.yamux.receiveWindow = receiveWindow
-        configuration.yamux.writeHighWaterMark = writeHighWaterMark
         configuration.noiseCipher = cipher
         configuration.maxReadSize = maxReadSize
         var logger = Logger(label: "bridge.p2p.bench")

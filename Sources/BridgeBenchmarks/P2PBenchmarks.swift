@@ -79,9 +79,6 @@ struct P2PVariant: Sendable {
         P2PVariant(name: "1 stream, NIO's 64 KiB reads", goal: nil) {
             try await P2PBenchmarks.streams(totalBytes: $0, maxReadSize: 64 * 1024)
         },
-        P2PVariant(name: "1 stream, 1 MiB writes in flight", goal: nil) {
-            try await P2PBenchmarks.streams(totalBytes: $0, writeHighWaterMark: 1024 * 1024)
-        },
     ]
 }
 
