@@ -73,6 +73,9 @@ struct P2PVariant: Sendable {
         P2PVariant(name: "1 stream, 4 MiB window", goal: nil) {
             try await P2PBenchmarks.streams(totalBytes: $0, receiveWindow: 4 * 1024 * 1024)
         },
+        P2PVariant(name: "1 stream, swift-crypto cipher", goal: nil) {
+            try await P2PBenchmarks.streams(totalBytes: $0, cipher: .swiftCrypto)
+        },
         P2PVariant(name: "1 stream, libsodium cipher", goal: nil) {
             try await P2PBenchmarks.streams(totalBytes: $0, cipher: .libsodium)
         },

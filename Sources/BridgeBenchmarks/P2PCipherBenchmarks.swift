@@ -10,21 +10,24 @@ enum P2PCipherBenchmarks {
     static let messageLength = NoiseCipherState.maxPlaintextLength
     static let messages = 1024  // ~64 MiB each way per measurement
 
-    /// Prints each implementation's CPU s/GiB; returns the lower median (the floor).
+    static let implementations: [(NoiseCipherState.Implementation, String)] = [
+        (.openssl, "OpenSSL"), (.swiftCrypto, "swift-crypto ChaChaPoly"), (.libsodium, "libsodium"),
+    ]
+
+    /// Prints each implementation's CPU s/GiB (median of `rounds`, interleaved); returns the lowest (the floor).
     static func run(rounds: Int) throws -> Double {
         print("  cipher floor, \(messages) frames of \(messageLength) plaintext bytes sealed then opened on one thread "
               + "(CPU s per GiB of plaintext, median of \(rounds)):")
-        var sodium: [Double] = []
-        var boring: [Double] = []
+        var seconds: [[Double]] = Array(repeating: [], count: implementations.count)
         for _ in 1...rounds {
-            sodium.append(try secondsPerGiB(.libsodium))
-            boring.append(try secondsPerGiB(.swiftCrypto))
+            for (index, (implementation, _)) in implementations.enumerated() {
+                seconds[index].append(try secondsPerGiB(implementation))
+            }
         }
-        let (sodiumMedian, boringMedian) = (sodium.sorted()[rounds / 2], boring.sorted()[rounds / 2])
-        print(String(format: "    libsodium %.2f s/GiB (%.0f MiB/s), swift-crypto ChaChaPoly %.2f s/GiB (%.0f MiB/s): "
-                     + "swift-crypto %.2f× libsodium's speed",
-                     sodiumMedian, 1024 / sodiumMedian, boringMedian, 1024 / boringMedian, sodiumMedian / boringMedian))
-        return min(sodiumMedian, boringMedian)
+        let medians = seconds.map { $0.sorted()[rounds / 2] }
+        let figures = zip(implementations, medians).map { "\($0.0.1) " + String(format: "%.2f s/GiB (%.0f MiB/s)", $0.1, 1024 / $0.1) }
+        print("    " + figures.joined(separator: ", "))
+        return medians.min()!
     }
 
     /// Thread CPU seconds per GiB of plaintext sealed and opened with `implementation`.
