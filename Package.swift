@@ -62,6 +62,7 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Below L0: primitives shared by every layer (hex, varint, protobuf, a seeded generator; imports nothing).
         .target(name: "Primitives", swiftSettings: swiftSettings),
@@ -78,7 +79,9 @@ let package = Package(
         .target(name: "Ethereum", dependencies: ["JSONRPC", "ChainCrypto", "Primitives"], swiftSettings: swiftSettings),
         .target(name: "Koinos", dependencies: ["JSONRPC", "ChainCrypto", "Primitives"], swiftSettings: swiftSettings),
         .target(name: "Libp2pMultistream", dependencies: ["Multiformats", nio], swiftSettings: swiftSettings),
-        .target(name: "Libp2pNoise", dependencies: ["Multiformats", "ChainCrypto", "Primitives", nio, crypto], swiftSettings: swiftSettings),
+        .target(
+            name: "Libp2pNoise", dependencies: ["Multiformats", "ChainCrypto", "CLibcrypto", "Primitives", nio, crypto],
+            swiftSettings: swiftSettings),
         .target(name: "Libp2pYamux", dependencies: [nio], swiftSettings: swiftSettings),
         .target(
             name: "Libp2pHost",

@@ -1,77 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
-import Crypto
 import Foundation
 import Libp2pNoise
 import NIOCore
 
-/// Noise's ChaCha20-Poly1305 side by side, same run: libsodium (what `NoiseCipherState` uses, sealing
-/// and opening in place in the frame's buffer) against swift-crypto's `ChaChaPoly` (BoringSSL), which
-/// returns a new `Data` per message that is then copied into the frame buffer.
+/// The cipher floor: seal then open the same bytes in full 65,535-byte Noise frames on one thread,
+/// no sockets, through `NoiseCipherState` exactly as the transport calls it, once per implementation.
+/// No secured stream can spend less CPU per GiB than the socket work (raw TCP's figure) plus this.
 enum P2PCipherBenchmarks {
     static let messageLength = NoiseCipherState.maxPlaintextLength
     static let messages = 1024  // ~64 MiB each way per measurement
 
-    static func run(rounds: Int) throws {
-        print("  Noise cipher, \(messages) messages of \(messageLength) bytes sealed then opened (MiB/s of plaintext, both ways):")
-        var ratios: [Double] = []
-        for round in 1...rounds {
-            let sodium = try libsodium()
-            let boring = try swiftCrypto()
-            ratios.append(boring / sodium)
-            print(String(format: "    round %d: libsodium %7.1f MiB/s, swift-crypto ChaChaPoly %7.1f MiB/s (%.2f× libsodium)",
-                         round, sodium, boring, boring / sodium))
+    static let implementations: [(NoiseCipherState.Implementation, String)] = [
+        (.openssl, "OpenSSL"), (.swiftCrypto, "swift-crypto ChaChaPoly"), (.libsodium, "libsodium"),
+    ]
+
+    /// Prints each implementation's CPU s/GiB (median of `rounds`, interleaved); returns the lowest (the floor).
+    static func run(rounds: Int) throws -> Double {
+        print("  cipher floor, \(messages) frames of \(messageLength) plaintext bytes sealed then opened on one thread "
+              + "(CPU s per GiB of plaintext, median of \(rounds)):")
+        var seconds: [[Double]] = Array(repeating: [], count: implementations.count)
+        for _ in 1...rounds {
+            for (index, (implementation, _)) in implementations.enumerated() {
+                seconds[index].append(try secondsPerGiB(implementation))
+            }
         }
-        print(String(format: "    median swift-crypto / libsodium: %.2f", ratios.sorted()[ratios.count / 2]))
+        let medians = seconds.map { $0.sorted()[rounds / 2] }
+        let figures = zip(implementations, medians).map { "\($0.0.1) " + String(format: "%.2f s/GiB (%.0f MiB/s)", $0.1, 1024 / $0.1) }
+        print("    " + figures.joined(separator: ", "))
+        return medians.min()!
     }
 
-    static func libsodium() throws -> Double {
+    /// Thread CPU seconds per GiB of plaintext sealed and opened with `implementation`.
+    static func secondsPerGiB(_ implementation: NoiseCipherState.Implementation) throws -> Double {
         let key = [UInt8](repeating: 7, count: 32)
         var sender = NoiseCipherState(key: key)
         var receiver = NoiseCipherState(key: key)
-        var frame = ByteBuffer(repeating: 0x5a, count: messageLength + NoiseCipherState.tagLength)
-        let clock = ContinuousClock()
-        let started = clock.now
-        for _ in 0..<messages {
-            try frame.withUnsafeMutableReadableBytes { bytes in
-                let plaintext = UnsafeRawBufferPointer(rebasing: bytes[0..<messageLength])
-                _ = try sender.encrypt(plaintext, into: bytes)
-                _ = try receiver.decrypt(UnsafeRawBufferPointer(bytes), into: bytes)
-            }
-        }
-        return throughput(clock.now - started)
-    }
-
-    static func swiftCrypto() throws -> Double {
-        let key = SymmetricKey(data: [UInt8](repeating: 7, count: 32))
+        sender.implementation = implementation
+        receiver.implementation = implementation
         let plaintext = ByteBuffer(repeating: 0x5a, count: messageLength)
-        var frame = ByteBuffer()
-        var opened = ByteBuffer()
-        let clock = ContinuousClock()
-        let started = clock.now
-        for counter in 0..<UInt64(messages) {
-            let nonce = try ChaChaPoly.Nonce(data: nonceBytes(counter))
-            frame.clear()
-            let box = try plaintext.withUnsafeReadableBytes { try ChaChaPoly.seal($0, using: key, nonce: nonce) }
-            frame.writeBytes(box.ciphertext)
-            frame.writeBytes(box.tag)
-            let received = try frame.withUnsafeReadableBytes { bytes in
-                try ChaChaPoly.SealedBox(
-                    nonce: nonce, ciphertext: UnsafeRawBufferPointer(rebasing: bytes[0..<messageLength]),
-                    tag: UnsafeRawBufferPointer(rebasing: bytes[messageLength...]))
+        var frame = ByteBuffer(repeating: 0, count: messageLength + NoiseCipherState.tagLength)
+        var opened = ByteBuffer(repeating: 0, count: messageLength)
+        let started = TransferMeter.threadCPUSeconds()
+        for _ in 0..<messages {
+            try plaintext.withUnsafeReadableBytes { plain in
+                try frame.withUnsafeMutableReadableBytes { sealed in
+                    _ = try sender.encrypt(plain, into: sealed)
+                    try opened.withUnsafeMutableReadableBytes { out in
+                        _ = try receiver.decrypt(UnsafeRawBufferPointer(sealed), into: out)
+                    }
+                }
             }
-            opened.clear()
-            opened.writeBytes(try ChaChaPoly.open(received, using: key))
         }
-        return throughput(clock.now - started)
-    }
-
-    private static func nonceBytes(_ counter: UInt64) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 12)
-        for index in 0..<8 { out[4 + index] = UInt8(truncatingIfNeeded: counter >> UInt64(index * 8)) }
-        return out
-    }
-
-    private static func throughput(_ elapsed: Duration) -> Double {
-        P2PBenchmarks.mebibytesPerSecond(messages * messageLength, elapsed)
+        let seconds = TransferMeter.threadCPUSeconds() - started
+        return seconds / (Double(messages * messageLength) / 1_073_741_824)
     }
 }

@@ -25,8 +25,9 @@ public struct Libp2pHostConfiguration: Sendable {
     public var negotiationTimeout: Duration = .seconds(10)
     /// yamux limits; `receiveWindow` above 256 KiB is granted to the peer with the SYN/ACK (faster bulk streams, more memory).
     public var yamux = YamuxConfiguration()
-    /// The library that encrypts transport messages (same bytes either way; `bridge-bench p2p` compares them).
-    public var noiseCipher = NoiseCipherState.Implementation.swiftCrypto
+    /// The library that encrypts transport messages (same bytes either way; `bridge-bench p2p` compares
+    /// them: OpenSSL in place costs the least CPU per byte).
+    public var noiseCipher = NoiseCipherState.Implementation.openssl
     /// Largest socket read (NIO's adaptive allocator grows to it under bulk transfer only; its own
     /// default is 64 KiB). Bigger reads hold several whole Noise frames, which are decrypted from the
     /// read buffer directly; only a frame cut by the end of a read is copied.

@@ -5,7 +5,7 @@ import Foundation
 
 /// A Noise CipherState for ChaChaPoly: a 32-byte key and a 64-bit counter nonce
 /// (12-byte IETF nonce = 4 zero bytes ‖ little-endian counter). libsodium does the handshake's AEAD;
-/// the transport's (the pointer methods) is libsodium's or swift-crypto's (BoringSSL), as
+/// the transport's (the pointer methods) is libsodium's, swift-crypto's (BoringSSL) or OpenSSL's, as
 /// `implementation` says: the same bytes either way.
 public struct NoiseCipherState: Sendable {
     /// Which library encrypts transport messages.
@@ -14,6 +14,8 @@ public struct NoiseCipherState: Sendable {
         case libsodium
         /// swift-crypto's `ChaChaPoly` (BoringSSL's assembly); one copy in and out per message.
         case swiftCrypto
+        /// The system's OpenSSL libcrypto (already loaded by libcurl), in place in the caller's memory.
+        case openssl
     }
 
     /// Largest Noise message (ciphertext incl. tag).
@@ -60,10 +62,12 @@ public struct NoiseCipherState: Sendable {
     /// `encrypt` over caller memory: ciphertext ‖ tag to the start of `output`; returns its length.
     public mutating func encrypt(_ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
         guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
-        let written =
-            implementation == .swiftCrypto
-            ? try swiftCryptoSeal(plaintext, into: output)
-            : try Sodium.chachaSeal(plaintext, key: key, nonce: nonceBytes(), associatedData: [], into: output)
+        let written: Int
+        switch implementation {
+        case .swiftCrypto: written = try swiftCryptoSeal(plaintext, into: output)
+        case .openssl: written = try OpenSSLChaChaPoly.seal(pieces: [plaintext], key: key, nonce: nonceBytes(), into: output)
+        case .libsodium: written = try Sodium.chachaSeal(plaintext, key: key, nonce: nonceBytes(), associatedData: [], into: output)
+        }
         nonce += 1
         return written
     }
@@ -81,6 +85,8 @@ public struct NoiseCipherState: Sendable {
             joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
             for piece in pieces { joined.append(contentsOf: piece) }
             written = try joined.withUnsafeBytes { try swiftCryptoSeal($0, into: output) }
+        case (.openssl, _):
+            written = try OpenSSLChaChaPoly.seal(pieces: pieces, key: key, nonce: nonceBytes(), into: output)
         case (.libsodium, 1):
             written = try Sodium.chachaSeal(pieces[0], key: key, nonce: nonceBytes(), associatedData: [], into: output)
         case (.libsodium, _):
@@ -93,10 +99,12 @@ public struct NoiseCipherState: Sendable {
     /// `decrypt` over caller memory: plaintext to the start of `output`; returns its length.
     public mutating func decrypt(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
         guard nonce < UInt64.max - 1 else { throw NoiseError.nonceExhausted }
-        let opened =
-            implementation == .swiftCrypto
-            ? try? swiftCryptoOpen(ciphertext, into: output)
-            : try? Sodium.chachaOpen(ciphertext, key: key, nonce: nonceBytes(), associatedData: [], into: output)
+        let opened: Int?
+        switch implementation {
+        case .swiftCrypto: opened = try? swiftCryptoOpen(ciphertext, into: output)
+        case .openssl: opened = try? OpenSSLChaChaPoly.open(ciphertext, key: key, nonce: nonceBytes(), into: output)
+        case .libsodium: opened = try? Sodium.chachaOpen(ciphertext, key: key, nonce: nonceBytes(), associatedData: [], into: output)
+        }
         guard let written = opened else { throw NoiseError.decryptionFailed }
         nonce += 1
         return written

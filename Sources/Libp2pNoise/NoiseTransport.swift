@@ -9,7 +9,7 @@ public struct NoiseTransport: Sendable {
     /// The start of a frame whose rest has not arrived (at most one frame).
     private var partial = ByteBuffer()
 
-    public init(result: NoiseHandshakeResult, cipher: NoiseCipherState.Implementation = .swiftCrypto) {
+    public init(result: NoiseHandshakeResult, cipher: NoiseCipherState.Implementation = .openssl) {
         sendCipher = result.sendCipher
         receiveCipher = result.receiveCipher
         sendCipher.implementation = cipher

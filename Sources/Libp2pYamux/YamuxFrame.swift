@@ -153,13 +153,6 @@ public struct YamuxConfiguration: Sendable {
     /// Bytes received on all streams of one session that the application has not consumed yet.
     /// Data past it resets the stream it arrived on (each stream alone is capped by its window).
     public var maxBufferedBytes = 4 * 1024 * 1024
-    /// Bytes handed to the connection that the socket has not taken yet, past which a stream's
-    /// `write` waits for its own bytes to go out (below it, `write` returns once its frames are
-    /// queued, so the writer produces the next block while the last one is sent). 0 (the default):
-    /// every `write` waits for its bytes to go out, so a write that returned is never lost to a close
-    /// right after it. Writes in flight measured no gain in `bridge-bench p2p` (stop 24), so they are
-    /// opt-in.
-    public var writeHighWaterMark = 0
 
     public init() {}
 }

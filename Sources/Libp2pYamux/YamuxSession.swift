@@ -11,8 +11,6 @@ public final class YamuxSession: @unchecked Sendable {
     private var pendingPings: [UInt32: (NIODeadline, EventLoopPromise<TimeAmount>)] = [:]
     /// Writes the buffers (in order, flushed once); the future completes when the socket took them.
     private let writeBytes: ([ByteBuffer]) -> EventLoopFuture<Void>
-    /// Bytes written to the connection whose socket write has not completed.
-    private(set) var unsentBytes = 0
     private let closeConnection: () -> Void
     /// Called (on the loop) for each stream the peer opens.
     var onInboundStream: ((YamuxStream) -> Void)?
@@ -178,12 +176,8 @@ public final class YamuxSession: @unchecked Sendable {
     }
 
     private func write(_ pieces: [ByteBuffer]) -> EventLoopFuture<Void> {
-        let count = pieces.reduce(0) { $0 + $1.readableBytes }
-        guard count > 0 else { return eventLoop.makeSucceededVoidFuture() }
-        unsentBytes += count
-        let written = writeBytes(pieces)
-        written.whenComplete { [self] _ in unsentBytes -= count }
-        return written
+        guard pieces.contains(where: { $0.readableBytes > 0 }) else { return eventLoop.makeSucceededVoidFuture() }
+        return writeBytes(pieces)
     }
 
     func removeIfDone(_ id: UInt32) {

@@ -5,7 +5,7 @@ public import NIOCore
 /// async methods hop there. Reads return what has arrived; the window is granted back to the peer
 /// only for bytes the application consumed (`read()` consumes all it returns, framed readers call
 /// `readWithoutConsuming()` then `consume(_:)`), each byte once. Writes wait for send window and
-/// for the socket write only when more than the high-water mark is still unsent.
+/// for their socket write (a write that returned is never lost to a close right after it).
 public final class YamuxStream: @unchecked Sendable {
     public let id: UInt32
     let session: YamuxSession
@@ -160,13 +160,7 @@ public final class YamuxStream: @unchecked Sendable {
             guard !isReset, !pendingWrites.isEmpty else { return }
             if bytes.readableBytes == 0 {
                 pendingWrites.removeFirst()
-                // Under the high-water mark the writer goes on while these bytes are sent; a failed
-                // socket write closes the connection, which fails the stream's next write.
-                if let written, session.unsentBytes > session.machine.configuration.writeHighWaterMark {
-                    promise.completeWith(written)
-                } else {
-                    promise.succeed(())
-                }
+                if let written { promise.completeWith(written) } else { promise.succeed(()) }
             } else {
                 pendingWrites[0] = (bytes, promise)
                 return  // wait for a window update

@@ -52,31 +52,37 @@ import Testing
         }
     }
 
-    /// libsodium and swift-crypto (BoringSSL) write the same frames and open each other's.
-    @Test(arguments: [NoiseCipherState.Implementation.libsodium, .swiftCrypto])
-    func bothCipherImplementationsAgreeByteForByte(receiving: NoiseCipherState.Implementation) throws {
+    /// libsodium, swift-crypto (BoringSSL) and OpenSSL write the same frames (a header and payload
+    /// sealed as two pieces, and an empty message) and each opens the others'; a flipped bit fails.
+    @Test(arguments: [NoiseCipherState.Implementation.libsodium, .swiftCrypto, .openssl])
+    func allCipherImplementationsAgreeByteForByte(receiving: NoiseCipherState.Implementation) throws {
         let (initiator, responder, _) = try NoiseTests.handshake(initiatorKey: .generate(.ed25519), responderKey: .generate(.ed25519))
-        var sodium = NoiseTransport(result: initiator, cipher: .libsodium)
-        var boring = NoiseTransport(result: initiator, cipher: .swiftCrypto)
         let message = ByteBuffer(bytes: (0..<150_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         let pieces = [message.getSlice(at: 0, length: 12)!, message.getSlice(at: 12, length: message.readableBytes - 12)!]
-        var fromSodium = ByteBuffer()
-        var fromBoring = ByteBuffer()
-        try sodium.seal(pieces: pieces, into: &fromSodium)
-        try boring.seal(pieces: pieces, into: &fromBoring)
-        #expect(fromSodium == fromBoring)
-        var receiver = NoiseTransport(result: responder, cipher: receiving)
-        let other = receiving == .libsodium ? fromBoring : fromSodium
-        var wire = other
-        #expect(try receiver.open(&wire) == message)
-        var tampered = ByteBuffer()
-        if receiving == .libsodium {
-            try boring.seal(ByteBuffer(string: "next"), into: &tampered)
-        } else {
-            try sodium.seal(ByteBuffer(string: "next"), into: &tampered)
+        let implementations: [NoiseCipherState.Implementation] = [.libsodium, .swiftCrypto, .openssl]
+        var wires: [ByteBuffer] = []
+        for implementation in implementations {
+            var sender = NoiseTransport(result: initiator, cipher: implementation)
+            var wire = ByteBuffer()
+            try sender.seal(pieces: pieces, into: &wire)
+            try sender.seal(ByteBuffer(), into: &wire)
+            wires.append(wire)
         }
-        tampered.setInteger(tampered.getInteger(at: tampered.readerIndex + 2, as: UInt8.self)! ^ 0x80, at: tampered.readerIndex + 2)
-        #expect(throws: NoiseError.decryptionFailed) { try receiver.openFrames(&tampered) }
+        #expect(wires[1] == wires[0] && wires[2] == wires[0])
+        for (sent, wire) in zip(implementations, wires) where sent != receiving {
+            var receiver = NoiseTransport(result: responder, cipher: receiving)
+            var bytes = wire
+            let frames = try receiver.openFrames(&bytes)
+            var all = ByteBuffer()
+            for var frame in frames { all.writeBuffer(&frame) }
+            #expect(frames.count == 4 && frames[3].readableBytes == 0, "from \(sent)")
+            #expect(all == message, "from \(sent)")
+            var tampered = wire
+            let index = tampered.readerIndex + 70_000
+            tampered.setInteger(tampered.getInteger(at: index, as: UInt8.self)! ^ 0x80, at: index)
+            var fresh = NoiseTransport(result: responder, cipher: receiving)
+            #expect(throws: NoiseError.decryptionFailed) { try fresh.openFrames(&tampered) }
+        }
     }
 
     @Test func aTamperedFrameIsRejected() throws {
