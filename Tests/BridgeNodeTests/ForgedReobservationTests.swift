@@ -69,6 +69,6 @@ struct ForgedReobservationTests {
     /// `fault_setMode` on the proxy at `url`.
     static func control(_ url: String, _ params: [Any]) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["jsonrpc": "2.0", "id": 1, "method": "fault_setMode", "params": params])
-        #expect(try await TestHTTP.request(url, method: .post, json: body).status == 200)
+        #expect(try await TestHTTP.post(url, json: body).status == 200)
     }
 }

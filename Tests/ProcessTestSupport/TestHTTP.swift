@@ -41,6 +41,11 @@ public enum TestHTTP {
         return Response(status: response.status.code, body: response.body.map { Data($0.readableBytesView) } ?? Data())
     }
 
+    /// A POST of the JSON `body` to `url`.
+    public static func post(_ url: String, json body: Data, timeout: Duration = .seconds(30)) async throws -> Response {
+        try await request(url, method: .post, json: body, timeout: timeout)
+    }
+
     /// A JSON object from `url` (GET), or from a POST of `body`.
     public static func json(_ url: String, posting body: Any? = nil, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
