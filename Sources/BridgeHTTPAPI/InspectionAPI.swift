@@ -3,7 +3,7 @@ public import BridgeCore
 public import BridgeStore
 public import Foundation
 public import Hummingbird
-import HummingbirdCore
+public import HummingbirdCore
 public import Logging
 public import NIOCore
 
@@ -103,19 +103,26 @@ public struct InspectionAPI: Sendable {
         host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let limits = self.limits
+        Application(
+            router: buildRouter(logger: logger),
+            server: Self.httpServer(limits: limits),
+            configuration: .init(address: .hostname(host, port: port), serverName: "bridge-relay"),
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+}
+
+extension InspectionAPI {
+    /// The node's HTTP/1 server: connection guard (header and body timeouts), header limits, no
+    /// idle timeout. Public so that the benchmark serves its routes through the same server.
+    public static func httpServer(limits: InspectionLimits) -> HTTPServerBuilder {
         let channel = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 HTTPConnectionGuard(headerTimeout: .milliseconds(limits.headerTimeoutMs), bodyTimeout: .milliseconds(limits.bodyTimeoutMs))
             ],
             idleTimeout: nil,
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100))
-        return Application(
-            router: buildRouter(logger: logger),
-            server: .http1(configuration: channel),
-            configuration: .init(address: .hostname(host, port: port), serverName: "bridge-relay"),
-            onServerRunning: onServerRunning,
-            logger: logger)
+        return .http1(configuration: channel)
     }
 }
 
