@@ -41,10 +41,16 @@ func runHTTPBenchmarks() async throws -> Bool {
     cachedRouter.get("/bench/hello") { _, _ in "hello, world" }
     let uncachedRouter = api(cacheCapacity: 0).buildRouter(logger: logger)
     let firstViewRouter = api(cacheCapacity: 0, recoveryCacheCapacity: 0).buildRouter(logger: logger)
+    // A fourth server runs each connection's handlers on its event loop (`EventLoopHTTP1Channel`,
+    // not the node's choice), for a same-run comparison: hello-world and uncached detail.
+    let loopRouter = api(cacheCapacity: 0).buildRouter(logger: logger)
+    loopRouter.get("/bench/hello") { _, _ in "hello, world" }
     let (ports, continuation) = AsyncStream.makeStream(of: (String, Int).self)
-    let apps = [("cached", cachedRouter), ("uncached", uncachedRouter), ("first view", firstViewRouter)].map { name, router in
+    let servers = [("cached", cachedRouter, false), ("uncached", uncachedRouter, false), ("first view", firstViewRouter, false), ("loop", loopRouter, true)]
+    let apps = servers.map { name, router, onEventLoop in
         Application(
-            router: router, server: InspectionAPI.httpServer(limits: .init()), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, server: InspectionAPI.httpServer(limits: .init(), handlersOnEventLoop: onEventLoop),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield((name, $0.localAddress?.port ?? 0)) }, logger: logger)
     }
     let group = ServiceGroup(configuration: .init(services: apps, logger: logger))
@@ -53,17 +59,21 @@ func runHTTPBenchmarks() async throws -> Bool {
         var bases: [String: String] = [:]
         for await (name, port) in ports {
             bases[name] = "http://127.0.0.1:\(port)"
-            if bases.count == 3 { break }
+            if bases.count == servers.count { break }
         }
-        guard let cachedBase = bases["cached"], let uncachedBase = bases["uncached"], let firstViewBase = bases["first view"] else { return false }
+        guard let cachedBase = bases["cached"], let uncachedBase = bases["uncached"], let firstViewBase = bases["first view"],
+              let loopBase = bases["loop"] else { return false }
         let targets = [
             ("hello-world                ", cachedBase + "/bench/hello"),
             ("/v1/attestations/{id}      ", cachedBase + "/v1/attestations/" + id),
             ("/v1/attestations/{id} nocache", uncachedBase + "/v1/attestations/" + id),
             ("/v1/attestations/{id} nocache, no recovery cache", firstViewBase + "/v1/attestations/" + id),
+            ("hello-world, handlers on the event loop", loopBase + "/bench/hello"),
+            ("/v1/attestations/{id} nocache, handlers on the event loop", loopBase + "/v1/attestations/" + id),
         ]
         let useWrk = FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk")
-        print("http: servers \(cachedBase) (cached), \(uncachedBase) (no cache), \(firstViewBase) (no cache, no recovery cache), client \(useWrk ? "wrk -t1 -c16 -d8s" : "Swift loop (wrk not found)")")
+        print("http: servers \(cachedBase) (cached), \(uncachedBase) (no cache), \(firstViewBase) (no cache, no recovery cache), "
+              + "\(loopBase) (no cache, handlers on the connection's event loop; the others run them on the cooperative pool), client \(useWrk ? "wrk -t1 -c16 -d8s" : "Swift loop (wrk not found)")")
         for (_, url) in targets { _ = try await HTTPLoad.measure(url, wrk: useWrk, seconds: 2) }  // warm-up
         var runs = [[HTTPLoad.Result]](repeating: [], count: targets.count)
         for _ in 0..<2 {  // interleaved, so machine noise hits all alike
@@ -87,6 +97,10 @@ func runHTTPBenchmarks() async throws -> Bool {
                      cpu(0), cpu(1), cpu(2), cpu(3), switches(0), switches(1), switches(2), switches(3)))
         print(String(format: "http: CPU ratio (hello CPU/request / detail CPU/request) %.2fx cached, %.2fx uncached (goal >= 0.50x), %.2fx first view",
                      cpu(0) / cpu(1), cpu(0) / cpu(2), cpu(0) / cpu(3)))
+        print(String(format: "http: handlers on the event loop: uncached/hello %.2fx requests/s, %.2fx CPU; server CPU per request hello %.1f µs, uncached %.1f µs; "
+                     + "switches per request %.2f / %.2f", mean(5) / mean(4), cpu(4) / cpu(5), cpu(4), cpu(5), switches(4), switches(5)))
+        print(String(format: "http: event loop vs pool, requests/s: hello %.2fx, uncached %.2fx; CPU per request: hello %.2fx, uncached %.2fx",
+                     mean(4) / mean(0), mean(5) / mean(2), cpu(4) / cpu(0), cpu(5) / cpu(2)))
         // The node writes while it serves: new locks (an observation and its signatures, one
         // transaction each) every 20 ms during a second measurement of the cached detail and of
         // hello-world, interleaved the same way.

@@ -114,15 +114,21 @@ public struct InspectionAPI: Sendable {
 
 extension InspectionAPI {
     /// The node's HTTP/1 server: connection guard (header and body timeouts), header limits, no
-    /// idle timeout. Public so that the benchmark serves its routes through the same server.
-    public static func httpServer(limits: InspectionLimits) -> HTTPServerBuilder {
+    /// idle timeout, handlers on the cooperative pool (Hummingbird's default). Public so that the
+    /// benchmark serves its routes through the same server; `handlersOnEventLoop` runs each
+    /// connection's handlers on its event loop instead (`EventLoopHTTP1Channel`), which the
+    /// benchmark compares in the same run. Not the node's choice: it saved no CPU per request
+    /// (hello-world 0.93-1.00x, uncached detail 0.96-1.09x of the pool's), and the event loops
+    /// are shared with libp2p, which an API under load would then slow.
+    public static func httpServer(limits: InspectionLimits, handlersOnEventLoop: Bool = false) -> HTTPServerBuilder {
         let channel = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 HTTPConnectionGuard(headerTimeout: .milliseconds(limits.headerTimeoutMs), bodyTimeout: .milliseconds(limits.bodyTimeoutMs))
             ],
             idleTimeout: nil,
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100))
-        return .http1(configuration: channel)
+        guard handlersOnEventLoop else { return .http1(configuration: channel) }
+        return HTTPServerBuilder { responder in EventLoopHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: channel)) }
     }
 }
 
