@@ -18,11 +18,12 @@ import NIOCore
 /// every connection on its loop. CPU work in a handler (rendering a page, recovering a
 /// signature) runs on the loop between its I/O events, as a NIO handler's own work does.
 ///
-/// Measured (`bridge-bench http`, same run, three runs, load 14-48): voluntary context switches
-/// per request fell from 0.43-0.46 to 0.08-0.11 (hello-world) and from 0.85-0.91 to 0.54-0.59
-/// (uncached detail), but server CPU per request did not fall (hello-world 0.93-1.00x, uncached
-/// detail 0.96-1.09x of the pool's): a wake-up of an idle thread costs less than the profile's
-/// "thread switches" suggested, and the detail's extra CPU is its own work. So the node keeps
+/// Measured (`bridge-bench http`, same run, six runs, load 14-80): voluntary context switches
+/// per request fell from 0.43-0.52 to 0.07-0.11 (hello-world) and from 0.85-1.25 to 0.50-0.59
+/// (uncached detail); server CPU per request fell for hello-world (0.75-1.00x of the pool's) but
+/// not for the uncached detail (0.96-1.09x), so the ratio the issue measures got worse: a wake-up
+/// of an idle thread costs less than the profile's "thread switches" suggested, and the detail's
+/// extra CPU is its own work. So the node keeps
 /// Hummingbird's default (`InspectionAPI.httpServer(handlersOnEventLoop: false)`); this stays
 /// for the benchmark's comparison.
 struct EventLoopHTTP1Channel: ServerChildChannel {

@@ -117,9 +117,9 @@ extension InspectionAPI {
     /// idle timeout, handlers on the cooperative pool (Hummingbird's default). Public so that the
     /// benchmark serves its routes through the same server; `handlersOnEventLoop` runs each
     /// connection's handlers on its event loop instead (`EventLoopHTTP1Channel`), which the
-    /// benchmark compares in the same run. Not the node's choice: it saved no CPU per request
-    /// (hello-world 0.93-1.00x, uncached detail 0.96-1.09x of the pool's), and the event loops
-    /// are shared with libp2p, which an API under load would then slow.
+    /// benchmark compares in the same run. Not the node's choice: it saved no CPU on the uncached
+    /// detail (0.96-1.09x of the pool's; hello-world 0.75-1.00x), and the event loops are shared
+    /// with libp2p, which an API under load would then slow.
     public static func httpServer(limits: InspectionLimits, handlersOnEventLoop: Bool = false) -> HTTPServerBuilder {
         let channel = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
