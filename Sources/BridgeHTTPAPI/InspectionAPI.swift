@@ -3,7 +3,7 @@ public import BridgeCore
 public import BridgeStore
 public import Foundation
 public import Hummingbird
-import HummingbirdCore
+public import HummingbirdCore
 public import Logging
 public import NIOCore
 
@@ -103,19 +103,32 @@ public struct InspectionAPI: Sendable {
         host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let limits = self.limits
+        Application(
+            router: buildRouter(logger: logger),
+            server: Self.httpServer(limits: limits),
+            configuration: .init(address: .hostname(host, port: port), serverName: "bridge-relay"),
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+}
+
+extension InspectionAPI {
+    /// The node's HTTP/1 server: connection guard (header and body timeouts), header limits, no
+    /// idle timeout, handlers on the cooperative pool (Hummingbird's default). Public so that the
+    /// benchmark serves its routes through the same server; `handlersOnEventLoop` runs each
+    /// connection's handlers on its event loop instead (`EventLoopHTTP1Channel`), which the
+    /// benchmark compares in the same run. Not the node's choice: it saved no CPU on the uncached
+    /// detail (0.96-1.09x of the pool's; hello-world 0.75-1.00x), and the event loops are shared
+    /// with libp2p, which an API under load would then slow.
+    public static func httpServer(limits: InspectionLimits, handlersOnEventLoop: Bool = false) -> HTTPServerBuilder {
         let channel = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 HTTPConnectionGuard(headerTimeout: .milliseconds(limits.headerTimeoutMs), bodyTimeout: .milliseconds(limits.bodyTimeoutMs))
             ],
             idleTimeout: nil,
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100))
-        return Application(
-            router: buildRouter(logger: logger),
-            server: .http1(configuration: channel),
-            configuration: .init(address: .hostname(host, port: port), serverName: "bridge-relay"),
-            onServerRunning: onServerRunning,
-            logger: logger)
+        guard handlersOnEventLoop else { return .http1(configuration: channel) }
+        return HTTPServerBuilder { responder in EventLoopHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: channel)) }
     }
 }
 
