@@ -167,6 +167,8 @@ class Burst(demo.Demo):
         self.wait_until("finality of the last lock", lambda: int(
             demo.rpc(eth["rpc"], "eth_getBlockByNumber", ["finalized", False])["number"], 16) >= block)
         final = time.time()  # every lock is final; the validators see them all at once from here
+        chains = {"ethereum": eth.get("pid"), "koinos": koinos.get("pid")}  # the devnets: whose answers the validators wait for
+        chains_before = {name: cpu_seconds(pid) for name, pid in chains.items() if pid}
         cpu_before = [cpu_seconds(pid) for pid in self.pids]
         load_before = os.getloadavg()[0]
         self.resume()
@@ -175,6 +177,8 @@ class Burst(demo.Demo):
         cpu_after = [cpu_seconds(pid) for pid in self.pids]
         load_after = os.getloadavg()[0]
         cpu = [round(b - a, 2) for a, b in zip(cpu_before, cpu_after) if a is not None and b is not None]
+        chains_cpu = {name: round(cpu_seconds(chains[name]) - before, 2) for name, before in chains_before.items()
+                      if before is not None and cpu_seconds(chains[name]) is not None}
         paid = self.wait_until("every payout on Koinos", lambda: balance() - before >= len(hashes) * (AMOUNT // 10**10))
         cmd = summary["koinos"].get("cmd", [])
         interval_ms = int(cmd[cmd.index("--block-interval-ms") + 1]) if "--block-interval-ms" in cmd else 500
@@ -191,7 +195,7 @@ class Burst(demo.Demo):
             "single_lock_s": round(single, 2), "chain_floor_s": chain_floor,
             "ratio_completed_to_chain_floor": round(wall / chain_floor, 2), "ratio_completed_to_floor": round(wall / floor, 2),
             "ratio_completed_to_single_lock": round(wall / single, 2),
-            "cpu_s_per_validator": cpu, "cpu_ms_per_lock": round(sum(cpu) * 1000 / len(hashes), 2),
+            "cpu_s_per_validator": cpu, "cpu_s_devnets": chains_cpu, "cpu_ms_per_lock": round(sum(cpu) * 1000 / len(hashes), 2),
             "wall_to_cpu_over_cores": round(wall / (sum(cpu) / cores), 2) if sum(cpu) > 0 else None,
             "load_average": [round(load_before, 1), round(load_after, 1)], "resume_ms": int(final * 1000)}), flush=True)
         say(f"all {len(hashes)} locks final, validators resumed → all completed: {wall:.1f} s = {wall / floor:.1f}× the signature floor "
@@ -199,7 +203,8 @@ class Burst(demo.Demo):
             f"{wall / chain_floor:.1f}× the chain's floor ({chain_floor:.0f} s: 10 pending per account, a block every {interval_ms} ms)")
         say(f"CPU over the burst: {sum(cpu):.1f} s in {len(cpu)} validators ({sum(cpu) * 1000 / len(hashes):.1f} ms per lock; "
             f"per validator {', '.join(f'{c:.1f}' for c in cpu)} s); wall ÷ (CPU ÷ {cores} cores) = "
-            f"{wall / (sum(cpu) / cores) if sum(cpu) > 0 else float('nan'):.1f}; load average {load_before:.1f} → {load_after:.1f}")
+            f"{wall / (sum(cpu) / cores) if sum(cpu) > 0 else float('nan'):.1f}; load average {load_before:.1f} → {load_after:.1f}; "
+            f"the devnets' CPU meanwhile: {', '.join(f'{k} {v:.1f} s' for k, v in chains_cpu.items()) or 'not read'}")
         self.report_memory(summary, settle=1.0)
         self.stop_network()
         burst_timeline.print_report(burst_timeline.timeline(self.dir, int(final * 1000)), out=sys.stderr)
