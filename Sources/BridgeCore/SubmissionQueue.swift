@@ -4,7 +4,8 @@ public import Primitives
 /// Where the Koinos submitter reads its work and writes its progress: the port its interpreter
 /// calls instead of the database (`SQLiteSubmissionQueue` in production, an in-memory queue in tests).
 public protocol SubmissionQueue: Sendable {
-    /// Observations in status `quorum` or `submitted` with a message and digest, oldest quorum first.
+    /// Observations with a message and digest, oldest quorum first: at most `limit` not sent yet
+    /// (status `quorum`) and, besides them, at most `limit` in flight (status `submitted`).
     func submittableObservations(limit: Int) async throws -> [SubmittableObservation]
     /// Writes `record` and, when given, moves the observation to `observationStatus`, atomically.
     func saveSubmission(_ record: SubmissionRecord, observationStatus: AttestationStatus?) async throws

@@ -44,7 +44,9 @@ public struct KoinosSubmitterConfiguration: Sendable {
     public var turnRecheckIntervalMs: UInt64 = 2_000
     /// Backoff after failures (mana, node unreachable, rejection).
     public var backoff = SubmissionBackoff()
-    /// Maximum observations handled per pass.
+    /// Maximum observations of each kind read per pass: not sent yet, and in flight (sent, waiting
+    /// for a block or for its irreversibility). Read together, the in-flight ones of a burst filled
+    /// the read and hid the rest while the mempool had room.
     public var batchLimit = 500
     /// At most this many of our transactions wait in the mempool at once: the Koinos mempool refuses
     /// more per account (`pending_transaction_limit_exceeded`, default 10). A burst of transfers at

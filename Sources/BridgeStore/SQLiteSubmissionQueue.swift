@@ -15,17 +15,19 @@ public struct SQLiteSubmissionQueue: SubmissionQueue {
         observationCommits = database.observationCommits
     }
 
-    /// Observations in status `quorum` or `submitted` with a message and digest, oldest quorum first.
+    /// Observations with a message and digest, oldest quorum first: at most `limit` not sent yet
+    /// (status `quorum`) and, besides them, at most `limit` in flight (status `submitted`), so rows
+    /// waiting for their block to become irreversible never hide the ones still to send.
     public func submittableObservations(limit: Int = 500) async throws -> [SubmittableObservation] {
         try await writer.read { db in
+            let oldestOfStatus = """
+                SELECT * FROM (
+                  SELECT id, profile, status, message, digest, COALESCE(quorum_at_ms, updated_at_ms) AS quorum_at FROM observation
+                  WHERE status = ? AND message IS NOT NULL AND digest IS NOT NULL ORDER BY quorum_at, id LIMIT ?)
+                """
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, profile, status, message, digest, COALESCE(quorum_at_ms, updated_at_ms) AS quorum_at
-                    FROM observation
-                    WHERE status IN ('quorum', 'submitted') AND message IS NOT NULL AND digest IS NOT NULL
-                    ORDER BY quorum_at, id LIMIT ?
-                    """, arguments: [limit])
+                db, sql: "\(oldestOfStatus) UNION ALL \(oldestOfStatus) ORDER BY quorum_at, id",
+                arguments: [AttestationStatus.quorum.rawValue, limit, AttestationStatus.submitted.rawValue, limit])
             return try rows.compactMap { row -> SubmittableObservation? in
                 guard let profile = ContractProfile(rawValue: row["profile"]), let status = AttestationStatus(rawValue: row["status"]) else {
                     return nil

@@ -25,10 +25,11 @@ public final class InMemorySubmissionQueue: SubmissionQueue {
 
     public func submittableObservations(limit: Int) async throws -> [SubmittableObservation] {
         state.withLock { s in
-            s.observations.values
-                .filter { $0.status == .quorum || $0.status == .submitted }
+            let oldestFirst = s.observations.values.sorted { ($0.quorumAtMs, $0.id) < ($1.quorumAtMs, $1.id) }
+            let notSent = oldestFirst.filter { $0.status == .quorum }.prefix(max(0, limit))
+            let inFlight = oldestFirst.filter { $0.status == .submitted }.prefix(max(0, limit))
+            return (notSent + inFlight)
                 .sorted { ($0.quorumAtMs, $0.id) < ($1.quorumAtMs, $1.id) }
-                .prefix(max(0, limit))
                 .map { o in
                     var o = o
                     o.submission = s.rows[o.id]

@@ -18,11 +18,19 @@ figures: every validator signs each lock once and recovers every peer's signatur
 (N sign + N·(N−1) recover per lock), spread over the machine's cores. The ratio wall / floor is
 the figure; the absolute times are printed too.
 
+Where the time goes: after the run `burst_timeline.py` reads the validators' SQLite files and logs and
+prints, per stage (observed, own signature stored, quorum, submitted, included, completed), the
+distribution of its duration and how many locks sit in each stage every second from the resume. Each
+validator's CPU seconds over the burst (utime + stime from /proc, resume → all completed) are printed
+too: CPU per lock is the figure that holds on a loaded machine; wall ÷ (CPU ÷ cores) says how much of
+the wall time was waiting rather than computing.
+
     deploy/localnet/burst.py [--validators 7] [--locks 1000] [--bin .build/release/bridge-relay]
 """
 import argparse, json, os, re, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import burst_timeline  # noqa: E402
 import demo  # noqa: E402  (the localnet helpers: rpc, get, koinos_balance, stop_localnet)
 
 ROOT = demo.ROOT
@@ -44,6 +52,16 @@ def crypto_floor(bench):
                 return float(match.group(1)) / 1000
         raise RuntimeError(f"no 'secp256k1 {name}' figure in bridge-bench crypto output:\n{out}")
     return per_op("sign"), per_op("recover")
+
+
+def cpu_seconds(pid):
+    """utime + stime of `pid` in seconds (fields 14 and 15 of /proc/PID/stat), None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Burst(demo.Demo):
@@ -149,9 +167,18 @@ class Burst(demo.Demo):
         self.wait_until("finality of the last lock", lambda: int(
             demo.rpc(eth["rpc"], "eth_getBlockByNumber", ["finalized", False])["number"], 16) >= block)
         final = time.time()  # every lock is final; the validators see them all at once from here
+        chains = {"ethereum": eth.get("pid"), "koinos": koinos.get("pid")}  # the devnets: whose answers the validators wait for
+        chains_before = {name: cpu_seconds(pid) for name, pid in chains.items() if pid}
+        cpu_before = [cpu_seconds(pid) for pid in self.pids]
+        load_before = os.getloadavg()[0]
         self.resume()
         completed = self.wait_until("every lock completed", lambda: demo.get(f"{api}/v1/status")
                                     ["attestations"].get("completed", 0) >= len(hashes) + 1)
+        cpu_after = [cpu_seconds(pid) for pid in self.pids]
+        load_after = os.getloadavg()[0]
+        cpu = [round(b - a, 2) for a, b in zip(cpu_before, cpu_after) if a is not None and b is not None]
+        chains_cpu = {name: round(cpu_seconds(chains[name]) - before, 2) for name, before in chains_before.items()
+                      if before is not None and cpu_seconds(chains[name]) is not None}
         paid = self.wait_until("every payout on Koinos", lambda: balance() - before >= len(hashes) * (AMOUNT // 10**10))
         cmd = summary["koinos"].get("cmd", [])
         interval_ms = int(cmd[cmd.index("--block-interval-ms") + 1]) if "--block-interval-ms" in cmd else 500
@@ -167,12 +194,20 @@ class Burst(demo.Demo):
             "completed_after_resume_s": round(wall, 2), "paid_after_resume_s": round(paid - final, 2),
             "single_lock_s": round(single, 2), "chain_floor_s": chain_floor,
             "ratio_completed_to_chain_floor": round(wall / chain_floor, 2), "ratio_completed_to_floor": round(wall / floor, 2),
-            "ratio_completed_to_single_lock": round(wall / single, 2)}), flush=True)
+            "ratio_completed_to_single_lock": round(wall / single, 2),
+            "cpu_s_per_validator": cpu, "cpu_s_devnets": chains_cpu, "cpu_ms_per_lock": round(sum(cpu) * 1000 / len(hashes), 2),
+            "wall_to_cpu_over_cores": round(wall / (sum(cpu) / cores), 2) if sum(cpu) > 0 else None,
+            "load_average": [round(load_before, 1), round(load_after, 1)], "resume_ms": int(final * 1000)}), flush=True)
         say(f"all {len(hashes)} locks final, validators resumed → all completed: {wall:.1f} s = {wall / floor:.1f}× the signature floor "
             f"({floor:.2f} s: {n}×({sign_us:.1f} µs sign + {n - 1}×{recover_us:.1f} µs recover) per lock on {min(cores, n)} cores), {wall / single:.1f}× one lock alone ({single:.1f} s), "
             f"{wall / chain_floor:.1f}× the chain's floor ({chain_floor:.0f} s: 10 pending per account, a block every {interval_ms} ms)")
+        say(f"CPU over the burst: {sum(cpu):.1f} s in {len(cpu)} validators ({sum(cpu) * 1000 / len(hashes):.1f} ms per lock; "
+            f"per validator {', '.join(f'{c:.1f}' for c in cpu)} s); wall ÷ (CPU ÷ {cores} cores) = "
+            f"{wall / (sum(cpu) / cores) if sum(cpu) > 0 else float('nan'):.1f}; load average {load_before:.1f} → {load_after:.1f}; "
+            f"the devnets' CPU meanwhile: {', '.join(f'{k} {v:.1f} s' for k, v in chains_cpu.items()) or 'not read'}")
         self.report_memory(summary, settle=1.0)
         self.stop_network()
+        burst_timeline.print_report(burst_timeline.timeline(self.dir, int(final * 1000)), out=sys.stderr)
         return 0
 
 
