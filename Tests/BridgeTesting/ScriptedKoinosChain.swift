@@ -132,7 +132,7 @@ public final class ScriptedKoinosChain: KoinosChain {
             guard let head = headBlockID == Self.genesisID ? 0 : s.blocks.firstIndex(where: { $0.id == headBlockID }).map({ $0 + 1 }) else {
                 throw .rpc(code: -32603, message: "unknown head block \(Hex.encode(headBlockID))")
             }
-            guard startHeight >= 1, startHeight <= UInt64(head) else { return [] }
+            guard count > 0, startHeight >= 1, startHeight <= UInt64(head) else { return [] }
             let end = min(UInt64(head), startHeight + UInt64(count) - 1)
             return (startHeight...end).map { height in
                 let block = s.blocks[Int(height) - 1]
