@@ -9,21 +9,28 @@ import Testing
 /// `KoinosEndpointPool`, `KoinosLockStore`) against a scripted chain, an in-memory store and a
 /// virtual clock: no process, no socket, no database.
 struct KoinosLockWatcherPortTests {
-    @Test func aLockIsStoredOnceWithTheCursorAndAFailedCommitStoresNeitherTheLockNorTheCursor() async throws {
+    @Test func aLockAndACompletionAreStoredOnceWithTheCursorAndAFailedCommitStoresNoneOfThem() async throws {
         let net = ScriptedLockWatcherNetwork(irreversibleDepth: 2)
+        let ethereumTransaction = [UInt8](repeating: 0xee, count: 32)
+        net.store.addEthereumObservations(hash: ethereumTransaction, ids: ["eth-observation"])
         net.produce(3)
         let lock = net.lock(amount: "1000")
+        net.completion(ofEthereumTransaction: ethereumTransaction)
         net.produce(4)  // head 7, LIB 5: the lock's block 4 is irreversible
         let watcher = net.watcher()
 
         net.store.failNextCommits(1)
         await #expect(throws: InMemoryKoinosLockStore.ScriptedFailure.self) { try await watcher.scanOnce() }
         #expect(net.store.locks.isEmpty)
+        #expect(!net.store.isCompleted("eth-observation"))
         #expect(try await net.store.koinosCursor(net.configuration.cursorName) == nil)
 
         let block5 = try #require(try await net.block(5))
         let step = try await watcher.scanOnce()
-        #expect(step == .committed(start: 1, cursor: KoinosScanCursor(nextHeight: 6, previousBlockID: block5.blockID), inserted: [lock]))
+        #expect(step == .committed(
+            start: 1, cursor: KoinosScanCursor(nextHeight: 6, previousBlockID: block5.blockID), inserted: [lock],
+            completions: [.completed(["eth-observation"])]))
+        #expect(net.store.isCompleted("eth-observation"))
         #expect(try await net.store.koinosCursor(net.configuration.cursorName) == KoinosScanCursor(nextHeight: 6, previousBlockID: block5.blockID))
         #expect(try await watcher.scanOnce() == .waiting(nextHeight: 6, lib: 5))
         let stored = net.store.locks

@@ -62,6 +62,15 @@ struct ScriptedLockWatcherNetwork {
         return KoinosLockID(transactionID: tx, operationID: 1)
     }
 
+    /// A `transfer_completed_event` of the bridge for Ethereum transaction `hash` in the next block.
+    func completion(ofEthereumTransaction hash: [UInt8]) {
+        var payload = KoinosProtoWriter()
+        payload.bytes(1, hash)
+        let tx = KoinosMultihash.sha256(Array("completion transaction \(transactions.next())".utf8))
+        let event = KoinosEvent(sequence: 1, source: Self.bridge, name: KoinosBridgeEvent.transferCompleted, data: payload.bytes)
+        chain.include(KoinosTransactionReceipt(id: tx, payer: Self.user, events: [event]))
+    }
+
     /// Block `height` of the chain's current branch, as an endpoint serves it.
     func block(_ height: UInt64) async throws -> KoinosBlockItem? {
         let head = try await reader.headInfo()
