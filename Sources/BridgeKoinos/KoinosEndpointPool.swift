@@ -64,11 +64,12 @@ public enum KoinosWatcherError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Several Koinos JSON-RPC endpoints of one chain, ranked by `EndpointHealth` and ordered by the
-/// pure `EndpointFailover` rules the Ethereum side uses. The pool only keeps the health and the
-/// highest LIB each endpoint reported; the watcher performs the calls through `call`.
+/// Several Koinos endpoints of one chain (`KoinosChain` ports: `KoinosRPCClient` in production, a
+/// `ScriptedKoinosChain` in tests), ranked by `EndpointHealth` and ordered by the pure
+/// `EndpointFailover` rules the Ethereum side uses. The pool only keeps the health and the highest
+/// LIB each endpoint reported; the watcher performs the calls through `call`.
 public actor KoinosEndpointPool {
-    public nonisolated let clients: [KoinosRPCClient]
+    public nonisolated let clients: [any KoinosChain]
     public nonisolated let chainID: [UInt8]
     private var health: [EndpointHealth]
     private var highestLIB: [UInt64?]
@@ -82,7 +83,7 @@ public actor KoinosEndpointPool {
     public nonisolated let stallMs: UInt64
 
     public init(
-        clients: [KoinosRPCClient], chainID: [UInt8], clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-endpoints"),
+        clients: [any KoinosChain], chainID: [UInt8], clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-endpoints"),
         stallMs: UInt64 = 30_000
     ) {
         precondition(!clients.isEmpty, "at least one Koinos endpoint")
@@ -135,7 +136,7 @@ public actor KoinosEndpointPool {
     }
 
     /// A call on endpoint `i`; any failure becomes its `KoinosEndpointFault`.
-    public func call<T: Sendable>(_ i: Int, _ what: String, _ operation: @Sendable (KoinosRPCClient) async throws -> T) async throws -> T {
+    public func call<T: Sendable>(_ i: Int, _ what: String, _ operation: @Sendable (any KoinosChain) async throws -> T) async throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             let value = try await operation(clients[i])

@@ -81,8 +81,8 @@ public struct KoinosLockWatcher: Sendable {
         judge = KoinosLockJudge(configuration: configuration.judge)
     }
 
-    /// One endpoint.
-    public init(configuration: KoinosLockWatcherConfiguration, rpc: KoinosRPCClient, store: any KoinosLockStore,
+    /// One endpoint (a `KoinosRPCClient`, or a scripted chain in tests).
+    public init(configuration: KoinosLockWatcherConfiguration, rpc: any KoinosChain, store: any KoinosLockStore,
                 clock: any BridgeClock, logger: Logger = Logger(label: "bridge.koinos-watcher")) {
         self.init(
             configuration: configuration, endpoints: KoinosEndpointPool(clients: [rpc], chainID: configuration.chainID, clock: clock, logger: logger),

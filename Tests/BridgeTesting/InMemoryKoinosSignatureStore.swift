@@ -22,16 +22,9 @@ public final class InMemoryKoinosSignatureStore: KoinosSignatureStore, KoinosGov
 
     /// Stores a judged lock as the watcher's commit does (a lock already stored is left as it is).
     public func add(_ record: KoinosLockRecord, atMilliseconds now: UInt64) {
-        let o = record.observation
-        var view = KoinosLockView(
-            id: o.id, profile: o.profile.rawValue, status: record.status.rawValue, reason: record.reason, blockHeight: o.blockHeight,
-            blockTimeMs: o.blockTimeMs, sender: o.sender, token: o.token, ethToken: record.message?.token, amount: o.amount, payment: o.payment,
-            recipient: o.recipient, relayer: o.relayer, metadata: o.metadata, destinationChain: o.destinationChain,
-            expiration: record.message?.expiration, digest: record.digest, message: record.message?.packed(), signatures: [])
-        view.createdAtMs = now
-        view.updatedAtMs = now
+        let view = KoinosLockView(record, nowMs: now)
         state.withLock { s in
-            if s.locks[o.id] == nil { s.locks[o.id] = view }
+            if s.locks[view.id] == nil { s.locks[view.id] = view }
         }
     }
 

@@ -10,7 +10,12 @@ import Synchronization
 /// what `complete_transfer` checks (the message rebuilt from the arguments, every signature a
 /// distinct current validator, quorum, not completed yet) — a failing operation reverts the whole
 /// transaction. Blocks are produced on demand; the last irreversible block trails the head by
-/// `irreversibleDepth`; a fork drops blocks above it. Every answer comes from this state.
+/// `irreversibleDepth`; a fork drops blocks above it and the blocks produced after it get new ids.
+/// Scripted receipts (`include`: the bridge's `tokens_locked_event`s and others) go into the next
+/// block, which `blocksByHeight` serves to the lock watcher. Every answer comes from this state.
+///
+/// `replica()` is a second endpoint serving the same chain with its own faults (down, failing
+/// block reads), for the watcher's failover.
 public final class ScriptedKoinosChain: KoinosChain {
     public struct Configuration: Sendable {
         public var bridge: [UInt8]
@@ -32,8 +37,28 @@ public final class ScriptedKoinosChain: KoinosChain {
 
     struct Block {
         var id: [UInt8]
+        var previous: [UInt8]
+        var timeMs: UInt64
         var transactions: [KoinosTransaction]
+        var receipts: [KoinosTransactionReceipt] = []
     }
+
+    /// The chain both a chain and its replicas serve.
+    final class Shared: Sendable {
+        let state = Mutex(State())
+    }
+
+    /// One endpoint's own faults.
+    struct Faults {
+        var unreachable = false
+        var failingBlockReads = 0
+        var blockReads = 0
+    }
+
+    /// Block 1's parent: the zero sha2-256 multihash (koinos-chain's genesis id).
+    public static let genesisID: [UInt8] = [0x12, 0x20] + [UInt8](repeating: 0, count: 32)
+    /// Block `h`'s time: this plus `h` block intervals of 3 s.
+    public static let genesisTimeMs: UInt64 = 1_700_000_000_000
 
     struct State {
         var initialRC: [[UInt8]: UInt64] = [:]
@@ -47,19 +72,33 @@ public final class ScriptedKoinosChain: KoinosChain {
         var included: [[UInt8]: [UInt8]] = [:]
         var accepted: [KoinosTransaction] = []
         var refusals: [KoinosChainFailure] = []
-        var unreachable = false
+        /// Receipts the next block carries.
+        var pendingReceipts: [KoinosTransactionReceipt] = []
+        /// Forks so far: part of every later block's id.
+        var branch = 0
     }
 
     public let configuration: Configuration
     public let id: [UInt8]
-    private let state = Mutex(State())
+    private let shared: Shared
+    private let faults = Mutex(Faults())
 
     /// - Parameter accounts: mana of each funded account.
     public init(_ configuration: Configuration, accounts: [[UInt8]: UInt64]) {
         self.configuration = configuration
         self.id = KoinosMultihash.sha256(Array("scripted-koinos".utf8))
-        state.withLock { $0.initialRC = accounts }
+        shared = Shared()
+        shared.state.withLock { $0.initialRC = accounts }
     }
+
+    private init(replicating chain: ScriptedKoinosChain) {
+        configuration = chain.configuration
+        id = chain.id
+        shared = chain.shared
+    }
+
+    /// Another endpoint of the same chain: same blocks, mempool and contract state, its own faults.
+    public func replica() -> ScriptedKoinosChain { ScriptedKoinosChain(replicating: self) }
 
     // MARK: KoinosChain
 
@@ -70,29 +109,53 @@ public final class ScriptedKoinosChain: KoinosChain {
 
     public func headInfo() async throws(KoinosError) -> KoinosHeadInfo {
         try reachable()
-        return state.withLock { s in
+        return shared.state.withLock { s in
             let height = UInt64(s.blocks.count)
             return KoinosHeadInfo(
-                headID: s.blocks.last?.id ?? Self.blockID(0), height: height,
-                previous: s.blocks.count > 1 ? s.blocks[s.blocks.count - 2].id : Self.blockID(0),
+                headID: s.blocks.last?.id ?? Self.genesisID, height: height,
+                previous: s.blocks.last?.previous ?? Self.genesisID,
                 lastIrreversibleBlock: height > configuration.irreversibleDepth ? height - configuration.irreversibleDepth : 0,
-                headBlockTimeMs: 0)
+                headBlockTimeMs: s.blocks.last?.timeMs ?? Self.genesisTimeMs)
+        }
+    }
+
+    public func blocksByHeight(headBlockID: [UInt8], startHeight: UInt64, count: UInt32) async throws(KoinosError) -> [KoinosBlockItem] {
+        try reachable()
+        let failing = faults.withLock { f in
+            f.blockReads += 1
+            guard f.failingBlockReads > 0 else { return false }
+            f.failingBlockReads -= 1
+            return true
+        }
+        if failing { throw .unreachable("scripted block read failure") }
+        return try shared.state.withLock { s throws(KoinosError) in
+            guard let head = headBlockID == Self.genesisID ? 0 : s.blocks.firstIndex(where: { $0.id == headBlockID }).map({ $0 + 1 }) else {
+                throw .rpc(code: -32603, message: "unknown head block \(Hex.encode(headBlockID))")
+            }
+            guard count > 0, startHeight >= 1, startHeight <= UInt64(head) else { return [] }
+            let end = min(UInt64(head), startHeight + UInt64(count) - 1)
+            return (startHeight...end).map { height in
+                let block = s.blocks[Int(height) - 1]
+                return KoinosBlockItem(
+                    blockID: block.id, height: height, previous: block.previous, timestampMs: block.timeMs,
+                    transactionIDs: block.transactions.map(\.id) + block.receipts.map(\.id), transactionReceipts: block.receipts)
+            }
         }
     }
 
     public func nextNonce(_ account: [UInt8]) async throws(KoinosError) -> UInt64 {
         try reachable()
-        return state.withLock { s in (s.nonces[account] ?? 0) + UInt64(s.mempool.count { $0.header.payer == account }) + 1 }
+        return shared.state.withLock { s in (s.nonces[account] ?? 0) + UInt64(s.mempool.count { $0.header.payer == account }) + 1 }
     }
 
     public func accountRC(_ account: [UInt8]) async throws(KoinosError) -> UInt64 {
         try reachable()
-        return state.withLock { Self.mana(account, $0) }
+        return shared.state.withLock { Self.mana(account, $0) }
     }
 
     public func submit(_ transaction: KoinosTransaction) async throws(KoinosError) {
         try reachable()
-        let refusal = state.withLock { s -> KoinosChainFailure? in
+        let refusal = shared.state.withLock { s -> KoinosChainFailure? in
             if let failure = check(transaction, s) {
                 s.refusals.append(failure)
                 return failure
@@ -106,7 +169,7 @@ public final class ScriptedKoinosChain: KoinosChain {
 
     public func transactionsByID(_ ids: [[UInt8]]) async throws(KoinosError) -> [KoinosTransactionItem] {
         try reachable()
-        return state.withLock { s in
+        return shared.state.withLock { s in
             ids.compactMap { id in s.included[id].map { KoinosTransactionItem(transactionID: id, containingBlocks: [$0]) } }
         }
     }
@@ -114,7 +177,7 @@ public final class ScriptedKoinosChain: KoinosChain {
     public func transferCompleted(bridge: [UInt8], transactionID: [UInt8]) async throws(KoinosError) -> Bool {
         try reachable()
         guard bridge == configuration.bridge else { throw .chain(KoinosChainFailure(code: -1002, message: "contract does not exist")) }
-        return state.withLock { $0.completed.contains(transactionID) }
+        return shared.state.withLock { $0.completed.contains(transactionID) }
     }
 
     public func bridgeMetadata(bridge: [UInt8], version: KoinosBridgeContract.Version) async throws(KoinosError) -> KoinosBridgeContract.Metadata {
@@ -130,22 +193,34 @@ public final class ScriptedKoinosChain: KoinosChain {
 
     // MARK: Script
 
-    /// Every call fails as an unreachable node while true.
-    public func setUnreachable(_ down: Bool) { state.withLock { $0.unreachable = down } }
+    /// Every call of this endpoint fails as an unreachable node while true.
+    public func setUnreachable(_ down: Bool) { faults.withLock { $0.unreachable = down } }
+
+    /// The next `count` `blocksByHeight` calls of this endpoint fail (its head calls still answer).
+    public func failNextBlockReads(_ count: Int) { faults.withLock { $0.failingBlockReads = max(0, count) } }
+
+    /// How many `blocksByHeight` calls this endpoint was asked (failed ones included).
+    public var blockReads: Int { faults.withLock { $0.blockReads } }
+
+    /// A receipt (with its events) the next produced block carries, as if its transaction ran there.
+    public func include(_ receipt: KoinosTransactionReceipt) { shared.state.withLock { $0.pendingReceipts.append(receipt) } }
 
     /// Sets the mana `account` has now (before what its included transactions used).
     public func setMana(_ account: [UInt8], _ rc: UInt64) {
-        state.withLock { s in s.rcAdjustments[account] = rc &+ (s.rcUsed[account] ?? 0) }
+        shared.state.withLock { s in s.rcAdjustments[account] = rc &+ (s.rcUsed[account] ?? 0) }
     }
 
     /// Puts the mempool into a new block (each transaction re-run: one whose operation now fails
     /// is included reverted, its nonce and mana spent). Returns the block height.
     @discardableResult
     public func produceBlock() -> UInt64 {
-        state.withLock { s in
+        shared.state.withLock { s in
             let height = UInt64(s.blocks.count + 1)
-            s.blocks.append(Block(id: Self.blockID(height), transactions: s.mempool))
+            s.blocks.append(Block(
+                id: Self.blockID(height, branch: s.branch), previous: s.blocks.last?.id ?? Self.genesisID,
+                timeMs: Self.genesisTimeMs + height * 3_000, transactions: s.mempool, receipts: s.pendingReceipts))
             s.mempool = []
+            s.pendingReceipts = []
             replay(&s)
             return height
         }
@@ -153,39 +228,41 @@ public final class ScriptedKoinosChain: KoinosChain {
 
     /// The mempool forgets the pending transactions of `account` (a node restart, an expiry).
     public func dropPending(_ account: [UInt8]) {
-        state.withLock { s in s.mempool.removeAll { $0.header.payer == account } }
+        shared.state.withLock { s in s.mempool.removeAll { $0.header.payer == account } }
     }
 
     /// A fork replaces the newest `count` blocks (never below the last irreversible block) with
-    /// nothing: their transactions are gone from the chain and the mempool.
+    /// nothing: their transactions and receipts are gone from the chain and the mempool, and the
+    /// blocks produced next have ids no earlier block had.
     public func fork(droppingNewest count: Int) {
-        state.withLock { s in
+        shared.state.withLock { s in
             let lib = max(0, s.blocks.count - Int(configuration.irreversibleDepth))
             let keep = max(lib, s.blocks.count - count)
             s.blocks.removeLast(s.blocks.count - keep)
+            s.branch += 1
             replay(&s)
         }
     }
 
     /// Every transaction the mempool accepted, in order.
-    public var acceptedTransactions: [KoinosTransaction] { state.withLock { $0.accepted } }
+    public var acceptedTransactions: [KoinosTransaction] { shared.state.withLock { $0.accepted } }
     /// Every refused submission's failure, in order.
-    public var refusals: [KoinosChainFailure] { state.withLock { $0.refusals } }
+    public var refusals: [KoinosChainFailure] { shared.state.withLock { $0.refusals } }
     /// The pending transactions.
-    public var pending: [KoinosTransaction] { state.withLock { $0.mempool } }
+    public var pending: [KoinosTransaction] { shared.state.withLock { $0.mempool } }
     /// The source transfers the bridge completed (head state).
-    public var completedTransfers: Set<[UInt8]> { state.withLock { $0.completed } }
+    public var completedTransfers: Set<[UInt8]> { shared.state.withLock { $0.completed } }
     /// The state nonce of `account`.
-    public func stateNonce(_ account: [UInt8]) -> UInt64 { state.withLock { $0.nonces[account] ?? 0 } }
+    public func stateNonce(_ account: [UInt8]) -> UInt64 { shared.state.withLock { $0.nonces[account] ?? 0 } }
 
     // MARK: Rules
 
     private func reachable() throws(KoinosError) {
-        if state.withLock({ $0.unreachable }) { throw .unreachable("scripted node is down") }
+        if faults.withLock({ $0.unreachable }) { throw .unreachable("scripted node is down") }
     }
 
-    private static func blockID(_ height: UInt64) -> [UInt8] {
-        KoinosMultihash.sha256(Array("block \(height)".utf8))
+    private static func blockID(_ height: UInt64, branch: Int) -> [UInt8] {
+        KoinosMultihash.sha256(Array("block \(height) branch \(branch)".utf8))
     }
 
     private static func mana(_ account: [UInt8], _ s: State) -> UInt64 {
