@@ -2,9 +2,6 @@
 import ChainCrypto
 import CurlTransport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Koinos
 import ProcessTestSupport
 import Testing

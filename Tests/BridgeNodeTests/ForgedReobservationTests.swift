@@ -8,10 +8,6 @@ import Foundation
 import ProcessTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// Issue 19, H3 end to end: a dishonest validator asks for re-observation of a lock id that never
 /// happened while the honest validator's first Ethereum provider lies (a fault proxy relabels a
 /// real lock receipt as the made-up transaction). With `failover` the honest validator signs the

@@ -3,10 +3,6 @@ import Foundation
 import ProcessTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// Four `bridge-relay run` processes + the Ethereum devnet + the Koinos simulator on loopback
 /// (started by `deploy/localnet/localnet.py`): locks → every node stores the same quorum
 /// attestation; one process SIGKILLed and restarted → it converges; nothing is counted twice.

@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The real Ethereum devnet (py-evm via eth-tester, `deploy/devnet/ethereum/start`) on an
 /// OS-chosen port: its ready line's fields, plain JSON-RPC calls, and its lifetime. It also stops
 /// by itself after `lifetime` seconds.
