@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
 import Dispatch
-import CoreMetrics
+public import CoreMetrics
 public import Ethereum
 import JSONRPC
 public import Logging
@@ -35,7 +35,7 @@ public actor EndpointPool {
 
     public init(
         clients: [any EthereumChain], expectedChainID: UInt64, trust: EndpointTrust = .failover, clock: any BridgeClock, logger: Logger,
-        stallMs: UInt64 = 30_000
+        stallMs: UInt64 = 30_000, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         precondition(!clients.isEmpty, "at least one endpoint")
         self.clients = clients
@@ -44,7 +44,7 @@ public actor EndpointPool {
         self.health = clients.indices.map(EndpointHealth.init(index:))
         self.clock = clock
         self.logger = logger
-        self.metrics = WatcherMetrics.shared
+        self.metrics = WatcherMetrics(factory: metricsFactory)
         self.stallMs = stallMs
     }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import BridgeCore
-import CoreMetrics
+public import CoreMetrics
 import Ethereum
 public import Logging
 public import ServiceLifecycle
@@ -26,12 +26,14 @@ public final class EthereumWatcher<SleepClock: Clock>: Service, Sendable where S
     let wallClock: any BridgeClock
     let logger: Logger
     let scanner: RangeScanner
-    let metrics = WatcherMetrics.shared
+    let metrics: WatcherMetrics
 
     public init(
         configuration: EthereumWatcherConfiguration, pool: EndpointPool, store: any ObservationStore, clock: SleepClock,
-        wallClock: any BridgeClock = SystemBridgeClock(), logger: Logger = Logger(label: "bridge.eth-watcher")
+        wallClock: any BridgeClock = SystemBridgeClock(), logger: Logger = Logger(label: "bridge.eth-watcher"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        metrics = WatcherMetrics(factory: metricsFactory)
         self.configuration = configuration
         self.pool = pool
         self.store = store

@@ -3,12 +3,13 @@ public import Ethereum
 import JSONRPC
 import Synchronization
 
-/// One Ethereum endpoint over a `ScriptedEthereumLedger`, for the watcher's and re-observer's
+/// One Ethereum endpoint over a `ScriptedEthereumLedger`, for the watcher's, re-observer's and sender's
 /// tests: it answers as a node does from the ledger's blocks, and can be scripted to answer as a
 /// bad node does — a head `lag` blocks behind (it then knows nothing above its head, and
 /// `eth_getLogs` past it answers only what it has, as geth does), a log-range limit, a fault on
 /// the next calls of a method (transport failure, malformed answer, RPC error), or answers
-/// rewritten (a lying node). Every call is counted per method.
+/// rewritten (a lying node). Every call is counted per method. The sending calls (nonce, fees,
+/// estimate, `eth_call`, `eth_sendRawTransaction`) answer from the ledger's mempool and contracts.
 public final class ScriptedEthereumChain: EthereumChain {
     /// The methods, for faults and counts.
     public enum Method: String, Sendable, Hashable, CaseIterable {
@@ -131,13 +132,37 @@ public final class ScriptedEthereumChain: EthereumChain {
         return ledger.validators
     }
 
-    /// The sending calls are not scripted: the watcher and re-observer never make them.
-    public func transactionCount(address: [UInt8], pending: Bool) async throws -> UInt64 { try unsupported(.transactionCount) }
-    public func sendRawTransaction(_ raw: [UInt8]) async throws -> [UInt8] { try unsupported(.sendRawTransaction) }
-    public func maxPriorityFeePerGas() async throws -> UInt64 { try unsupported(.maxPriorityFeePerGas) }
-    public func latestBaseFee() async throws -> UInt64 { try unsupported(.latestBaseFee) }
-    public func estimateGas(from: [UInt8], to: [UInt8], data: [UInt8]) async throws -> UInt64 { try unsupported(.estimateGas) }
-    public func call(to: [UInt8], data: [UInt8], from: [UInt8]?, at tag: BlockTag) async throws -> [UInt8] { try unsupported(.call) }
+    /// The sending calls answer from the ledger's accounts, mempool, fees and contracts
+    /// (ScriptedEthereumLedger+Sending.swift); the node's verdicts are thrown as `EthereumSendError`.
+    public func transactionCount(address: [UInt8], pending: Bool) async throws -> UInt64 {
+        try enter(.transactionCount)
+        return ledger.nonce(of: address, pending: pending)
+    }
+
+    public func sendRawTransaction(_ raw: [UInt8]) async throws -> [UInt8] {
+        try enter(.sendRawTransaction)
+        return try ledger.submit(raw)
+    }
+
+    public func maxPriorityFeePerGas() async throws -> UInt64 {
+        try enter(.maxPriorityFeePerGas)
+        return ledger.suggestedTip
+    }
+
+    public func latestBaseFee() async throws -> UInt64 {
+        try enter(.latestBaseFee)
+        return ledger.baseFee
+    }
+
+    public func estimateGas(from: [UInt8], to: [UInt8], data: [UInt8]) async throws -> UInt64 {
+        try enter(.estimateGas)
+        return try ledger.estimateGas(from: from, to: to, data: data)
+    }
+
+    public func call(to: [UInt8], data: [UInt8], from: [UInt8]?, at tag: BlockTag) async throws -> [UInt8] {
+        try enter(.call)
+        return try ledger.call(to: to, data: data, from: from)
+    }
 
     // MARK: Answers
 
@@ -169,12 +194,11 @@ public final class ScriptedEthereumChain: EthereumChain {
         case nil: return
         case .unreachable?: throw JSONRPCClientError.transport(.connectionFailed("scripted endpoint unreachable"))
         case .malformed?: throw EthereumDecodingError.invalidField(method.rawValue, "scripted malformed answer")
-        case .rpcError(let code, let message)?: throw JSONRPCClientError.rpc(JSONRPCErrorObject(code: code, message: message))
+        case .rpcError(let code, let message)?:
+            let error = JSONRPCErrorObject(code: code, message: message)
+            // As `EthereumRPCClient` does: a node's error on a transaction, an estimate or a call is its verdict.
+            if [.sendRawTransaction, .estimateGas, .call].contains(method) { throw EthereumSendError(error) }
+            throw JSONRPCClientError.rpc(error)
         }
-    }
-
-    private func unsupported<T>(_ method: Method) throws -> T {
-        try enter(method)
-        throw JSONRPCClientError.rpc(JSONRPCErrorObject(code: -32601, message: "\(method.rawValue) is not scripted"))
     }
 }

@@ -69,10 +69,11 @@ public final class ScriptedEthereumLedger: Sendable {
         var safeDepth: UInt64
         var code: [[UInt8]: [UInt8]] = [:]
         var validators: [[UInt8]] = []
+        var sending = Sending()
     }
 
     public let chainID: UInt64
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     /// A chain with its genesis block (number 0).
     public init(chainID: UInt64 = 1337, finalizedDepth: UInt64 = 2, safeDepth: UInt64 = 1) {

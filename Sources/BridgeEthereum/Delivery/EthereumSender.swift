@@ -17,6 +17,9 @@ import Synchronization
 /// the receipts of every transaction at that nonce until final; replaces a stuck one at the same
 /// nonce with both fees raised; records reverts with the contract's reason. One node sends at a
 /// time (`SubmitterRotation` for v1, the relayer rule for v2).
+///
+/// Every endpoint is an `EthereumChain` port behind an `EndpointPool`: `EthereumRPCClient` in
+/// production, `ScriptedEthereumChain` in the process-free tests (`SenderScriptedChainTests`).
 public final class EthereumSender: Service, Sendable {
     let configuration: EthereumSenderConfiguration
     /// Every Ethereum endpoint, with failover for reads and a transaction sent to each (`EthereumSenderEndpoints`).
@@ -32,9 +35,9 @@ public final class EthereumSender: Service, Sendable {
     /// How often the validator set is re-read from the contract.
     let validatorRefreshMs: UInt64
 
-    /// A sender over one endpoint.
+    /// A sender over one endpoint (`EthereumRPCClient` in production, a scripted chain in tests).
     public convenience init(
-        configuration: EthereumSenderConfiguration, rpc: EthereumRPCClient, store: any EthereumDeliveryStore, clock: any BridgeClock,
+        configuration: EthereumSenderConfiguration, rpc: any EthereumChain, store: any EthereumDeliveryStore, clock: any BridgeClock,
         validatorRefreshMs: UInt64 = 60_000, logger: Logger = Logger(label: "bridge.ethereum.sender"),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
