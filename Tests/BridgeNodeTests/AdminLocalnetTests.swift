@@ -19,7 +19,7 @@ struct AdminLocalnetTests {
 
     static func page(_ api: String) async -> String {
         guard let response = try? await TestHTTP.request(api + "/", timeout: .seconds(5)) else { return "" }
-        return String(decoding: response.body, as: UTF8.self)
+        return response.text
     }
 
     @Test(.timeLimit(.minutes(4)))

@@ -40,9 +40,9 @@ struct LiveServerTests {
             group.addTask { try await assembly.group.run() }
             var iterator = addresses.makeAsyncIterator()
             let address = try #require(await iterator.next())
-            let (status, body) = try await HTTPGet.fetch("http://\(address)/v1/status")
-            #expect(status == 200)
-            #expect(body.contains("\"version\":\"test\""))
+            let response = try await TestHTTP.request("http://\(address)/v1/status", timeout: .seconds(10))
+            #expect(response.status == 200)
+            #expect(response.text.contains("\"version\":\"test\""))
             await assembly.group.triggerGracefulShutdown()
             try await group.waitForAll()
         }
@@ -71,15 +71,5 @@ enum HeadlessChromium {
         let result = try await ChildProcess.run(executable, flags + arguments, timeout: .seconds(120))
         #expect(!result.timedOut, "chromium ran over 60 s")
         return result.stdout
-    }
-}
-
-/// One HTTP GET through the curl command (a real client over a loopback socket), with a 10 s limit.
-enum HTTPGet {
-    static func fetch(_ url: String) async throws -> (status: Int, body: String) {
-        let result = try await ChildProcess.run("/usr/bin/curl", ["-s", "-m", "10", "-w", "\n%{http_code}", url], timeout: .seconds(15))
-        let text = result.stdout
-        let lastNewline = text.lastIndex(of: "\n") ?? text.startIndex
-        return (Int(text[text.index(after: lastNewline)...]) ?? 0, String(text[..<lastNewline]))
     }
 }

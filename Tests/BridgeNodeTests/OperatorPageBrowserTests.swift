@@ -6,6 +6,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import ProcessTestSupport
 import ServiceLifecycle
 import Testing
 
@@ -60,13 +61,13 @@ struct OperatorPageBrowserTests {
             #expect(dom.contains("&lt;script&gt;document.title='owned'"))
 
             // The numbers the page shows equal the API's.
-            let status = try Self.object(try await HTTPGet.fetch(base + "/v1/status").body)
+            let status = try Self.object(try await TestHTTP.request(base + "/v1/status", timeout: .seconds(10)).text)
             let counts = try #require(status["attestations"] as? [String: Int])
             for (name, n) in counts { #expect(Self.number(dom, id: "count-\(name)") == n, "count of \(name)") }
             #expect(Self.number(dom, id: "count-all") == counts.values.reduce(0, +))
             let peers = try #require(status["peers"] as? [String: Int])
             #expect(Self.number(dom, id: "peers-connected") == peers["connected"])
-            let list = try Self.object(try await HTTPGet.fetch(base + "/v1/attestations?limit=50").body)
+            let list = try Self.object(try await TestHTTP.request(base + "/v1/attestations?limit=50", timeout: .seconds(10)).text)
             for item in try #require(list["items"] as? [[String: Any]]) {
                 let id = try #require(item["id"] as? String)
                 let amount = try #require((item["observation"] as? [String: Any])?["amount"] as? String)
@@ -87,7 +88,7 @@ struct OperatorPageBrowserTests {
                     latencies.append((item["updated_at_ms"] as? Int ?? 0) - (o["block_time_ms"] as? Int ?? 0))
                 }
             }
-            let validators = try #require(try Self.object(try await HTTPGet.fetch(base + "/v1/validators").body)["validators"] as? [[String: Any]])
+            let validators = try #require(try Self.object(try await TestHTTP.request(base + "/v1/validators", timeout: .seconds(10)).text)["validators"] as? [[String: Any]])
             #expect(validators.count == 3 && perValidator.values.reduce(0, +) > 0)
             for v in validators {
                 let address = try #require(v["koinos_address"] as? String)
@@ -104,10 +105,10 @@ struct OperatorPageBrowserTests {
             links.insert("/page.css")
             #expect(links.count > 20)
             for link in links.sorted() {
-                let (code, _) = try await HTTPGet.fetch(base + link)
+                let code = try await TestHTTP.request(base + link, timeout: .seconds(10)).status
                 #expect(code == 200, "\(link) answered \(code)")
             }
-            let detailJSON = try Self.object(try await HTTPGet.fetch(base + "/v1/attestations/\(completedID)").body)
+            let detailJSON = try Self.object(try await TestHTTP.request(base + "/v1/attestations/\(completedID)", timeout: .seconds(10)).text)
             for signature in try #require(detailJSON["signatures"] as? [[String: Any]]) {
                 #expect(detail.contains("<code>\(try #require(signature["recovered"] as? String))</code>"))
             }

@@ -14,6 +14,8 @@ public enum TestHTTP {
     public struct Response: Sendable {
         public let status: Int
         public let body: Data
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     public enum Failure: Error, CustomStringConvertible {
