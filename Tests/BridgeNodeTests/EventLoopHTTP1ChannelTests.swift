@@ -21,18 +21,7 @@ import Testing
             router: router, server: InspectionAPI.httpServer(limits: .init(), handlersOnEventLoop: onEventLoop),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            do { try await body(port) } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withLoopbackServer(app, ports: ports, body)
     }
 
     static func get(_ port: Int, _ path: String) async throws -> RawHTTPClient.Exchange {

@@ -23,18 +23,7 @@ import Testing
         let app = api.buildApplication(host: "127.0.0.1", port: 0, logger: Logger(label: "test")) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            do { try await body(port) } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withLoopbackServer(app, ports: ports, body)
     }
 
     static let malformed: [(String, String)] = [
