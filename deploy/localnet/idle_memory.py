@@ -17,6 +17,9 @@ are all connected and idle for --settle s, then reads /proc/PID/smaps of each:
 """
 import argparse, json, os, signal, subprocess, sys, time, urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import demo  # noqa: E402  (stop_localnet)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MIB = 1024.0
 
@@ -185,13 +188,7 @@ def main():
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        if net.poll() is None:
-            net.send_signal(signal.SIGINT)
-            try:
-                net.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                net.kill()
-                net.wait()
+        demo.stop_localnet(net)
 
 
 if __name__ == "__main__":
