@@ -12,7 +12,6 @@ public struct SQLiteAdminProposalRepository: AdminProposalRepository {
         writer = database.writer
     }
 
-
     public func saveAdminProposal(_ state: AdminProposalState) async throws {
         try await writer.write { db in
             let p = state.proposal

@@ -15,7 +15,6 @@ public struct SQLiteAttestationRepository: AttestationRepository {
         writer = database.writer
     }
 
-
     public func observationsAwaitingSignature(limit: Int) async throws -> [PendingObservation] {
         try await writer.read { db in
             try Row.fetchAll(

@@ -90,7 +90,6 @@ public struct SQLiteEthereumDeliveryRepository: EthereumDeliveryRepository {
                 arguments: StatementArguments(arguments))
         }
     }
-
 }
 
 extension BridgeDatabase {

@@ -13,7 +13,6 @@ public struct SQLiteGovernorRepository: GovernorRepository {
         writer = database.writer
     }
 
-
     public func governorCandidates(_ ids: [ObservationID]) async throws -> [ObservationID: GovernorCandidate] {
         try await governorCandidates(ids, table: "observation", governed: GovernedTransferID.ethereum)
     }

@@ -71,7 +71,6 @@ public struct SQLiteSubmissionQueue: SubmissionQueue {
             }
         }
     }
-
 }
 
 extension BridgeDatabase {
@@ -86,7 +85,6 @@ extension BridgeDatabase {
             try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY observation_id").map(SQLiteSubmissionQueue.submissionRecord)
         }
     }
-
 }
 
 extension SQLiteSubmissionQueue {

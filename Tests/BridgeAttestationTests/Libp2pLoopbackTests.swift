@@ -56,7 +56,6 @@ struct LoopbackValidator {
     }
 }
 
-
 @Suite(.serialized) struct Libp2pLoopbackTests {
     @Test(.timeLimit(.minutes(1)))
     func fourValidatorsReachQuorumOverGossipsubAndALateOneCatchesUpOverTheStreamProtocol() async throws {
