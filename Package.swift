@@ -245,7 +245,7 @@ let package = Package(
             dependencies: [
                 "BridgeNode", "BridgeHTTPAPI", "BridgeCore", "BridgeStore", "BridgeKeystore", "ChainCrypto", "BridgeSigning", "ProcessTestSupport",
                 "BridgeAttestation", "BridgeEthereum", "Ethereum", "CurlTransport", "BridgeKoinos", "Koinos", "KoinosTestSupport",
-                "KoinosP2P", "Libp2pHost", "Libp2pGossipsub", "Multiformats", "JSONRPC",
+                "KoinosP2P", "BridgeGossip", "Libp2pHost", "Libp2pGossipsub", "Multiformats", "JSONRPC",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

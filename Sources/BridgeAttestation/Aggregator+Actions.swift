@@ -12,11 +12,12 @@ extension Aggregator {
         let now = clock.nowMilliseconds
         var actions = actions
         // Signatures the pool wants recovered: those that recover are received now and their
-        // outcome joins this batch (one store transaction).
+        // outcome joins this batch (one store transaction). A batch is recovered off the cooperative
+        // pool (`AggregatorCryptoQueue`); the pool's `receive` takes duplicates and settled digests.
         let toVerify = actions.flatMap { action -> [SignedObservation] in
             if case .verifySignatures(let items) = action { items } else { [] }
         }
-        if !toVerify.isEmpty { actions += pool.receive(recovered(toVerify), atMilliseconds: now) }
+        if !toVerify.isEmpty { actions += pool.receive(await recovered(toVerify), atMilliseconds: now) }
         var writes = extraWrites
         var lookups: [ObservationID] = []
         for action in actions {
@@ -68,13 +69,13 @@ extension Aggregator {
     }
 
     /// The signatures of `items` that recover to their claimed validator; the others are counted and logged.
-    func recovered(_ items: [SignedObservation]) -> [SignedObservation] {
+    func recovered(_ items: [SignedObservation]) async -> [SignedObservation] {
         guard let verifier else {
             metrics.badSignatures.increment(by: items.count)
             logger.error("Unverified peer signatures but no verifier: dropped", metadata: ["count": "\(items.count)"])
             return []
         }
-        let good = items.filter { verifier.recoverKoinosAddress(digest: $0.digest, signature: $0.signature.signature) == $0.signature.validator }
+        let good = await crypto.recovering(items, with: verifier)
         if good.count < items.count {
             metrics.badSignatures.increment(by: items.count - good.count)
             logger.warning("Peer signatures that do not recover to their validator: dropped", metadata: ["count": "\(items.count - good.count)"])

@@ -66,20 +66,17 @@ extension Aggregator {
         if let governor { toSign = try await governed(rows, by: governor) }
         var signed: [SignedObservation] = []
         signed.reserveCapacity(toSign.count)
-        for row in toSign {
-            if let hashing, hashing.sha256(row.message) != row.digest {
+        // Hashing and signing a round (up to `signingBatchSize`) runs off the cooperative pool.
+        for outcome in await crypto.signing(toSign, with: signer, hashing: hashing) {
+            switch outcome {
+            case .signed(let item):
+                signed.append(item)
+            case .digestMismatch(let id):
                 metrics.digestMismatches.increment()
-                logger.error("Stored digest does not match the message; not signing", metadata: ["transfer.id": "\(row.id)"])
-                continue
-            }
-            do {
-                let signature = try signer.signKoinos(digest: row.digest)
-                signed.append(SignedObservation(
-                    observationID: row.id, profile: row.profile, digest: row.digest,
-                    signature: ValidatorSignature(validator: signer.validatorAddress, signature: signature)))
-            } catch {
+                logger.error("Stored digest does not match the message; not signing", metadata: ["transfer.id": "\(id)"])
+            case .failed(let id, let error):
                 metrics.signingErrors.increment()
-                logger.error("Signing failed", metadata: ["transfer.id": "\(row.id)", "error": "\(error)"])
+                logger.error("Signing failed", metadata: ["transfer.id": "\(id)", "error": "\(error)"])
             }
         }
         let now = clock.nowMilliseconds

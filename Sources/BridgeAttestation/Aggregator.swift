@@ -19,6 +19,8 @@ public actor Aggregator: Service {
     let hashing: (any DigestHashing)?
     /// Recovers the peer signatures the gossip layer handed over unverified; without it they never count.
     let verifier: (any SignatureVerifier)?
+    /// Where batches of recoveries and signatures run: off the cooperative pool.
+    let crypto = AggregatorCryptoQueue()
     /// nil: every observation is signed at once.
     let governor: AggregatorGovernor?
     let configuration: AggregatorConfiguration

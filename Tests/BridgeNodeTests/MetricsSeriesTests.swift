@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import BridgeAttestation
 @testable import BridgeEthereum
+@testable import BridgeGossip
 @testable import BridgeHTTPAPI
 @testable import BridgeKoinos
 import CoreMetrics
@@ -351,6 +352,15 @@ struct MetricsSeriesTests {
             ethWatcher.dropped(.receiptMissing).increment()
             ethWatcher.bridgeEvent("transfer_completed", outcome: "applied").increment()
             ethWatcher.readAheadDiscarded("reorg").increment()
+            let reobservation = ReobservationMetrics(factory: factory)
+            reobservation.count(.observed)
+            reobservation.recordQueueLength(3)
+            let gossipEndpoint = GossipEndpointMetrics(factory: factory)
+            gossipEndpoint.publishedBytes.increment(by: 10)
+            gossipEndpoint.signingErrors.increment()
+            gossipEndpoint.ignored(.replayed).increment()
+            gossipEndpoint.rejected(.malformed).increment()
+            gossipEndpoint.dropped(.admin).increment()
             AggregatorMetrics(factory: factory).governor(GovernorReading(token: [1], used: 5, dailyLimit: 10, queued: 1))
             let admin = AdminProposalMetrics(factory: factory)
             admin.ready()
@@ -373,13 +383,15 @@ struct MetricsSeriesTests {
         #expect(text.contains("bridge_koinos_endpoint_faults_total{endpoint=\"1\"} 2"))
         #expect(text.contains("bridge_governor_used{token=\"0x01\"} 5"))
         #expect(text.contains("bridge_eth_rejected_total{reason=\"duplicate_transaction_lock\"} 2"))
+        #expect(text.contains("bridge_reobservation_total{result=\"observed\"} 2"))
+        #expect(text.contains("bridge_gossip_dropped_total{stream=\"admin\"} 2"))
     }
 
     // MARK: against the docs and the alert rules
 
     static func allRecorded() throws -> Set<Series> {
         try koinosSubmitter().0.union(koinosWatcher()).union(ethereumSender()).union(aggregator()).union(http()).union(libp2pHost())
-            .union(adminProposals()).union(gossipsub()).union(ethereumWatcher())
+            .union(adminProposals()).union(gossipsub()).union(ethereumWatcher()).union(reobservation()).union(gossipEndpoint())
     }
 
     /// The `bridge_…{label,…}` entries of the types marked ✓ (run here) in docs/observability.md's "Series" section.
@@ -388,7 +400,7 @@ struct MetricsSeriesTests {
         let section = try #require(text.firstRange(of: "\n### Series\n")).upperBound
         let end = text[section...].firstRange(of: "\n#")?.lowerBound ?? text.endIndex
         let checked = text[section..<end].split(separator: "\n- ").filter { $0.hasPrefix("✓ ") }
-        #expect(checked.count == 11, "one ✓ line per metrics type run here")
+        #expect(checked.count == 13, "one ✓ line per metrics type run here")
         var families = Set<String>()
         for match in checked.joined(separator: "\n").matches(of: /`(bridge_[a-z0-9_]+)(\{([a-z_,]+)\})?`/) {
             let keys = match.3.map { $0.split(separator: ",").map(String.init).sorted() } ?? []

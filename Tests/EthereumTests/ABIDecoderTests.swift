@@ -54,13 +54,16 @@ import Primitives
         #expect(throws: EthereumDecodingError.self) { try ABIDecoder.decode([.array(.string)], from: hugeArray) }
     }
 
-    /// 100,000 seeded mutations of a valid event: every one decodes or throws a typed error, none traps.
-    @Test func hundredThousandMutatedEventsNeverCrash() {
+    /// 20,000 seeded mutations of a valid event: every one decodes or throws a typed error, none traps.
+    /// (100,000 were ≈ 2 CPU-s of a debug build on the cooperative pool, which the socket tests share:
+    /// two threads on 2 cores.) Yields every 256 inputs.
+    @Test func twentyThousandMutatedEventsNeverCrash() async {
         var rng = SplitMix64(seed: 0x5eed_e7e4)
         let base = Self.sampleV2()
         var decoded = 0
         var refused = 0
-        for _ in 0..<100_000 {
+        for iteration in 0..<20_000 {
+            if iteration % 256 == 0 { await Task.yield() }
             var data = base
             switch rng.next() % 5 {
             case 0: data = Array(data.prefix(Int(rng.next() % UInt64(data.count + 1))))
@@ -80,7 +83,7 @@ import Primitives
                 Issue.record("unexpected error type \(error)")
             }
         }
-        #expect(decoded + refused == 100_000)
+        #expect(decoded + refused == 20_000)
         #expect(decoded > 0 && refused > 0)
     }
 }

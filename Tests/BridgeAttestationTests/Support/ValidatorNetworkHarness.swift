@@ -32,13 +32,21 @@ struct ValidatorNetworkHarness {
     let governor: GovernorPolicy
     /// Hold-and-verify: batch items reach the aggregator unrecovered (`BridgeGossipConfiguration.deferItemRecovery`).
     let deferItemRecovery: Bool
+    /// The aggregators' verifier when `deferItemRecovery` (the real secp256k1 one unless a test wraps it).
+    let aggregatorVerifier: any SignatureVerifier
+    /// The aggregators' signer made from each node's key signer (the key signer itself unless a test wraps it).
+    let aggregatorSigner: @Sendable (Secp256k1AttestationSigner) -> any AttestationSigner
 
     /// Deterministic keys 1…count; `honest` of them get a node, the rest are keys the test drives by hand.
     init(count: Int, honest: Int? = nil, profile: ContractProfile = .v1, databasePaths: [String?] = [],
-         pool: AttestationPoolConfiguration = .init(), governor: GovernorPolicy = .init(tokens: [:]), deferItemRecovery: Bool = false) throws {
+         pool: AttestationPoolConfiguration = .init(), governor: GovernorPolicy = .init(tokens: [:]), deferItemRecovery: Bool = false,
+         aggregatorVerifier: any SignatureVerifier = Secp256k1SignatureVerifier(),
+         aggregatorSigner: @escaping @Sendable (Secp256k1AttestationSigner) -> any AttestationSigner = { $0 }) throws {
         self.profile = profile
         self.governor = governor
         self.deferItemRecovery = deferItemRecovery
+        self.aggregatorVerifier = aggregatorVerifier
+        self.aggregatorSigner = aggregatorSigner
         keys = try (1...count).map { i in try Secp256k1.PrivateKey(rawRepresentation: Array(repeating: 0, count: 31) + [UInt8(i)]) }
         validatorSet = ValidatorSet(keys.map { KoinosAddress(publicKey: $0.publicKey).bytes })
         for i in 0..<(honest ?? count) {
@@ -63,9 +71,9 @@ struct ValidatorNetworkHarness {
             validators: validatorSet, transport: transport, configuration: gossip, settled: holder,
             attestationSource: { since, limit in (try? await SQLiteAttestationRepository(database).quorumAttestations(sinceMilliseconds: since, limit: limit)) ?? [] })
         let aggregator = Aggregator(
-            repository: SQLiteAttestationRepository(database), signer: signer, gossip: endpoint, clock: clock, validators: validatorSet,
+            repository: SQLiteAttestationRepository(database), signer: aggregatorSigner(signer), gossip: endpoint, clock: clock, validators: validatorSet,
             configuration: configuration, reobservation: reobservation, hashing: ChainHashing(),
-            verifier: deferItemRecovery ? Secp256k1SignatureVerifier() : nil,
+            verifier: deferItemRecovery ? aggregatorVerifier : nil,
             governor: AggregatorGovernor(policy: governor, store: SQLiteGovernorRepository(database), hashing: ChainHashing()))
         holder.target = aggregator.settled
         network.attach(endpoint, as: peerID)

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-public import BridgeCore
 
 /// The sender's input: a Koinos → Ethereum transfer whose `completeTransfer` digest a quorum of
 /// validators signed (bridge-contracts.md §2.3).
@@ -23,28 +22,11 @@ public struct CompletableTransfer: Sendable, Hashable {
 }
 
 /// Storage of the sender's work: the quorum-complete transfers still to deliver and the
-/// delivery rows. The node implements it over its database; tests use `InMemoryDeliveryStore`.
+/// delivery rows. The node implements it over its database (`DatabaseDeliveryStore`, BridgeEthereum);
+/// tests use `InMemoryDeliveryStore` (Tests/BridgeTesting).
 public protocol EthereumDeliveryStore: Sendable {
     /// Transfers not yet completed, oldest first, at most `limit`.
     func deliverableTransfers(limit: Int) async throws -> [CompletableTransfer]
     func record(for transferID: String) async throws -> DeliveryRecord?
     func save(_ record: DeliveryRecord) async throws
-}
-
-/// An `EthereumDeliveryStore` in memory (tests, benchmarks; a node loses it on restart).
-public actor InMemoryDeliveryStore: EthereumDeliveryStore {
-    private var transfers: [CompletableTransfer] = []
-    private var records: [String: DeliveryRecord] = [:]
-
-    public init(_ transfers: [CompletableTransfer] = []) { self.transfers = transfers }
-
-    public func add(_ transfer: CompletableTransfer) { transfers.append(transfer) }
-
-    public func deliverableTransfers(limit: Int) -> [CompletableTransfer] {
-        Array(transfers.filter { records[$0.id]?.status != .completed }.prefix(limit))
-    }
-
-    public func record(for transferID: String) -> DeliveryRecord? { records[transferID] }
-
-    public func save(_ record: DeliveryRecord) { records[record.transferID] = record }
 }
