@@ -105,6 +105,11 @@ public enum BridgeNode {
             api = inspection
         }
 
+        if live != nil && configuration.releaseStartupCode {
+            // Last in the group: the first asked to stop; it only waits once its one release is done.
+            services.append(.init(service: StartupPageReleaseService(logger: logger.labelled("bridge.memory"))))
+        }
+
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumGracefulShutdown
