@@ -30,7 +30,7 @@ extension StartupPageRelease {
     /// refused call is a failure in the outcome and the rest still run.
     public static func releaseNow(advice: Advice = .pageOut) throws -> Outcome {
         #if os(Linux)
-        let before = try String(contentsOfFile: smapsPath, encoding: .utf8)
+        let before = try readProcFile(smapsPath)
         let chosen = selection(in: before)
         var failures: [String] = []
         for mapping in chosen {
@@ -39,7 +39,7 @@ extension StartupPageRelease {
                 failures.append("\(mapping.path): errno \(errno)")
             }
         }
-        let after = try String(contentsOfFile: smapsPath, encoding: .utf8)
+        let after = try readProcFile(smapsPath)
         let starts = Set(chosen.map(\.start))
         return Outcome(
             mappings: chosen.count, residentBefore: chosen.reduce(0) { $0 + $1.residentBytes },
@@ -48,4 +48,29 @@ extension StartupPageRelease {
         return Outcome(mappings: 0, residentBefore: 0, residentAfter: 0, failures: ["not Linux"])
         #endif
     }
+
+    /// A `/proc` file read to its end with `read(2)` (its size shows as 0, and a read of the size
+    /// `stat` gives stops early); at most `limit` bytes.
+    public static func readProcFile(_ path: String, limit: Int = 64 << 20) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StartupPageReleaseError(path: path, errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count < limit {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw StartupPageReleaseError(path: path, errno: errno) }
+            if n == 0 { break }
+            bytes += chunk[..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A `/proc` file that could not be opened or read.
+public struct StartupPageReleaseError: Error, CustomStringConvertible {
+    public var path: String
+    public var errno: Int32
+    public var description: String { "\(path): errno \(errno)" }
 }

@@ -54,10 +54,13 @@ struct StartupPageReleaseTests {
     }
 
     @Test func realMapsOfThisProcess() throws {
-        let text = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        let text = try StartupPageRelease.readProcFile("/proc/self/maps")
         let lines = text.split(separator: "\n")
         let all = StartupPageRelease.mappings(in: text)
         #expect(all.count == lines.count, "every line of /proc/self/maps parses")
+        // Read to the end (Foundation's String(contentsOfFile:) stopped after the first read here).
+        #expect(text.hasSuffix("\n") && all.contains { $0.path == "[stack]" })
+        #expect(try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).count <= text.count)
         let chosen = StartupPageRelease.selection(in: text)
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let ownName = URL(fileURLWithPath: executable).lastPathComponent
@@ -70,7 +73,7 @@ struct StartupPageReleaseTests {
     }
 
     @Test func smapsGivesTheResidentSizeOfEachMapping() throws {
-        let text = try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
+        let text = try StartupPageRelease.readProcFile("/proc/self/smaps")
         let chosen = StartupPageRelease.selection(in: text)
         #expect(!chosen.isEmpty)
         #expect(chosen.contains { $0.residentBytes > 0 }, "running code is resident")
