@@ -24,14 +24,16 @@ extension StartupPageRelease {
     /// Where the process's mappings are read from.
     public static let smapsPath = "/proc/self/smaps"
 
-    /// Advises every qualifying mapping of this process once and measures the resident bytes of
-    /// those mappings before and after. Synchronous (reads `/proc/self/smaps` twice, one `madvise`
-    /// per mapping): call it off the cooperative pool. Throws only when smaps cannot be read; a
-    /// refused call is a failure in the outcome and the rest still run.
-    public static func releaseNow(advice: Advice = .pageOut) throws -> Outcome {
+    /// Advises every qualifying mapping of this process (those `including` keeps: all by default)
+    /// once and measures the resident bytes of those mappings before and after. Synchronous (reads
+    /// `/proc/self/smaps` twice, one `madvise` per mapping): call it off the cooperative pool. Throws
+    /// only when smaps cannot be read; a refused call is a failure in the outcome and the rest still run.
+    public static func releaseNow(
+        advice: Advice = .pageOut, including: (Mapping) -> Bool = { _ in true }
+    ) throws -> Outcome {
         #if os(Linux)
         let before = try readProcFile(smapsPath)
-        let chosen = selection(in: before)
+        let chosen = selection(in: before).filter(including)
         var failures: [String] = []
         for mapping in chosen {
             guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
