@@ -17,8 +17,8 @@ public import UnixSignals
 /// It bootstraps nothing (logging and metrics backends belong to the executable); it only builds
 /// components and orders them. Start order is dependency order and graceful shutdown runs in
 /// reverse: signal escalation → store → p2p host → aggregator → Koinos submitter → Ethereum
-/// watcher → Ethereum re-observer → HTTP API, so the API stops taking requests first and the
-/// store closes last.
+/// watcher → Ethereum re-observer → HTTP API (→ start-up page release, when the executable asks
+/// for it), so the API stops taking requests first and the store closes last.
 public enum BridgeNode {
     /// Name of the SQLite file under `data_dir`.
     public static let databaseFileName = "bridge.sqlite"
