@@ -17,13 +17,16 @@ public import UnixSignals
 /// It bootstraps nothing (logging and metrics backends belong to the executable); it only builds
 /// components and orders them. Start order is dependency order and graceful shutdown runs in
 /// reverse: signal escalation → store → p2p host → aggregator → Koinos submitter → Ethereum
-/// watcher → Ethereum re-observer → HTTP API, so the API stops taking requests first and the
-/// store closes last.
+/// watcher → Ethereum re-observer → HTTP API (→ start-up page release, when the executable asks
+/// for it), so the API stops taking requests first and the store closes last.
 public enum BridgeNode {
     /// Name of the SQLite file under `data_dir`.
     public static let databaseFileName = "bridge.sqlite"
     /// How long graceful shutdown may take before the group escalates to cancellation.
     public static let maximumGracefulShutdown: Duration = .seconds(20)
+    /// How long after start `memory.release_startup_code` releases the start-up code: the services
+    /// are running and have made their first polls.
+    public static let startupCodeReleaseDelay: Duration = .seconds(15)
 
     /// What `buildServiceGroup` made, for the caller to run (and tests to inspect).
     public struct Assembly: Sendable {
@@ -43,10 +46,14 @@ public enum BridgeNode {
     ///   - keys: the unlocked keys; nil builds only the store and the HTTP API (inspection of a data dir).
     ///   - metricsExposition: renders the Prometheus registry for `/metrics`; nil when metrics are off.
     ///   - signals: graceful shutdown signals (tests pass none).
+    ///   - releaseStartupCodeAfter: when set (by the executable, from `memory.release_startup_code`),
+    ///     `StartupPageReleaseService` pages out the process's start-up code this long after start. It
+    ///     acts on the whole process, so in-process tests leave it nil.
     ///   - onHTTPServerRunning: called with the listening channel (tests read the bound port from it).
     public static func buildServiceGroup(
         configuration: ValidatedConfiguration, logger: Logger, version: String, validatorAddress: String? = nil, keys: NodeKeys? = nil,
         metricsExposition: (@Sendable () -> [UInt8])?, signals: [UnixSignal] = [.sigterm, .sigint],
+        releaseStartupCodeAfter: Duration? = nil,
         onHTTPServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> Assembly {
         let dataDir = configuration.dataDirectory
@@ -103,6 +110,11 @@ public enum BridgeNode {
             }
             services.append(.init(service: app))
             api = inspection
+        }
+
+        if live != nil, let delay = releaseStartupCodeAfter {
+            // Last in the group: the first asked to stop; it only waits once its one release is done.
+            services.append(.init(service: StartupPageReleaseService(logger: logger.labelled("bridge.memory"), delay: delay)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(

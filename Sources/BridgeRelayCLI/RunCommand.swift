@@ -49,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let keys = start.keys
         let assembly = try BridgeNode.buildServiceGroup(
-            configuration: configuration, logger: logger, version: BridgeRelayVersion.current, keys: keys, metricsExposition: exposition)
+            configuration: configuration, logger: logger, version: BridgeRelayVersion.current, keys: keys, metricsExposition: exposition,
+            releaseStartupCodeAfter: configuration.releaseStartupCode ? BridgeNode.startupCodeReleaseDelay : nil)
         logger.info(
             "bridge-relay starting",
             metadata: [

@@ -13,12 +13,18 @@ are all connected and idle for --settle s, then reads /proc/PID/smaps of each:
   64 KiB fault-around windows, so resident text minus the idle working set is code touched once
   (start-up) or mapped beside a touched page. CPU ms/s: the process's CPU time over that window.
 
-    deploy/localnet/idle_memory.py --bin A --bin B [--label a --label b] [--settle 20] [--window 30]
+  The RSS is also sampled every --sample s over the window (does it creep back?). --node-args gives
+  validator i extra `run` arguments (the same build with a setting off: two copies of one binary, so
+  they share no page cache). --locks N then makes N Ethereum → Koinos locks, waits until validator 1
+  lists them completed, idles --settle s and reads the RSS again (memory after work).
+
+    deploy/localnet/idle_memory.py --bin A --bin B [--label a --label b] [--node-args ARGS …] [--settle 20]
+        [--window 30] [--sample 15] [--locks N]
 """
-import argparse, json, os, signal, subprocess, sys, time, urllib.request
+import argparse, json, os, shlex, signal, subprocess, sys, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import demo  # noqa: E402  (stop_localnet)
+import demo  # noqa: E402  (stop_localnet, Demo: the locks)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MIB = 1024.0
@@ -71,6 +77,25 @@ def summary(maps):
             "text": sum(text_by_file(maps, "Rss").values())}
 
 
+def summary_rss(pid):
+    """VmRSS of `pid` in kB."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+
+
+def run_locks(net, localnet, count):
+    """`count` Ethereum → Koinos locks through the localnet (as scripts/demo makes them); seconds until
+    validator 1 lists them all completed."""
+    d = demo.Demo(argparse.Namespace(locks=count, timeout=300, dir=".", bin=None))
+    d.net = net
+    started = time.time()
+    locks = d.make_locks(localnet["ethereum"], localnet["validators"][0]["koinos_address"])
+    _, completed, wanted = d.wait_completed(localnet["validators"][0]["api"], locks)
+    if set(completed) != set(wanted):
+        raise RuntimeError(f"{len(wanted) - len(completed)} of {len(wanted)} locks not completed")
+    return time.time() - started
+
+
 def drop_page_cache(path):
     """Drops the file's clean page-cache pages, so every build is read from disk at start as after an install.
 
@@ -121,11 +146,15 @@ def main():
     p.add_argument("--window", type=float, default=30, help="idle seconds between clear_refs and the second reading")
     p.add_argument("--hold", type=float, default=0, help="keep the validators running S s after the readings (pids printed)")
     p.add_argument("--top", type=int, default=8, help="files listed in the text breakdown")
+    p.add_argument("--node-args", action="append", help="extra `run` arguments per --bin (shell words; repeat, one each)")
+    p.add_argument("--sample", type=float, default=15, help="RSS sampled every S s over the window")
+    p.add_argument("--locks", type=int, default=0, help="then N Ethereum → Koinos locks, and the RSS once they completed")
     args = p.parse_args()
     bins = [os.path.abspath(b) for b in args.bin]
     labels = args.label or [os.path.relpath(b, ROOT) for b in bins]
-    if len(bins) > 7 or len(labels) != len(bins):
-        sys.exit("1 to 7 binaries, one label each")
+    node_args = [shlex.split(a) for a in (args.node_args or [""] * len(bins))]
+    if len(bins) > 7 or len(labels) != len(bins) or len(node_args) != len(bins):
+        sys.exit("1 to 7 binaries, one label (and one --node-args, when given) each")
     net = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy/localnet/localnet.py"), "--fresh", "--dir", args.dir,
                             "--validators", str(max(2, len(bins))), "--both-directions", "--keep-going", "--bin", bins[0],
                             "--max-lifetime", "1800"], stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
@@ -134,7 +163,8 @@ def main():
         line = net.stdout.readline()
         if not line:
             raise RuntimeError("the localnet did not start")
-        validators = json.loads(line)["validators"]
+        localnet = json.loads(line)
+        validators = localnet["validators"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_RELAY_")}
         # Every validator restarted with its binary, so each has the same history since start.
         for v in validators:
@@ -146,7 +176,8 @@ def main():
         for i, v in enumerate(validators):
             binary = bins[i % len(bins)]
             log = open(os.path.join(args.dir, "logs", f"{v['name']}-idle.log"), "ab")
-            proc = subprocess.Popen([binary, "run", "--config", v["config"]], stdout=log, stderr=log, cwd=ROOT,
+            extra = node_args[i] if i < len(bins) else node_args[0]
+            proc = subprocess.Popen([binary, "run", "--config", v["config"], *extra], stdout=log, stderr=log, cwd=ROOT,
                                     start_new_session=True, env=env)
             nodes.append((labels[i] if i < len(bins) else f"(extra) {labels[0]}", proc, v))
         wait_connected([(v["api"], v["peer_id"]) for _, _, v in nodes], {v["peer_id"] for _, _, v in nodes}, 120)
@@ -157,7 +188,12 @@ def main():
         for _, proc, _ in nodes:
             with open(f"/proc/{proc.pid}/clear_refs", "w") as f:
                 f.write("1")
-        time.sleep(args.window)
+        rss_series = {n: [] for n, _, _ in nodes}
+        window_end = time.time() + args.window
+        while time.time() < window_end:
+            time.sleep(max(0.0, min(args.sample, window_end - time.time())))
+            for n, proc, _ in nodes:
+                rss_series[n].append(summary_rss(proc.pid))
         second = {n: smaps(proc.pid) for n, proc, _ in nodes}
         cpu = {n: cpu_seconds(proc.pid) - cpu[n] for n, proc, _ in nodes}
         print(f"idle {args.settle:.0f} s after connecting; working set = text referenced in the next {args.window:.0f} s; "
@@ -175,6 +211,14 @@ def main():
             top = sorted(res.items(), key=lambda kv: -kv[1])[:args.top]
             print(f"  {name}: text resident (idle working set) " +
                   ", ".join(f"{f} {kb / MIB:.1f} ({ref.get(f, 0) / MIB:.1f})" for f, kb in top))
+        for name, _, _ in nodes[:len(bins)]:
+            print(f"  {name}: RSS every {args.sample:.0f} s over the window: " + ", ".join(f"{r / MIB:.1f}" for r in rss_series[name]))
+        if args.locks:
+            worked = run_locks(net, localnet, args.locks)
+            time.sleep(args.settle)
+            print(f"after {args.locks} locks (completed in {worked:.1f} s) and {args.settle:.0f} s idle: " +
+                  ", ".join(f"{n} RSS {summary_rss(proc.pid) / MIB:.1f} MiB, private dirty "
+                            f"{summary(smaps(proc.pid))['private_dirty'] / MIB:.1f}" for n, proc, _ in nodes[:len(bins)]), flush=True)
         if args.hold:
             print("holding: " + ", ".join(f"{n} pid {proc.pid}" for n, proc, _ in nodes[:len(bins)]), flush=True)
             time.sleep(args.hold)

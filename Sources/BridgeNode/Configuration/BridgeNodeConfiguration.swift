@@ -101,6 +101,12 @@ public struct BridgeNodeConfiguration: Sendable {
         public var enabled: Bool = true
     }
 
+    /// `memory.*`.
+    public struct Memory: Sendable, Hashable {
+        /// Give back the clean code pages start-up touched, once it is over (`StartupPageRelease`).
+        public var releaseStartupCode: Bool = true
+    }
+
     public var ethereum = Ethereum()
     /// `ethereum.relayer.*`, as read.
     public var ethereumRelayer = EthereumRelayer()
@@ -112,6 +118,7 @@ public struct BridgeNodeConfiguration: Sendable {
     public var dataDir: String = "data"
     public var log = Log()
     public var metrics = Metrics()
+    public var memory = Memory()
     /// `governor.tokens`: outflow limits per Ethereum token (address or `native`), as read.
     public var governor: [String: GovernorToken] = [:]
     /// `koinos.watcher`: the Koinos → Ethereum lock watcher (BridgeNodeConfiguration+KoinosWatcher.swift).
@@ -176,6 +183,7 @@ public struct BridgeNodeConfiguration: Sendable {
         log.level = r.string("log.level", default: Log().level)
         log.format = r.string("log.format", default: Log().format)
         metrics.enabled = r.bool("metrics.enabled", default: Metrics().enabled)
+        memory.releaseStartupCode = r.bool("memory.release_startup_code", default: Memory().releaseStartupCode)
         governor = Self.readGovernorTokens(r)
         koinosWatcher = Self.readKoinosWatcher(r)
         readProblems = r.problems + r.unknownKeys()

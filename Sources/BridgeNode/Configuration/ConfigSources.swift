@@ -7,7 +7,7 @@ public struct ConfigSources: Sendable {
     /// Prefix of environment overrides.
     public static let environmentPrefix = "BRIDGE_RELAY_"
     /// Sections an environment name may start with; other names map to a top-level key (`DATA_DIR`).
-    public static let sections = ["ethereum", "koinos", "validators", "p2p", "keystore", "http", "log", "metrics"]
+    public static let sections = ["ethereum", "koinos", "validators", "p2p", "keystore", "http", "log", "metrics", "memory"]
     /// `BRIDGE_RELAY_…` variables that are not configuration keys: the keystore passphrase (read by
     /// the keystore unlock, never echoed) and the binary path the scripts and tests use.
     public static let notConfiguration: Set<String> = ["BRIDGE_RELAY_PASSPHRASE", "BRIDGE_RELAY_BIN"]

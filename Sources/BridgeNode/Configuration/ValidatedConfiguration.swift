@@ -97,6 +97,8 @@ public struct ValidatedConfiguration: Sendable {
     public let logLevel: Logger.Level
     public let logFormat: LogFormat
     public let metricsEnabled: Bool
+    /// `memory.release_startup_code`: run `StartupPageReleaseService` once start-up is over.
+    public internal(set) var releaseStartupCode = true
     /// `governor.tokens`, typed (empty: no governor).
     public internal(set) var governor = GovernorPolicy(tokens: [:])
     /// `koinos.watcher`, typed; nil when the Koinos → Ethereum watcher is disabled.
@@ -157,6 +159,7 @@ extension BridgeNodeConfiguration {
             httpListen: httpListen, logLevel: level, logFormat: format, metricsEnabled: metrics.enabled)
         result.ethereumRelayer = relayer
         result.governor = governor
+        result.releaseStartupCode = memory.releaseStartupCode
         result.koinosWatcher = typedKoinosWatcher(
             profile: profile, chainID: chainID, bridge: bridge.bytes, ethereumContract: contract.bytes, tokens: tokens)
         return result

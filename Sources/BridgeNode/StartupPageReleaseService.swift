@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+import Logging
+import Metrics
+import NIOPosix
+import ServiceLifecycle
+
+/// Runs `StartupPageRelease` once, `delay` after the service group started (start-up over: the
+/// services are running and have made their first polls), on a thread of `NIOThreadPool` (it
+/// reads `/proc/self/smaps`), logs what it released and sets
+/// `bridge_memory_startup_code_released_bytes`; then waits for shutdown. Only `bridge-relay run` adds it
+/// (`BridgeNode.buildServiceGroup(releaseStartupCodeAfter:)`): it acts on the whole process. Any error is logged and
+/// the node carries on. `memory.release_startup_code: false` leaves it out of the group.
+struct StartupPageReleaseService: Service {
+    let logger: Logger
+    var delay: Duration
+    var advice: StartupPageRelease.Advice = .pageOut
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+        } catch {
+            return  // shutdown (or cancellation) before the delay: nothing to release
+        }
+        let advice = self.advice
+        do {
+            let started = ContinuousClock.now
+            let outcome = try await NIOThreadPool.singleton.runIfActive { try StartupPageRelease.releaseNow(advice: advice) }
+            let took = ContinuousClock.now - started
+            Gauge(label: "bridge_memory_startup_code_released_bytes").record(outcome.releasedBytes)
+            var metadata: Logger.Metadata = [
+                "memory.released_bytes": "\(outcome.releasedBytes)", "memory.code_resident_before_bytes": "\(outcome.residentBefore)",
+                "memory.code_resident_after_bytes": "\(outcome.residentAfter)", "memory.mappings.count": "\(outcome.mappings)",
+                "memory.took_ms": "\(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000)",
+            ]
+            if !outcome.failures.isEmpty { metadata["reason"] = "\(outcome.failures.prefix(5).joined(separator: "; "))" }
+            logger.info("Start-up code pages released", metadata: metadata)
+        } catch {
+            logger.warning("Start-up code pages not released; carrying on", metadata: ["error": "\(error)"])
+        }
+        try? await gracefulShutdown()
+    }
+}
