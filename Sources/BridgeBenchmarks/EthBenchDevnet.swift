@@ -71,6 +71,15 @@ final class EthBenchDevnet: @unchecked Sendable {
         return object
     }
 
+    /// User + system CPU seconds the devnet process has used (its /proc stat; `start` execs Python).
+    func devnetCPUSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return .nan }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")  // fields 3... of proc(5)
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// User + system CPU seconds of this process.
     static func cpuSeconds() -> Double {
         var usage = rusage()

@@ -15,6 +15,8 @@ struct EthCatchUpRun {
     var readAhead: Bool
     var seconds: Double
     var cpuSeconds: Double
+    /// CPU the devnet used while this run caught up.
+    var devnetCPUSeconds: Double
     var stored: Int
     var httpRequests: Int
     var rpcCalls: Int
@@ -39,7 +41,7 @@ struct EthCatchUpRun {
         logger.logLevel = .error
         let pool = EndpointPool(clients: [EthereumRPCClient(transport: counter)], expectedChainID: devnet.chainID, clock: SystemBridgeClock(), logger: logger)
         let watcher = EthereumWatcher(configuration: configuration, pool: pool, store: SQLiteObservationStore(database), clock: ContinuousClock(), logger: logger)
-        let cpuBefore = EthBenchDevnet.cpuSeconds()
+        let cpuBefore = EthBenchDevnet.cpuSeconds(), devnetBefore = devnet.devnetCPUSeconds()
         let wallStart = Date()
         let task = Task { try await watcher.run() }
         while (try await database.cursorBlock(configuration.cursorName) ?? 0) <= end {
@@ -50,11 +52,11 @@ struct EthCatchUpRun {
             }
         }
         let seconds = Date().timeIntervalSince(wallStart)
-        let cpu = EthBenchDevnet.cpuSeconds() - cpuBefore
+        let cpu = EthBenchDevnet.cpuSeconds() - cpuBefore, devnetCPU = devnet.devnetCPUSeconds() - devnetBefore
         task.cancel()
         _ = await task.result
         return EthCatchUpRun(
-            readAhead: readAhead, seconds: seconds, cpuSeconds: cpu, stored: try await database.observationStatuses(chainID: devnet.chainID).count,
+            readAhead: readAhead, seconds: seconds, cpuSeconds: cpu, devnetCPUSeconds: devnetCPU, stored: try await database.observationStatuses(chainID: devnet.chainID).count,
             httpRequests: counter.requests.load(ordering: .relaxed), rpcCalls: counter.calls.load(ordering: .relaxed),
             getLogsCalls: counter.getLogsCalls.load(ordering: .relaxed), getLogsSeconds: Double(counter.getLogsNanos.load(ordering: .relaxed)) / 1e9,
             receiptsSeconds: Double(counter.receiptNanos.load(ordering: .relaxed)) / 1e9,

@@ -21,7 +21,7 @@ public final class JSONRPCClient: Sendable {
         let raw = try await post(Array(body))
         let response: JSONRPCResponse
         do {
-            response = try JSONDecoder().decode(JSONRPCResponse.self, from: Data(raw))
+            response = try JSONRPCResponse(JSONParser.parse(raw))
         } catch {
             throw JSONRPCClientError.malformedResponse(Self.describe(raw))
         }
@@ -48,11 +48,16 @@ public final class JSONRPCClient: Sendable {
         let raw = try await post(Array(JSONEncoder().encode(requests)))
         let responses: [JSONRPCResponse]
         do {
-            responses = try JSONDecoder().decode([JSONRPCResponse].self, from: Data(raw))
-        } catch {
-            if let single = try? JSONDecoder().decode(JSONRPCResponse.self, from: Data(raw)), let error = single.error {
-                throw JSONRPCClientError.rpc(error)
+            let parsed = try JSONParser.parse(raw)
+            guard case .array(let entries) = parsed else {
+                // Some servers answer a whole batch with one error object.
+                if let error = (try? JSONRPCResponse(parsed))?.error { throw JSONRPCClientError.rpc(error) }
+                throw JSONRPCClientError.malformedResponse(Self.describe(raw))
             }
+            responses = try entries.map { value throws(JSONParseError) in try JSONRPCResponse(value) }
+        } catch let error as JSONRPCClientError {
+            throw error
+        } catch {
             throw JSONRPCClientError.malformedResponse(Self.describe(raw))
         }
         var byID = [Int64: JSONRPCResponse]()

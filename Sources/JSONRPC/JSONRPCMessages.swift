@@ -48,3 +48,23 @@ public struct JSONRPCResponse: Sendable, Decodable {
         }
     }
 }
+
+extension JSONRPCResponse {
+    /// The response in a parsed JSON value, as `init(from:)` reads it: `id`, `error` and `data`
+    /// absent or null are nil; a present `"result": null` is a `.null` result.
+    public init(_ value: JSONValue) throws(JSONParseError) {
+        guard case .object(let members) = value else { throw JSONParseError(offset: 0, reason: "a response must be an object") }
+        id = members["id"].flatMap { $0.isNull ? nil : $0 }
+        result = members["result"]
+        switch members["error"] {
+        case nil, .null?: error = nil
+        case .object(let e)?:
+            guard case .int(let code)? = e["code"], case .string(let message)? = e["message"] else {
+                throw JSONParseError(offset: 0, reason: "an error object needs an integer code and a string message")
+            }
+            error = JSONRPCErrorObject(code: code, message: message, data: e["data"].flatMap { $0.isNull ? nil : $0 })
+        default: throw JSONParseError(offset: 0, reason: "error must be an object")
+        }
+        if error == nil, result == nil { throw JSONParseError(offset: 0, reason: "response has neither result nor error") }
+    }
+}

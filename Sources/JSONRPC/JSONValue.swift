@@ -13,15 +13,20 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// A decoder offers no "which kind is this" question, so each kind is tried in turn; every miss
+    /// costs a thrown `DecodingError` with its coding path. The kinds are disjoint (a JSON string
+    /// never decodes as a number or a Bool, nor the reverse), so the order only sets the cost: the
+    /// most frequent kinds of JSON-RPC answers first (strings, then objects and arrays, the
+    /// `removed` Bool of a log), numbers last, `Int64` still before `Double`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
         else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        else { self = .double(try c.decode(Double.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The chain: eth-tester + py-evm with a chosen chain id, finality tags and lookups
-(blocks, transactions, receipts) served straight from py-evm's database."""
+(blocks, transactions) served straight from py-evm's database (receipts: receipts.py)."""
 from __future__ import annotations
 
 import threading
@@ -180,23 +180,6 @@ class Chain:
         raw = serialize_transaction(block, block.transactions[index], index, pending)
         out = to_wire(self.et.normalizer.normalize_outbound_transaction(raw))
         out["input"] = out.get("data", "0x")
-        return out
-
-    def receipt_json(self, tx_hash: bytes, logs_of_block):
-        from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt
-
-        found = self.locate_tx(tx_hash)
-        if found is None:
-            return None
-        block, index = found
-        receipts = block.get_receipts(self.evm.chaindb)
-        raw = serialize_transaction_receipt(block, receipts, block.transactions[index], index, False, None)
-        raw.pop("state_root", None)  # pre-Byzantium field
-        raw.pop("logs")
-        out = to_wire(self.et.normalizer.normalize_outbound_receipt(dict(raw, logs=[])))
-        out["logs"] = [w for (_, _, w) in logs_of_block(block.hash, block.number)
-                       if w["transactionIndex"] == hex(index)]
-        out["logsBloom"] = "0x%0512x" % receipts[index].bloom
         return out
 
 

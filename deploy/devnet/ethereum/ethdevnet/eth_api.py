@@ -53,7 +53,7 @@ class EthApi:
 
     def rpc_eth_getTransactionReceipt(self, p):
         require(p, 1, "eth_getTransactionReceipt")
-        return self.chain.receipt_json(data_bytes(p[0], "transaction hash", 32), self.logs.block_logs)
+        return self.receipts.receipt(data_bytes(p[0], "transaction hash", 32))
 
     def rpc_eth_getBlockReceipts(self, p):
         require(p, 1, "eth_getBlockReceipts")
@@ -63,7 +63,7 @@ class EthApi:
             block = self.chain.block_by_number(p[0], False)
         if block is None or block["number"] is None:
             return None
-        return [self.chain.receipt_json(data_bytes(h, "transaction hash", 32), self.logs.block_logs)
+        return [self.receipts.receipt(data_bytes(h, "transaction hash", 32))
                 for h in block["transactions"]]
 
     def rpc_eth_getBalance(self, p):

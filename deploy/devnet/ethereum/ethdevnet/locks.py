@@ -125,7 +125,7 @@ class LockApi:
     def _await_receipt(self, tx_hash: bytes, wait: bool):
         """The receipt; with the block clock running (--block-time-ms) and `wait`, first
         wait for the block that includes it (the chain lock is released meanwhile)."""
-        receipt = self.chain.receipt_json(tx_hash, self.logs.block_logs)
+        receipt = self.receipts.receipt(tx_hash)
         if receipt is not None or not wait or not self.block_time_ms:
             return receipt
         deadline = time.monotonic() + max(30.0, 5 * self.block_time_ms / 1000)
@@ -135,7 +135,7 @@ class LockApi:
                 time.sleep(0.01)
             finally:
                 self.chain.lock.acquire()
-            receipt = self.chain.receipt_json(tx_hash, self.logs.block_logs)
+            receipt = self.receipts.receipt(tx_hash)
         return receipt
 
     def _lock_result(self, tx: dict, contract: str, topic: str, wait: bool, count: int) -> dict:

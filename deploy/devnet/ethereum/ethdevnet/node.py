@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Node: one chain, its log index, the contracts, and JSON-RPC dispatch."""
+"""Node: one chain, its log and receipt indexes, the contracts, and JSON-RPC dispatch."""
 from __future__ import annotations
 
 import sys
@@ -10,6 +10,7 @@ from .control import ControlApi
 from .eth_api import EthApi
 from .locks import LockApi
 from .logs import LogIndex
+from .receipts import ReceiptIndex
 from .wire import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, SERVER_ERROR, RpcError
 
 
@@ -18,6 +19,7 @@ class Node(EthApi, ControlApi, LockApi):
                  max_log_range: int = 0, max_logs: int = 0, verbose: bool = False):
         self.chain = Chain(chain_id, finality_depth, safe_depth)
         self.logs = LogIndex(self.chain, max_log_range, max_logs)
+        self.receipts = ReceiptIndex(self.chain, self.logs.block_logs)
         self.info: dict = {"chain_id": chain_id}
         self.verbose = verbose
         self.block_time_ms = 0  # set by devnet.py when a block clock runs

@@ -35,6 +35,21 @@ def test_reorg_with_replay_moves_the_transaction_to_another_block(devnet):
     assert out["newHead"] == out["oldHead"] + 1
 
 
+def test_receipt_after_a_reorg_is_the_new_blocks(devnet):
+    """Receipts are indexed by block hash: a transaction re-mined at the same height and position
+    is served from its new block, never from the orphaned one it was first served from."""
+    lock = devnet("devnet_lock", {"count": 2})
+    old = devnet("eth_getTransactionReceipt", lock["tx_hash"])  # the block's receipts are indexed
+    assert old["blockHash"] == lock["block_hash"]
+    devnet("devnet_reorg", {"toBlock": lock["block_number"] - 1, "replay": True, "replayAfter": 0})
+    new = devnet("eth_getTransactionReceipt", lock["tx_hash"])
+    block = devnet("eth_getBlockByNumber", hex(lock["block_number"]), False)
+    assert (new["blockNumber"], new["transactionIndex"]) == (old["blockNumber"], old["transactionIndex"])
+    assert new["blockHash"] == block["hash"] != old["blockHash"]
+    assert [lg["blockHash"] for lg in new["logs"]] == [block["hash"]] * len(old["logs"])
+    assert devnet("eth_getBlockReceipts", block["hash"]) == [new]
+
+
 def test_reorg_by_depth_mines_a_longer_branch(devnet):
     devnet("evm_mine", 2)
     head = int(devnet("eth_blockNumber"), 16)
