@@ -86,9 +86,26 @@ struct JSONBufferWriter {
         needsComma = true
     }
 
+    /// `"0x…"`: lowercase hex, as `Hex.encode` writes it, without making the string first.
+    mutating func hex(_ value: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "0"), UInt8(ascii: "x")])
+        Self.hexDigits.withUTF8Buffer { digits in
+            for byte in value {
+                bytes.append(digits[Int(byte >> 4)])
+                bytes.append(digits[Int(byte & 0xf)])
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    mutating func hex(_ value: [UInt8]?) { if let value { hex(value) } else { null() } }
     mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
     mutating func number(_ value: UInt64?) { if let value { number(value) } else { null() } }
     mutating func number(_ value: Int?) { if let value { number(value) } else { null() } }
+
+    private static var hexDigits: StaticString { "0123456789abcdef" }
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
@@ -108,9 +125,8 @@ struct JSONBufferWriter {
         case 0x0d: w.append("\\r")
         case 0x09: w.append("\\t")
         default:
-            let hex: StaticString = "0123456789abcdef"
             w.append("\\u00")
-            hex.withUTF8Buffer { digits in
+            hexDigits.withUTF8Buffer { digits in
                 w.bytes.append(digits[Int(byte >> 4)])
                 w.bytes.append(digits[Int(byte & 0xf)])
             }
