@@ -2,6 +2,7 @@
 import BridgeCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One attestation in ONE query: the observation, its submission and its governor decision, joined
 /// to each of its signatures (one row per signature; the other tables' columns are read from the
@@ -88,13 +89,31 @@ extension BridgeDatabase {
         }
     }
 
-    /// Typed reads of the current row's columns (NULL, or a value of another type, reads as nil).
+    /// Typed reads of the current row's columns (NULL, or a value of another type, reads as nil),
+    /// with SQLite's own accessors for the stored types the schema uses; anything else is converted
+    /// the way GRDB converts a `DatabaseValue`.
     struct ColumnReader {
         let statement: SQLiteStatement
 
         func value(_ index: Int) -> DatabaseValue { DatabaseValue(sqliteStatement: statement, index: CInt(index)) }
-        func int(_ index: Int) -> Int64? { Int64.fromDatabaseValue(value(index)) }
-        func text(_ index: Int) -> String? { String.fromDatabaseValue(value(index)) }
-        func bytes(_ index: Int) -> [UInt8]? { Data.fromDatabaseValue(value(index)).map { Array($0) } }
+
+        func int(_ index: Int) -> Int64? {
+            guard sqlite3_column_type(statement, CInt(index)) == SQLITE_INTEGER else { return Int64.fromDatabaseValue(value(index)) }
+            return sqlite3_column_int64(statement, CInt(index))
+        }
+
+        func text(_ index: Int) -> String? {
+            guard sqlite3_column_type(statement, CInt(index)) == SQLITE_TEXT else { return String.fromDatabaseValue(value(index)) }
+            return String(sqliteStatement: statement, index: CInt(index))
+        }
+
+        /// A blob's bytes copied once (not through `Data`).
+        func bytes(_ index: Int) -> [UInt8]? {
+            let i = CInt(index)
+            guard sqlite3_column_type(statement, i) == SQLITE_BLOB else { return Data.fromDatabaseValue(value(index)).map { Array($0) } }
+            let count = Int(sqlite3_column_bytes(statement, i))
+            guard count > 0, let start = sqlite3_column_blob(statement, i) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: start, count: count))
+        }
     }
 }
