@@ -102,7 +102,9 @@ let package = Package(
         // L4/L5: bridge logic and adapters.
         .target(name: "BridgeSigning", dependencies: ["BridgeCore", "ChainCrypto"], swiftSettings: swiftSettings),
         .target(name: "BridgeKeystore", dependencies: ["ChainCrypto", "Multiformats", crypto], swiftSettings: swiftSettings),
-        .target(name: "BridgeStore", dependencies: ["BridgeCore", "Primitives", grdb], swiftSettings: swiftSettings),
+        .target(
+            name: "BridgeStore", dependencies: ["BridgeCore", "Primitives", grdb, .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .target(name: "BridgeAttestation", dependencies: ["BridgeCore", "Primitives", lifecycle, logging, metrics], swiftSettings: swiftSettings),
         .target(
             name: "BridgeEthereum",

@@ -80,6 +80,11 @@ func runHTTPBenchmarks() async throws -> Bool {
             for (i, (_, url)) in targets.enumerated() { runs[i].append(try await HTTPLoad.measure(url, wrk: useWrk, seconds: 8)) }
         }
         for (i, (name, _)) in targets.enumerated() { for r in runs[i] { print("http: \(name) \(r)") } }
+        if let (reads, batches) = database.detailReadBatches {
+            // Reads that waited together ran as one batch: one queue hop and one read transaction each.
+            print(String(format: "http: detail reads on the detail connection %d in %d batches (%.2f reads per queue hop)",
+                         reads, batches, Double(reads) / Double(max(batches, 1))))
+        }
         func mean(_ i: Int) -> Double { runs[i].map(\.requestsPerSecond).reduce(0, +) / Double(runs[i].count) }
         func p99(_ i: Int) -> Double { runs[i].map(\.p99Milliseconds).max() ?? 0 }
         print(String(format: "http: detail/hello throughput ratio %.2fx cached (goal >= 0.70x), %.2fx rendering every request (goal >= 0.50x)",

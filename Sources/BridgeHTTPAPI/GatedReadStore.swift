@@ -7,8 +7,8 @@ import BridgeStore
 /// submitter always find one free, however hard the API is hammered.
 ///
 /// The two detail reads (`attestation(id:)`, `koinosLockDetail(_:)`) pass straight through: the
-/// database serves them on a read-only connection of their own, one at a time, which is none of
-/// the readers the gate protects (`AttestationDetailConnection`); the request gate bounds them.
+/// database serves them on a read-only connection of their own, in batches on one queue, which is
+/// none of the readers the gate protects (`AttestationDetailConnection`); the request gate bounds them.
 struct GatedReadStore: BridgeReadStore {
     let base: any BridgeReadStore
     let gate: AdmissionGate

@@ -273,6 +273,15 @@ extension BridgeDatabase: BridgeReadStore {
         return try await writer.read(read)
     }
 
+    /// Detail reads run on the detail connection and the batches they ran in (nil in memory, where
+    /// they read through `writer`): reads per batch is how many queue hops batching saved.
+    public var detailReadBatches: (reads: Int, batches: Int)? {
+        detailConnection.map { connection in
+            let s = connection.statistics
+            return (s.reads, s.batches)
+        }
+    }
+
     public func attestations(transactionHash: [UInt8]) async throws -> [AttestationRecord] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM observation WHERE tx_hash = ? ORDER BY log_index", arguments: [Data(transactionHash)])

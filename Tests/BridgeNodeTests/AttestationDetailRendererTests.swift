@@ -51,9 +51,9 @@ struct AttestationDetailRendererTests {
         let recovery = SignatureRecoveryCache()
         for id in fixture.ids {
             let record = try #require(try await fixture.database.attestation(id: id))
-            for json in [AttestationJSON(record, recovery: recovery), AttestationJSON(record, recovery: nil)] {
-                let rendered = AttestationDetailRenderer.render(json)
-                let encoded = try #require(JSONResponse.encode(json))
+            for cache in [recovery, nil] {
+                let rendered = AttestationDetailRenderer.render(record, recovery: cache)
+                let encoded = try #require(JSONResponse.encode(AttestationJSON(record, recovery: cache)))
                 #expect(rendered == encoded, "\(id):\n\(String(buffer: rendered))\n\(String(buffer: encoded))")
             }
             // Signatures are base64url with padding (Go's URLEncoding), as the Koinos JSON carries them.
@@ -74,5 +74,18 @@ struct AttestationDetailRendererTests {
         var w = JSONBufferWriter(capacity: 8)
         w.beginArray(); w.number(Int.min); w.number(-1); w.number(0); w.null(); w.string(nil as String?); w.endArray()
         #expect(String(buffer: w.buffer) == "[\(Int.min),-1,0,null,null]")
+    }
+
+    /// The route's byte-by-byte id check answers as `ObservationID`'s parser does, canonical or not.
+    @Test func theIdCheckAgreesWithTheParser() {
+        let hash = String(repeating: "ab", count: 32)
+        let ids = [
+            "1337:0x\(hash):0", "1:0x\(hash):4294967295", "1:0x\(hash):4294967296", "1:0x\(hash):123456789", "1:0x\(hash):1234567890",
+            "18446744073709551615:0x\(hash):1", "18446744073709551616:0x\(hash):1", "1234567890123456789:0x\(hash):1", "+1:0x\(hash):0",
+            "1:0x\(hash.uppercased()):0", "1:0X\(hash):0", "1:0x\(hash.dropLast()):0", "1:0x\(hash)0:0", ":0x\(hash):0", "1:0x\(hash):",
+            "1:0x\(hash):0:0", "1:0x\(hash):-0", "1:0x\(hash):+0", "", "1", "1:0x:0", "1:\(hash):0", "1:0x\(hash):00", "1:0xg\(hash.dropFirst()):0",
+        ]
+        for id in ids { #expect(AttestationRoutes.isObservationID(id) == (ObservationID(id) != nil), "\(id)") }
+        #expect(AttestationRoutes.isObservationID("1337:0x\(hash):0") && !AttestationRoutes.isObservationID("1337:0x\(hash)"))
     }
 }
