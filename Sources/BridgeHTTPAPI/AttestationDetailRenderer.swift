@@ -93,7 +93,7 @@ enum AttestationDetailRenderer {
         w.key("received_at_ms"); w.number(s.receivedAtMs)
         let recovered = recovery.map { $0.recover(digest: s.digest, signature: s.signature) }
         if let recovered { w.key("recovered"); w.string(recovered) }
-        w.key("signature"); w.string(TextForms.base64URL(s.signature))
+        w.key("signature"); w.base64URL(s.signature)
         w.key("source"); w.string(s.source)
         if let recovered { w.key("valid"); w.bool(recovered == validator) }
         w.key("validator"); w.string(validator)

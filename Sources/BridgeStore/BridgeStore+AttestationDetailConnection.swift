@@ -40,8 +40,11 @@ final class AttestationDetailConnection: Sendable {
 
     /// Runs `read` on the connection (one statement, or several that need not agree) in the next
     /// batch and returns its result.
+    /// The continuation is unchecked: `DetailReadBatch` hands each job to exactly one batch and the
+    /// job resumes it exactly once (`Result` catches a throwing read), so the check (a box and a
+    /// lock per read) never fires.
     func read<T: Sendable>(_ read: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        try await withUnsafeThrowingContinuation { continuation in
             let job: DetailReadBatch.Job = { database in
                 continuation.resume(with: Result { try read(database) })
             }
@@ -61,9 +64,10 @@ final class AttestationDetailConnection: Sendable {
     private func run(_ jobs: [DetailReadBatch.Job]) {
         connection.inDatabase { db in
             // One snapshot and one lock for the batch; if BEGIN fails each read runs on its own.
-            let transaction = jobs.count > 1 && (try? db.execute(sql: "BEGIN DEFERRED TRANSACTION")) != nil
+            // BEGIN and COMMIT are prepared once per connection (`execute(sql:)` parses them anew).
+            let transaction = jobs.count > 1 && (try? db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()) != nil
             for job in jobs { job(db) }
-            if transaction, db.isInsideTransaction { try? db.execute(sql: "COMMIT") }
+            if transaction, db.isInsideTransaction { try? db.cachedStatement(sql: "COMMIT").execute() }
         }
     }
 

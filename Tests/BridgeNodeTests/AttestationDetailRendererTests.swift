@@ -2,6 +2,7 @@
 import BridgeCore
 @testable import BridgeHTTPAPI
 import BridgeStore
+import ChainCrypto
 import Foundation
 import GRDB
 import NIOCore
@@ -63,6 +64,23 @@ struct AttestationDetailRendererTests {
                 #expect(shown.signature == expected && expected.hasSuffix("="))
             }
         }
+    }
+
+    /// The writer's base64url is `Base64URL.encode`'s (padded) for every remainder and every byte value.
+    @Test func base64URLIsTheEncodersText() {
+        var checked = 0
+        for count in 0...70 {
+            let value = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ count &* 11 &+ 255) }
+            var w = JSONBufferWriter(capacity: 8)
+            w.beginArray(); w.base64URL(value); w.base64URL(value); w.endArray()
+            let expected = "\"" + Base64URL.encode(value, padded: true) + "\""
+            #expect(String(buffer: w.buffer) == "[\(expected),\(expected)]", "\(count) bytes")
+            checked += 1
+        }
+        var all = JSONBufferWriter(capacity: 400)
+        all.base64URL((0...255).map { UInt8($0) })
+        #expect(String(buffer: all.buffer) == "\"" + Base64URL.encode((0...255).map { UInt8($0) }, padded: true) + "\"")
+        #expect(checked == 71)
     }
 
     @Test func numbersAtTheirLimits() {
