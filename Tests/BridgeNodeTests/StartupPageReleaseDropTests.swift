@@ -33,10 +33,10 @@ struct StartupPageReleaseDropTests {
         let all = StartupPageRelease.mappings(in: Self.sample)
         #expect(all.map(\.anonymousBytes) == [0, 16 * 1024, nil])
         #expect(all.map(\.privateDirtyBytes) == [0, 16 * 1024, 0])
-        #expect(all.allSatisfy(\.qualifies), "all three may be paged out")
+        #expect(all.allSatisfy { $0.qualifies }, "all three may be paged out")
         #expect(StartupPageRelease.droppable(in: Self.sample).map(\.start) == [0x7f19b8e97000], "only the one with Anonymous: 0")
         // Read from maps (no Anonymous field): unknown, so refused.
-        let maps = Self.sample.split(separator: "\n").filter { $0.first?.isHexDigit == true }.joined(separator: "\n")
+        let maps = Self.sample.split(separator: "\n").filter { StartupPageRelease.Mapping(line: $0) != nil }.joined(separator: "\n")
         #expect(StartupPageRelease.selection(in: maps).count == 3 && StartupPageRelease.droppable(in: maps).isEmpty)
     }
 
