@@ -114,7 +114,8 @@ public enum BridgeNode {
 
         if live != nil, let delay = releaseStartupCodeAfter {
             // Last in the group: the first asked to stop; it only waits once its one release is done.
-            services.append(.init(service: StartupPageReleaseService(logger: logger.labelled("bridge.memory"), delay: delay)))
+            services.append(.init(service: StartupPageReleaseService(
+                logger: logger.labelled("bridge.memory"), delay: delay, trimHeap: configuration.trimHeap)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(

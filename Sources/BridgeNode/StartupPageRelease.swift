@@ -11,7 +11,11 @@
 ///
 /// The kernel pages out file pages only of files the process owns or may write, and only pages
 /// no other process maps (a library shared with other programs stays): a root-owned binary run
-/// by an unprivileged user releases nothing, and the outcome says so by its byte count.
+/// by an unprivileged user releases nothing that way. So `MADV_DONTNEED` follows over the same
+/// mappings, but only those whose smaps entry shows `Anonymous: 0 kB`: it unmaps their clean
+/// pages from this process (they stay in the page cache, shared and reclaimable, and fault back
+/// from it) whoever owns the file. A private mapping with a copy-on-write page (a RELRO region
+/// after relocation) is never given `MADV_DONTNEED`: that would throw its content away.
 ///
 /// This file is the pure part (which mappings qualify, read from `/proc/self/smaps` text);
 /// `StartupPageRelease+Glibc.swift` reads the file and makes the calls.
@@ -27,6 +31,10 @@ public enum StartupPageRelease {
         public var path: String
         /// `Rss:` of the mapping in bytes (smaps only; 0 when read from maps).
         public var residentBytes: Int = 0
+        /// `Anonymous:` of the mapping in bytes: its copy-on-write pages (smaps only; nil when not read).
+        public var anonymousBytes: Int?
+        /// `Private_Dirty:` in bytes (smaps only; 0 when read from maps).
+        public var privateDirtyBytes: Int = 0
 
         public var length: UInt { end - start }
 
@@ -51,6 +59,10 @@ public enum StartupPageRelease {
             let p = Array(permissions)
             return p.count == 4 && p[0] == "r" && p[1] == "-" && p[3] == "p" && inode != 0 && path.hasPrefix("/")
         }
+
+        /// May be given `MADV_DONTNEED`: it qualifies and smaps shows no anonymous (copy-on-write)
+        /// page in it, read as `Anonymous: 0 kB` (unknown — read from maps — is a no).
+        public var holdsOnlyFilePages: Bool { qualifies && anonymousBytes == 0 }
     }
 
     /// Every mapping in `/proc/self/smaps` (or `/proc/self/maps`) text, with its `Rss:` when given.
@@ -59,12 +71,24 @@ public enum StartupPageRelease {
         for line in text.split(separator: "\n") {
             if let mapping = Mapping(line: line) {
                 out.append(mapping)
-            } else if line.hasPrefix("Rss:"), !out.isEmpty {
-                let number = line.dropFirst(4).split(separator: " ").first.flatMap { Int($0) } ?? 0
-                out[out.count - 1].residentBytes = number.multipliedReportingOverflow(by: 1024).overflow ? 0 : number * 1024
+            } else if !out.isEmpty, let colon = line.firstIndex(of: ":") {
+                let value = kilobytes(line[line.index(after: colon)...])
+                switch line[..<colon] {
+                case "Rss": out[out.count - 1].residentBytes = value ?? 0
+                case "Anonymous": out[out.count - 1].anonymousBytes = value
+                case "Private_Dirty": out[out.count - 1].privateDirtyBytes = value ?? 0
+                default: break
+                }
             }
         }
         return out
+    }
+
+    /// `   152 kB` in bytes; nil when it is not a number or overflows.
+    static func kilobytes(_ text: Substring) -> Int? {
+        guard let number = text.split(separator: " ").first.flatMap({ Int($0) }), number >= 0 else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: 1024)
+        return overflow ? nil : bytes
     }
 
     /// The mappings to advise: those that qualify.
@@ -72,22 +96,18 @@ public enum StartupPageRelease {
         mappings(in: text).filter(\.qualifies)
     }
 
-    /// What one release did.
-    public struct Outcome: Sendable, Equatable {
-        /// Mappings advised.
-        public var mappings: Int
-        /// Resident bytes of those mappings before and after the advice.
-        public var residentBefore: Int
-        public var residentAfter: Int
-        /// Calls the kernel refused (`path: errno`); the others still ran.
-        public var failures: [String]
-
-        /// Resident bytes given back (0 when the kernel kept them, e.g. a file this user does not own).
-        public var releasedBytes: Int { max(0, residentBefore - residentAfter) }
+    /// The mappings `MADV_DONTNEED` may be given: those holding only file pages.
+    public static func droppable(in text: String) -> [Mapping] {
+        mappings(in: text).filter(\.holdsOnlyFilePages)
     }
 
     /// Resident bytes of the qualifying mappings in `text` whose start is in `starts`.
     static func resident(in text: String, starts: Set<UInt>) -> Int {
         selection(in: text).filter { starts.contains($0.start) }.reduce(0) { $0 + $1.residentBytes }
+    }
+
+    /// Private dirty bytes of the whole process in `text` (heap and stacks, mostly).
+    static func privateDirty(in text: String) -> Int {
+        mappings(in: text).reduce(0) { $0 + $1.privateDirtyBytes }
     }
 }

@@ -13,6 +13,8 @@ import ServiceLifecycle
 struct StartupPageReleaseService: Service {
     let logger: Logger
     var delay: Duration
+    /// Also `malloc_trim(0)` (`memory.trim_heap`).
+    var trimHeap = true
     var advice: StartupPageRelease.Advice = .pageOut
 
     func run() async throws {
@@ -22,14 +24,20 @@ struct StartupPageReleaseService: Service {
             return  // shutdown (or cancellation) before the delay: nothing to release
         }
         let advice = self.advice
+        let trimHeap = self.trimHeap
         do {
             let started = ContinuousClock.now
-            let outcome = try await NIOThreadPool.singleton.runIfActive { try StartupPageRelease.releaseNow(advice: advice) }
+            let outcome = try await NIOThreadPool.singleton.runIfActive { try StartupPageRelease.releaseNow(advice: advice, trimHeap: trimHeap) }
             let took = ContinuousClock.now - started
             Gauge(label: "bridge_memory_startup_code_released_bytes").record(outcome.releasedBytes)
             var metadata: Logger.Metadata = [
                 "memory.released_bytes": "\(outcome.releasedBytes)", "memory.code_resident_before_bytes": "\(outcome.residentBefore)",
                 "memory.code_resident_after_bytes": "\(outcome.residentAfter)", "memory.mappings.count": "\(outcome.mappings)",
+                "memory.released_by_pageout_bytes": "\(outcome.releasedByPageOut)",
+                "memory.released_by_dontneed_bytes": "\(outcome.releasedByDontNeed)",
+                "memory.dontneed_mappings.count": "\(outcome.droppedMappings)", "memory.cow_mappings_kept.count": "\(outcome.keptMappings)",
+                "memory.heap_trimmed_bytes": "\(outcome.trimmedBytes)",
+                "memory.private_dirty_after_bytes": "\(trimHeap ? outcome.privateDirtyAfterTrim : 0)",
                 "memory.took_ms": "\(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000)",
             ]
             if !outcome.failures.isEmpty { metadata["reason"] = "\(outcome.failures.prefix(5).joined(separator: "; "))" }

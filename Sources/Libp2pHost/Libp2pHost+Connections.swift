@@ -128,7 +128,7 @@ extension Libp2pHost {
         do {
             let channel = try await ClientBootstrap(group: configuration.eventLoopGroup)
                 .connectTimeout(.nanoseconds(Int64(configuration.dialTimeout.nanoseconds)))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelOption(.recvAllocator, value: configuration.readAllocator)
                 .channelInitializer { [weak self] channel in
                     guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }

@@ -79,7 +79,7 @@ public final class Libp2pHost: Service, Sendable {
             let server = try await ServerBootstrap(group: configuration.eventLoopGroup)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.recvAllocator, value: configuration.readAllocator)
                 .childChannelInitializer { [weak self] channel in
                     guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }

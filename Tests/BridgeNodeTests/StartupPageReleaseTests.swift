@@ -125,5 +125,8 @@ struct StartupPageReleaseTests {
         #expect(try !BridgeNodeConfiguration.load(path: nil, environment: [:], flags: flags).memory.releaseStartupCode)
         let bad = try BridgeNodeConfiguration.load(path: nil, environment: [:], flags: ["memory.release_startup_code=maybe"])
         #expect(bad.readProblems.contains { $0.key == "memory.release_startup_code" })
+        #expect(try BridgeNodeConfiguration.load(path: nil, environment: [:]).memory.trimHeap)
+        #expect(try !BridgeNodeConfiguration.load(path: nil, environment: ["BRIDGE_RELAY_MEMORY_TRIM_HEAP": "false"]).memory.trimHeap)
+        #expect(try !BridgeNodeConfiguration.load(path: nil, environment: [:], flags: ["memory.trim_heap=false"]).memory.trimHeap)
     }
 }

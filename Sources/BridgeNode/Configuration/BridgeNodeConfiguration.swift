@@ -105,6 +105,8 @@ public struct BridgeNodeConfiguration: Sendable {
     public struct Memory: Sendable, Hashable {
         /// Give back the clean code pages start-up touched, once it is over (`StartupPageRelease`).
         public var releaseStartupCode: Bool = true
+        /// With that release, `malloc_trim(0)`: give the heap's free memory back (the keystore unlock's peak).
+        public var trimHeap: Bool = true
     }
 
     public var ethereum = Ethereum()
@@ -184,6 +186,7 @@ public struct BridgeNodeConfiguration: Sendable {
         log.format = r.string("log.format", default: Log().format)
         metrics.enabled = r.bool("metrics.enabled", default: Metrics().enabled)
         memory.releaseStartupCode = r.bool("memory.release_startup_code", default: Memory().releaseStartupCode)
+        memory.trimHeap = r.bool("memory.trim_heap", default: Memory().trimHeap)
         governor = Self.readGovernorTokens(r)
         koinosWatcher = Self.readKoinosWatcher(r)
         readProblems = r.problems + r.unknownKeys()

@@ -99,6 +99,8 @@ public struct ValidatedConfiguration: Sendable {
     public let metricsEnabled: Bool
     /// `memory.release_startup_code`: run `StartupPageReleaseService` once start-up is over.
     public internal(set) var releaseStartupCode = true
+    /// `memory.trim_heap`: that release also calls `malloc_trim(0)`.
+    public internal(set) var trimHeap = true
     /// `governor.tokens`, typed (empty: no governor).
     public internal(set) var governor = GovernorPolicy(tokens: [:])
     /// `koinos.watcher`, typed; nil when the Koinos → Ethereum watcher is disabled.
@@ -160,6 +162,7 @@ extension BridgeNodeConfiguration {
         result.ethereumRelayer = relayer
         result.governor = governor
         result.releaseStartupCode = memory.releaseStartupCode
+        result.trimHeap = memory.trimHeap
         result.koinosWatcher = typedKoinosWatcher(
             profile: profile, chainID: chainID, bridge: bridge.bytes, ethereumContract: contract.bytes, tokens: tokens)
         return result
