@@ -67,7 +67,11 @@ final class AttestationDetailConnection: Sendable {
             // BEGIN and COMMIT are prepared once per connection (`execute(sql:)` parses them anew).
             let transaction = jobs.count > 1 && (try? db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()) != nil
             for job in jobs { job(db) }
-            if transaction, db.isInsideTransaction { try? db.cachedStatement(sql: "COMMIT").execute() }
+            // A read transaction that cannot commit is rolled back: left open, it would pin every
+            // later read of this connection to its snapshot (each next BEGIN would fail).
+            if transaction, db.isInsideTransaction, (try? db.cachedStatement(sql: "COMMIT").execute()) == nil {
+                try? db.execute(sql: "ROLLBACK")
+            }
         }
     }
 

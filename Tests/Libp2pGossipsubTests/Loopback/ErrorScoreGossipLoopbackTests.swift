@@ -35,6 +35,9 @@ struct ErrorScoreGossipLoopbackTests {
         relay.host.reportPeerError(peer.peerID, points: 30_000, reason: "still more errors")
         try await waitUntil("disconnected", timeout: .seconds(60)) { await !relay.host.connectedPeers().contains(peer.peerID) }
         #expect(await relay.gossipsub.score(of: peer.peerID) < GossipsubParameters.koinos.scoring.graylistThreshold)
+        // `connect` returns a connection the peer still holds: under load the peer can learn of the
+        // close after the relay did, so the dial back waits until it has (or it would not dial).
+        try await waitUntil("the peer sees the close", timeout: .seconds(60)) { await !peer.host.connectedPeers().contains(relay.peerID) }
         await #expect(throws: (any Error).self) { _ = try await peer.host.connect(relay.address) }
         _ = outbox
     }
