@@ -59,25 +59,16 @@ struct StartupPageReleaseDropTests {
     /// A private mapping of the same file with one page written (copy-on-write) and then made
     /// read-only is refused it: the written byte survives.
     @Test func dontNeedReleasesCleanPagesKeepsDataAndSparesCopyOnWrite() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("startup-page-drop-\(UUID().uuidString)").path
-        let size = 4 << 20
-        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 >> 11) }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let fd = open(path, O_RDONLY)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        let clean = try #require(mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0).flatMap { $0 == MAP_FAILED ? nil : $0 })
-        defer { munmap(clean, size) }
+        let file = try MappedTestFile(name: "startup-page-drop")
+        defer { file.release() }
+        let size = file.bytes.count
+        let bytes = file.bytes
         let copied = try #require(
-            mmap(nil, 1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0).flatMap { $0 == MAP_FAILED ? nil : $0 })
+            mmap(nil, 1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.descriptor, 0).flatMap { $0 == MAP_FAILED ? nil : $0 })
         defer { munmap(copied, 1 << 16) }
         copied.storeBytes(of: bytes[0] &+ 1, as: UInt8.self)  // a copy-on-write page, then read-only (as RELRO)
         #expect(mprotect(copied, 1 << 16, PROT_READ) == 0)
-        let view = UnsafeRawBufferPointer(start: clean, count: size)
-        var sum = 0
-        for offset in stride(from: 0, to: size, by: 4096) { sum &+= Int(view[offset]) }  // fault every page in
-        let ours: (StartupPageRelease.Mapping) -> Bool = { $0.path == path }
+        let ours: (StartupPageRelease.Mapping) -> Bool = { $0.path == file.path }
 
         let outcome = try StartupPageRelease.releaseNow(advice: .cold, including: ours)
         #expect(outcome.mappings == 2 && outcome.droppedMappings == 1 && outcome.keptMappings == 1)
@@ -86,8 +77,8 @@ struct StartupPageReleaseDropTests {
         #expect(outcome.releasedByPageOut < outcome.residentBefore / 4, "MADV_COLD keeps pages mapped")
         #expect(outcome.releasedByDontNeed >= size / 2, "dropped: \(outcome.releasedByDontNeed)")
         #expect(copied.load(as: UInt8.self) == bytes[0] &+ 1, "the copy-on-write page was not thrown away")
-        #expect(view.elementsEqual(bytes), "the pages read back hold the file's bytes")
-        #expect(sum > 0)
+        #expect(file.view.elementsEqual(bytes), "the pages read back hold the file's bytes")
+        #expect(file.faultedSum > 0)
         let after = try StartupPageRelease.readProcFile("/proc/self/smaps")
         let copiedStart = UInt(bitPattern: copied)
         #expect(StartupPageRelease.mappings(in: after).first { $0.start == copiedStart }.map { ($0.anonymousBytes ?? 0) > 0 } == true)

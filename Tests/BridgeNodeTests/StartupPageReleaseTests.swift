@@ -90,28 +90,18 @@ struct StartupPageReleaseTests {
     /// read back afterwards hold the same bytes. The count depends on the kernel paging out file
     /// pages of a file this user owns, as it does for the node the localnet runs.
     @Test func releaseOnThisProcessReportsBytesAndKeepsData() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("startup-page-release-\(UUID().uuidString)").path
-        let size = 4 << 20
-        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let fd = open(path, O_RDONLY)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        #expect(fsync(fd) == 0, "clean pages: the kernel does not page out dirty ones")
-        let mapped = try #require(mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0).flatMap { $0 == MAP_FAILED ? nil : $0 })
-        defer { munmap(mapped, size) }
-        let view = UnsafeRawBufferPointer(start: mapped, count: size)
-        var sum = 0
-        for offset in stride(from: 0, to: size, by: 4096) { sum &+= Int(view[offset]) }  // fault every page in
+        let file = try MappedTestFile(name: "startup-page-release")
+        defer { file.release() }
+        #expect(file.synced, "clean pages: the kernel does not page out dirty ones")
+        let size = file.bytes.count
 
-        let outcome = try StartupPageRelease.releaseNow { $0.path == path }
+        let outcome = try StartupPageRelease.releaseNow { $0.path == file.path }
         #expect(outcome.mappings == 1)
         #expect(outcome.failures.isEmpty, "refused: \(outcome.failures)")
         #expect(outcome.residentBefore >= size / 2, "resident before: \(outcome.residentBefore)")
         #expect(outcome.releasedBytes > 0, "before \(outcome.residentBefore) after \(outcome.residentAfter)")
-        #expect(view.elementsEqual(bytes), "the pages read back hold the file's bytes")
-        #expect(sum > 0)
+        #expect(file.view.elementsEqual(file.bytes), "the pages read back hold the file's bytes")
+        #expect(file.faultedSum > 0)
         // A refused or empty selection is no error either.
         let none = try StartupPageRelease.releaseNow(advice: .cold) { _ in false }
         #expect(none.mappings == 0 && none.releasedBytes == 0 && none.failures.isEmpty)
