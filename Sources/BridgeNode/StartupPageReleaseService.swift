@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import CoreMetrics
 import Logging
-import Metrics
 import NIOPosix
 import ServiceLifecycle
 
@@ -16,6 +16,7 @@ struct StartupPageReleaseService: Service {
     /// Also `malloc_trim(0)` (`memory.trim_heap`).
     var trimHeap = true
     var advice: StartupPageRelease.Advice = .pageOut
+    var metrics = StartupPageReleaseMetrics()
 
     func run() async throws {
         do {
@@ -29,7 +30,7 @@ struct StartupPageReleaseService: Service {
             let started = ContinuousClock.now
             let outcome = try await NIOThreadPool.singleton.runIfActive { try StartupPageRelease.releaseNow(advice: advice, trimHeap: trimHeap) }
             let took = ContinuousClock.now - started
-            Gauge(label: "bridge_memory_startup_code_released_bytes").record(outcome.releasedBytes)
+            metrics.releasedBytes.record(outcome.releasedBytes)
             var metadata: Logger.Metadata = [
                 "memory.released_bytes": "\(outcome.releasedBytes)", "memory.code_resident_before_bytes": "\(outcome.residentBefore)",
                 "memory.code_resident_after_bytes": "\(outcome.residentAfter)", "memory.mappings.count": "\(outcome.mappings)",

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 @testable import BridgeEthereum
 @testable import BridgeGossip
+@testable import BridgeNode
 import CoreMetrics
 import MetricsTestKit
 import Testing
 
-/// The re-observer's and the gossip endpoint's series (checked against docs/observability.md with the
+/// The re-observer's, the gossip endpoint's and the start-up page release's series (checked against docs/observability.md with the
 /// others in `MetricsSeriesTests.allRecorded`).
 extension MetricsSeriesTests {
     /// The re-observer's counters are made up front, one per result, so the queue gauge and every
@@ -66,5 +67,17 @@ extension MetricsSeriesTests {
             Series("bridge_gossip_dropped_total", [("stream", "koinos_signatures")]),
             Series("bridge_gossip_dropped_total", [("stream", "admin")]),
         ])
+    }
+
+    /// The start-up page release's gauge, made with its service.
+    static func startupPageRelease() throws -> Set<Series> {
+        let factory = TestMetrics()
+        StartupPageReleaseMetrics(factory: factory).releasedBytes.record(4096)
+        #expect(try factory.expectGauge("bridge_memory_startup_code_released_bytes").lastValue == 4096)
+        return recorded(factory)
+    }
+
+    @Test func startupPageReleaseSeries() throws {
+        #expect(try Self.startupPageRelease() == [Series("bridge_memory_startup_code_released_bytes")])
     }
 }

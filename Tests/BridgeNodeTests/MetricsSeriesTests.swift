@@ -4,6 +4,7 @@
 @testable import BridgeGossip
 @testable import BridgeHTTPAPI
 @testable import BridgeKoinos
+@testable import BridgeNode
 import CoreMetrics
 import Foundation
 @testable import Libp2pGossipsub
@@ -374,6 +375,7 @@ struct MetricsSeriesTests {
             var gossip = GossipsubMetrics(factory: factory)
             gossip.prepare(topic: "plugin.bridge")
             gossip.validation(.reject, topic: "plugin.bridge")
+            StartupPageReleaseMetrics(factory: factory).releasedBytes.record(4096)
         }
         let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
         for name in Set(try Self.allRecorded().map(\.name)) {
@@ -391,7 +393,7 @@ struct MetricsSeriesTests {
 
     static func allRecorded() throws -> Set<Series> {
         try koinosSubmitter().0.union(koinosWatcher()).union(ethereumSender()).union(aggregator()).union(http()).union(libp2pHost())
-            .union(adminProposals()).union(gossipsub()).union(ethereumWatcher()).union(reobservation()).union(gossipEndpoint())
+            .union(adminProposals()).union(gossipsub()).union(ethereumWatcher()).union(reobservation()).union(gossipEndpoint()).union(startupPageRelease())
     }
 
     /// The `bridge_…{label,…}` entries of the types marked ✓ (run here) in docs/observability.md's "Series" section.
@@ -400,7 +402,7 @@ struct MetricsSeriesTests {
         let section = try #require(text.firstRange(of: "\n### Series\n")).upperBound
         let end = text[section...].firstRange(of: "\n#")?.lowerBound ?? text.endIndex
         let checked = text[section..<end].split(separator: "\n- ").filter { $0.hasPrefix("✓ ") }
-        #expect(checked.count == 13, "one ✓ line per metrics type run here")
+        #expect(checked.count == 14, "one ✓ line per metrics type run here")
         var families = Set<String>()
         for match in checked.joined(separator: "\n").matches(of: /`(bridge_[a-z0-9_]+)(\{([a-z_,]+)\})?`/) {
             let keys = match.3.map { $0.split(separator: ",").map(String.init).sorted() } ?? []
